@@ -1,0 +1,43 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test install install-test migrate demo clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_questions
+	$(PY) manage.py seed_demo
+
+## run: the app with demo data on SQLite at http://127.0.0.1:8000
+run: demo
+	@echo ""
+	@echo "Open http://127.0.0.1:8000 and sign in as pat (practitioner) or lee (service lead)."
+	@echo "Password for every demo user: demo-password-2026. Administrator: admin, at http://127.0.0.1:8000/admin/"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite)
+test: install-test
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

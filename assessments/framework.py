@@ -1,0 +1,224 @@
+"""The three-phase resilience model (Vivolo, Owen & Fisher 2024), defined once.
+
+Everything else in the app (question set, check-in steps, scoring, summaries)
+reads the phases and dimensions from here. Slugs are stored in the database,
+so never rename one; add a new one instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(StrEnum):
+    INDIVIDUAL = "individual"
+    SYSTEMIC = "systemic"
+
+
+class Direction(StrEnum):
+    # In phase 1 a high score means more pressure; in phases 2 and 3 a high
+    # score means more of a protective resource. They are never added together.
+    PRESSURE = "pressure"
+    RESOURCE = "resource"
+
+
+LEVEL_LABELS = {
+    Level.INDIVIDUAL: _("Individual"),
+    Level.SYSTEMIC: _("Systemic (the service and team)"),
+}
+
+DIRECTION_LABELS = {
+    Direction.PRESSURE: _("Higher means more pressure"),
+    Direction.RESOURCE: _("Higher means more support and strength"),
+}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    slug: str
+    phase_slug: str
+    name: str
+    level: Level
+    direction: Direction
+    covers: str
+
+    @property
+    def phase(self) -> "Phase":
+        return PHASES_BY_SLUG[self.phase_slug]
+
+    @property
+    def is_systemic(self) -> bool:
+        return self.level == Level.SYSTEMIC
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int
+    slug: str
+    name: str
+    short_name: str
+    direction: Direction
+    intro: str
+    reflection_prompt: str
+
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        return tuple(d for d in DIMENSIONS if d.phase_slug == self.slug)
+
+
+PHASES: tuple[Phase, ...] = (
+    Phase(
+        number=1,
+        slug="challenges",
+        name=_("Work-related challenges"),
+        short_name=_("Challenges"),
+        direction=Direction.PRESSURE,
+        intro=_(
+            "Think about the last few weeks at work. These statements are about "
+            "the pressures you have been carrying. There are no right answers."
+        ),
+        reflection_prompt=_(
+            "Is there a moment from the last few weeks that has stayed with you? "
+            "You could write what happened and how it felt."
+        ),
+    ),
+    Phase(
+        number=2,
+        slug="values",
+        name=_("Connecting with your values"),
+        short_name=_("Values"),
+        direction=Direction.RESOURCE,
+        intro=_(
+            "This part is about why you do this work, and how you make sense of "
+            "hard days in the light of what matters to you."
+        ),
+        reflection_prompt=_(
+            "When did the work last feel worthwhile? What did you do that made a "
+            "difference, however small?"
+        ),
+    ),
+    Phase(
+        number=3,
+        slug="coping",
+        name=_("Proactive coping"),
+        short_name=_("Coping"),
+        direction=Direction.RESOURCE,
+        intro=_(
+            "This part is about what you do to look after yourself, keep work in "
+            "its place, and get support from others."
+        ),
+        reflection_prompt=_(
+            "What has helped you cope recently? Is there something you would like "
+            "to do more of?"
+        ),
+    ),
+)
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension(
+        slug="individual_challenges",
+        phase_slug="challenges",
+        name=_("Individual challenges"),
+        level=Level.INDIVIDUAL,
+        direction=Direction.PRESSURE,
+        covers=_(
+            "Gaps in life or work experience, confidence with risk and difficult "
+            "conversations, organising your time and workload."
+        ),
+    ),
+    Dimension(
+        slug="systemic_pressures",
+        phase_slug="challenges",
+        name=_("Pressures and demands of the service"),
+        level=Level.SYSTEMIC,
+        direction=Direction.PRESSURE,
+        covers=_(
+            "Clinical volume and time pressure, paperwork around risk and "
+            "referrals, referrals that do not fit the service, no space to reflect."
+        ),
+    ),
+    Dimension(
+        slug="individual_values",
+        phase_slug="values",
+        name=_("Your connection with your values"),
+        level=Level.INDIVIDUAL,
+        direction=Direction.RESOURCE,
+        covers=_(
+            "Feeling the work makes a difference, remembering why you do it, and "
+            "seeing hard times as meaningful and manageable."
+        ),
+    ),
+    Dimension(
+        slug="systemic_values",
+        phase_slug="values",
+        name=_("A values-based team culture"),
+        level=Level.SYSTEMIC,
+        direction=Direction.RESOURCE,
+        covers=_(
+            "A culture your manager and team foster, being able to show "
+            "vulnerability safely, and seeing a future in the role."
+        ),
+    ),
+    Dimension(
+        slug="individual_coping",
+        phase_slug="coping",
+        name=_("Looking after yourself"),
+        level=Level.INDIVIDUAL,
+        direction=Direction.RESOURCE,
+        covers=_(
+            "Self-care, breaks, leave to look forward to, hobbies, routine, and "
+            "using the techniques you teach on yourself."
+        ),
+    ),
+    Dimension(
+        slug="work_boundaries",
+        phase_slug="coping",
+        name=_("Work boundaries"),
+        level=Level.INDIVIDUAL,
+        direction=Direction.RESOURCE,
+        covers=_(
+            "Keeping work and home apart, structured sessions, managing your time, "
+            "and not routinely working over."
+        ),
+    ),
+    Dimension(
+        slug="systemic_support",
+        phase_slug="coping",
+        name=_("Supervision and peer support"),
+        level=Level.SYSTEMIC,
+        direction=Direction.RESOURCE,
+        covers=_(
+            "Clinical and case-management supervision, a supervisor who has your "
+            "back, and support from peers."
+        ),
+    ),
+)
+
+PHASES_BY_SLUG: dict[str, Phase] = {p.slug: p for p in PHASES}
+DIMENSIONS_BY_SLUG: dict[str, Dimension] = {d.slug: d for d in DIMENSIONS}
+SYSTEMIC_DIMENSIONS: tuple[Dimension, ...] = tuple(d for d in DIMENSIONS if d.is_systemic)
+
+DIMENSION_CHOICES = [(d.slug, d.name) for d in DIMENSIONS]
+PHASE_CHOICES = [(p.slug, p.name) for p in PHASES]
+
+# The labelled five-point agreement scale used by every statement.
+SCALE_MIN = 1
+SCALE_MAX = 5
+SCALE_CHOICES = [
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
+]
+
+
+def get_dimension(slug: str) -> Dimension:
+    return DIMENSIONS_BY_SLUG[slug]
+
+
+def get_phase(slug: str) -> Phase:
+    return PHASES_BY_SLUG[slug]

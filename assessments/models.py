@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .framework import DIMENSION_CHOICES, PHASE_CHOICES, SCALE_MAX, SCALE_MIN
+
+REFLECTION_MAX_LENGTH = 5000
+VALUES_MAX_LENGTH = 1000
+
+
+class Service(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["service__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["service", "name"], name="team_name_unique_in_service")]
+
+    def __str__(self) -> str:
+        return f"{self.service.name} – {self.name}"
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", _("Practitioner")
+    LEAD = "lead", _("Service lead")
+
+
+class Membership(models.Model):
+    """A person's place in a team. One person may belong to several teams."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "team", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.get_role_display()})"
+
+
+class QuestionSet(models.Model):
+    """A versioned set of statements. A check-in keeps the version it was answered on.
+
+    Once any check-in uses a version its statements are locked (see admin.py);
+    a change of wording means a new version.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    is_active = models.BooleanField(
+        _("active"), default=False, help_text=_("New check-ins use the active version. Only one can be active.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_question_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}: {self.title}"
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.checkins.exists()
+
+
+class Question(models.Model):
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=50)
+    dimension = models.CharField(_("dimension"), max_length=50, choices=DIMENSION_CHOICES)
+    text = models.CharField(_("statement"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["question_set", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["question_set", "code"], name="question_code_unique_in_set")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CheckIn(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    # The team the check-in counts towards in anonymised summaries.
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="checkins")
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.PROTECT, related_name="checkins")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # How many phase steps have been saved; the next step a person may open.
+    steps_completed = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(status="draft"), name="one_draft_per_user"),
+            models.CheckConstraint(
+                condition=Q(status="draft", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False),
+                name="submitted_checkin_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class Answer(models.Model):
+    """One answered statement. An unanswered statement has no row."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkin", "question"], name="one_answer_per_question"),
+            models.CheckConstraint(
+                condition=Q(value__gte=SCALE_MIN, value__lte=SCALE_MAX), name="answer_value_on_scale"
+            ),
+        ]
+
+
+class Reflection(models.Model):
+    """Private free text. Visible to its author alone, never in any summary or export for leads."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reflections")
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES)
+    text = models.TextField(max_length=REFLECTION_MAX_LENGTH)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkin", "phase"], name="one_reflection_per_phase")]
+
+
+class DimensionScore(models.Model):
+    """A dimension's score (0-100) for one submitted check-in, stored at submit time."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="scores")
+    dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES)
+    score = models.FloatField()
+    answered = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkin", "dimension"], name="one_score_per_dimension")]
+
+
+class PractitionerProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile")
+    values = models.TextField(
+        _("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class Invite(models.Model):
+    """A single-use, expiring link a lead sends to someone joining their team.
+
+    Only a hash of the token is stored, so a database leak does not leak usable links.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
+    email = models.EmailField(_("email address"), blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invites_sent"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invite to {self.team} ({self.get_role_display()})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .access import get_checkin_for_user, get_led_team, led_teams, practitioner_teams
+from .charts import bar_chart
+from .checkins import CheckInError, checkin_discard, checkin_save_step, checkin_start, checkin_submit, current_draft
+from .forms import InviteForm, JoinForm, PhaseStepForm, StartCheckInForm, question_field_name
+from .framework import SCALE_CHOICES
+from .invites import InviteError, find_invite, invite_accept, invite_create
+from .models import CheckIn, Invite, PractitionerProfile
+from .questions import questions_by_phase
+from .results import build_profile, submitted_checkins
+from .steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
+
+
+def _step_url(checkin: CheckIn, slug: str) -> str:
+    return reverse("checkin_step", args=[checkin.pk, slug])
+
+
+def _values_of(user) -> str:
+    profile = PractitionerProfile.objects.filter(user=user).first()
+    return profile.values if profile else ""
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    teams = list(practitioner_teams(request.user))
+    latest = submitted_checkins(request.user).first()
+    draft = current_draft(request.user)
+    return render(
+        request,
+        "assessments/home.html",
+        {
+            "draft": draft,
+            "draft_step": first_open_step(draft.steps_completed).slug if draft else None,
+            "start_form": StartCheckInForm(teams=practitioner_teams(request.user)) if len(teams) > 1 else None,
+            "teams": teams,
+            "latest": latest,
+            "led_teams": led_teams(request.user),
+            "values": _values_of(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def checkin_begin(request: HttpRequest) -> HttpResponse:
+    teams = practitioner_teams(request.user)
+    form = StartCheckInForm(request.POST, teams=teams)
+    if teams.count() == 1:
+        team = teams.get()
+    elif form.is_valid():
+        team = form.cleaned_data["team"]
+    else:
+        messages.error(request, _("Please choose the team this check-in is for."))
+        return redirect("home")
+    try:
+        checkin = checkin_start(user=request.user, team=team)
+    except CheckInError as exc:
+        messages.error(request, str(exc))
+        return redirect("home")
+    return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, pk)
+    step = get_step(step_slug)
+    if step is None:
+        raise Http404
+    if checkin.is_submitted:
+        messages.info(request, _("This check-in has already been sent, so it can no longer be changed."))
+        return redirect("checkin_detail", pk=checkin.pk)
+    if step.index > checkin.steps_completed:
+        messages.warning(request, _("Please answer the earlier parts of the check-in first."))
+        return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
+    if step.slug == REVIEW:
+        return _review_step(request, checkin)
+
+    questions = questions_by_phase(checkin.question_set).get(step.phase.slug, [])
+    with_values = step.phase.slug == "values"
+    if request.method == "POST":
+        form = PhaseStepForm(request.POST, questions=questions, phase=step.phase, with_values=with_values)
+        if form.is_valid():
+            try:
+                checkin_save_step(
+                    checkin=checkin,
+                    step=step,
+                    answers=form.answers(),
+                    reflection=form.cleaned_data["reflection"],
+                    values=form.cleaned_data.get("values") if with_values else None,
+                )
+            except CheckInError as exc:
+                messages.error(request, str(exc))
+                return redirect(_step_url(checkin, step.slug))
+            if "save_and_leave" in request.POST:
+                messages.success(request, _("Saved. You can carry on later, from any device."))
+                return redirect("home")
+            return redirect(_step_url(checkin, next_step(step).slug))
+    else:
+        saved = {a.question_id: a.value for a in checkin.answers.all()}
+        initial = {question_field_name(q): saved.get(q.pk) for q in questions}
+        reflection = checkin.reflections.filter(phase=step.phase.slug).first()
+        initial["reflection"] = reflection.text if reflection else ""
+        if with_values:
+            initial["values"] = _values_of(request.user)
+        form = PhaseStepForm(initial=initial, questions=questions, phase=step.phase, with_values=with_values)
+    return render(
+        request,
+        "assessments/checkin_step.html",
+        {
+            "checkin": checkin,
+            "step": step,
+            "steps": STEPS,
+            "previous": previous_step(step),
+            "form": form,
+            "scale": SCALE_CHOICES,
+        },
+    )
+
+
+def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
+    step = STEPS[PHASE_STEP_COUNT]
+    if request.method == "POST":
+        try:
+            checkin_submit(checkin=checkin)
+        except CheckInError as exc:
+            messages.error(request, str(exc))
+            return redirect(_step_url(checkin, step.slug))
+        messages.success(request, _("Thank you. Your check-in has been sent."))
+        return redirect("checkin_detail", pk=checkin.pk)
+    answers = {a.question_id: a.value for a in checkin.answers.all()}
+    labels = dict(SCALE_CHOICES)
+    reflections = {r.phase: r.text for r in checkin.reflections.all()}
+    sections = [
+        {
+            "step": s,
+            "rows": [(q.text, labels.get(answers.get(q.pk))) for q in questions_by_phase(checkin.question_set)[s.slug]],
+            "reflection": reflections.get(s.slug, ""),
+        }
+        for s in STEPS[:PHASE_STEP_COUNT]
+    ]
+    return render(
+        request,
+        "assessments/checkin_review.html",
+        {"checkin": checkin, "step": step, "steps": STEPS, "previous": previous_step(step), "sections": sections},
+    )
+
+
+@login_required
+@require_POST
+def checkin_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, pk)
+    try:
+        checkin_discard(checkin=checkin)
+    except CheckInError as exc:
+        messages.error(request, str(exc))
+        return redirect("checkin_detail", pk=checkin.pk)
+    messages.success(request, _("Your draft check-in has been deleted."))
+    return redirect("home")
+
+
+@login_required
+def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, pk)
+    if not checkin.is_submitted:
+        return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
+    profile = build_profile(checkin)
+    return render(
+        request,
+        "assessments/checkin_detail.html",
+        {
+            "profile": profile,
+            "sections": [(level, rows, bar_chart(rows)) for level, rows in profile.levels.items()],
+            "values": _values_of(request.user),
+        },
+    )
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    return render(request, "assessments/history.html", {"checkins": submitted_checkins(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_invites(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = get_led_team(request.user, team_pk)
+    new_link = None
+    if request.method == "POST":
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            _invite, token = invite_create(
+                team=team, created_by=request.user, role=form.cleaned_data["role"], email=form.cleaned_data["email"]
+            )
+            new_link = request.build_absolute_uri(reverse("join", args=[token]))
+            form = InviteForm()
+    else:
+        form = InviteForm()
+    invites = Invite.objects.filter(team=team).select_related("used_by")[:50]
+    return render(
+        request,
+        "assessments/team_invites.html",
+        {"team": team, "form": form, "invites": invites, "new_link": new_link, "invite_days": settings.INVITE_VALID_DAYS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    invite = find_invite(token)
+    if invite is None or not invite.is_usable:
+        if invite is None:
+            reason = _("This invite link is not valid.")
+        elif invite.used_at:
+            reason = _("This invite link has already been used.")
+        else:
+            reason = _("This invite link has expired.")
+        return render(request, "assessments/join_invalid.html", {"reason": reason}, status=410 if invite else 404)
+
+    form = None if request.user.is_authenticated else JoinForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                if form is not None:
+                    if not form.is_valid():
+                        raise InviteError("")
+                    user = form.save()
+                else:
+                    user = request.user
+                invite_accept(token=token, user=user)
+        except InviteError as exc:
+            if str(exc):
+                messages.error(request, str(exc))
+                return redirect("home" if request.user.is_authenticated else "login")
+        else:
+            if form is not None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome. You have joined %(team)s.") % {"team": invite.team.name})
+            return redirect("home")
+    return render(request, "assessments/join.html", {"invite": invite, "form": form})
