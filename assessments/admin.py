@@ -102,7 +102,17 @@ class QuestionSetAdmin(admin.ModelAdmin):
 class InviteAdmin(admin.ModelAdmin):
     list_display = ["team", "role", "email", "created_by", "created_at", "expires_at", "used_at"]
     list_filter = ["role", "team__service"]
-    readonly_fields = ["team", "role", "email", "token_hash", "created_by", "created_at", "expires_at", "used_at", "used_by"]
+    readonly_fields = [
+        "team",
+        "role",
+        "email",
+        "token_hash",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "used_by",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -101,6 +101,15 @@ def checkin_discard(*, checkin: CheckIn) -> None:
 
 
 @transaction.atomic
+def checkin_delete(*, checkin: CheckIn) -> None:
+    """Delete one of a person's check-ins, draft or submitted, with everything attached to it.
+
+    Summaries computed afterwards no longer include it.
+    """
+    CheckIn.objects.select_for_update().filter(pk=checkin.pk).delete()
+
+
+@transaction.atomic
 def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     """Re-validate every step of the draft and submit it, storing its dimension scores."""
     checkin = _lock_draft(checkin)

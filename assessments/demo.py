@@ -27,7 +27,12 @@ TEAMMATES = ["alex", "bea", "cal", "dev", "eli", "fran", "gus"]
 def _user(username: str, first_name: str, *, staff: bool = False) -> User:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"first_name": first_name, "email": f"{username}@example.nhs.uk", "is_staff": staff, "is_superuser": staff},
+        defaults={
+            "first_name": first_name,
+            "email": f"{username}@example.nhs.uk",
+            "is_staff": staff,
+            "is_superuser": staff,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)

@@ -46,7 +46,7 @@ class Dimension:
     covers: str
 
     @property
-    def phase(self) -> "Phase":
+    def phase(self) -> Phase:
         return PHASES_BY_SLUG[self.phase_slug]
 
     @property
@@ -96,8 +96,7 @@ PHASES: tuple[Phase, ...] = (
             "hard days in the light of what matters to you."
         ),
         reflection_prompt=_(
-            "When did the work last feel worthwhile? What did you do that made a "
-            "difference, however small?"
+            "When did the work last feel worthwhile? What did you do that made a difference, however small?"
         ),
     ),
     Phase(
@@ -110,10 +109,7 @@ PHASES: tuple[Phase, ...] = (
             "This part is about what you do to look after yourself, keep work in "
             "its place, and get support from others."
         ),
-        reflection_prompt=_(
-            "What has helped you cope recently? Is there something you would like "
-            "to do more of?"
-        ),
+        reflection_prompt=_("What has helped you cope recently? Is there something you would like to do more of?"),
     ),
 )
 
@@ -180,8 +176,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         level=Level.INDIVIDUAL,
         direction=Direction.RESOURCE,
         covers=_(
-            "Keeping work and home apart, structured sessions, managing your time, "
-            "and not routinely working over."
+            "Keeping work and home apart, structured sessions, managing your time, and not routinely working over."
         ),
     ),
     Dimension(
@@ -190,10 +185,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         name=_("Supervision and peer support"),
         level=Level.SYSTEMIC,
         direction=Direction.RESOURCE,
-        covers=_(
-            "Clinical and case-management supervision, a supervisor who has your "
-            "back, and support from peers."
-        ),
+        covers=_("Clinical and case-management supervision, a supervisor who has your back, and support from peers."),
     ),
 )
 

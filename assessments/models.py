@@ -149,6 +149,9 @@ class Answer(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Answer {self.value} to question {self.question_id}"
+
 
 class Reflection(models.Model):
     """Private free text. Visible to its author alone, never in any summary or export for leads."""
@@ -159,6 +162,9 @@ class Reflection(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["checkin", "phase"], name="one_reflection_per_phase")]
+
+    def __str__(self) -> str:
+        return f"Reflection on {self.phase}"
 
 
 class DimensionScore(models.Model):
@@ -172,12 +178,13 @@ class DimensionScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["checkin", "dimension"], name="one_score_per_dimension")]
 
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.score}"
+
 
 class PractitionerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile")
-    values = models.TextField(
-        _("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True
-    )
+    values = models.TextField(_("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

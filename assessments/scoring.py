@@ -102,9 +102,7 @@ def suggests_high_strain(dimension_scores: Mapping[str, float | None]) -> bool:
     return very_high_pressure or very_low_resources >= 2
 
 
-def changes_since(
-    current: Mapping[str, float | None], previous: Mapping[str, float | None]
-) -> dict[str, float | None]:
+def changes_since(current: Mapping[str, float | None], previous: Mapping[str, float | None]) -> dict[str, float | None]:
     """Change per key since the previous check-in; None where either side has no score."""
     return {
         key: round(value - previous[key], 1) if value is not None and previous.get(key) is not None else None

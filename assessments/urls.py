@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import views
+from .views import checkins, invites
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("checkins/start/", views.checkin_begin, name="checkin_begin"),
-    path("checkins/history/", views.history, name="history"),
-    path("checkins/<int:pk>/", views.checkin_detail, name="checkin_detail"),
-    path("checkins/<int:pk>/discard/", views.checkin_discard_view, name="checkin_discard"),
-    path("checkins/<int:pk>/<slug:step_slug>/", views.checkin_step, name="checkin_step"),
-    path("teams/<int:team_pk>/invites/", views.team_invites, name="team_invites"),
-    path("join/<str:token>/", views.join, name="join"),
+    path("", checkins.home, name="home"),
+    path("checkins/start/", checkins.checkin_begin, name="checkin_begin"),
+    path("checkins/history/", checkins.history, name="history"),
+    path("checkins/<int:pk>/", checkins.checkin_detail, name="checkin_detail"),
+    path("checkins/<int:pk>/discard/", checkins.checkin_discard_view, name="checkin_discard"),
+    path("checkins/<int:pk>/<slug:step_slug>/", checkins.checkin_step, name="checkin_step"),
+    path("teams/<int:team_pk>/invites/", invites.team_invites, name="team_invites"),
+    path("join/<str:token>/", invites.join, name="join"),
 ]

@@ -24,8 +24,10 @@ def test_a_wrong_password_shows_a_message(client, practitioner):
 
 def test_password_change(client, practitioner):
     client.force_login(practitioner)
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "another-long-pass-42", "new_password2": "another-long-pass-42"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "another-long-pass-42", "new_password2": "another-long-pass-42"},
+    )
     assert response.status_code == 302
     practitioner.refresh_from_db()
     assert practitioner.check_password("another-long-pass-42")

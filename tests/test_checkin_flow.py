@@ -76,7 +76,9 @@ def test_statements_can_be_left_unanswered(client_p, question_set):
 
 def test_save_and_finish_later_then_resume_from_another_device(client_p, client, practitioner, question_set):
     checkin = start(client_p)
-    response = client_p.post(step_url(checkin, "challenges"), step_post(question_set, "challenges", 2, save_and_leave="1"))
+    response = client_p.post(
+        step_url(checkin, "challenges"), step_post(question_set, "challenges", 2, save_and_leave="1")
+    )
     assert response.headers["Location"] == reverse("home")
 
     from django.test import Client

@@ -9,8 +9,13 @@ from assessments.models import Invite, Membership, Role
 
 
 def join_body(username="newbie"):
-    return {"username": username, "first_name": "New", "email": "new@example.nhs.uk",
-            "password1": "a-long-test-password-9", "password2": "a-long-test-password-9"}
+    return {
+        "username": username,
+        "first_name": "New",
+        "email": "new@example.nhs.uk",
+        "password1": "a-long-test-password-9",
+        "password2": "a-long-test-password-9",
+    }
 
 
 def test_a_lead_creates_an_invite_link_for_their_team(client, lead, team):

@@ -29,7 +29,7 @@ def test_the_admin_locks_the_wording_of_a_version_in_use(client, admin_user, pra
     question = question_set.questions.first()
     url = reverse("admin:assessments_questionset_change", args=[question_set.pk])
     html = client.get(url).content.decode()
-    assert f'name="questions-0-text"' not in html  # shown read-only
+    assert 'name="questions-0-text"' not in html  # shown read-only
     assert question.text.replace("'", "&#x27;") in html
 
 

@@ -9,4 +9,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         question_set, created = question_set_load()
         state = "Loaded" if created else "Already loaded:"
-        self.stdout.write(f"{state} question set v{question_set.version} ({question_set.questions.count()} statements).")
+        self.stdout.write(
+            f"{state} question set v{question_set.version} ({question_set.questions.count()} statements)."
+        )
