@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-CHART_WIDTH = 600
-BAR_AREA = 400  # width of the 0-100 track, in chart units
-LABEL_HEIGHT = 18
+CHART_WIDTH = 360
+BAR_AREA = 260  # width of the 0-100 track, in chart units
+LABEL_HEIGHT = 20
 BAR_HEIGHT = 16
 ROW_GAP = 14
 
@@ -41,7 +41,7 @@ def bar_chart(rows: Sequence) -> BarChart:
                 label=str(row.name),
                 score=score,
                 direction=str(row.direction),
-                label_y=y + 14,
+                label_y=y + 15,
                 bar_y=y + LABEL_HEIGHT + 2,
                 width=round((score or 0) / 100 * BAR_AREA, 1),
             )

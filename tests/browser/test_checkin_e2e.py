@@ -1,0 +1,76 @@
+"""A practitioner on a phone: sign in, answer phase 1, leave, come back, finish, see the profile."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.framework import DIMENSIONS, PHASES
+from assessments.models import CheckIn
+
+from ..conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def answer_all(page, label: str) -> None:
+    for group in page.locator("fieldset.statement").all():
+        group.get_by_label(label, exact=True).check()
+
+
+def test_a_practitioner_checks_in_on_a_phone_with_a_break_in_the_middle(
+    live_server, phone_page, practitioner, screenshot
+):
+    page = phone_page
+    sign_in(page, live_server.url, "priya")
+    expect(page.get_by_role("heading", name="Hello, Priya")).to_be_visible()
+    screenshot(page, "01-home")
+
+    page.get_by_role("button", name="Start a check-in").click()
+    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    answer_all(page, "Agree")
+    page.get_by_label("Your private reflection (optional)").fill("Three risk calls in one afternoon.")
+    screenshot(page, "02-phase-1")
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page.get_by_text("Saved. You can carry on later")).to_be_visible()
+
+    # Leave entirely: sign out from the phone menu, then come back later.
+    page.get_by_role("button", name="Show menu").click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_in(page, live_server.url, "priya")
+    page.get_by_role("link", name="Carry on with your check-in").click()
+    expect(page.get_by_text("Step 2 of 4")).to_be_visible()
+
+    answer_all(page, "Strongly agree")
+    page.get_by_label("The values that matter to you in your work (optional)").fill("Helping people feel heard")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Step 3 of 4")).to_be_visible()
+    answer_all(page, "Disagree")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Step 4 of 4")).to_be_visible()
+    screenshot(page, "03-review")
+    page.get_by_role("button", name="Send my check-in").click()
+
+    expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
+    body = page.locator("main").inner_text()
+    for phase in PHASES:
+        assert str(phase.name) in body
+    for dimension in DIMENSIONS:
+        assert str(dimension.name) in body
+    assert re.search(r"75\s*/ 100", body)  # phase 1 answered "Agree" throughout
+    screenshot(page, "04-profile")
+
+    checkin = CheckIn.objects.get(user=practitioner)
+    assert checkin.is_submitted
+    assert checkin.reflections.get().text == "Three risk calls in one afternoon."
+    assert checkin.scores.count() == 7
