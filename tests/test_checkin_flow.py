@@ -324,3 +324,18 @@ def test_a_person_in_two_teams_chooses_one_of_their_own(client, practitioner, ot
     assert CheckIn.objects.count() == 0
     client.post(reverse("checkin_begin"), {"team": other_team.pk})
     assert CheckIn.objects.get().team == other_team
+
+
+@pytest.mark.parametrize("past_checkins", [0, 6])
+def test_home_step_and_review_pages_use_a_fixed_number_of_queries(
+    client_p, question_set, past_checkins, django_assert_max_num_queries
+):
+    for _ in range(past_checkins):
+        earlier = start(client_p)
+        complete_phases(client_p, earlier, question_set)
+        client_p.post(step_url(earlier, "review"))
+    checkin = start(client_p)
+    complete_phases(client_p, checkin, question_set)
+    for url in (reverse("home"), step_url(checkin, "values"), step_url(checkin, "review")):
+        with django_assert_max_num_queries(12):
+            assert client_p.get(url).status_code == 200

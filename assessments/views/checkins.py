@@ -139,10 +139,11 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
     answers = {a.question_id: a.value for a in checkin.answers.all()}
     labels = dict(SCALE_CHOICES)
     reflections = {r.phase: r.text for r in checkin.reflections.all()}
+    questions = questions_by_phase(checkin.question_set)
     sections = [
         {
             "step": s,
-            "rows": [(q.text, labels.get(answers.get(q.pk))) for q in questions_by_phase(checkin.question_set)[s.slug]],
+            "rows": [(q.text, labels.get(answers.get(q.pk))) for q in questions.get(s.slug, [])],
             "reflection": reflections.get(s.slug, ""),
         }
         for s in STEPS[:PHASE_STEP_COUNT]
