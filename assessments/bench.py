@@ -38,6 +38,7 @@ def _measure(name: str, request: Callable[[], object], iterations: int, out: Cal
         request()
     with CaptureQueriesContext(connection) as queries:
         request()
+    query_count = len(queries)  # read now: the log is cleared when the next request starts
     tracemalloc.start()
     request()
     peak = tracemalloc.get_traced_memory()[1]
@@ -49,7 +50,7 @@ def _measure(name: str, request: Callable[[], object], iterations: int, out: Cal
         times.append((time.perf_counter() - start) * 1000)
     out(f"{name}_p50_ms={statistics.median(times):.1f}")
     out(f"{name}_p95_ms={_percentile(times, 0.95):.1f}")
-    out(f"{name}_queries={len(queries)}")
+    out(f"{name}_queries={query_count}")
     out(f"{name}_peak_alloc_kb={peak / 1024:.0f}")
 
 
@@ -99,6 +100,7 @@ def _measure_submit(client: Client, team: Team, iterations: int, out: Callable[[
     prepare()
     with CaptureQueriesContext(connection) as queries:
         request()
+    query_count = len(queries)
     times = []
     for _ in range(iterations):
         prepare()
@@ -107,7 +109,7 @@ def _measure_submit(client: Client, team: Team, iterations: int, out: Callable[[
         times.append((time.perf_counter() - start) * 1000)
     out(f"checkin_submit_p50_ms={statistics.median(times):.1f}")
     out(f"checkin_submit_p95_ms={_percentile(times, 0.95):.1f}")
-    out(f"checkin_submit_queries={len(queries)}")
+    out(f"checkin_submit_queries={query_count}")
 
 
 def bench_run(
@@ -156,6 +158,7 @@ def bench_run(
             request()
         with CaptureQueriesContext(connection) as queries:
             request()
+        query_count = len(queries)
         times = []
         for _ in range(max(iterations // 2, 5)):
             t0 = time.perf_counter()
@@ -163,5 +166,5 @@ def bench_run(
             times.append((time.perf_counter() - t0) * 1000)
         User.objects.filter(pk=lead.pk).update(is_staff=False)
         out(f"service_summary_p50_ms_at_N={n}={statistics.median(times):.1f}")
-        out(f"service_summary_queries_at_N={n}={len(queries)}")
+        out(f"service_summary_queries_at_N={n}={query_count}")
     out(f"peak_memory_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")

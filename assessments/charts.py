@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
 CHART_WIDTH = 600
 BAR_AREA = 400  # width of the 0-100 track, in chart units
 LABEL_HEIGHT = 18
@@ -74,9 +77,47 @@ class TrendChart:
     points: list[TrendPoint]
     first_label: str
     last_label: str
+    kind: str  # pressure or resource, for the colour
+
+    def svg(self, chart_id: str, title: str) -> str:
+        """The chart as inline SVG. Built here rather than in a template: seven of these per page add up."""
+        parts = [
+            format_html(
+                '<svg class="trend-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title">'
+                '<title id="{}-title">{}</title>',
+                self.width, self.height + 16, chart_id, chart_id, title,
+            )
+        ]
+        for value, y in self.gridlines:
+            parts.append(
+                format_html(
+                    '<line class="trend-grid" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
+                    '<text class="trend-axis" x="0" y="{}" dy="4">{}</text>',
+                    self.plot_left, self.plot_right, y, y, y, value,
+                )
+            )
+        for points in self.segments:
+            parts.append(
+                format_html('<polyline class="trend-line trend-{}" points="{}"></polyline>', self.kind, points)
+            )
+        for point in self.points:
+            parts.append(
+                format_html(
+                    '<circle class="trend-dot trend-{}" cx="{}" cy="{}" r="3.5"><title>{}</title></circle>',
+                    self.kind, point.x, point.y, point.label,
+                )
+            )
+        parts.append(
+            format_html(
+                '<text class="trend-axis" x="{}" y="{}">{}</text>'
+                '<text class="trend-axis" x="{}" y="{}" text-anchor="end">{}</text></svg>',
+                self.plot_left, self.height + 12, self.first_label, self.plot_right, self.height + 12, self.last_label,
+            )
+        )
+        return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
 
 
-def trend_chart(values: Sequence, periods: Sequence) -> TrendChart:
+def trend_chart(values: Sequence, periods: Sequence, kind: str) -> TrendChart:
     """A 0-100 line over periods. `values` have `is_shown` and `mean`; hidden periods leave a gap."""
     plot_height = TREND_HEIGHT - 2 * TREND_TOP
     right = TREND_WIDTH - 8
@@ -105,4 +146,5 @@ def trend_chart(values: Sequence, periods: Sequence) -> TrendChart:
         points=points,
         first_label=periods[0].short_label if periods else "",
         last_label=periods[-1].short_label if periods else "",
+        kind=kind,
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 MONTH = "month"
@@ -60,7 +62,7 @@ class Period:
 
     @property
     def short_label(self) -> str:
-        return date_format(self.start, "M Y") if self.kind == MONTH else self.key
+        return _short_label(self.kind, self.start, get_language())
 
     def previous(self) -> Period:
         return Period(self.kind, _add_months(self.start, -self.months))
@@ -70,6 +72,12 @@ class Period:
 
     def __str__(self) -> str:
         return self.key
+
+
+@lru_cache(maxsize=4096)
+def _short_label(kind: str, start: date, language: str | None) -> str:
+    # Formatting dates is slow, and a page labels the same dozen periods many times.
+    return date_format(start, "M Y") if kind == MONTH else Period(kind, start).key
 
 
 def _add_months(d: date, months: int) -> date:

@@ -168,19 +168,52 @@ def _with_changes(cells: list[Cell]) -> None:
 
 
 @dataclass
+class _PeriodDecision:
+    """The raw sums of every team in one period, and which of them may be shown."""
+
+    rows: dict[int, dict]
+    head: Suppression
+    by_dimension: dict[str, Suppression]
+
+
+@dataclass
 class ServiceFigures:
-    """Every team of a service and the service as a whole, over the trend periods, already suppressed."""
+    """Every team of a service and the service as a whole over the trend periods, already suppressed.
+
+    Suppression is decided for every team (it must be, to protect the others);
+    cells are built only when a page asks for them.
+    """
 
     service: Service
     teams: list[Team]
     periods: list[Period]
-    cells: dict[tuple[int | None, Period], Cell]
+    decisions: dict[Period, _PeriodDecision]
+    _cells: dict[tuple[int | None, Period], Cell] = field(default_factory=dict)
 
     def trend(self, team_id: int | None) -> list[Cell]:
-        return [self.cells[(team_id, p)] for p in self.periods]
+        return [self.cell(team_id, p) for p in self.periods]
 
     def cell(self, team_id: int | None, period: Period | None = None) -> Cell:
-        return self.cells[(team_id, period or self.periods[-1])]
+        period = period or self.periods[-1]
+        key = (team_id, period)
+        if key not in self._cells:
+            self._cells[key] = self._build(team_id, period)
+        return self._cells[key]
+
+    def _build(self, team_id: int | None, period: Period) -> Cell:
+        decision = self.decisions[period]
+        if team_id is None:
+            row = _added(decision.rows.values())
+            hidden = decision.head.total_hidden
+            dim_hidden = {slug: s.total_hidden for slug, s in decision.by_dimension.items()}
+        else:
+            row = decision.rows[team_id]
+            hidden = decision.head.hidden.get(team_id)
+            dim_hidden = {slug: s.hidden.get(team_id) for slug, s in decision.by_dimension.items()}
+        cell = _cell(row, period, hidden, dim_hidden)
+        if period != self.periods[0]:
+            _with_changes([self.cell(team_id, period.previous()), cell])
+        return cell
 
 
 def service_figures(service: Service, period: Period) -> ServiceFigures:
@@ -188,30 +221,18 @@ def service_figures(service: Service, period: Period) -> ServiceFigures:
     periods = trend_periods(period)
     teams = list(Team.objects.filter(service=service).order_by("name"))
     raw = _grouped(service.pk, periods)
-    cells: dict[tuple[int | None, Period], Cell] = {}
+    decisions = {}
     for p in periods:
         rows = {t.pk: raw.get((t.pk, p.start)) or _empty_row() for t in teams}
-        head: Suppression = suppress({k: r["people"] for k, r in rows.items()})
+        head = suppress({k: r["people"] for k, r in rows.items()})
         by_dimension = {
             d.slug: suppress(
                 {k: r[f"n_{d.slug}"] for k, r in rows.items()}, forced=head.hidden, total_forced=head.total_hidden
             )
             for d in DIMENSIONS
         }
-        for team in teams:
-            cells[(team.pk, p)] = _cell(
-                rows[team.pk],
-                p,
-                head.hidden.get(team.pk),
-                {slug: s.hidden.get(team.pk) for slug, s in by_dimension.items()},
-            )
-        cells[(None, p)] = _cell(
-            _added(rows.values()), p, head.total_hidden, {slug: s.total_hidden for slug, s in by_dimension.items()}
-        )
-    for key in [None, *(t.pk for t in teams)]:
-        trend = [cells[(key, p)] for p in periods]
-        _with_changes(trend)
-    return ServiceFigures(service=service, teams=teams, periods=periods, cells=cells)
+        decisions[p] = _PeriodDecision(rows=rows, head=head, by_dimension=by_dimension)
+    return ServiceFigures(service=service, teams=teams, periods=periods, decisions=decisions)
 
 
 @dataclass(frozen=True)

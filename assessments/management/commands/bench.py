@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from assessments.bench import GROWTH_N, bench_run
 from assessments.scale import SCALES
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed-only", action="store_true", help="Only seed the scale (it is skipped if present).")
 
     def handle(self, *args, **options):
+        if options["scale"] == "national" and connection.vendor != "postgresql":
+            raise CommandError("The national scale needs PostgreSQL: set DATABASE_URL to a scratch database.")
         settings.DEBUG = False  # time what production runs, without the debug query log
         growth = tuple(int(n) for n in options["growth"].split(",") if n.strip())
 
