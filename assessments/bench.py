@@ -5,6 +5,7 @@ Prints one `name=value` line per figure. Not a test: it measures.
 
 from __future__ import annotations
 
+import os
 import resource
 import statistics
 import time
@@ -119,6 +120,7 @@ def bench_run(
     prefix = f"Scale {scale_name}"
     out(f"scale={scale_name}")
     out(f"database={connection.vendor}")
+    out(f"cpus={os.cpu_count()}")
     start = time.perf_counter()
     counts = scale_seed(
         services=scale.services, teams=scale.teams, members=scale.members, periods=scale.periods, prefix=prefix
@@ -175,3 +177,5 @@ def bench_run(
         out(f"service_export_p50_ms_at_N={n}={statistics.median(times):.1f}")
         User.objects.filter(pk=lead.pk).update(is_staff=False)
     out(f"peak_memory_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    # Other work on the machine slows the tail: say how busy it was.
+    out(f"load_average_1min={os.getloadavg()[0]:.2f}")
