@@ -97,6 +97,7 @@ def _insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
 
 
 def _move_sequences(models) -> None:
+    """Move the id sequences past the explicit ids, and refresh the planner's statistics as autovacuum would."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -105,6 +106,7 @@ def _move_sequences(models) -> None:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _team_lean(rng: random.Random) -> dict[str, float]:
