@@ -327,8 +327,11 @@ def test_a_service_lead_sees_every_team_of_their_service_and_an_administrator_se
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, team):
-    response = client.get(team_url(team))
-    assert response.status_code == 302 and "/login" in response["Location"] or "/accounts/login" in response["Location"]
+    for url in (team_url(team), team_url(team, name="team_summary_export")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert not SummaryAccess.objects.exists()
 
 
 def test_lead_pages_never_show_reflections_or_names(client, lead, team, question_set):
@@ -466,7 +469,13 @@ def test_an_action_on_a_dimension_that_is_not_systemic_is_refused(client, lead, 
     assert not TeamAction.objects.exists()
 
 
-def test_the_home_page_links_leads_to_their_summaries(client, lead, service_lead, team, service):
+def test_the_home_page_links_leads_to_their_summaries(
+    client, lead, service_lead, admin_user, practitioner, team, service
+):
+    client.force_login(practitioner)
+    assert reverse("summary_index") not in client.get(reverse("home")).content.decode()
+    client.force_login(admin_user)
+    assert reverse("summary_index") in client.get(reverse("home")).content.decode()
     client.force_login(lead)
     assert reverse("team_summary_current", args=[team.pk]) in client.get(reverse("home")).content.decode()
     client.force_login(service_lead)
