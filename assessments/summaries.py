@@ -138,14 +138,15 @@ def _share(count: int, n: int) -> int:
 
 
 def _cell(row: dict, period: Period, hidden: str | None, dim_hidden: dict[str, str | None]) -> Cell:
+    reasons = {reason: reason_text(reason) for reason in {hidden, *dim_hidden.values()} if reason is not None}
     if hidden is not None:
-        text = reason_text(hidden)
+        text = reasons[hidden]
         return Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
     figures = {}
     for d in DIMENSIONS:
         n = row[f"n_{d.slug}"]
         if dim_hidden[d.slug] is not None:
-            figures[d.slug] = DimensionFigures(d, hidden=reason_text(dim_hidden[d.slug]))
+            figures[d.slug] = DimensionFigures(d, hidden=reasons[dim_hidden[d.slug]])
             continue
         low, high = row[f"low_{d.slug}"], row[f"high_{d.slug}"]
         figures[d.slug] = DimensionFigures(
@@ -260,6 +261,7 @@ EXPORT_HEADER = ["scope", "period", "dimension", "people", "mean", "low_share", 
 def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, list[Period]]]) -> list[list[str]]:
     """One row per (scope, period, dimension). Hidden cells have blank figures and the reason."""
     rows = []
+    names = {d.slug: str(d.name) for d in DIMENSIONS}  # translated once, not once per row
     for scope_name, key, periods in scopes:
         for p in periods:
             cell = figures.cell(key, p)
@@ -269,6 +271,6 @@ def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, lis
                 else:
                     people = "" if cell.people is None else str(cell.people)
                     values = [people, "", "", "", "", f.hidden or ""]
-                rows.append([scope_name, p.key, f.name, *values])
+                rows.append([scope_name, p.key, names[f.dimension.slug], *values])
     return rows
 
