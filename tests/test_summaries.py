@@ -284,6 +284,14 @@ def test_the_csv_leaves_hidden_cells_blank_with_the_reason(client, lead, team, q
     assert all(r[3:8] == ["", "", "", "", ""] and HIDDEN_TEXT in r[8] for r in mine)
 
 
+def test_the_csv_does_not_carry_spreadsheet_formulas(client, admin_user, service, question_set):
+    team = Team.objects.create(service=service, name="=HYPERLINK(1)")
+    contributions(team, 5)
+    client.force_login(admin_user)
+    rows = list(csv.reader(io.StringIO(client.get(team_url(team, name="team_summary_export")).content.decode())))
+    assert {r[0] for r in rows[1:]} == {"'=HYPERLINK(1)", "Service average"}
+
+
 # --- who may look ---------------------------------------------------------------------------------------------
 
 

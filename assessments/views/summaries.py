@@ -53,12 +53,17 @@ def _service_scopes(figures) -> list:
     return [(_("Whole service"), None, figures.periods)] + [(t.name, t.pk, figures.periods[-1:]) for t in figures.teams]
 
 
+def _cell_text(value: str) -> str:
+    # A team name starting with = + - or @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
 def _csv(filename: str, rows: list[list[str]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(EXPORT_HEADER)
-    writer.writerows(rows)
+    writer.writerows([_cell_text(v) for v in row] for row in rows)
     return response
 
 
