@@ -82,8 +82,8 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     for user, lean in people:
         if CheckIn.objects.filter(user=user).exists():
             continue
-        for months_ago in (2, 1):
-            _answer_checkin(user, team, rng, when=now - timedelta(days=30 * months_ago), lean=lean)
+        for months_ago in (2, 1, 0):
+            _answer_checkin(user, team, rng, when=now - timedelta(days=30 * months_ago, minutes=5), lean=lean)
             created += 1
     # The check-ins were back-dated after submitting, so work out again which one counts in each period.
     entries_rebuild(user_ids=[user.pk for user, _lean in people])
