@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-test migrate demo clean
+.PHONY: run test install install-test migrate demo clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,5 +39,14 @@ run: demo
 test: install-test
 	$(PY) -m pytest
 
+## bench: seed synthetic data at a scale, then time the summary pages and a check-in submit.
+## SCALE=default (a few minutes) or SCALE=national (PostgreSQL only). Uses DATABASE_URL when set,
+## else a separate SQLite file. Use a scratch database: it adds a lot of data.
+SCALE ?= default
+BENCH_DATABASE_URL ?= $(if $(DATABASE_URL),$(DATABASE_URL),sqlite:///$(CURDIR)/bench.sqlite3)
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE)
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 bench.sqlite3 staticfiles

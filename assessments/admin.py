@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invite, Membership, Question, QuestionSet, Service, Team
+from .models import Invite, Membership, Question, QuestionSet, Service, ServiceLead, SummaryAccess, Team, TeamAction
 
 
 class TeamInline(admin.TabularInline):
@@ -115,4 +115,40 @@ class InviteAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ServiceLead)
+class ServiceLeadAdmin(admin.ModelAdmin):
+    list_display = ["user", "service", "created_at"]
+    list_filter = ["service"]
+    search_fields = ["user__username", "service__name"]
+    autocomplete_fields = ["user", "service"]
+
+
+@admin.register(TeamAction)
+class TeamActionAdmin(admin.ModelAdmin):
+    list_display = ["description", "team", "dimension", "starts_on", "created_by"]
+    list_filter = ["dimension", "team__service"]
+    search_fields = ["description", "team__name"]
+    autocomplete_fields = ["team"]
+    readonly_fields = ["created_by", "created_at"]
+
+
+@admin.register(SummaryAccess)
+class SummaryAccessAdmin(admin.ModelAdmin):
+    """The audit log: administrators read it; nobody adds, changes or deletes entries."""
+
+    list_display = ["at", "username", "action", "scope", "period"]
+    list_filter = ["action", "period"]
+    search_fields = ["username", "scope"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -18,6 +18,7 @@ from .framework import DIMENSIONS_BY_SLUG, SCALE_MAX, SCALE_MIN
 from .models import REFLECTION_MAX_LENGTH, Answer, CheckIn, DimensionScore, PractitionerProfile, Reflection, Team
 from .questions import active_question_set
 from .scoring import score_dimensions
+from .standings import entries_refresh
 from .steps import PHASE_STEP_COUNT, Step
 
 
@@ -104,9 +105,15 @@ def checkin_discard(*, checkin: CheckIn) -> None:
 def checkin_delete(*, checkin: CheckIn) -> None:
     """Delete one of a person's check-ins, draft or submitted, with everything attached to it.
 
-    Summaries computed afterwards no longer include it.
+    Summaries computed afterwards no longer include it: if it was the person's
+    latest in a period, their previous check-in in that period counts instead.
     """
-    CheckIn.objects.select_for_update().filter(pk=checkin.pk).delete()
+    locked = CheckIn.objects.select_for_update().filter(pk=checkin.pk).first()
+    if locked is None:
+        return
+    locked.delete()
+    if locked.submitted_at is not None:
+        entries_refresh(user_id=locked.user_id, moments=[locked.submitted_at])
 
 
 @transaction.atomic
@@ -133,4 +140,5 @@ def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     checkin.status = CheckIn.Status.SUBMITTED
     checkin.submitted_at = timezone.now()
     checkin.save(update_fields=["status", "submitted_at", "updated_at"])
+    entries_refresh(user_id=checkin.user_id, moments=[checkin.submitted_at])
     return checkin

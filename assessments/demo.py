@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from .checkins import checkin_save_step, checkin_start, checkin_submit
 from .framework import DIMENSIONS_BY_SLUG
-from .models import CheckIn, Membership, Role, Service, Team
+from .models import CheckIn, Membership, Role, Service, ServiceLead, Team
 from .questions import question_set_load
+from .standings import entries_rebuild
 from .steps import STEPS
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -69,6 +70,7 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     lee = _user(DEMO_LEAD, "Lee")
     Membership.objects.get_or_create(user=pat, team=team, role=Role.PRACTITIONER)
     Membership.objects.get_or_create(user=lee, team=team, role=Role.LEAD)
+    ServiceLead.objects.get_or_create(user=lee, service=service)
 
     created = 0
     now = timezone.now()
@@ -80,7 +82,9 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     for user, lean in people:
         if CheckIn.objects.filter(user=user).exists():
             continue
-        for months_ago in (2, 1):
-            _answer_checkin(user, team, rng, when=now - timedelta(days=30 * months_ago), lean=lean)
+        for months_ago in (2, 1, 0):
+            _answer_checkin(user, team, rng, when=now - timedelta(days=30 * months_ago, minutes=5), lean=lean)
             created += 1
+    # The check-ins were back-dated after submitting, so work out again which one counts in each period.
+    entries_rebuild(user_ids=[user.pk for user, _lean in people])
     return {"check-ins created": created}

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from .framework import SCALE_CHOICES, Phase
+from .framework import SCALE_CHOICES, SYSTEMIC_DIMENSIONS, Phase
 from .models import REFLECTION_MAX_LENGTH, VALUES_MAX_LENGTH, Question, Role, Team
 
 QUESTION_FIELD = re.compile(r"^q_(.+)$")
@@ -112,3 +112,19 @@ class JoinForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "first_name", "email")
+
+
+class TeamActionForm(forms.Form):
+    """An action the service agreed about a systemic dimension. Only systemic dimensions can be chosen."""
+
+    dimension = forms.ChoiceField(
+        label=_("Which part of the service it is about"),
+        choices=[(d.slug, d.name) for d in SYSTEMIC_DIMENSIONS],
+        error_messages={"invalid_choice": _("Please choose one of the parts the service can change.")},
+    )
+    description = forms.CharField(
+        label=_("What the service will do"),
+        max_length=500,
+        help_text=_("For example: protected reflection time every fortnight."),
+    )
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))

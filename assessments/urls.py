@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, invites
+from .views import checkins, invites, summaries
 
 urlpatterns = [
     path("", checkins.home, name="home"),
@@ -11,4 +11,14 @@ urlpatterns = [
     path("checkins/<int:pk>/<slug:step_slug>/", checkins.checkin_step, name="checkin_step"),
     path("teams/<int:team_pk>/invites/", invites.team_invites, name="team_invites"),
     path("join/<str:token>/", invites.join, name="join"),
+    path("summaries/", summaries.summary_index, name="summary_index"),
+    path("summaries/teams/<int:team_pk>/", summaries.team_summary_current, name="team_summary_current"),
+    path("summaries/teams/<int:team_pk>/actions/new/", summaries.team_action_add, name="team_action_add"),
+    path("summaries/teams/<int:team_pk>/<str:period>/", summaries.team_summary, name="team_summary"),
+    path("summaries/teams/<int:team_pk>/<str:period>/export.csv", summaries.team_summary_export,
+         name="team_summary_export"),
+    path("summaries/services/<int:service_pk>/", summaries.service_summary_current, name="service_summary_current"),
+    path("summaries/services/<int:service_pk>/<str:period>/", summaries.service_summary, name="service_summary"),
+    path("summaries/services/<int:service_pk>/<str:period>/export.csv", summaries.service_summary_export,
+         name="service_summary_export"),
 ]

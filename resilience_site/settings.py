@@ -168,3 +168,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Summaries (team and service summaries for leads) ---
+# A summary cell is shown only when at least this many distinct people contributed. Never below 3.
+MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5, minimum=3)
+# Fixed summary periods: "month" (default) or "quarter". Never custom ranges.
+SUMMARY_PERIOD = os.environ.get("SUMMARY_PERIOD", "month").strip().lower() or "month"
+if SUMMARY_PERIOD not in {"month", "quarter"}:
+    raise ImproperlyConfigured(f"SUMMARY_PERIOD must be month or quarter, not {SUMMARY_PERIOD!r}.")

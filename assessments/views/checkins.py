@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..access import get_checkin_for_user, led_teams, practitioner_teams
+from ..access import get_checkin_for_user, is_administrator, led_teams, practitioner_teams, summary_services
 from ..charts import bar_chart
 from ..checkins import CheckInError, checkin_discard, checkin_save_step, checkin_start, checkin_submit, current_draft
 from ..forms import PhaseStepForm, StartCheckInForm, question_field_name
@@ -17,6 +17,7 @@ from ..models import CheckIn, PractitionerProfile
 from ..questions import questions_by_phase
 from ..results import build_profile, submitted_checkins
 from ..steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
+from ..team_actions import actions_for_practitioner
 
 
 def _step_url(checkin: CheckIn, slug: str) -> str:
@@ -43,6 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "latest": latest,
             "led_teams": led_teams(request.user),
+            "led_services": summary_services(request.user) if not is_administrator(request.user) else None,
+            "team_actions": actions_for_practitioner(request.user) if teams else [],
             "values": _values_of(request.user),
         },
     )

@@ -1,0 +1,78 @@
+"""The anonymity rule for summaries, written once. Pages and CSV exports both go through `suppress`.
+
+A cell (a team in a period, or the whole service in a period) is shown only
+when at least MIN_GROUP_SIZE distinct people contributed. Because a service's
+figures and its teams' figures are shown together, hiding small teams is not
+enough: the service total minus the shown teams would give the hidden ones.
+So the hidden cells that had anyone in them must together hold at least
+MIN_GROUP_SIZE people, and never be a single team; otherwise the next-smallest
+shown team is hidden too, and if there is none left, the service total is hidden.
+Periods are fixed (see periods.py), so no two summaries overlap in time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# Why a cell is hidden.
+TOO_FEW = "too_few"
+PROTECTS_ANOTHER = "protects_another"
+
+
+def min_group_size() -> int:
+    return settings.MIN_GROUP_SIZE
+
+
+def reason_text(reason: str) -> str:
+    if reason == TOO_FEW:
+        return _("Hidden: fewer than %(n)s people took part, so figures could identify someone.") % {
+            "n": min_group_size()
+        }
+    return _("Hidden so that the figures of a smaller group cannot be worked out from the others.")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Which cells of one row (the teams of a service in one period) and whether its total may be shown."""
+
+    hidden: dict[Hashable, str] = field(default_factory=dict)
+    total_hidden: str | None = None
+
+    def is_shown(self, key: Hashable) -> bool:
+        return key not in self.hidden
+
+
+def suppress(
+    counts: Mapping[Hashable, int],
+    *,
+    forced: Mapping[Hashable, str] | None = None,
+    total_forced: str | None = None,
+) -> Suppression:
+    """Decide which cells may be shown, given each cell's distinct-person count.
+
+    `counts` holds every team of the service (zero for a team nobody counted in).
+    `forced` marks cells already hidden for another reason (e.g. the team's head
+    count was hidden, so its dimensions are too); `total_forced` likewise.
+    """
+    minimum = min_group_size()
+    hidden: dict[Hashable, str] = dict(forced or {})
+    for key, n in counts.items():
+        if n < minimum:
+            hidden.setdefault(key, TOO_FEW)
+    total_hidden = total_forced or (TOO_FEW if sum(counts.values()) < minimum else None)
+    if total_hidden is not None:
+        return Suppression(hidden=hidden, total_hidden=total_hidden)
+
+    while True:
+        # Cells nobody counted in reveal nothing by subtraction.
+        exposed = [k for k in hidden if counts.get(k, 0) > 0]
+        if not exposed or (len(exposed) > 1 and sum(counts[k] for k in exposed) >= minimum):
+            return Suppression(hidden=hidden, total_hidden=None)
+        shown = [k for k in counts if k not in hidden and counts[k] > 0]
+        if not shown:
+            return Suppression(hidden=hidden, total_hidden=PROTECTS_ANOTHER)
+        hidden[min(shown, key=lambda k: (counts[k], str(k)))] = PROTECTS_ANOTHER

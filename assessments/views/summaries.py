@@ -1,0 +1,243 @@
+"""Anonymised summaries for leads: a team, a whole service, their CSV exports, and team actions."""
+
+from __future__ import annotations
+
+import csv
+from html import escape
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..access import get_summary_service, get_summary_team, is_administrator, summary_services, summary_teams
+from ..anonymity import min_group_size
+from ..audit import summary_access_record
+from ..charts import trend_chart
+from ..forms import TeamActionForm
+from ..framework import get_dimension
+from ..models import Role, SummaryAccess, TeamAction
+from ..periods import Period, current_period, parse_period
+from ..summaries import EXPORT_HEADER, ORDERED_DIMENSIONS, action_progress, export_rows, service_figures
+from ..team_actions import TeamActionError, team_action_create
+
+
+class _BadPeriod(Exception):
+    pass
+
+
+def _period(key: str) -> Period:
+    period = parse_period(key)
+    if period is None or period > current_period():
+        raise _BadPeriod
+    return period
+
+
+def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
+    message = _(
+        "There is no summary for “%(key)s”. Summaries are for whole months (like 2026-03) or quarters "
+        "(like 2026-Q1), up to the current one."
+    ) % {"key": key[:20]}
+    return render(request, "assessments/summary_not_found.html", {"message": message}, status=404)
+
+
+def _team_scopes(team, figures) -> list:
+    return [(team.name, team.pk, figures.periods), (_("Service average"), None, figures.periods)]
+
+
+def _service_scopes(figures) -> list:
+    return [(_("Whole service"), None, figures.periods)] + [(t.name, t.pk, figures.periods[-1:]) for t in figures.teams]
+
+
+def _cell_text(value: str) -> str:
+    # A team name starting with = + - or @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _csv(filename: str, rows: list[list[str]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows([_cell_text(v) for v in row] for row in rows)
+    return response
+
+
+def _page_context(cell, compare, trend, previous_url, next_url, export_url) -> dict:
+    """What both summary pages share: the dimension rows, the trend and the period links."""
+    return {
+        "cell": cell,
+        "systemic_rows": list(zip(cell.systemic, compare.systemic, strict=True)),
+        "individual_rows": list(zip(cell.individual, compare.individual, strict=True)),
+        "trend": trend,
+        "trend_rows": [[c.dimensions[d.slug] for c in trend] for d in ORDERED_DIMENSIONS],
+        "charts": _trend_charts(trend),
+        "previous_url": previous_url,
+        "next_url": next_url,
+        "export_url": export_url,
+        "header": EXPORT_HEADER,
+        "min_group_size": min_group_size(),
+    }
+
+
+def _rows_html(rows: list[list[str]]) -> str:
+    """The full figures table body, built here: a template loop over ~1,000 cells is the slowest part of a page."""
+    return mark_safe(  # noqa: S308 - every value is escaped (plain strings, so the standard library's escape will do)
+        "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+    )
+
+
+def _trend_charts(cells) -> list:
+    periods = [c.period for c in cells]
+    return [
+        (
+            d,
+            trend_chart([c.dimensions[d.slug] for c in cells], periods, str(d.direction)).svg(
+                f"trend-{d.slug}", _("Trend of %(name)s. The figures are in the table below.") % {"name": d.name}
+            ),
+        )
+        for d in ORDERED_DIMENSIONS
+    ]
+
+
+@login_required
+def summary_index(request: HttpRequest) -> HttpResponse:
+    teams = summary_teams(request.user)
+    services = summary_services(request.user)
+    if is_administrator(request.user):
+        # Every team of a large organisation would be a long list: administrators start from services.
+        teams = teams.filter(memberships__user=request.user, memberships__role=Role.LEAD)
+    return render(
+        request,
+        "assessments/summary_index.html",
+        {"teams": teams, "services": services, "period": current_period()},
+    )
+
+
+@login_required
+def team_summary_current(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = get_summary_team(request.user, team_pk)
+    return redirect("team_summary", team_pk=team.pk, period=current_period().key)
+
+
+@login_required
+def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+    team = get_summary_team(request.user, team_pk)
+    try:
+        selected = _period(period)
+    except _BadPeriod:
+        return _bad_period(request, period)
+    figures = service_figures(team.service, selected)
+    actions = list(TeamAction.objects.filter(team=team))
+    summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=team.service, team=team,
+                          period=selected)
+    nxt = selected.next() if selected < current_period() else None
+    context = _page_context(
+        figures.cell(team.pk),
+        figures.cell(None),
+        figures.trend(team.pk),
+        reverse("team_summary", args=[team.pk, selected.previous().key]),
+        reverse("team_summary", args=[team.pk, nxt.key]) if nxt else None,
+        reverse("team_summary_export", args=[team.pk, selected.key]),
+    )
+    context.update(
+        {
+            "team": team,
+            "period": selected,
+            "previous": selected.previous(),
+            "next": nxt,
+            "progress": action_progress(figures, team, actions),
+            "all_rows_html": _rows_html(export_rows(figures, _team_scopes(team, figures))),
+        }
+    )
+    return render(request, "assessments/team_summary.html", context)
+
+
+@login_required
+def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+    team = get_summary_team(request.user, team_pk)
+    try:
+        selected = _period(period)
+    except _BadPeriod:
+        return _bad_period(request, period)
+    figures = service_figures(team.service, selected)
+    summary_access_record(user=request.user, action=SummaryAccess.Action.EXPORT, service=team.service, team=team,
+                          period=selected)
+    return _csv(f"team-{team.pk}-{selected.key}.csv", export_rows(figures, _team_scopes(team, figures)))
+
+
+@login_required
+def service_summary_current(request: HttpRequest, service_pk: int) -> HttpResponse:
+    service = get_summary_service(request.user, service_pk)
+    return redirect("service_summary", service_pk=service.pk, period=current_period().key)
+
+
+@login_required
+def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+    service = get_summary_service(request.user, service_pk)
+    try:
+        selected = _period(period)
+    except _BadPeriod:
+        return _bad_period(request, period)
+    figures = service_figures(service, selected)
+    summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=service, period=selected)
+    nxt = selected.next() if selected < current_period() else None
+    cell = figures.cell(None)
+    context = _page_context(
+        cell,
+        cell,
+        figures.trend(None),
+        reverse("service_summary", args=[service.pk, selected.previous().key]),
+        reverse("service_summary", args=[service.pk, nxt.key]) if nxt else None,
+        reverse("service_summary_export", args=[service.pk, selected.key]),
+    )
+    team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
+    context.update(
+        {
+            "service": service,
+            "period": selected,
+            "previous": selected.previous(),
+            "next": nxt,
+            "team_cells": team_cells,
+            "side_by_side": [(d, [c.dimensions[d.slug] for _t, c in team_cells]) for d in ORDERED_DIMENSIONS],
+            "all_rows_html": _rows_html(export_rows(figures, _service_scopes(figures))),
+        }
+    )
+    return render(request, "assessments/service_summary.html", context)
+
+
+@login_required
+def service_summary_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+    service = get_summary_service(request.user, service_pk)
+    try:
+        selected = _period(period)
+    except _BadPeriod:
+        return _bad_period(request, period)
+    figures = service_figures(service, selected)
+    summary_access_record(user=request.user, action=SummaryAccess.Action.EXPORT, service=service, period=selected)
+    return _csv(f"service-{service.pk}-{selected.key}.csv", export_rows(figures, _service_scopes(figures)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_action_add(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = get_summary_team(request.user, team_pk)
+    form = TeamActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = team_action_create(team=team, created_by=request.user, **form.cleaned_data)
+        except TeamActionError:
+            messages.error(request, _("Team actions are only for the parts the service can change."))
+        else:
+            messages.success(
+                request,
+                _("Saved. The team will see this action about “%(dimension)s” on their home page.")
+                % {"dimension": get_dimension(action.dimension).name},
+            )
+            return redirect("team_summary_current", team_pk=team.pk)
+    return render(request, "assessments/team_action_form.html", {"team": team, "form": form}, status=200)
+

@@ -1,0 +1,47 @@
+"""The summary pages in a real browser: they render, read in order, and pass automated accessibility checks."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from assessments.models import ServiceLead
+from assessments.periods import current_period
+from tests.conftest import PASSWORD, make_user
+from tests.test_summaries import contributions
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.browser
+def test_a_service_lead_reads_the_summaries_and_they_pass_accessibility_checks(
+    live_server, page, service, team, other_team, question_set, settings
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    contributions(team, 6, {"systemic_pressures": 5})
+    contributions(other_team, 6, {"systemic_support": 1})
+    lead = make_user("sasha")
+    ServiceLead.objects.create(user=lead, service=service)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "sasha")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.click(f"a[href='/summaries/services/{service.pk}/']")
+    assert page.locator("h1").inner_text() == f"Service summary: {service.name}"
+    assert page.get_by_text("12 people took part this period.").is_visible()
+    page.screenshot(path="test-results/service-summary.png", full_page=True)
+
+    page.click(f"a[href='/summaries/teams/{team.pk}/{current_period().key}/']")
+    assert page.get_by_role("heading", name="What the service can change").is_visible()
+    assert page.locator("svg.trend-chart").count() == 7
+
+    for url in (f"/summaries/teams/{team.pk}/{current_period().key}/", f"/summaries/services/{service.pk}/"):
+        page.goto(live_server.url + url)
+        # The page's own content; the shared navigation bar is checked with the rest of the site.
+        results = Axe().run(
+            page,
+            context="main",
+            options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]},
+        )
+        assert results.violations_count == 0, results.generate_report()
