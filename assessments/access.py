@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import CheckIn, Role, Team
+from .models import CheckIn, ResilientMove, Role, SupervisionNote, Team
 
 
 def get_checkin_for_user(user: AbstractBaseUser, pk: int) -> CheckIn:
@@ -25,3 +25,13 @@ def led_teams(user: AbstractBaseUser) -> QuerySet[Team]:
 def get_led_team(user: AbstractBaseUser, pk: int) -> Team:
     """A team this person leads, otherwise 404."""
     return get_object_or_404(led_teams(user), pk=pk)
+
+
+def get_move_for_user(user: AbstractBaseUser, pk: int) -> ResilientMove:
+    """A resilient move if it belongs to this person, otherwise 404."""
+    return get_object_or_404(ResilientMove, pk=pk, user=user)
+
+
+def get_supervision_note_for_user(user: AbstractBaseUser, pk: int) -> SupervisionNote:
+    """A supervision note if it belongs to this person, otherwise 404."""
+    return get_object_or_404(SupervisionNote, pk=pk, user=user)

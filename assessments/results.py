@@ -45,6 +45,13 @@ class Profile:
     feedback: list[FeedbackItem]
     high_strain: bool
     levels: dict[str, list[ScoreRow]] = field(default_factory=dict)
+    moved_most: ScoreRow | None = None
+
+
+def moved_most(rows: list[ScoreRow]) -> ScoreRow | None:
+    """The dimension whose score changed most since last time, if any changed."""
+    changed = [r for r in rows if r.change]
+    return max(changed, key=lambda r: abs(r.change)) if changed else None
 
 
 def scores_of(checkin: CheckIn) -> dict[str, float | None]:
@@ -111,6 +118,7 @@ def build_profile(checkin: CheckIn) -> Profile:
         feedback=feedback_for(current),
         high_strain=suggests_high_strain(current),
         levels=levels,
+        moved_most=moved_most(dimension_rows),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, invites
+from .views import checkins, invites, journey
 
 urlpatterns = [
     path("", checkins.home, name="home"),
@@ -11,4 +11,19 @@ urlpatterns = [
     path("checkins/<int:pk>/<slug:step_slug>/", checkins.checkin_step, name="checkin_step"),
     path("teams/<int:team_pk>/invites/", invites.team_invites, name="team_invites"),
     path("join/<str:token>/", invites.join, name="join"),
+    # The practitioner's journey (issue 4). None of these can be shadowed by checkins/<int:pk>/<slug>/.
+    path("checkins/trends/", journey.trends, name="trends"),
+    path("checkins/delete/<int:pk>/", journey.checkin_delete_view, name="checkin_delete"),
+    path("moves/choose/<int:checkin_pk>/", journey.moves_choose_view, name="moves_choose"),
+    path("moves/review/<int:checkin_pk>/", journey.moves_review_view, name="moves_review"),
+    path("supervision/", journey.supervision, name="supervision"),
+    path("supervision/add/", journey.supervision_add, name="supervision_add"),
+    path("supervision/add/<int:checkin_pk>/", journey.supervision_add, name="supervision_add_from"),
+    path("supervision/<int:pk>/tick/", journey.supervision_tick_view, name="supervision_tick"),
+    path("me/", journey.my_data, name="my_data"),
+    path("me/export.json", journey.export_json, name="export_json"),
+    path("me/export.csv", journey.export_csv, name="export_csv"),
+    path("me/delete/", journey.account_delete_view, name="account_delete"),
+    path("teams/<int:team_pk>/reminders/", journey.team_reminders, name="team_reminders"),
+    path("privacy/", journey.privacy, name="privacy"),
 ]

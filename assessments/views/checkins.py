@@ -17,6 +17,7 @@ from ..models import CheckIn, PractitionerProfile
 from ..questions import questions_by_phase
 from ..results import build_profile, submitted_checkins
 from ..steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
+from .journey import profile_extras, review_panel
 
 
 def _step_url(checkin: CheckIn, slug: str) -> str:
@@ -122,6 +123,8 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
             "previous": previous_step(step),
             "form": form,
             "scale": SCALE_CHOICES,
+            # At the next check-in, a short review of the moves chosen last time (issue 4).
+            "move_review_form": review_panel(request.user, checkin) if step.index == 0 else None,
         },
     )
 
@@ -180,6 +183,7 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "sections": [(level, rows, bar_chart(rows)) for level, rows in profile.levels.items()],
             "values": _values_of(request.user),
+            **profile_extras(request.user, checkin),
         },
     )
 
