@@ -203,6 +203,7 @@ def dimensions_by_need(dimension_scores: Mapping[str, float | None]) -> list[Dim
         key=lambda d: (
             not is_concerning(dimension_scores.get(d.slug), d.direction),
             -_need(dimension_scores.get(d.slug), d.direction),
+            not d.is_systemic,  # on a tie, what the service shapes comes first, as in the feedback
         ),
     )
 

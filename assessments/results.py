@@ -48,9 +48,13 @@ class Profile:
     moved_most: ScoreRow | None = None
 
 
+# A change smaller than this is within the wobble of a five-point scale; not worth headlining.
+MOVED_MOST_MIN = 10.0
+
+
 def moved_most(rows: list[ScoreRow]) -> ScoreRow | None:
-    """The dimension whose score changed most since last time, if any changed."""
-    changed = [r for r in rows if r.change]
+    """The dimension whose score changed most since last time, if any changed by at least MOVED_MOST_MIN."""
+    changed = [r for r in rows if r.change is not None and abs(r.change) >= MOVED_MOST_MIN]
     return max(changed, key=lambda r: abs(r.change)) if changed else None
 
 

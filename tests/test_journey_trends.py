@@ -101,3 +101,12 @@ def test_the_first_profile_has_no_moved_most_panel(client, practitioner, team):
     html = client.get(reverse("checkin_detail", args=[checkin.pk])).content.decode()
     assert "What moved most since last time" not in html
     assert "Choose your moves" in html
+
+
+def test_a_small_wobble_is_not_headlined_as_what_moved_most(client, practitioner, team):
+    # 3 -> one answer of 4 among several statements: a few points only.
+    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=7))
+    latest = submit_with(practitioner, team, {})
+    client.force_login(practitioner)
+    html = client.get(reverse("checkin_detail", args=[latest.pk])).content.decode()
+    assert "Nothing changed by more than a little since last time." in html
