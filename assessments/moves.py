@@ -18,7 +18,6 @@ from .models import MOVE_NOTE_MAX_LENGTH, MOVE_TEXT_MAX_LENGTH, CheckIn, MoveOut
 from .move_catalogue import CATALOGUE_BY_KEY
 
 MAX_OPEN_MOVES = 3
-OPEN_OUTCOMES = {None, MoveOutcome.NOT_YET}
 
 
 class MoveError(Exception):
@@ -42,8 +41,12 @@ def is_open(move: ResilientMove) -> bool:
     return review is None or review.outcome == MoveOutcome.NOT_YET
 
 
+CLOSING_OUTCOMES = [MoveOutcome.HELPED, MoveOutcome.DID_NOT_HELP, MoveOutcome.DROPPED]
+
+
 def open_moves(user: AbstractBaseUser) -> list[ResilientMove]:
-    return [m for m in moves_of(user) if is_open(m)]
+    """Moves still to try (one query). Only an open move can be reviewed, so any closing review closes it."""
+    return list(ResilientMove.objects.filter(user=user).exclude(reviews__outcome__in=CLOSING_OUTCOMES))
 
 
 @transaction.atomic

@@ -202,3 +202,38 @@ def test_my_moves_and_their_outcomes_are_on_my_trends_page_and_not_on_anyone_els
     assert "Take a proper lunch break" in html and "I tried it and it helped" in html and "Felt better" in html
     client.force_login(teammate)
     assert "Take a proper lunch break" not in client.get(reverse("trends")).content.decode()
+
+
+def test_moves_cannot_be_reviewed_through_a_check_in_already_sent(client, practitioner, sent):
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    client.force_login(practitioner)
+    response = client.post(reverse("moves_review", args=[sent.pk]), {f"outcome_{move.pk}": "helped"})
+    assert response.status_code == 404
+    assert MoveReview.objects.count() == 0
+
+
+def test_a_move_already_tried_cannot_be_reviewed_again(client, practitioner, sent):
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    MoveReview.objects.create(move=move, outcome="helped", created_at=timezone.now() - timedelta(days=1))
+    draft = _next_draft(client, practitioner)
+    response = client.post(reverse("moves_review", args=[draft.pk]), {f"outcome_{move.pk}": "dropped"}, follow=True)
+    assert "already been reviewed" in response.content.decode()
+    assert list(MoveReview.objects.values_list("outcome", flat=True)) == ["helped"]
+
+
+@pytest.mark.parametrize("n_moves", [1, 3])
+def test_step_one_with_its_review_panel_and_the_choose_page_use_a_fixed_number_of_queries(
+    client, practitioner, team, sent, n_moves, django_assert_max_num_queries
+):
+    for i in range(4):  # some history, closed moves included
+        (old,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[10 + i].key])
+        MoveReview.objects.create(move=old, outcome="dropped")
+    moves_choose(user=practitioner, checkin=sent, catalogue_keys=[m.key for m in CATALOGUE[:n_moves]])
+    draft = _next_draft(client, practitioner)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("checkin_step", args=[draft.pk, "challenges"])).content.decode()
+    assert html.count("<legend>") == n_moves + 8  # the moves, then phase 1's statements
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("moves_choose", args=[sent.pk])).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("checkin_detail", args=[sent.pk])).status_code == 200

@@ -28,12 +28,11 @@ from ..forms import (
     SupervisionMarkForm,
     TeamCadenceForm,
 )
-from ..models import CheckIn, PractitionerProfile, SupervisionNote
+from ..models import CheckIn, PractitionerProfile
 from ..move_catalogue import suggestions_for
 from ..moves import (
     MAX_OPEN_MOVES,
     MoveError,
-    is_open,
     moves_choose,
     moves_of,
     moves_review,
@@ -49,18 +48,12 @@ MOVE_FIELD = re.compile(r"^(?:outcome|note)_(\d+)$")
 
 
 def profile_extras(user, checkin: CheckIn) -> dict:
-    """What the profile page shows about moves and supervision for this check-in (three queries)."""
-    still_open = [m for m in moves_of(user) if is_open(m)]
+    """What the profile page shows about moves and supervision for this check-in (two queries)."""
+    still_open = open_moves(user)
     return {
         "open_moves": still_open,
         "moves_left": max(MAX_OPEN_MOVES - len(still_open), 0),
         "reflections": list(checkin.reflections.all()),
-        "supervision_form": SupervisionMarkForm(),
-        "marked": set(
-            SupervisionNote.objects.filter(user=user, checkin=checkin, done_at__isnull=True).values_list(
-                "phase", "dimension"
-            )
-        ),
     }
 
 
@@ -89,7 +82,8 @@ def moves_choose_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
         raise Http404
     suggestions = suggestions_for(scores_of(checkin))
     choices = [(m.key, m.text) for _d, _c, moves in suggestions for m in moves]
-    allowed = max(MAX_OPEN_MOVES - len(open_moves(request.user)), 0)
+    already_open = open_moves(request.user)
+    allowed = max(MAX_OPEN_MOVES - len(already_open), 0)
     form = MovesChooseForm(request.POST if request.method == "POST" else None, choices=choices, allowed=allowed)
     if request.method == "POST" and allowed and form.is_valid():
         try:
@@ -118,7 +112,7 @@ def moves_choose_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
             "form": form,
             "suggestions": suggestions,
             "allowed": allowed,
-            "open_moves": open_moves(request.user),
+            "open_moves": already_open,
             "chosen_keys": set(form["moves"].value() or []),
         },
         status=status,
@@ -130,6 +124,8 @@ def moves_choose_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
 def moves_review_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
     """Review open moves from the panel at the top of a draft check-in's first step."""
     draft = get_checkin_for_user(request.user, checkin_pk)
+    if draft.is_submitted:
+        raise Http404
     step_url = reverse("checkin_step", args=[draft.pk, STEPS[0].slug])
     ids = {int(m.group(1)) for key in request.POST if (m := MOVE_FIELD.match(key))}
     moves = [get_move_for_user(request.user, pk) for pk in sorted(ids)]  # someone else's move: 404
