@@ -237,3 +237,13 @@ def test_step_one_with_its_review_panel_and_the_choose_page_use_a_fixed_number_o
         assert client.get(reverse("moves_choose", args=[sent.pk])).status_code == 200
     with django_assert_max_num_queries(9):
         assert client.get(reverse("checkin_detail", args=[sent.pk])).status_code == 200
+
+
+def test_the_home_page_reminds_me_of_the_moves_i_am_trying_and_no_one_else_sees_them(
+    client, practitioner, teammate, sent
+):
+    moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    client.force_login(practitioner)
+    assert "Take a proper lunch break" in client.get(reverse("home")).content.decode()
+    client.force_login(teammate)
+    assert "Take a proper lunch break" not in client.get(reverse("home")).content.decode()

@@ -14,6 +14,7 @@ from ..checkins import CheckInError, checkin_discard, checkin_save_step, checkin
 from ..forms import PhaseStepForm, StartCheckInForm, question_field_name
 from ..framework import SCALE_CHOICES
 from ..models import CheckIn, PractitionerProfile
+from ..moves import open_moves
 from ..questions import questions_by_phase
 from ..results import build_profile, submitted_checkins
 from ..steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
@@ -45,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "led_teams": led_teams(request.user),
             "values": _values_of(request.user),
+            "open_moves": open_moves(request.user),
         },
     )
 
