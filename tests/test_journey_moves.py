@@ -247,3 +247,12 @@ def test_the_home_page_reminds_me_of_the_moves_i_am_trying_and_no_one_else_sees_
     assert "Take a proper lunch break" in client.get(reverse("home")).content.decode()
     client.force_login(teammate)
     assert "Take a proper lunch break" not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("field", ["outcome_99999999999999999999999", "note_0", "outcome_-1", "outcome_1x"])
+def test_made_up_move_ids_in_a_review_are_404_or_a_message_never_a_500(client, practitioner, sent, field):
+    moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    draft = _next_draft(client, practitioner)
+    response = client.post(reverse("moves_review", args=[draft.pk]), {field: "helped"})
+    assert response.status_code in (302, 404)
+    assert MoveReview.objects.count() == 0
