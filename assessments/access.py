@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import CheckIn, Membership, Role, Service, ServiceLead, Team
+from .models import CheckIn, Membership, ResilientMove, Role, Service, ServiceLead, SupervisionNote, Team
 
 
 def get_checkin_for_user(user: AbstractBaseUser, pk: int) -> CheckIn:
@@ -59,3 +59,11 @@ def get_summary_team(user: AbstractBaseUser, pk: int) -> Team:
 def get_summary_service(user: AbstractBaseUser, pk: int) -> Service:
     """A service whose summary this person may see, otherwise 404."""
     return get_object_or_404(summary_services(user), pk=pk)
+def get_move_for_user(user: AbstractBaseUser, pk: int) -> ResilientMove:
+    """A resilient move if it belongs to this person, otherwise 404."""
+    return get_object_or_404(ResilientMove, pk=pk, user=user)
+
+
+def get_supervision_note_for_user(user: AbstractBaseUser, pk: int) -> SupervisionNote:
+    """A supervision note if it belongs to this person, otherwise 404."""
+    return get_object_or_404(SupervisionNote, pk=pk, user=user)

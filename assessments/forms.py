@@ -10,8 +10,19 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from .framework import SCALE_CHOICES, SYSTEMIC_DIMENSIONS, Phase
-from .models import REFLECTION_MAX_LENGTH, VALUES_MAX_LENGTH, Question, Role, Team
+from .framework import DIMENSION_CHOICES, PHASE_CHOICES, SCALE_CHOICES, SYSTEMIC_DIMENSIONS, Phase
+from .models import (
+    MOVE_NOTE_MAX_LENGTH,
+    MOVE_TEXT_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    SUPERVISION_NOTE_MAX_LENGTH,
+    VALUES_MAX_LENGTH,
+    MoveOutcome,
+    PractitionerProfile,
+    Question,
+    Role,
+    Team,
+)
 
 QUESTION_FIELD = re.compile(r"^q_(.+)$")
 
@@ -128,3 +139,140 @@ class TeamActionForm(forms.Form):
         help_text=_("For example: protected reflection time every fortnight."),
     )
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+# --- The practitioner's journey (issue 4) ---
+
+
+class MovesChooseForm(forms.Form):
+    """Choose 1 to 3 moves from the catalogue, or write your own."""
+
+    moves = forms.MultipleChoiceField(
+        label=_("Moves to try"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("One of the moves chosen is not in the list. Nothing was saved.")},
+    )
+    own = forms.CharField(
+        label=_("Or write your own move (optional)"),
+        required=False,
+        max_length=MOVE_TEXT_MAX_LENGTH,
+        help_text=_("Something small and concrete you could do before your next check-in. Up to 200 characters."),
+    )
+
+    def __init__(self, *args, choices, allowed: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+        self.fields["moves"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        count = len(cleaned.get("moves") or []) + (1 if (cleaned.get("own") or "").strip() else 0)
+        if count == 0 and not self.errors:
+            raise forms.ValidationError(_("Please choose at least one move, or write your own."), code="none")
+        if count > self.allowed:
+            raise forms.ValidationError(
+                _("Please choose no more than %(n)d. Small and few works better than many.") % {"n": self.allowed},
+                code="too_many",
+            )
+        return cleaned
+
+
+class MoveReviewForm(forms.Form):
+    """How each open move went. Every field is optional; unanswered moves stay as they are."""
+
+    def __init__(self, *args, moves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moves = list(moves)
+        for move in self.moves:
+            self.fields[f"outcome_{move.pk}"] = forms.ChoiceField(
+                label=move.text,
+                choices=MoveOutcome.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Please choose one of the options.")},
+            )
+            self.fields[f"note_{move.pk}"] = forms.CharField(
+                label=_("A note about how it went (optional)"),
+                required=False,
+                max_length=MOVE_NOTE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        return [(m, self[f"outcome_{m.pk}"], self[f"note_{m.pk}"]) for m in self.moves]
+
+    def clean(self):
+        cleaned = super().clean()
+        for move in self.moves:
+            if cleaned.get(f"note_{move.pk}") and not cleaned.get(f"outcome_{move.pk}"):
+                self.add_error(f"outcome_{move.pk}", _("Please choose how it went, to keep your note."))
+        if not self.errors and not any(cleaned.get(f"outcome_{m.pk}") for m in self.moves):
+            raise forms.ValidationError(_("Please choose how at least one move went."), code="empty")
+        return cleaned
+
+    def reviews(self) -> dict[int, tuple[str, str]]:
+        return {
+            m.pk: (self.cleaned_data[f"outcome_{m.pk}"], self.cleaned_data.get(f"note_{m.pk}", ""))
+            for m in self.moves
+            if self.cleaned_data.get(f"outcome_{m.pk}")
+        }
+
+
+class SupervisionMarkForm(forms.Form):
+    phases = forms.MultipleChoiceField(
+        label=_("Your reflections"), choices=PHASE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    dimensions = forms.MultipleChoiceField(
+        label=_("Parts of your profile"),
+        choices=DIMENSION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Anything else you want to bring (optional)"),
+        required=False,
+        max_length=SUPERVISION_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only you can see this list. Up to 500 characters."),
+    )
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PractitionerProfile
+        fields = ["reminders_enabled"]
+        help_texts = {
+            "reminders_enabled": _("The email has a link to the check-in and nothing about your answers."),
+        }
+
+
+class TeamCadenceForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["checkin_cadence"]
+        labels = {"checkin_cadence": _("How often should your team be reminded to check in?")}
+        help_texts = {
+            "checkin_cadence": _(
+                "People who have not checked in since the start of the week, fortnight or month get one email. "
+                "Anyone can turn reminders off for themselves."
+            )
+        }
+        widgets = {"checkin_cadence": forms.RadioSelect}
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not right. Nothing has been deleted."), code="wrong")
+        return password

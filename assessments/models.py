@@ -22,9 +22,21 @@ class Service(models.Model):
         return self.name
 
 
+class Cadence(models.TextChoices):
+    """How often a lead asks their team to check in. Reminders follow it."""
+
+    NONE = "", _("No reminders")
+    WEEKLY = "weekly", _("Every week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Every month")
+
+
 class Team(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(_("name"), max_length=200)
+    checkin_cadence = models.CharField(
+        _("check-in reminders"), max_length=20, choices=Cadence.choices, default=Cadence.NONE, blank=True
+    )
 
     class Meta:
         ordering = ["service__name", "name"]
@@ -185,6 +197,7 @@ class DimensionScore(models.Model):
 class PractitionerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile")
     values = models.TextField(_("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True)
+    reminders_enabled = models.BooleanField(_("email me when it is time to check in"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -314,3 +327,92 @@ class SummaryAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.scope} {self.period}"
+# --- The practitioner's journey (issue 4): moves, supervision notes, reminders. ---
+
+MOVE_TEXT_MAX_LENGTH = 200
+MOVE_NOTE_MAX_LENGTH = 500
+SUPERVISION_NOTE_MAX_LENGTH = 500
+
+
+class ResilientMove(models.Model):
+    """A small, concrete action a practitioner chose to try before their next check-in. Theirs alone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resilient_moves")
+    # The catalogue entry it came from; blank for a move the person wrote themselves.
+    catalogue_key = models.SlugField(max_length=60, blank=True)
+    dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
+    text = models.CharField(_("move"), max_length=MOVE_TEXT_MAX_LENGTH)
+    # The check-in whose profile it was chosen from. Kept if that check-in is deleted.
+    chosen_from = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-chosen_at", "-id"]
+        indexes = [models.Index(fields=["user", "chosen_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MoveOutcome(models.TextChoices):
+    HELPED = "helped", _("I tried it and it helped")
+    DID_NOT_HELP = "did_not_help", _("I tried it and it did not help")
+    NOT_YET = "not_yet", _("Not yet")
+    DROPPED = "dropped", _("I have dropped it")
+
+
+class MoveReview(models.Model):
+    """How a move went, given at a later check-in. A move reviewed "not yet" stays open."""
+
+    move = models.ForeignKey(ResilientMove, on_delete=models.CASCADE, related_name="reviews")
+    outcome = models.CharField(max_length=20, choices=MoveOutcome.choices)
+    note = models.CharField(_("note"), max_length=MOVE_NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}"
+
+
+class SupervisionNote(models.Model):
+    """Something the practitioner wants to bring to supervision: a reflection, a dimension, or their own words.
+
+    Private: no one else sees it, not even their lead.
+    """
+
+    class Kind(models.TextChoices):
+        REFLECTION = "reflection", _("Reflection")
+        DIMENSION = "dimension", _("Dimension")
+        OWN = "own", _("Your own note")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervision_notes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Deleting the check-in deletes what was marked from it.
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
+    note = models.CharField(_("note"), max_length=SUPERVISION_NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Supervision note ({self.get_kind_display()})"
+
+
+class ReminderSent(models.Model):
+    """One reminder email per person per cadence window, so a re-run of the command sends nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent")
+    window_start = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "window_start"], name="one_reminder_per_window")]
+
+    def __str__(self) -> str:
+        return f"Reminder for window starting {self.window_start}"

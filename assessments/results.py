@@ -45,6 +45,17 @@ class Profile:
     feedback: list[FeedbackItem]
     high_strain: bool
     levels: dict[str, list[ScoreRow]] = field(default_factory=dict)
+    moved_most: ScoreRow | None = None
+
+
+# A change smaller than this is within the wobble of a five-point scale; not worth headlining.
+MOVED_MOST_MIN = 10.0
+
+
+def moved_most(rows: list[ScoreRow]) -> ScoreRow | None:
+    """The dimension whose score changed most since last time, if any changed by at least MOVED_MOST_MIN."""
+    changed = [r for r in rows if r.change is not None and abs(r.change) >= MOVED_MOST_MIN]
+    return max(changed, key=lambda r: abs(r.change)) if changed else None
 
 
 def scores_of(checkin: CheckIn) -> dict[str, float | None]:
@@ -111,6 +122,7 @@ def build_profile(checkin: CheckIn) -> Profile:
         feedback=feedback_for(current),
         high_strain=suggests_high_strain(current),
         levels=levels,
+        moved_most=moved_most(dimension_rows),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, invites, summaries
+from .views import checkins, invites, journey, summaries
 
 urlpatterns = [
     path("", checkins.home, name="home"),
@@ -21,4 +21,19 @@ urlpatterns = [
     path("summaries/services/<int:service_pk>/<str:period>/", summaries.service_summary, name="service_summary"),
     path("summaries/services/<int:service_pk>/<str:period>/export.csv", summaries.service_summary_export,
          name="service_summary_export"),
+    # The practitioner's journey (issue 4). None of these can be shadowed by checkins/<int:pk>/<slug>/.
+    path("checkins/trends/", journey.trends, name="trends"),
+    path("checkins/delete/<int:pk>/", journey.checkin_delete_view, name="checkin_delete"),
+    path("moves/choose/<int:checkin_pk>/", journey.moves_choose_view, name="moves_choose"),
+    path("moves/review/<int:checkin_pk>/", journey.moves_review_view, name="moves_review"),
+    path("supervision/", journey.supervision, name="supervision"),
+    path("supervision/add/", journey.supervision_add, name="supervision_add"),
+    path("supervision/add/<int:checkin_pk>/", journey.supervision_add, name="supervision_add_from"),
+    path("supervision/<int:pk>/tick/", journey.supervision_tick_view, name="supervision_tick"),
+    path("me/", journey.my_data, name="my_data"),
+    path("me/export.json", journey.export_json, name="export_json"),
+    path("me/export.csv", journey.export_csv, name="export_csv"),
+    path("me/delete/", journey.account_delete_view, name="account_delete"),
+    path("teams/<int:team_pk>/reminders/", journey.team_reminders, name="team_reminders"),
+    path("privacy/", journey.privacy, name="privacy"),
 ]

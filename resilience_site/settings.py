@@ -176,3 +176,13 @@ MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5, minimum=3)
 SUMMARY_PERIOD = os.environ.get("SUMMARY_PERIOD", "month").strip().lower() or "month"
 if SUMMARY_PERIOD not in {"month", "quarter"}:
     raise ImproperlyConfigured(f"SUMMARY_PERIOD must be month or quarter, not {SUMMARY_PERIOD!r}.")
+
+# --- Journey (issue 4): retention, reminders and the links in reminder emails. ---
+# Sent check-ins older than this many months are deleted by `manage.py purge_expired`.
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24, minimum=1)
+# Drafts not saved for this many days are treated as abandoned and deleted by the same command.
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30, minimum=1)
+# The address people use to reach the site; reminder emails link to it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")

@@ -14,10 +14,12 @@ from ..checkins import CheckInError, checkin_discard, checkin_save_step, checkin
 from ..forms import PhaseStepForm, StartCheckInForm, question_field_name
 from ..framework import SCALE_CHOICES
 from ..models import CheckIn, PractitionerProfile
+from ..moves import open_moves
 from ..questions import questions_by_phase
 from ..results import build_profile, submitted_checkins
 from ..steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
 from ..team_actions import actions_for_practitioner
+from .journey import profile_extras, review_panel
 
 
 def _step_url(checkin: CheckIn, slug: str) -> str:
@@ -47,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "led_services": summary_services(request.user) if not is_administrator(request.user) else None,
             "team_actions": actions_for_practitioner(request.user) if teams else [],
             "values": _values_of(request.user),
+            "open_moves": open_moves(request.user),
         },
     )
 
@@ -125,6 +128,8 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
             "previous": previous_step(step),
             "form": form,
             "scale": SCALE_CHOICES,
+            # At the next check-in, a short review of the moves chosen last time (issue 4).
+            "move_review_form": review_panel(request.user, checkin) if step.index == 0 else None,
         },
     )
 
@@ -184,6 +189,7 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "sections": [(level, rows, bar_chart(rows)) for level, rows in profile.levels.items()],
             "values": _values_of(request.user),
+            **profile_extras(request.user, checkin),
         },
     )
 

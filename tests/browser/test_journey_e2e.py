@@ -1,0 +1,110 @@
+"""End to end on a phone-sized screen: check in, choose two moves, check in again, review them, see them on trends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from assessments.models import CheckIn, MoveReview, ResilientMove
+
+from ..conftest import PASSWORD
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journey"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page: Page) -> None:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def answer_every_phase(page: Page, value: str) -> None:
+    for _ in range(3):
+        for radio in page.locator(f'form:not([action*="moves"]) input[type=radio][value="{value}"]').all():
+            radio.check()
+        page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Step 4 of 4")).to_be_visible()
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_sees_them_on_trends(
+    page: Page, live_server, practitioner
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("priya")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    # First check-in: high pressure from the service.
+    page.get_by_role("button", name="Start a check-in").click()
+    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    answer_every_phase(page, "4")
+    shot(page, "01-first-profile")
+    page.locator("section", has=page.get_by_role("heading", name="Your moves before next time")).screenshot(
+        path=str(SHOTS / "01b-profile-moves-entry.png")
+    )
+
+    # Choose two moves: the first ideas are about raising the pressure, not trying harder.
+    page.get_by_role("link", name="Choose your moves").click()
+    expect(page.get_by_role("heading", name="Choose your moves")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Tell your lead about one specific pressure").check()
+    page.locator("summary").click()
+    page.get_by_label("Take a proper lunch break away from your desk").check()
+    shot(page, "02-choose-moves")
+    page.get_by_role("button", name="Save my moves").click()
+    expect(page.get_by_text("You have chosen 2 moves")).to_be_visible()
+    assert ResilientMove.objects.filter(user=practitioner).count() == 2
+
+    # Two weeks later.
+    first = CheckIn.objects.get(user=practitioner)
+    CheckIn.objects.filter(pk=first.pk).update(submitted_at=timezone.now() - timedelta(days=14))
+    ResilientMove.objects.update(chosen_at=timezone.now() - timedelta(days=14))
+
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Start a check-in").click()
+    expect(page.get_by_role("heading", name="How did your moves go?")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    shot(page, "03-review-panel")
+    lead_move = page.get_by_role("group", name="Tell your lead about one specific pressure")
+    lead_move.get_by_label("I tried it and it helped").check()
+    lead_move.get_by_label("A note about how it went").fill("My lead moved two clinics.")
+    page.get_by_role("group", name="Take a proper lunch break").get_by_label("Not yet").check()
+    page.get_by_role("button", name="Save how my moves went").click()
+    expect(page.get_by_text("Your review of your moves has been saved")).to_be_visible()
+    expect(page.get_by_role("heading", name="How did your moves go?")).to_have_count(0)
+    assert MoveReview.objects.count() == 2
+
+    answer_every_phase(page, "2")
+    expect(page.get_by_role("heading", name="What moved most since last time")).to_be_visible()
+    shot(page, "04-second-profile")
+    page.screenshot(path=str(SHOTS / "04b-second-profile-top.png"))
+
+    page.get_by_role("link", name="See your trends").click()
+    expect(page.get_by_role("heading", name="Your trends")).to_be_visible()
+    moves = page.locator("section", has=page.get_by_role("heading", name="Your moves"))
+    expect(moves.get_by_text("Tell your lead about one specific pressure")).to_be_visible()
+    expect(moves.get_by_text("I tried it and it helped")).to_be_visible()
+    expect(moves.get_by_text("My lead moved two clinics.")).to_be_visible()
+    expect(moves.get_by_text("Not yet")).to_be_visible()
+    expect(page.locator("svg.trend-chart")).to_have_count(10)
+    expect(page.locator("circle.trend-point")).to_have_count(20)
+    assert_accessible(page)
+    shot(page, "05-trends")
+    page.locator("section", has=page.get_by_role("heading", name="1. Work-related challenges")).screenshot(
+        path=str(SHOTS / "06-trends-challenges.png")
+    )
+    moves.screenshot(path=str(SHOTS / "07-trends-moves.png"))
