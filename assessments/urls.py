@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, invites
+from .views import checkins, invites, quality
 
 urlpatterns = [
     path("", checkins.home, name="home"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("checkins/<int:pk>/<slug:step_slug>/", checkins.checkin_step, name="checkin_step"),
     path("teams/<int:team_pk>/invites/", invites.team_invites, name="team_invites"),
     path("join/<str:token>/", invites.join, name="join"),
+    path("healthz", quality.healthz, name="healthz"),
 ]

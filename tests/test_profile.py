@@ -116,5 +116,5 @@ def test_the_profile_and_history_query_counts_do_not_grow_with_history(
     client.force_login(practitioner)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("checkin_detail", args=[latest.pk])).status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # one is the session save (idle timeout)
         assert client.get(reverse("history")).status_code == 200

@@ -1,0 +1,48 @@
+"""Health and error pages: what a load balancer probes and what a person sees when something breaks."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ..middleware import DATABASE_ERRORS, outage_response
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when this app server can run a query; 503 when it cannot. Touches no session."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DATABASE_ERRORS as exc:
+        logger.warning("Health check failed: %s", exc)
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database error outside a view (in session middleware, say) still gets the 503 page."""
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return outage_response()
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+def login_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this when a username and address pair has had too many wrong passwords."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/lockout.html", context, status=429)
