@@ -255,4 +255,7 @@ OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 10, minimum=1
 # Errors go to stderr (the console handler's default stream), with a timestamp, for the process manager to collect.
 LOGGING["formatters"] = {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}}
 LOGGING["handlers"]["console"]["formatter"] = "plain"
-LOGGING["loggers"] = {"django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False}}
+LOGGING["loggers"] = {
+    "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+}
