@@ -132,9 +132,7 @@ def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team
         "lead": lead,
         "admin": admin_user,
     }
-    return World(
-        team=team, other_team=other_team, submitted=submitted, draft=draft, invite_token=token, users=users
-    )
+    return World(team=team, other_team=other_team, submitted=submitted, draft=draft, invite_token=token, users=users)
 
 
 def outcome_of(response) -> Any:
