@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-test migrate demo clean
+.PHONY: run test install install-test migrate demo clean serve loadtest loadtest-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,5 +39,22 @@ run: demo
 test: install-test
 	$(PY) -m pytest
 
+$(VENV)/.installed-load: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[load]'
+	touch $@
+
+## serve: the production server (gunicorn, DEBUG off) on 127.0.0.1:$(PORT). Needs SECRET_KEY, DATABASE_URL, ...
+PORT ?= 8000
+serve: install
+	PORT=$(PORT) PY=$(PY) scripts/serve
+
+## loadtest: 40 practitioners and leads for 60 s against gunicorn on PostgreSQL, then check the database
+loadtest: $(VENV)/.installed-load
+	PY=$(PY) loadtest/run.sh normal
+
+## loadtest-faults: the same, with PostgreSQL restarted in the middle of the run
+loadtest-faults: $(VENV)/.installed-load
+	PY=$(PY) loadtest/run.sh faults
+
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles loadtest/results
