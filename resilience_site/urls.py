@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
 ]
 
+handler400 = quality.bad_request
 handler500 = quality.server_error

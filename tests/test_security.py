@@ -203,6 +203,23 @@ def test_a_database_outage_outside_a_view_still_shows_the_503_page(client, pract
     assert "Sorry, please try again in a moment" in response.content.decode()
 
 
+def test_a_session_that_cannot_be_saved_during_an_outage_shows_the_503_page_not_a_400(
+    client, practitioner, monkeypatch, settings
+):
+    settings.DEBUG = False
+    client.force_login(practitioner)
+
+    def outage(self, *args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    # Django turns this into UpdateError, then SessionInterrupted (a 400), in its session middleware.
+    monkeypatch.setattr("django.contrib.sessions.models.Session.save", outage)
+    client.raise_request_exception = False
+    response = client.get(reverse("history"))
+    assert response.status_code == 503
+    assert "Sorry, please try again in a moment" in response.content.decode()
+
+
 def test_other_errors_show_a_plain_500_page_without_details(client, practitioner, monkeypatch, settings):
     settings.DEBUG = False
     client.force_login(practitioner)

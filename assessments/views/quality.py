@@ -10,6 +10,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -32,11 +33,30 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def caused_by_database_outage(exc: BaseException | None) -> bool:
+    """Whether this exception, or one it was raised while handling, is a lost database connection."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DATABASE_ERRORS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: a database error outside a view (in session middleware, say) still gets the 503 page."""
-    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    """handler500: a database error outside a view (in a middleware, say) still gets the 503 page."""
+    if caused_by_database_outage(sys.exc_info()[1]):
         return outage_response()
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400. When the session cannot be saved because the database went away, Django reports a 400
+    (SessionInterrupted); the person should see the 503 "try again" page instead."""
+    if caused_by_database_outage(exception):
+        return outage_response()
+    return defaults.bad_request(request, exception)
 
 
 def login_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
