@@ -22,6 +22,7 @@ PASSWORD = "load-test-password-2026"
 EXPECT_OUTAGE = os.environ.get("LOADTEST_EXPECT_OUTAGE") == "1"
 ACK_FILE = os.environ.get("LOADTEST_ACK_FILE", "loadtest-acks.jsonl")
 OUTAGE_FILE = os.environ.get("LOADTEST_OUTAGE_FILE", "loadtest-outage.json")
+FRIENDLY_503 = "Sorry, please try again in a moment"
 RETRY_LIMIT = 60  # 503s in a row before giving up on one request (0.5 s apart: 30 s)
 
 # Pages a lead reads. {team} is the id of a team they lead. After merging issue 3, add the team and
@@ -52,7 +53,11 @@ class SignedInUser(HttpUser):
             with self.client.request(method, path, name=name, catch_response=True, **kwargs) as response:
                 if response.status_code == 503 and EXPECT_OUTAGE:
                     outage_counts[name] += 1
-                    response.success()
+                    if FRIENDLY_503 in response.text and response.headers.get("Retry-After"):
+                        response.success()
+                    else:
+                        response.failure("a 503 without the friendly page and Retry-After")
+                        return response
                 elif response.status_code >= 400:
                     response.failure(f"status {response.status_code}")
                     return response

@@ -70,7 +70,8 @@ LOCUST_RC=$?
 set -e
 [ -n "${RESTARTER:-}" ] && wait "$RESTARTER"
 
-echo "== after the run: /healthz says $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")"
+HEALTH=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")
+echo "== after the run: /healthz answers $HEALTH"
 kill $GUNICORN; wait $GUNICORN 2>/dev/null || true
 trap - EXIT
 tail -n 30 "$OUT/locust.log"
@@ -84,5 +85,6 @@ if [ -f "$OUT/restart.txt" ]; then
   read -r start end <"$OUT/restart.txt"
   echo "PostgreSQL restart took $(echo "$end - $start" | bc) s" | tee -a "$OUT/summary.md"
 fi
+echo "/healthz after the run: $HEALTH" | tee -a "$OUT/summary.md"
 echo "locust exit code: $LOCUST_RC; verification exit code: $VERIFY_RC"
-[ "$LOCUST_RC" -eq 0 ] && [ "$VERIFY_RC" -eq 0 ]
+[ "$LOCUST_RC" -eq 0 ] && [ "$VERIFY_RC" -eq 0 ] && [ "$HEALTH" = 200 ]

@@ -26,7 +26,7 @@ from django.db.models import Count  # noqa: E402
 
 from assessments.models import Answer, CheckIn, DimensionScore, Reflection  # noqa: E402
 
-ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) ')
+ACCESS_LINE = re.compile(r'\[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) ')
 
 
 def check_acknowledged(acks: list[dict]) -> tuple[list[str], int]:
@@ -79,13 +79,22 @@ def page_figures(stats_csv: Path) -> list[dict]:
         return [row for row in csv.DictReader(f)]
 
 
-def server_statuses(access_log: Path) -> Counter:
+def server_statuses(access_log: Path) -> tuple[Counter, str, int]:
+    """Responses by status; when 503s were served (first to last, to the second); answers after the last one."""
     statuses: Counter = Counter()
+    times_503: list[str] = []
+    after_last_503 = 0
     for line in access_log.read_text(errors="replace").splitlines():
         match = ACCESS_LINE.search(line)
         if match:
             statuses[match["status"]] += 1
-    return statuses
+            if match["status"] == "503":
+                times_503.append(match["time"].split(":", 1)[1].split()[0])
+                after_last_503 = 0
+            elif match["status"][0] in "23":
+                after_last_503 += 1
+    window = f"{times_503[0]} to {times_503[-1]} UTC" if times_503 else "none"
+    return statuses, window, after_last_503
 
 
 def main() -> int:
@@ -103,7 +112,7 @@ def main() -> int:
     problems += check_nothing_half_stored()
     stored = CheckIn.objects.filter(status=CheckIn.Status.SUBMITTED, user__username__startswith="load-pwp-").count()
     drafts = CheckIn.objects.filter(status=CheckIn.Status.DRAFT, user__username__startswith="load-pwp-").count()
-    statuses = server_statuses(out / "gunicorn.log")
+    statuses, window_503, after_last_503 = server_statuses(out / "gunicorn.log")
     fives = {s: n for s, n in statuses.items() if s.startswith("5")}
     unexpected = {s: n for s, n in fives.items() if not (args.expect_outage and s == "503")}
     if unexpected:
@@ -125,6 +134,9 @@ def main() -> int:
     ]
     if args.expect_outage:
         lines.append(f"503 'try again' pages seen by clients, then retried: {sum(outage.values())} {outage}")
+        lines.append(f"503s served from {window_503}; requests answered normally after the last one: {after_last_503}")
+        if not after_last_503:
+            problems.append("the service did not recover after the outage")
     lines += [
         f"Check-ins acknowledged to clients: {len(acks)}",
         f"Check-ins stored as submitted: {stored} (drafts left open when the run stopped: {drafts})",
