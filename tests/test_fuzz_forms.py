@@ -214,3 +214,32 @@ def test_hostile_data_never_breaks_a_form(target, world, data):
             assert snapshot() == before, "a refused form changed the database"
         assert_nothing_half_written()
         transaction.set_rollback(True)
+
+
+RAW_BODIES = [
+    ("application/json", b'{"reflection": ["<script>alert(1)</script>"], "q_1": {"$gt": 0}}'),
+    ("text/plain", b"\x00\xff\xfe garbage"),
+    ("multipart/form-data; boundary=nope", b"--wrong\r\nContent-Disposition: form-data\r\n\r\nx"),
+    ("multipart/form-data", b"no boundary at all"),
+    ("application/x-www-form-urlencoded", b"q_1=3&q_1=4&reflection=%00%ff&&&=&%zz"),
+    ("application/x-www-form-urlencoded", b"&".join(b"f%d=1" % n for n in range(1500))),
+]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "content_type, raw",
+    RAW_BODIES,
+    ids=["json", "binary", "bad-boundary", "no-boundary", "odd-encoding", "too-many-fields"],
+)
+def test_bodies_that_are_not_forms_never_break_a_form(target, content_type, raw, world):
+    client = Client()
+    if target.role != "anonymous":
+        client.force_login(world.users[target.role])
+    url = target.url(client, world)
+    before = snapshot()
+    response = client.generic("POST", url, raw, content_type=content_type)
+    assert response.status_code < 500
+    if not target.accepted(response):
+        assert snapshot() == before
+    assert_nothing_half_written()

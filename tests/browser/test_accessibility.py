@@ -60,6 +60,17 @@ def wrong_password(page, w: World) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def locked_out(page, w: World) -> None:
+    for _ in range(5):
+        wrong_password(page, w)
+
+
+def stale_form(page, w: World) -> None:
+    """Send a form after the CSRF cookie has gone: the friendly 403 page."""
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Sign in").click()
+
+
 def too_long_reflection(page, w: World) -> None:
     page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
     page.get_by_role("button", name="Save and continue").click()
@@ -80,6 +91,8 @@ def step(slug: str) -> Callable[[World], str]:
 PAGES = [
     Page("login", "anonymous", lambda w: reverse("login")),
     Page("login-with-error", "anonymous", lambda w: reverse("login"), wrong_password),
+    Page("login-locked-out", "anonymous", lambda w: reverse("login"), locked_out),
+    Page("form-sent-without-csrf-cookie", "anonymous", lambda w: reverse("login"), stale_form),
     Page("password-reset", "anonymous", lambda w: reverse("password_reset")),
     Page("password-reset-done", "anonymous", lambda w: reverse("password_reset_done")),
     Page("password-reset-confirm", "anonymous", lambda w: w.reset_path),
