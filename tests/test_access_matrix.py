@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.checkins import checkin_start
 from assessments.invites import invite_create
-from assessments.models import Role
+from assessments.models import PractitionerProfile, Reflection, Role
 
 from .test_profile import submit_with
 
@@ -169,3 +169,25 @@ def test_every_url_refuses_a_post_without_a_csrf_token(name, world):
     client.force_login(world.users["practitioner"])
     response = client.post(reverse(name, args=EXPECTED[name].args(world)), {"anything": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "practitioner"])
+def test_no_page_anyone_else_can_open_shows_a_practitioners_private_words_or_their_check_ins(role, world):
+    """Every page in the matrix that this role can open (so new lead pages are covered as they are added)."""
+    practitioner = world.users["practitioner"]
+    Reflection.objects.create(checkin=world.submitted, phase="challenges", text="Private-reflection-7431")
+    PractitionerProfile.objects.update_or_create(user=practitioner, defaults={"values": "Private-values-2718"})
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    opened = 0
+    for name, case in EXPECTED.items():
+        if case.method != "get" or case.expect[ROLES.index(role)] != 200:
+            continue
+        html = client.get(reverse(name, args=case.args(world))).content.decode()
+        opened += 1
+        assert "Private-reflection-7431" not in html, name
+        assert "Private-values-2718" not in html, name
+        for checkin in (world.submitted, world.draft):
+            assert reverse("checkin_detail", args=[checkin.pk]) not in html, name
+    assert opened >= 5
