@@ -86,7 +86,18 @@ def test_no_template_has_an_inline_script_or_style():
         assert " onclick=" not in html and " onload=" not in html, template
 
 
-def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_with_a_clear_message(client, practitioner):
+@pytest.fixture
+def throttling(settings):
+    settings.AXES_ENABLED = True
+
+
+def test_login_throttling_is_on_in_the_configured_settings():
+    assert configured.AXES_ENABLED and configured.AXES_FAILURE_LIMIT == 5
+    assert configured.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert configured.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+
+
+def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_with_a_clear_message(client, practitioner, throttling):
     for _ in range(4):
         response = client.post(reverse("login"), {"username": "priya", "password": "wrong-guess"})
         assert response.status_code == 200
@@ -102,7 +113,7 @@ def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_with_a_clear_me
     assert "_auth_user_id" not in client.session
 
 
-def test_a_lockout_for_one_person_does_not_lock_out_their_colleague(client, practitioner, teammate):
+def test_a_lockout_for_one_person_does_not_lock_out_their_colleague(client, practitioner, teammate, throttling):
     for _ in range(6):
         client.post(reverse("login"), {"username": "priya", "password": "wrong-guess"})
     response = client.post(reverse("login"), {"username": "tom", "password": PASSWORD})

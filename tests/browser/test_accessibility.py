@@ -125,7 +125,8 @@ PAGES = [
 
 
 @pytest.fixture
-def world(practitioner, teammate, lead, outsider, team, other_team, question_set) -> World:
+def world(practitioner, teammate, lead, outsider, team, other_team, question_set, settings) -> World:
+    settings.AXES_ENABLED = True  # for the lockout page
     Membership.objects.create(user=teammate, team=other_team, role=Role.PRACTITIONER)
     calm = submit_with(practitioner, team, {})
     strained = submit_with(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
