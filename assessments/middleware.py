@@ -1,4 +1,4 @@
-"""Turn a database outage into a friendly "try again" page instead of a stack trace."""
+"""Turn a database outage into a friendly "try again" page instead of a stack trace; add headers Django does not."""
 
 from __future__ import annotations
 
@@ -41,3 +41,17 @@ class DatabaseOutageMiddleware:
             logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
             return outage_response()
         return None
+
+
+# The app uses none of these browser features; saying so stops an injected frame or script from asking.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -177,6 +177,7 @@ INSTALLED_APPS += ["axes"]
 # or in another middleware, becomes the friendly 503 page. Axes goes last, as its documentation asks.
 MIDDLEWARE.insert(1, "assessments.middleware.DatabaseOutageMiddleware")
 MIDDLEWARE.insert(2, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(3, "assessments.middleware.PermissionsPolicyMiddleware")
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
 INSTALLED_APPS += ["csp"]
 

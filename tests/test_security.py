@@ -76,6 +76,8 @@ def test_every_page_sends_a_strict_content_security_policy_and_the_usual_headers
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
 
 
 def test_no_template_has_an_inline_script_or_style():
