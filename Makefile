@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-test migrate demo clean bench
+.PHONY: run test install install-test migrate demo clean bench serve loadtest loadtest-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,5 +48,22 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench --scale $(SCALE)
 
+$(VENV)/.installed-load: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e '.[load]'
+	touch $@
+
+## serve: the production server (gunicorn, DEBUG off) on 127.0.0.1:$(PORT). Needs SECRET_KEY, DATABASE_URL, ...
+PORT ?= 8000
+serve: install
+	PORT=$(PORT) PY=$(PY) scripts/serve
+
+## loadtest: 40 practitioners and leads for 60 s against gunicorn on PostgreSQL, then check the database
+loadtest: $(VENV)/.installed-load
+	PY=$(PY) loadtest/run.sh normal
+
+## loadtest-faults: the same, with PostgreSQL restarted in the middle of the run
+loadtest-faults: $(VENV)/.installed-load
+	PY=$(PY) loadtest/run.sh faults
+
 clean:
-	rm -rf $(VENV) db.sqlite3 bench.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 bench.sqlite3 staticfiles loadtest/results

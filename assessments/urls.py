@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, invites, journey, summaries
+from .views import checkins, invites, journey, quality, summaries
 
 urlpatterns = [
     path("", checkins.home, name="home"),
@@ -36,4 +36,5 @@ urlpatterns = [
     path("me/delete/", journey.account_delete_view, name="account_delete"),
     path("teams/<int:team_pk>/reminders/", journey.team_reminders, name="team_reminders"),
     path("privacy/", journey.privacy, name="privacy"),
+    path("healthz", quality.healthz, name="healthz"),
 ]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from assessments.views import quality
+
 admin.site.site_header = "Resilience check-in administration"
 admin.site.site_title = "Resilience check-in"
 
@@ -9,3 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("assessments.urls")),
 ]
+
+handler400 = quality.bad_request
+handler500 = quality.server_error

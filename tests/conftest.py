@@ -91,3 +91,8 @@ def step_post(question_set: QuestionSet, phase_slug: str, value: int | None = 3,
     data = {f"q_{q.pk}": str(value) for q in questions_for(question_set, phase_slug)} if value else {}
     data.update({"reflection": "", **extra})
     return data
+
+
+# Every signed-in request saves the session, so the 30-minute idle timeout slides. Inside a test's
+# transaction that save is an UPDATE wrapped in a savepoint: three statements. Query pins add it explicitly.
+SESSION_SAVE = 3

@@ -7,7 +7,7 @@ from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -108,6 +108,8 @@ def _trend_charts(cells) -> list:
 def summary_index(request: HttpRequest) -> HttpResponse:
     teams = summary_teams(request.user)
     services = summary_services(request.user)
+    if not is_administrator(request.user) and not teams.exists() and not services.exists():
+        raise Http404  # practitioners have no summaries to open
     if is_administrator(request.user):
         # Every team of a large organisation would be a long list: administrators start from services.
         teams = teams.filter(memberships__user=request.user, memberships__role=Role.LEAD)

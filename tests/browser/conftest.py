@@ -1,10 +1,11 @@
-"""Headless Chromium from Debian's package, driven by Playwright."""
+"""Headless Chromium from Debian's package, driven by Playwright against live_server."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,3 +44,11 @@ def screenshot():
         return path
 
     return take
+
+
+def sign_in(context, live_server, user) -> None:
+    """Give the browser a session for this person, as if they had signed in."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])

@@ -1,0 +1,172 @@
+"""Every page passes an axe audit (WCAG 2.2 AA tags) with zero violations, for each kind of visitor.
+
+To audit a new page, append a Page to PAGES: an id, who looks at it, the path (built from the World below)
+and, if the page needs an action first (a form sent with errors, say), a function that does it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.tokens import default_token_generator
+from django.db import OperationalError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from assessments.checkins import checkin_save_step, checkin_start
+from assessments.invites import invite_create
+from assessments.models import Membership, Role
+from assessments.steps import STEPS
+
+from ..conftest import make_user, questions_for
+from ..test_profile import submit_with
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE = Axe()
+
+
+@dataclass
+class World:
+    users: dict
+    team: Any
+    draft: Any
+    calm: Any
+    strained: Any
+    invite_token: str
+    used_token: str
+    reset_path: str
+
+
+@dataclass
+class Page:
+    id: str
+    role: str  # a key of World.users, or "anonymous"
+    path: Callable[[World], str]
+    then: Callable[[Any, World], None] | None = None  # what the visitor does before the audit
+
+
+def wrong_password(page, w: World) -> None:
+    page.get_by_label("Username").fill("priya")
+    page.get_by_label("Password").fill("not-my-password")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def locked_out(page, w: World) -> None:
+    for _ in range(5):
+        wrong_password(page, w)
+
+
+def stale_form(page, w: World) -> None:
+    """Send a form after the CSRF cookie has gone: the friendly 403 page."""
+    page.context.clear_cookies()
+    page.get_by_role("button", name="Sign in").click()
+
+
+def too_long_reflection(page, w: World) -> None:
+    page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
+    page.get_by_role("button", name="Save and continue").click()
+
+
+def create_invite(page, w: World) -> None:
+    page.get_by_role("button", name="Create an invite link").click()
+
+
+def join_with_errors(page, w: World) -> None:
+    page.get_by_role("button", name="Create my account and join").click()
+
+
+def step(slug: str) -> Callable[[World], str]:
+    return lambda w: reverse("checkin_step", args=[w.draft.pk, slug])
+
+
+PAGES = [
+    Page("login", "anonymous", lambda w: reverse("login")),
+    Page("login-with-error", "anonymous", lambda w: reverse("login"), wrong_password),
+    Page("login-locked-out", "anonymous", lambda w: reverse("login"), locked_out),
+    Page("form-sent-without-csrf-cookie", "anonymous", lambda w: reverse("login"), stale_form),
+    Page("password-reset", "anonymous", lambda w: reverse("password_reset")),
+    Page("password-reset-done", "anonymous", lambda w: reverse("password_reset_done")),
+    Page("password-reset-confirm", "anonymous", lambda w: w.reset_path),
+    Page("password-reset-confirm-expired", "anonymous", lambda w: reverse("password_reset_confirm", args=["MQ", "x"])),
+    Page("password-reset-complete", "anonymous", lambda w: reverse("password_reset_complete")),
+    Page("join", "anonymous", lambda w: reverse("join", args=[w.invite_token])),
+    Page("join-with-errors", "anonymous", lambda w: reverse("join", args=[w.invite_token]), join_with_errors),
+    Page("join-used", "anonymous", lambda w: reverse("join", args=[w.used_token])),
+    Page("not-found", "anonymous", lambda w: "/no-such-page/"),
+    Page("home-practitioner-with-draft", "practitioner", lambda w: reverse("home")),
+    Page("home-practitioner-in-two-teams", "teammate", lambda w: reverse("home")),
+    Page("home-lead", "lead", lambda w: reverse("home")),
+    Page("home-no-team", "outsider", lambda w: reverse("home")),
+    Page("step-challenges", "practitioner", step("challenges")),
+    Page("step-values", "practitioner", step("values")),
+    Page("step-coping", "practitioner", step("coping")),
+    Page("step-with-errors", "practitioner", step("coping"), too_long_reflection),
+    Page("review", "practitioner", step("review")),
+    Page("profile", "practitioner", lambda w: reverse("checkin_detail", args=[w.calm.pk])),
+    Page("profile-with-signposting", "practitioner", lambda w: reverse("checkin_detail", args=[w.strained.pk])),
+    Page("history", "practitioner", lambda w: reverse("history")),
+    Page("history-empty", "outsider", lambda w: reverse("history")),
+    Page("password-change", "practitioner", lambda w: reverse("password_change")),
+    Page("password-change-done", "practitioner", lambda w: reverse("password_change_done")),
+    Page("join-signed-in", "outsider", lambda w: reverse("join", args=[w.invite_token])),
+    Page("invites", "lead", lambda w: reverse("team_invites", args=[w.team.pk])),
+    Page("invites-new-link", "lead", lambda w: reverse("team_invites", args=[w.team.pk]), create_invite),
+    # Issue 3 and issue 4 pages go here.
+]
+
+
+@pytest.fixture
+def world(practitioner, teammate, lead, outsider, team, other_team, question_set, settings) -> World:
+    settings.AXES_ENABLED = True  # for the lockout page
+    Membership.objects.create(user=teammate, team=other_team, role=Role.PRACTITIONER)
+    calm = submit_with(practitioner, team, {})
+    strained = submit_with(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
+    draft = checkin_start(user=practitioner, team=team)
+    for s in STEPS[:3]:
+        answers = {q.pk: 4 for q in questions_for(question_set, s.slug)}
+        checkin_save_step(checkin=draft, step=s, answers=answers, reflection="A private note.")
+    _invite, token = invite_create(team=team, created_by=lead, role=Role.PRACTITIONER)
+    used, used_token = invite_create(team=team, created_by=lead, role=Role.PRACTITIONER)
+    used.used_at = timezone.now()
+    used.save()
+    reset_user = make_user("rosa")
+    uid = urlsafe_base64_encode(force_bytes(reset_user.pk))
+    reset_path = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(reset_user)])
+    users = {"practitioner": practitioner, "teammate": teammate, "lead": lead, "outsider": outsider}
+    return World(users, team, draft, calm, strained, token, used_token, reset_path)
+
+
+def audit(page) -> None:
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda p: p.id)
+def test_page_has_no_accessibility_violations(spec, world, live_server, context, page):
+    if spec.role != "anonymous":
+        sign_in(context, live_server, world.users[spec.role])
+    page.goto(live_server.url + spec.path(world))
+    if spec.then:
+        spec.then(page, world)
+    page.screenshot(path=f"screenshots/a11y-{spec.id}.png", full_page=True)
+    audit(page)
+
+
+def test_the_outage_page_has_no_accessibility_violations(world, live_server, page, monkeypatch):
+    def unavailable(user):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("assessments.views.checkins.submitted_checkins", unavailable)
+    sign_in(page.context, live_server, world.users["practitioner"])
+    response = page.goto(live_server.url + reverse("history"))
+    assert response.status == 503
+    audit(page)

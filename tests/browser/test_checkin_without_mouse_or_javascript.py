@@ -1,0 +1,124 @@
+"""A check-in can be completed with the keyboard alone, and with JavaScript switched off."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from assessments.models import Answer, CheckIn, DimensionScore, Reflection
+
+from ..conftest import PASSWORD, questions_for
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def focused(page, selector: str) -> bool:
+    return page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector)
+
+
+def tab_until(page, selector: str, limit: int = 200) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused(page, selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def answer_step_with_keyboard(page, note: str) -> None:
+    """Tab through the step: pick the third option of every statement with the arrow keys, type a reflection."""
+    button = 'button[name="continue"]'
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if focused(page, 'input[type="radio"]'):
+            page.keyboard.press("ArrowDown")  # first option -> second, selected
+            page.keyboard.press("ArrowDown")  # -> third ("Neither agree nor disagree")
+        elif focused(page, 'textarea[name="reflection"]'):
+            page.keyboard.type(note)
+        elif focused(page, button):
+            page.keyboard.press("Enter")
+            page.wait_for_load_state()
+            return
+    raise AssertionError("Never reached the continue button")
+
+
+def test_a_check_in_can_be_completed_with_the_keyboard_alone(live_server, page, practitioner, question_set):
+    sign_in(page.context, live_server, practitioner)
+    page.goto(live_server.url + reverse("home"))
+
+    page.keyboard.press("Tab")
+    assert focused(page, ".skip-link"), "the first Tab stop is the skip link"
+    tab_until(page, "button.btn-primary")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+
+    for n, note in enumerate(["Busy week.", "Still care.", "Took a walk."], start=2):
+        answer_step_with_keyboard(page, note)
+        expect(page.get_by_text(f"Step {n} of 4")).to_be_visible()
+    tab_until(page, "button.btn-primary")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
+
+    checkin = CheckIn.objects.get(user=practitioner)
+    assert checkin.is_submitted
+    assert Answer.objects.filter(checkin=checkin).count() == question_set.questions.count()
+    assert set(Answer.objects.filter(checkin=checkin).values_list("value", flat=True)) == {3}
+    assert DimensionScore.objects.filter(checkin=checkin).count() == 7
+    assert sorted(Reflection.objects.filter(checkin=checkin).values_list("text", flat=True)) == [
+        "Busy week.",
+        "Still care.",
+        "Took a walk.",
+    ]
+
+
+def test_after_an_error_focus_moves_to_the_error_summary_whose_links_lead_to_the_fields(
+    live_server, page, practitioner, question_set
+):
+    sign_in(page.context, live_server, practitioner)
+    page.goto(live_server.url + reverse("home"))
+    page.get_by_role("button", name="Start a check-in").click()
+    page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Your private reflection (optional)").click()
+    expect(page.get_by_label("Your private reflection (optional)")).to_be_focused()
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
+    yield context.new_page()
+    context.close()
+
+
+def test_a_check_in_works_with_javascript_switched_off_on_a_phone(no_js_page, live_server, practitioner, question_set):
+    page = no_js_page
+    page.goto(live_server.url + reverse("home"))
+    page.get_by_label("Username").fill("priya")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    # The menu needs JavaScript to open, so without it the links are simply shown.
+    expect(page.get_by_role("link", name="My check-ins")).to_be_visible()
+
+    page.get_by_role("button", name="Start a check-in").click()
+    # A problem on a step: the summary takes focus without any script (autofocus).
+    page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+
+    for slug, value in (("challenges", "Agree"), ("values", "Strongly agree"), ("coping", "Disagree")):
+        for question in questions_for(question_set, slug):
+            page.get_by_role("group", name=question.text).get_by_label(value, exact=True).check()
+        page.get_by_label("Your private reflection (optional)").fill(f"Note on {slug}")
+        page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
+
+    checkin = CheckIn.objects.get(user=practitioner)
+    assert checkin.is_submitted
+    assert DimensionScore.objects.filter(checkin=checkin).count() == 7
+    values = dict(Answer.objects.filter(checkin=checkin).values_list("question__dimension", "value"))
+    assert values["systemic_pressures"] == 4 and values["systemic_support"] == 2
