@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
@@ -17,7 +18,11 @@ def account_delete(*, user: AbstractBaseUser) -> None:
     for team summaries stays right; everything else the person owns cascades
     from the user row (moves, supervision notes, reminders, memberships, profile).
     Invites they created or used stay with the team, with the link to them cleared.
+    Failed sign-in records that login throttling kept under their username go too.
     """
     for checkin in CheckIn.objects.filter(user=user).order_by("pk"):
         checkin_delete(checkin=checkin)
+    username = user.get_username()
+    AccessAttempt.objects.filter(username=username).delete()
+    AccessFailureLog.objects.filter(username=username).delete()
     user.delete()

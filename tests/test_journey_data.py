@@ -353,3 +353,13 @@ def test_a_lead_is_not_shown_anyone_elses_data_on_my_data(client, practitioner, 
     assert make_user("nobody")  # a brand-new account exports cleanly
     client.force_login(get_user_model().objects.get(username="nobody"))
     assert json.loads(client.get(reverse("export_json")).content)["checkins"] == []
+
+
+def test_account_deletion_also_removes_failed_sign_in_records_kept_under_my_username(client, practitioner, teammate):
+    from axes.models import AccessAttempt
+
+    for username in ("priya", "tom"):
+        AccessAttempt.objects.create(username=username, ip_address="127.0.0.1", failures_since_start=2)
+    client.force_login(practitioner)
+    client.post(reverse("account_delete"), {"password": PASSWORD})
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["tom"]
