@@ -25,11 +25,15 @@ OUTAGE_FILE = os.environ.get("LOADTEST_OUTAGE_FILE", "loadtest-outage.json")
 FRIENDLY_503 = "Sorry, please try again in a moment"
 RETRY_LIMIT = 60  # 503s in a row before giving up on one request (0.5 s apart: 30 s)
 
-# Pages a lead reads. {team} is the id of a team they lead. After merging issue 3, add the team and
-# service summary pages and the CSV export here, one line each: ("name for the figures", "/path/{team}/").
+# Pages a lead reads, one line each: ("name for the figures", "/path/{team}/"). {team} is the id of a team they
+# lead, {service} the id of the service they lead (seed_users.py makes every load lead a service lead too) and
+# {period} the key of the current summary period (read from the team summary page they are sent to).
 LEAD_PAGES = [
     ("lead: home", "/"),
     ("lead: invites", "/teams/{team}/invites/"),
+    ("lead: team summary", "/summaries/teams/{team}/{period}/"),
+    ("lead: service summary", "/summaries/services/{service}/{period}/"),
+    ("lead: team summary CSV", "/summaries/teams/{team}/{period}/export.csv"),
 ]
 
 PRACTITIONER_NAMES = (f"load-pwp-{n:04d}" for n in itertools.count(1))
@@ -37,6 +41,8 @@ LEAD_NAMES = itertools.cycle([f"load-lead-{n}" for n in range(1, 7)])
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 QUESTION = re.compile(r'name="(q_\d+)"')
 STEP_URL = re.compile(r"/checkins/(\d+)/([a-z]+)/$")
+SUMMARY_URL = re.compile(r"/summaries/teams/\d+/([^/]+)/$")
+SERVICE_LINK = re.compile(r"/summaries/services/(\d+)/")
 outage_counts: Counter[str] = Counter()
 
 
@@ -149,11 +155,15 @@ class Lead(SignedInUser):
         self.sign_in(next(LEAD_NAMES))
         home = self.call("GET", "/", "lead: home")
         self.team = re.search(r"/teams/(\d+)/invites/", home.text).group(1)
+        summary = self.call("GET", f"/summaries/teams/{self.team}/", "lead: current team summary")
+        self.period = SUMMARY_URL.search(summary.url).group(1)
+        index = self.call("GET", "/summaries/", "lead: summaries")
+        self.service = SERVICE_LINK.search(index.text).group(1)
 
     @task
     def read_pages(self) -> None:
         for name, path in LEAD_PAGES:
-            self.call("GET", path.format(team=self.team), name)
+            self.call("GET", path.format(team=self.team, service=self.service, period=self.period), name)
 
 
 @events.test_stop.add_listener

@@ -22,7 +22,7 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from assessments.models import Membership, Role, Service, Team  # noqa: E402
+from assessments.models import Membership, Role, Service, ServiceLead, Team  # noqa: E402
 
 PASSWORD = "load-test-password-2026"
 
@@ -49,7 +49,12 @@ def seed(practitioners: int, teams: int) -> None:
         Membership(user=users[f"load-lead-{n}"], team=team_list[n - 1], role=Role.LEAD) for n in range(1, teams + 1)
     ]
     Membership.objects.bulk_create(memberships, ignore_conflicts=True)
-    print(f"load users: {practitioners} practitioners and {teams} leads in {teams} teams (password {PASSWORD})")
+    # Leads also lead the service, so the service summary answers 200 for them (it is a 404 for team leads).
+    ServiceLead.objects.bulk_create(
+        [ServiceLead(user=users[f"load-lead-{n}"], service=service) for n in range(1, teams + 1)],
+        ignore_conflicts=True,
+    )
+    print(f"load users: {practitioners} practitioners, {teams} team and service leads (password {PASSWORD})")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.contrib.messages import SUCCESS, get_messages
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -30,12 +31,21 @@ from assessments.models import (
     DimensionScore,
     Invite,
     Membership,
+    MoveReview,
     PractitionerProfile,
     Reflection,
+    ResilientMove,
+    SupervisionNote,
+    Team,
+    TeamAction,
 )
+from assessments.move_catalogue import CATALOGUE
+from assessments.moves import moves_choose
 from assessments.steps import STEPS
+from assessments.supervision import supervision_mark
 
 from .conftest import questions_for
+from .test_profile import submit_with
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -90,6 +100,9 @@ class World:
     draft: CheckIn
     reset_user: User
     invite_token: str
+    sent: CheckIn
+    move: ResilientMove
+    note: SupervisionNote
 
 
 def step_target(slug: str) -> Target:
@@ -99,6 +112,13 @@ def step_target(slug: str) -> Target:
         lambda c, w: reverse("checkin_step", args=[w.draft.pk, slug]),
         lambda w: [f"q_{q.pk}" for q in questions_for(w.draft.question_set, slug)]
         + ["reflection", "values", "continue", "save_and_leave"],
+    )
+
+
+def saved(response) -> bool:
+    """Views that answer every post with a redirect: accepted only if they said it was saved."""
+    return response.status_code in (301, 302, 303) and any(
+        m.level == SUCCESS for m in get_messages(response.wsgi_request)
     )
 
 
@@ -139,7 +159,62 @@ TARGETS = [
     ),
     Target("password_reset", "anonymous", lambda c, w: reverse("password_reset"), lambda w: ["email"]),
     Target("password_reset_confirm", "anonymous", reset_confirm_url, lambda w: ["new_password1", "new_password2"]),
-    # Issue 3 and issue 4 forms go here.
+    # Issue 3: a lead records a team action.
+    Target(
+        "team_action_add",
+        "lead",
+        lambda c, w: reverse("team_action_add", args=[w.team.pk]),
+        lambda w: ["dimension", "description", "starts_on"],
+    ),
+    # Issue 4: the practitioner's journey, and the lead's reminder rhythm.
+    Target(
+        "moves_choose",
+        "practitioner",
+        lambda c, w: reverse("moves_choose", args=[w.sent.pk]),
+        lambda w: ["moves", "own"],
+        accepted=saved,
+    ),
+    Target(
+        "moves_review",
+        "practitioner",
+        lambda c, w: reverse("moves_review", args=[w.draft.pk]),
+        lambda w: [f"outcome_{w.move.pk}", f"note_{w.move.pk}"],
+        accepted=saved,
+    ),
+    Target(
+        "supervision_add",
+        "practitioner",
+        lambda c, w: reverse("supervision_add"),
+        lambda w: ["note", "phases", "dimensions"],
+        accepted=saved,
+    ),
+    Target(
+        "supervision_add_from",
+        "practitioner",
+        lambda c, w: reverse("supervision_add_from", args=[w.sent.pk]),
+        lambda w: ["note", "phases", "dimensions"],
+        accepted=saved,
+    ),
+    Target(
+        "supervision_tick",
+        "practitioner",
+        lambda c, w: reverse("supervision_tick", args=[w.note.pk]),
+        lambda w: ["done"],
+    ),
+    Target("my_data", "practitioner", lambda c, w: reverse("my_data"), lambda w: ["reminders_enabled"]),
+    Target("account_delete", "practitioner", lambda c, w: reverse("account_delete"), lambda w: ["password"]),
+    Target(
+        "checkin_delete",
+        "practitioner",
+        lambda c, w: reverse("checkin_delete", args=[w.sent.pk]),
+        lambda w: ["confirm"],
+    ),
+    Target(
+        "team_reminders",
+        "lead",
+        lambda c, w: reverse("team_reminders", args=[w.team.pk]),
+        lambda w: ["checkin_cadence"],
+    ),
 ]
 
 
@@ -154,6 +229,12 @@ def snapshot() -> tuple:
         list(Invite.objects.order_by("pk").values_list("pk", "used_at", "role", "email")),
         list(Membership.objects.order_by("pk").values_list("user", "team", "role")),
         list(User.objects.order_by("pk").values_list("pk", "username", "password", "email", "first_name")),
+        list(PractitionerProfile.objects.order_by("pk").values_list("user", "reminders_enabled")),
+        list(Team.objects.order_by("pk").values_list("pk", "checkin_cadence")),
+        list(TeamAction.objects.order_by("pk").values_list("pk", "team", "dimension", "description", "starts_on")),
+        list(ResilientMove.objects.order_by("pk").values_list("pk", "user", "catalogue_key", "text")),
+        list(MoveReview.objects.order_by("pk").values_list("pk", "move", "outcome", "note")),
+        list(SupervisionNote.objects.order_by("pk").values_list("pk", "user", "done_at", "note")),
     )
 
 
@@ -169,13 +250,25 @@ def assert_nothing_half_written() -> None:
 @pytest.fixture
 def world(practitioner, lead, team, question_set, settings) -> World:
     settings.AXES_ENABLED = True
+    sent = submit_with(practitioner, team, {"systemic_pressures": 5})
+    [move] = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
+    [note] = supervision_mark(user=practitioner, checkin=sent, dimensions=["systemic_pressures"])
     draft = checkin_start(user=practitioner, team=team)
     for step in STEPS[:3]:
         answers = {q.pk: 3 for q in questions_for(question_set, step.slug)}
         checkin_save_step(checkin=draft, step=step, answers=answers, reflection="Kept private.")
     _invite, token = invite_create(team=team, created_by=lead, role="practitioner")
     users = {"practitioner": practitioner, "lead": lead}
-    return World(users=users, team=team, draft=draft, reset_user=practitioner, invite_token=token)
+    return World(
+        users=users,
+        team=team,
+        draft=draft,
+        reset_user=practitioner,
+        invite_token=token,
+        sent=sent,
+        move=move,
+        note=note,
+    )
 
 
 def body_for(data: st.DataObject, names: list[str]) -> dict[str, list[str]]:

@@ -196,7 +196,8 @@ def supervision_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_data(request: HttpRequest) -> HttpResponse:
-    profile, _created = PractitionerProfile.objects.get_or_create(user=request.user)
+    # Unsaved until a valid form is sent: opening the page, or a refused post, writes nothing.
+    profile = PractitionerProfile.objects.filter(user=request.user).first() or PractitionerProfile(user=request.user)
     form = ReminderSettingsForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -20,12 +21,19 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from assessments.checkins import checkin_save_step, checkin_start
+from assessments.framework import SYSTEMIC_DIMENSIONS
 from assessments.invites import invite_create
-from assessments.models import Membership, Role
+from assessments.models import Membership, Role, ServiceLead
+from assessments.move_catalogue import CATALOGUE
+from assessments.moves import moves_choose
+from assessments.periods import current_period
 from assessments.steps import STEPS
+from assessments.supervision import supervision_mark
+from assessments.team_actions import team_action_create
 
 from ..conftest import make_user, questions_for
 from ..test_profile import submit_with
+from ..test_summaries import contributions
 from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -44,6 +52,7 @@ class World:
     invite_token: str
     used_token: str
     reset_path: str
+    service: Any
 
 
 @dataclass
@@ -84,6 +93,26 @@ def join_with_errors(page, w: World) -> None:
     page.get_by_role("button", name="Create my account and join").click()
 
 
+def team_action_without_text(page, w: World) -> None:
+    page.get_by_role("button", name="Save the action").click()
+
+
+def too_many_moves(page, w: World) -> None:
+    boxes = page.locator("input[name=moves]")
+    for n in range(4):
+        boxes.nth(n).check()
+    page.get_by_role("button", name="Save my moves").click()
+
+
+def wrong_password_to_delete(page, w: World) -> None:
+    page.get_by_label("Your password").fill("not-my-password")
+    page.get_by_role("button", name="Delete my account and all my data").click()
+
+
+def team_summary(period_of: Callable[[], Any]) -> Callable[[World], str]:
+    return lambda w: reverse("team_summary", args=[w.team.pk, period_of().key])
+
+
 def step(slug: str) -> Callable[[World], str]:
     return lambda w: reverse("checkin_step", args=[w.draft.pk, slug])
 
@@ -120,16 +149,48 @@ PAGES = [
     Page("join-signed-in", "outsider", lambda w: reverse("join", args=[w.invite_token])),
     Page("invites", "lead", lambda w: reverse("team_invites", args=[w.team.pk])),
     Page("invites-new-link", "lead", lambda w: reverse("team_invites", args=[w.team.pk]), create_invite),
-    # Issue 3 and issue 4 pages go here.
+    # Issue 3: summaries for leads (the lead also leads the service; six teammates checked in this period).
+    Page("summary-index", "lead", lambda w: reverse("summary_index")),
+    Page("team-summary-with-figures", "lead", team_summary(current_period)),
+    Page("team-summary-hidden-too-few", "lead", team_summary(lambda: current_period().previous())),
+    Page("service-summary", "lead", lambda w: reverse("service_summary", args=[w.service.pk, current_period().key])),
+    Page("team-action-form", "lead", lambda w: reverse("team_action_add", args=[w.team.pk])),
+    Page("team-action-form-with-error", "lead", lambda w: reverse("team_action_add", args=[w.team.pk]),
+         team_action_without_text),
+    # Issue 4: the practitioner's journey.
+    Page("home-practitioner-with-team-actions-and-moves", "practitioner", lambda w: reverse("home")),
+    Page("trends", "practitioner", lambda w: reverse("trends")),
+    Page("moves-choose", "practitioner", lambda w: reverse("moves_choose", args=[w.calm.pk])),
+    Page("moves-choose-too-many", "practitioner", lambda w: reverse("moves_choose", args=[w.calm.pk]),
+         too_many_moves),
+    Page("step-1-with-moves-review-panel", "practitioner", step(STEPS[0].slug)),
+    Page("supervision-list", "practitioner", lambda w: reverse("supervision")),
+    Page("my-data", "practitioner", lambda w: reverse("my_data")),
+    Page("account-delete", "practitioner", lambda w: reverse("account_delete")),
+    Page("account-delete-wrong-password", "practitioner", lambda w: reverse("account_delete"),
+         wrong_password_to_delete),
+    Page("checkin-delete-confirm", "practitioner", lambda w: reverse("checkin_delete", args=[w.calm.pk])),
+    Page("team-reminders", "lead", lambda w: reverse("team_reminders", args=[w.team.pk])),
+    Page("privacy", "anonymous", lambda w: reverse("privacy")),
+    Page("privacy-signed-in", "practitioner", lambda w: reverse("privacy")),
 ]
 
 
 @pytest.fixture
-def world(practitioner, teammate, lead, outsider, team, other_team, question_set, settings) -> World:
+def world(practitioner, teammate, lead, outsider, service, team, other_team, question_set, settings) -> World:
     settings.AXES_ENABLED = True  # for the lockout page
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     Membership.objects.create(user=teammate, team=other_team, role=Role.PRACTITIONER)
+    ServiceLead.objects.create(user=lead, service=service)
+    contributions(team, 5, {"systemic_pressures": 5})  # with the practitioner, enough for the figures to show
+    submit_with(practitioner, team, {"values_connection": 2}, when=timezone.now() - timedelta(days=40))
     calm = submit_with(practitioner, team, {})
     strained = submit_with(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
+    moves_choose(user=practitioner, checkin=strained, catalogue_keys=[CATALOGUE[0].key])
+    supervision_mark(user=practitioner, checkin=strained, dimensions=["systemic_pressures"],
+                     note="The waiting list.")
+    team_action_create(team=team, created_by=lead, dimension=SYSTEMIC_DIMENSIONS[0].slug,
+                       description="Protected admin time on Fridays.", starts_on=timezone.localdate())
     draft = checkin_start(user=practitioner, team=team)
     for s in STEPS[:3]:
         answers = {q.pk: 4 for q in questions_for(question_set, s.slug)}
@@ -142,7 +203,7 @@ def world(practitioner, teammate, lead, outsider, team, other_team, question_set
     uid = urlsafe_base64_encode(force_bytes(reset_user.pk))
     reset_path = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(reset_user)])
     users = {"practitioner": practitioner, "teammate": teammate, "lead": lead, "outsider": outsider}
-    return World(users, team, draft, calm, strained, token, used_token, reset_path)
+    return World(users, team, draft, calm, strained, token, used_token, reset_path, service)
 
 
 def audit(page) -> None:
