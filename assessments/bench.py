@@ -21,7 +21,7 @@ from django.urls import reverse
 from .checkins import checkin_save_step, checkin_start
 from .framework import DIMENSIONS_BY_SLUG
 from .models import CheckIn, Role, Service, Team
-from .periods import current_period
+from .periods import latest_shown_period
 from .scale import SCALES, scale_seed
 from .steps import STEPS
 
@@ -136,7 +136,7 @@ def bench_run(
 
     service = Service.objects.get(name=f"{prefix} service 001")
     team = Team.objects.filter(service=service).order_by("pk").first()
-    period = current_period().key
+    period = latest_shown_period().key
     client = Client()
     lead = User.objects.get(username=f"scale-{scale_name}-lead-s001")
     client.force_login(lead)

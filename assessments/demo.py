@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -12,6 +12,7 @@ from django.utils import timezone
 from .checkins import checkin_save_step, checkin_start, checkin_submit
 from .framework import DIMENSIONS_BY_SLUG
 from .models import CheckIn, Membership, Role, Service, ServiceLead, Team
+from .periods import MONTH, Period, current_period
 from .questions import question_set_load
 from .standings import entries_rebuild
 from .steps import STEPS
@@ -39,6 +40,11 @@ def _user(username: str, first_name: str, *, staff: bool = False) -> User:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
+
+
+def _mid(period: Period):
+    """Ten days into a period, at a quarter past ten."""
+    return timezone.make_aware(datetime.combine(period.start, time(10, 15))) + timedelta(days=10)
 
 
 def _answer_checkin(user: User, team: Team, rng: random.Random, *, when, lean: dict[str, int]) -> CheckIn:
@@ -82,8 +88,11 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     for user, lean in people:
         if CheckIn.objects.filter(user=user).exists():
             continue
-        for months_ago in (2, 1, 0):
-            _answer_checkin(user, team, rng, when=now - timedelta(days=30 * months_ago, minutes=5), lean=lean)
+        # One check-in in each of the two months before this one (summaries show months that have ended)
+        # and one today, so the practitioner sees a trend and the lead's latest summary has figures.
+        two_months_ago = current_period(MONTH).previous().previous()
+        for when in (_mid(two_months_ago), _mid(two_months_ago.next()), now - timedelta(minutes=5)):
+            _answer_checkin(user, team, rng, when=when, lean=lean)
             created += 1
     # The check-ins were back-dated after submitting, so work out again which one counts in each period.
     entries_rebuild(user_ids=[user.pk for user, _lean in people])

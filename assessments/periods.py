@@ -102,6 +102,16 @@ def current_period(kind: str | None = None) -> Period:
     return period_of(timezone.localdate(), kind)
 
 
+def latest_shown_period(kind: str | None = None) -> Period:
+    """The newest period a summary may show: the last one that has ended.
+
+    While a period is still open its figures change with every check-in, so a lead who reads the page just
+    before and just after one person submits could work out that person's answers by subtraction. Once the
+    period has ended its figures change only when someone deletes a check-in.
+    """
+    return current_period(kind).previous()
+
+
 def parse_period(key: str, kind: str | None = None) -> Period | None:
     """A period from its URL key ("2026-11" or "2026-Q4"), or None if the key is not one of ours."""
     kind = kind or configured_kind()

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from .framework import DIMENSIONS, Direction
 from .models import CheckIn, DimensionScore, Membership, Role, Service, ServiceLead, SummaryEntry, Team
-from .periods import KINDS, MONTH, current_period, period_of
+from .periods import KINDS, MONTH, latest_shown_period, period_of
 from .questions import question_set_load
 from .standings import SCORE_FIELDS
 
@@ -175,7 +175,7 @@ def scale_seed(
 
     leans = {team.pk: _team_lean(rng) for team in team_objs}
     phases = {team.pk: rng.uniform(0, 12) for team in team_objs}
-    month_list = [current_period(MONTH)]
+    month_list = [latest_shown_period(MONTH)]  # summaries show only periods that have ended
     while len(month_list) < periods:
         month_list.append(month_list[-1].previous())
     month_list.reverse()

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from assessments.checkins import checkin_start
 from assessments.invites import invite_create
 from assessments.models import PractitionerProfile, Reflection, Role, SupervisionNote
-from assessments.periods import current_period
+from assessments.periods import latest_shown_period
 
 from .test_profile import submit_with
 
@@ -169,7 +169,7 @@ def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team
         invite_token=token,
         users=users,
         service=team.service,
-        period=current_period().key,
+        period=latest_shown_period().key,
         note=note,
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import html as html_lib
 import io
+import itertools
 import re
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
@@ -29,7 +30,7 @@ from django.utils.formats import date_format
 from assessments.checkins import checkin_delete, checkin_save_step, checkin_start, checkin_submit
 from assessments.framework import DIMENSIONS, DIMENSIONS_BY_SLUG
 from assessments.models import CheckIn, Membership, Role, ServiceLead, SummaryEntry, Team
-from assessments.periods import Period, current_period, parse_period
+from assessments.periods import Period, current_period, latest_shown_period, parse_period
 from assessments.standings import entries_refresh
 from assessments.steps import STEPS
 from tests.conftest import make_user
@@ -67,7 +68,11 @@ def member(team, name: str):
 
 
 def submit(user, team, values: dict[str, int], when: datetime | None = None, reflection: str = "") -> CheckIn:
-    """A submitted check-in with a reflection in every phase, optionally back-dated, its standing refreshed."""
+    """A submitted check-in with a reflection in every phase, its standing refreshed.
+
+    It is back-dated into the newest period leads can see (the last one that has ended) unless `when` says
+    otherwise; pass `when=timezone.now()` for a check-in in the period still open.
+    """
     checkin = checkin_start(user=user, team=team)
     for step in STEPS[:3]:
         answers = {
@@ -77,12 +82,15 @@ def submit(user, team, values: dict[str, int], when: datetime | None = None, ref
         }
         checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflection)
     checkin = checkin_submit(checkin=checkin)
-    if when is not None:
-        moved_from = checkin.submitted_at
-        CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
-        entries_refresh(user_id=user.pk, moments=[moved_from, when])
-        checkin.refresh_from_db()
+    when = when or moment_in(latest_shown_period()) + timedelta(seconds=next(_SECONDS))
+    moved_from = checkin.submitted_at
+    CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
+    entries_refresh(user_id=user.pk, moments=[moved_from, when])
+    checkin.refresh_from_db()
     return checkin
+
+
+_SECONDS = itertools.count()
 
 
 def moment_in(period: Period) -> datetime:
@@ -100,7 +108,7 @@ def outlier_scores(user) -> dict[str, float]:
 
 def period_keys(months_back: int = 24) -> list[str]:
     """Every period key from `months_back` months ago to now."""
-    now = current_period()
+    now = latest_shown_period()
     oldest = date(now.start.year - months_back // 12, now.start.month, 1)
     keys, period = [], now
     while period.start >= oldest:
@@ -284,7 +292,7 @@ def assert_outlier_not_shown(found: Harvest, scores: dict[str, float]) -> None:
 def test_a_curious_lead_reading_every_page_period_and_export_never_sees_the_outliers_answers(
     client, lead, service_lead, service, team, question_set
 ):
-    now = current_period()
+    now = latest_shown_period()
     outlier = member(team, "Ottoline")
     others = [member(team, name) for name in NAMES[:4]]
     checkins = [submit(outlier, team, OUTLIER, reflection=SECRET)]
@@ -317,7 +325,7 @@ def test_a_curious_lead_reading_every_page_period_and_export_never_sees_the_outl
 def test_a_person_who_joins_the_period_a_team_reaches_five_cannot_be_differenced_against_the_hidden_period(
     client, lead, service_lead, service, team, question_set
 ):
-    now = current_period()
+    now = latest_shown_period()
     outlier = member(team, "Ottoline")
     others = [member(team, name) for name in NAMES[:4]]
     for u in others:
@@ -357,7 +365,7 @@ def test_within_one_period_no_pair_of_views_isolates_the_person_who_joined(
     period URL) gives two different figures for the same cell, and the service total minus the shown teams
     never isolates one team or fewer than five people.
     """
-    now = current_period()
+    now = latest_shown_period()
     outlier = member(team, "Ottoline")
     others = [member(team, name) for name in NAMES[:5]]
     for u in others:
@@ -416,7 +424,7 @@ def test_the_service_total_minus_the_shown_teams_never_gives_a_hidden_teams_figu
 
     client.force_login(service_lead)
     found = harvest(client, [], [service.pk], months_back=3)
-    now = current_period().key
+    now = latest_shown_period().key
     for d in DIMENSIONS:
         name = str(d.name)
         total = found.shown(SERVICE, now, name)
@@ -440,19 +448,19 @@ def test_the_service_total_minus_the_shown_teams_never_gives_a_hidden_teams_figu
 def test_checking_in_twice_keeps_the_count_at_the_number_of_people_and_deleting_hides_the_team(
     client, lead, team, question_set
 ):
-    """Residual risk (see also the test below): the current period is live, so a lead who reloads the page
-    between two check-ins sees the mean move while the count stays the same. If the lead also knew who
-    re-submitted in between, count * (mean after - mean before) is how that person's score changed. The
-    page never says who, nor when (no times, no dates finer than the period)."""
+    """Within one period a person counts once. Check-ins land in the period still open, which no summary
+    shows, so re-submitting cannot be watched; here they are placed in an ended period to test the counting.
+    Residual risk: a deletion changes an ended period's figures, and a lead who knew who deleted could
+    difference the two reads. The page never says who, nor when (no times, no dates finer than the period)."""
     people = [member(team, name) for name in NAMES[:5]]
     checkins = [submit(u, team, OTHERS) for u in people]
     client.force_login(lead)
-    url = reverse("team_summary_export", args=[team.pk, current_period().key])
+    url = reverse("team_summary_export", args=[team.pk, latest_shown_period().key])
     before = csv_rows(client.get(url).content)
 
     checkins.append(submit(people[0], team, OUTLIER))
     after = csv_rows(client.get(url).content)
-    current = [r for r in after if r[0] == team.name and r[1] == current_period().key]
+    current = [r for r in after if r[0] == team.name and r[1] == latest_shown_period().key]
     assert {r[3] for r in current} == {"5"}  # still five people, not six check-ins
     assert [r[3] for r in before] == [r[3] for r in after]
 
@@ -461,9 +469,9 @@ def test_checking_in_twice_keeps_the_count_at_the_number_of_people_and_deleting_
     checkin_delete(checkin=checkins[1])  # a person with a single check-in deletes it: four left
     hidden = csv_rows(client.get(url).content)
     for r in hidden:
-        if r[1] == current_period().key:
+        if r[1] == latest_shown_period().key:
             assert r[3:8] == ["", "", "", "", ""], r
-    page = client.get(reverse("team_summary", args=[team.pk, current_period().key])).content.decode()
+    page = client.get(reverse("team_summary", args=[team.pk, latest_shown_period().key])).content.decode()
     assert "people took part this period" not in page
     for person in people:
         assert person.first_name not in page and person.username not in page
@@ -479,8 +487,8 @@ def test_below_the_threshold_a_person_checking_in_changes_nothing_the_lead_can_r
         submit(member(team, name), team, OTHERS)
     ottoline = member(team, "Ottoline")
     views = [
-        (lead, reverse("team_summary_export", args=[team.pk, current_period().key])),
-        (service_lead, reverse("service_summary_export", args=[service.pk, current_period().key])),
+        (lead, reverse("team_summary_export", args=[team.pk, latest_shown_period().key])),
+        (service_lead, reverse("service_summary_export", args=[service.pk, latest_shown_period().key])),
     ]
 
     def read() -> list[bytes]:
@@ -494,35 +502,53 @@ def test_below_the_threshold_a_person_checking_in_changes_nothing_the_lead_can_r
     submit(ottoline, team, OUTLIER)  # now four: still below five
     assert read() == before  # byte for byte: nothing shows that Ottoline checked in
     client.force_login(lead)
-    page = client.get(reverse("team_summary", args=[team.pk, current_period().key])).content.decode()
+    page = client.get(reverse("team_summary", args=[team.pk, latest_shown_period().key])).content.decode()
     assert "4 people" not in page and "Ottoline" not in page
 
 
-def test_at_the_threshold_the_count_rises_by_one_but_no_view_says_who(
+def test_a_check_in_changes_nothing_a_lead_can_read_until_its_period_has_ended(
     client, lead, service_lead, service, team, question_set
 ):
-    """Residual risk, and the largest one left: above the threshold a count of people per period is shown
-    and the current period is live. A lead who reads the page just before and just after one person submits
-    sees the count go from n to n + 1, so learns that someone checked in (accepted by the product owner:
-    leads see "N people took part"). The same two reads also give that person's score on every dimension,
-    (n + 1) * mean after - n * mean before, to within the rounding of the means (here 6 * 58.3 - 5 * 50.0 =
-    99.8 for a score of 100). That names nobody, but if the lead knows who submitted between the two reads
-    (say they asked them to, in supervision), it is that person's answers. No page or export can close this
-    while the current period is shown live; showing a period only once it has ended (or refreshing the
-    current one once a day) would. What is asserted: no view says who, lists people, or gives a time of day
-    or a date finer than the period.
+    """The timing attack: a lead reads every view just before and just after one person submits, hoping
+    that (n + 1) * mean after - n * mean before gives that person's scores, or that the count going up by
+    one shows they checked in. Summaries show only periods that have ended, and a check-in always belongs
+    to the period still open, so both reads are the same, byte for byte.
+
+    Residual risks, documented rather than asserted: once a period has ended its figures change only when
+    someone deletes a check-in (their right), and a lead comparing two different periods can only guess,
+    since each person's latest check-in differs between periods. Above the threshold a count of people
+    per ended period is shown by design; no view says who.
     """
-    people = [member(team, name) for name in NAMES[:5]]
+    people = [member(team, name) for name in NAMES[:6]]
+    for u in people[:5]:
+        submit(u, team, OTHERS)  # five in the newest ended period: shown
     for u in people:
-        submit(u, team, OTHERS)
+        submit(u, team, OTHERS, when=timezone.now())  # six more in the open period
     ottoline = member(team, "Ottoline")
-    client.force_login(lead)
-    url = reverse("team_summary_export", args=[team.pk, current_period().key])
-    before = csv_rows(client.get(url).content)
-    checkin = submit(ottoline, team, OUTLIER, reflection=SECRET)
-    after = csv_rows(client.get(url).content)
-    now_rows = [(b, a) for b, a in zip(before, after, strict=True) if a[1] == current_period().key]
-    assert {(b[3], a[3]) for b, a in now_rows} == {("5", "6")}  # by design: a count, never a name
+    views = [
+        (lead, reverse("team_summary_current", args=[team.pk])),
+        (lead, reverse("team_summary", args=[team.pk, latest_shown_period().key])),
+        (lead, reverse("team_summary_export", args=[team.pk, latest_shown_period().key])),
+        (lead, reverse("team_summary", args=[team.pk, current_period().key])),
+        (lead, reverse("team_summary_export", args=[team.pk, current_period().key])),
+        (service_lead, reverse("service_summary", args=[service.pk, latest_shown_period().key])),
+        (service_lead, reverse("service_summary_export", args=[service.pk, latest_shown_period().key])),
+        (service_lead, reverse("service_summary_export", args=[service.pk, current_period().key])),
+    ]
+
+    def read() -> list[tuple[int, bytes]]:
+        out = []
+        for reader, url in views:
+            client.force_login(reader)
+            response = client.get(url, follow=True)
+            # The page carries a fresh CSRF token for the sign-out form each time; take it out before comparing.
+            out.append((response.status_code, re.sub(rb'value="[A-Za-z0-9]{64}"', b"", response.content)))
+        return out
+
+    before = read()
+    assert [status for status, _ in before] == [200, 200, 200, 404, 404, 200, 200, 404]
+    checkin = submit(ottoline, team, OUTLIER, reflection=SECRET, when=timezone.now())
+    assert read() == before
 
     found = Harvest()
     for reader, team_ids, service_ids in [(lead, [team.pk], []), (service_lead, [], [service.pk])]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -30,6 +31,7 @@ from assessments.models import (
     TeamAction,
 )
 from assessments.periods import current_period, parse_period, period_of
+from assessments.periods import latest_shown_period as shown_period
 from assessments.standings import SCORE_FIELDS, entries_refresh
 from tests.conftest import make_user
 from tests.test_profile import submit_with
@@ -39,13 +41,22 @@ from .conftest import SESSION_SAVE
 HIDDEN_TEXT = "fewer than 5 people took part"
 
 
+_SECONDS = itertools.count()
+
+
+def shown_moment():
+    """A moment in the newest period summaries show (the last one that has ended), a second later each call."""
+    start = shown_period().start
+    return timezone.make_aware(datetime.combine(start, time.min)) + timedelta(days=2, seconds=next(_SECONDS))
+
+
 def submit_in(user, team, values=None, when=None) -> CheckIn:
-    """A submitted check-in, optionally back-dated, with its summary standing worked out again."""
+    """A submitted check-in, back-dated (by default into the newest shown period), its standing worked out again."""
     checkin = submit_with(user, team, values or {})
-    if when is not None:
-        CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
-        entries_refresh(user_id=user.pk, moments=[checkin.submitted_at, when])
-        checkin.refresh_from_db()
+    when = when or shown_moment()
+    CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
+    entries_refresh(user_id=user.pk, moments=[checkin.submitted_at, when])
+    checkin.refresh_from_db()
     return checkin
 
 
@@ -64,15 +75,16 @@ def contributions(team, count: int, values=None, when=None, prefix=None) -> list
 
 
 def team_url(team, period=None, name="team_summary"):
-    return reverse(name, args=[team.pk, (period or current_period()).key])
+    return reverse(name, args=[team.pk, (period or shown_period()).key])
 
 
 def service_url(service, period=None, name="service_summary"):
-    return reverse(name, args=[service.pk, (period or current_period()).key])
+    return reverse(name, args=[service.pk, (period or shown_period()).key])
 
 
 def last_month_moment():
-    start = current_period().previous().start
+    """A moment in the period before the newest shown one."""
+    start = shown_period().previous().start
     return timezone.make_aware(datetime.combine(start, time.min)) + timedelta(days=2, hours=12)
 
 
@@ -100,7 +112,7 @@ def test_a_team_with_four_contributors_shows_no_figures_and_no_count(client, lea
     assert "figures are hidden for this period" in html and HIDDEN_TEXT in html
     assert "4 people" not in html and "people took part this period" not in html
     assert response.context["cell"].people is None
-    mine = [r for r in _page_table(html) if r[0] == "North team" and r[1] == current_period().key]
+    mine = [r for r in _page_table(html) if r[0] == "North team" and r[1] == shown_period().key]
     assert len(mine) == 7 and all(r[3:8] == ["", "", "", "", ""] for r in mine)
 
 
@@ -158,7 +170,7 @@ def test_a_checkin_counts_in_the_period_of_its_submit_date(team, question_set):
     (user,) = people_in(team, 1)
     submit_in(user, team, when=last_month_moment())
     entry = SummaryEntry.objects.get(user=user, kind="month")
-    assert entry.period_start == current_period().previous().start
+    assert entry.period_start == shown_period().previous().start
 
 
 def test_every_dimension_has_a_summary_column():
@@ -281,7 +293,7 @@ def test_the_csv_leaves_hidden_cells_blank_with_the_reason(client, lead, team, q
     contributions(team, 3, {"systemic_pressures": 5})
     client.force_login(lead)
     rows = list(csv.reader(io.StringIO(client.get(team_url(team, name="team_summary_export")).content.decode())))
-    mine = [r for r in rows[1:] if r[0] == "North team" and r[1] == current_period().key]
+    mine = [r for r in rows[1:] if r[0] == "North team" and r[1] == shown_period().key]
     assert len(mine) == 7
     assert all(r[3:8] == ["", "", "", "", ""] and HIDDEN_TEXT in r[8] for r in mine)
 
@@ -364,7 +376,7 @@ def test_every_view_and_export_writes_an_audit_row(client, service_lead, team, s
     client.get(service_url(service))
     client.get(service_url(service, name="service_summary_export"))
     rows = list(SummaryAccess.objects.order_by("at", "pk").values_list("username", "action", "team_id", "period"))
-    key = current_period().key
+    key = shown_period().key
     assert rows == [
         ("sasha", "view", team.pk, key),
         ("sasha", "export", team.pk, key),
@@ -407,17 +419,27 @@ def test_a_future_period_is_a_clear_404(client, service_lead, team, service, que
     assert client.get(service_url(service, future, name="service_summary_export")).status_code == 404
 
 
+def test_the_period_still_open_is_not_shown_and_says_why(client, service_lead, team, service, question_set):
+    contributions(team, 6, when=timezone.now())
+    client.force_login(service_lead)
+    for url in (team_url(team, current_period()), service_url(service, current_period(), "service_summary_export")):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "once it has ended" in response.content.decode()
+    assert client.get(reverse("team_summary_current", args=[team.pk])).headers["Location"] == team_url(team)
+
+
 def test_an_unknown_team_or_service_is_404(client, admin_user):
     client.force_login(admin_user)
-    assert client.get(reverse("team_summary", args=[999999, current_period().key])).status_code == 404
-    assert client.get(reverse("service_summary", args=[999999, current_period().key])).status_code == 404
+    assert client.get(reverse("team_summary", args=[999999, shown_period().key])).status_code == 404
+    assert client.get(reverse("service_summary", args=[999999, shown_period().key])).status_code == 404
 
 
 def test_a_quarterly_setting_takes_quarter_keys(client, lead, team, settings, question_set):
     settings.SUMMARY_PERIOD = "quarter"
     contributions(team, 5)
     client.force_login(lead)
-    quarter = current_period()
+    quarter = shown_period()
     assert re.fullmatch(r"\d{4}-Q[1-4]", quarter.key)
     assert "5 people took part this period." in client.get(team_url(team, quarter)).content.decode()
     assert (
@@ -455,7 +477,7 @@ def test_a_lead_records_an_action_and_the_team_sees_it(client, lead, practitione
         {
             "dimension": "systemic_pressures",
             "description": "Protected reflection time every fortnight",
-            "starts_on": current_period().previous().start.isoformat(),
+            "starts_on": shown_period().previous().start.isoformat(),
         },
     )
     assert response.status_code == 302
@@ -505,7 +527,7 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
         if history:
             contributions(t, people, when=last_month_moment(), prefix=f"h{t.pk}")
     TeamAction.objects.create(
-        team=team, dimension="systemic_support", description="More peer time", starts_on=current_period().start
+        team=team, dimension="systemic_support", description="More peer time", starts_on=shown_period().start
     )
     client.force_login(service_lead)
     with django_assert_max_num_queries(7 + SESSION_SAVE):

@@ -21,7 +21,7 @@ from ..charts import trend_chart
 from ..forms import TeamActionForm
 from ..framework import get_dimension
 from ..models import Role, SummaryAccess, TeamAction
-from ..periods import Period, current_period, parse_period
+from ..periods import Period, current_period, latest_shown_period, parse_period
 from ..summaries import EXPORT_HEADER, ORDERED_DIMENSIONS, action_progress, export_rows, service_figures
 from ..team_actions import TeamActionError, team_action_create
 
@@ -32,16 +32,22 @@ class _BadPeriod(Exception):
 
 def _period(key: str) -> Period:
     period = parse_period(key)
-    if period is None or period > current_period():
+    if period is None or period > latest_shown_period():
         raise _BadPeriod
     return period
 
 
 def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
-    message = _(
-        "There is no summary for “%(key)s”. Summaries are for whole months (like 2026-03) or quarters "
-        "(like 2026-Q1), up to the current one."
-    ) % {"key": key[:20]}
+    if parse_period(key) == current_period():
+        message = _(
+            "Figures for this period will be shown once it has ended. While a period is still open, its "
+            "figures would change with each check-in, which could let someone work out one person's answers."
+        )
+    else:
+        message = _(
+            "There is no summary for “%(key)s”. Summaries are for whole months (like 2026-03) or quarters "
+            "(like 2026-Q1) that have ended."
+        ) % {"key": key[:20]}
     return render(request, "assessments/summary_not_found.html", {"message": message}, status=404)
 
 
@@ -116,14 +122,14 @@ def summary_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/summary_index.html",
-        {"teams": teams, "services": services, "period": current_period()},
+        {"teams": teams, "services": services, "period": latest_shown_period()},
     )
 
 
 @login_required
 def team_summary_current(request: HttpRequest, team_pk: int) -> HttpResponse:
     team = get_summary_team(request.user, team_pk)
-    return redirect("team_summary", team_pk=team.pk, period=current_period().key)
+    return redirect("team_summary", team_pk=team.pk, period=latest_shown_period().key)
 
 
 @login_required
@@ -137,7 +143,7 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     actions = list(TeamAction.objects.filter(team=team))
     summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=team.service, team=team,
                           period=selected)
-    nxt = selected.next() if selected < current_period() else None
+    nxt = selected.next() if selected < latest_shown_period() else None
     context = _page_context(
         figures.cell(team.pk),
         figures.cell(None),
@@ -175,7 +181,7 @@ def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> Http
 @login_required
 def service_summary_current(request: HttpRequest, service_pk: int) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
-    return redirect("service_summary", service_pk=service.pk, period=current_period().key)
+    return redirect("service_summary", service_pk=service.pk, period=latest_shown_period().key)
 
 
 @login_required
@@ -187,7 +193,7 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
         return _bad_period(request, period)
     figures = service_figures(service, selected)
     summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=service, period=selected)
-    nxt = selected.next() if selected < current_period() else None
+    nxt = selected.next() if selected < latest_shown_period() else None
     cell = figures.cell(None)
     context = _page_context(
         cell,

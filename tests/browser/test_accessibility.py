@@ -26,7 +26,7 @@ from assessments.invites import invite_create
 from assessments.models import Membership, Role, ServiceLead
 from assessments.move_catalogue import CATALOGUE
 from assessments.moves import moves_choose
-from assessments.periods import current_period
+from assessments.periods import latest_shown_period
 from assessments.steps import STEPS
 from assessments.supervision import supervision_mark
 from assessments.team_actions import team_action_create
@@ -149,11 +149,14 @@ PAGES = [
     Page("join-signed-in", "outsider", lambda w: reverse("join", args=[w.invite_token])),
     Page("invites", "lead", lambda w: reverse("team_invites", args=[w.team.pk])),
     Page("invites-new-link", "lead", lambda w: reverse("team_invites", args=[w.team.pk]), create_invite),
-    # Issue 3: summaries for leads (the lead also leads the service; six teammates checked in this period).
+    # Issue 3: summaries for leads (the lead also leads the service; five teammates checked in during
+    # the newest period that has ended, the newest one summaries show).
     Page("summary-index", "lead", lambda w: reverse("summary_index")),
-    Page("team-summary-with-figures", "lead", team_summary(current_period)),
-    Page("team-summary-hidden-too-few", "lead", team_summary(lambda: current_period().previous())),
-    Page("service-summary", "lead", lambda w: reverse("service_summary", args=[w.service.pk, current_period().key])),
+    Page("team-summary-with-figures", "lead", team_summary(latest_shown_period)),
+    Page("team-summary-hidden-too-few", "lead", team_summary(lambda: latest_shown_period().previous())),
+    Page(
+        "service-summary", "lead", lambda w: reverse("service_summary", args=[w.service.pk, latest_shown_period().key])
+    ),
     Page("team-action-form", "lead", lambda w: reverse("team_action_add", args=[w.team.pk])),
     Page("team-action-form-with-error", "lead", lambda w: reverse("team_action_add", args=[w.team.pk]),
          team_action_without_text),
