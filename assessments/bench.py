@@ -13,6 +13,7 @@ import tracemalloc
 from collections.abc import Callable
 
 from django.contrib.auth.models import User
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,8 +21,8 @@ from django.urls import reverse
 
 from .checkins import checkin_save_step, checkin_start
 from .framework import DIMENSIONS_BY_SLUG
-from .models import CheckIn, Role, Service, Team
-from .periods import latest_shown_period
+from .models import CheckIn, Role, Service, SummaryEntry, Team
+from .periods import MONTH, latest_shown_period
 from .scale import SCALES, scale_seed
 from .steps import STEPS
 
@@ -150,6 +151,15 @@ def bench_run(
         scale_seed(services=1, teams=GROWTH_TEAMS, members=n // GROWTH_TEAMS, periods=1, prefix=growth_prefix)
         out(f"seed_seconds_at_N={n}={time.perf_counter() - start:.1f}")
         growth_service = Service.objects.get(name=f"{growth_prefix} service 001")
+        in_period = SummaryEntry.objects.filter(
+            service=growth_service, kind=MONTH, period_start=latest_shown_period(MONTH).start
+        ).count()
+        out(f"checkins_in_period_at_N={n}={in_period}")
+        if in_period < n:
+            # Seeded in an earlier month: the period measured now holds nothing, so the figure would mean nothing.
+            raise CommandError(
+                f"The N={n} service was seeded for another period; run the benchmark on a fresh database."
+            )
         url = reverse("service_summary", args=[growth_service.pk, period])
         admin_client = Client()
         admin_client.force_login(lead)
