@@ -73,8 +73,12 @@ def _csv(filename: str, rows: list[list[str]]) -> HttpResponse:
     return response
 
 
-def _page_context(cell, compare, trend, previous_url, next_url, export_url) -> dict:
-    """What both summary pages share: the dimension rows, the trend and the period links."""
+def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) -> dict:
+    """What both summary pages share: the dimension rows, the trend and the links to other periods.
+
+    `page` is "team_summary" or "service_summary"; its export is `page` + "_export".
+    """
+    newer = selected.next() if selected < latest_shown_period() else None
     return {
         "cell": cell,
         "systemic_rows": list(zip(cell.systemic, compare.systemic, strict=True)),
@@ -82,9 +86,12 @@ def _page_context(cell, compare, trend, previous_url, next_url, export_url) -> d
         "trend": trend,
         "trend_rows": [[c.dimensions[d.slug] for c in trend] for d in ORDERED_DIMENSIONS],
         "charts": _trend_charts(trend),
-        "previous_url": previous_url,
-        "next_url": next_url,
-        "export_url": export_url,
+        "period": selected,
+        "previous": selected.previous(),
+        "next": newer,
+        "previous_url": reverse(page, args=[pk, selected.previous().key]),
+        "next_url": reverse(page, args=[pk, newer.key]) if newer else None,
+        "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
         "header": EXPORT_HEADER,
         "min_group_size": min_group_size(),
     }
@@ -143,21 +150,12 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     actions = list(TeamAction.objects.filter(team=team))
     summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=team.service, team=team,
                           period=selected)
-    nxt = selected.next() if selected < latest_shown_period() else None
     context = _page_context(
-        figures.cell(team.pk),
-        figures.cell(None),
-        figures.trend(team.pk),
-        reverse("team_summary", args=[team.pk, selected.previous().key]),
-        reverse("team_summary", args=[team.pk, nxt.key]) if nxt else None,
-        reverse("team_summary_export", args=[team.pk, selected.key]),
+        figures.cell(team.pk), figures.cell(None), figures.trend(team.pk), selected, "team_summary", team.pk
     )
     context.update(
         {
             "team": team,
-            "period": selected,
-            "previous": selected.previous(),
-            "next": nxt,
             "progress": action_progress(figures, team, actions),
             "all_rows_html": _rows_html(export_rows(figures, _team_scopes(team, figures))),
         }
@@ -193,23 +191,12 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
         return _bad_period(request, period)
     figures = service_figures(service, selected)
     summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=service, period=selected)
-    nxt = selected.next() if selected < latest_shown_period() else None
     cell = figures.cell(None)
-    context = _page_context(
-        cell,
-        cell,
-        figures.trend(None),
-        reverse("service_summary", args=[service.pk, selected.previous().key]),
-        reverse("service_summary", args=[service.pk, nxt.key]) if nxt else None,
-        reverse("service_summary_export", args=[service.pk, selected.key]),
-    )
+    context = _page_context(cell, cell, figures.trend(None), selected, "service_summary", service.pk)
     team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
     context.update(
         {
             "service": service,
-            "period": selected,
-            "previous": selected.previous(),
-            "next": nxt,
             "team_cells": team_cells,
             "side_by_side": [(d, [c.dimensions[d.slug] for _t, c in team_cells]) for d in ORDERED_DIMENSIONS],
             "all_rows_html": _rows_html(export_rows(figures, _service_scopes(figures))),
