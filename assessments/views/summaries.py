@@ -26,15 +26,10 @@ from ..summaries import EXPORT_HEADER, ORDERED_DIMENSIONS, action_progress, expo
 from ..team_actions import TeamActionError, team_action_create
 
 
-class _BadPeriod(Exception):
-    pass
-
-
-def _period(key: str) -> Period:
+def _period(key: str) -> Period | None:
+    """The period a summary URL names, or None if it is malformed, still open or in the future."""
     period = parse_period(key)
-    if period is None or period > latest_shown_period():
-        raise _BadPeriod
-    return period
+    return period if period is not None and period <= latest_shown_period() else None
 
 
 def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
@@ -142,9 +137,8 @@ def team_summary_current(request: HttpRequest, team_pk: int) -> HttpResponse:
 @login_required
 def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
     team = get_summary_team(request.user, team_pk)
-    try:
-        selected = _period(period)
-    except _BadPeriod:
+    selected = _period(period)
+    if selected is None:
         return _bad_period(request, period)
     figures = service_figures(team.service, selected)
     actions = list(TeamAction.objects.filter(team=team))
@@ -166,9 +160,8 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
 @login_required
 def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
     team = get_summary_team(request.user, team_pk)
-    try:
-        selected = _period(period)
-    except _BadPeriod:
+    selected = _period(period)
+    if selected is None:
         return _bad_period(request, period)
     figures = service_figures(team.service, selected)
     summary_access_record(user=request.user, action=SummaryAccess.Action.EXPORT, service=team.service, team=team,
@@ -185,9 +178,8 @@ def service_summary_current(request: HttpRequest, service_pk: int) -> HttpRespon
 @login_required
 def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
-    try:
-        selected = _period(period)
-    except _BadPeriod:
+    selected = _period(period)
+    if selected is None:
         return _bad_period(request, period)
     figures = service_figures(service, selected)
     summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=service, period=selected)
@@ -208,9 +200,8 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
 @login_required
 def service_summary_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
-    try:
-        selected = _period(period)
-    except _BadPeriod:
+    selected = _period(period)
+    if selected is None:
         return _bad_period(request, period)
     figures = service_figures(service, selected)
     summary_access_record(user=request.user, action=SummaryAccess.Action.EXPORT, service=service, period=selected)
