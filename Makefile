@@ -4,11 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-test migrate demo clean bench serve loadtest loadtest-faults
+.PHONY: run test lint browser install install-test migrate demo clean bench serve loadtest loadtest-faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --upgrade pip setuptools
 	$(PIP) install --quiet -e .
 	touch $@
 
@@ -35,9 +35,28 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite)
-test: install-test
-	$(PY) -m pytest
+## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite), in two processes; the browser
+## tests stay together in one of them (xdist group "browser") so Chromium and the live server do not compete.
+test: install-test browser
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+## browser: make sure Debian's Chromium is here for the browser tests (installed when we are root, as on CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests (Debian's package, about a minute)..."; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium. Install it with:  sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
+
+## lint: style, formatting, migrations in step with the models, and the import contract between the areas
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 ## bench: seed synthetic data at a scale, then time the summary pages and a check-in submit.
 ## SCALE=default (a few minutes) or SCALE=national (PostgreSQL only). Uses DATABASE_URL when set,

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invite, Membership, Question, QuestionSet, Service, ServiceLead, SummaryAccess, Team, TeamAction
+from assessments.models.figures import SummaryAccess, TeamAction
+from assessments.models.organisation import Invite, Membership, Service, ServiceLead, Team
+from assessments.models.questions import Question, QuestionSet
 
 
 class TeamInline(admin.TabularInline):

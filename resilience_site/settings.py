@@ -8,6 +8,7 @@ settings file. A bad value stops start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,11 +74,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "csp",
     "assessments",
 ]
 
+# The outage middleware sits just inside the security middleware so a database error anywhere below it, in a view
+# or in another middleware, becomes the friendly 503 page. Axes goes last, as its documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "assessments.web.middleware.DatabaseOutageMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "assessments.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "resilience_site.urls"
@@ -125,9 +134,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Argon2 first: new and changed passwords use it; older hashes are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions live in the database, so any app server can answer any request. They end after this many minutes
+# without a request (every request pushes the end back) and on signing out.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is refused for LOGIN_COOLOFF_MINUTES. Attempts are kept in the database, shared by all app servers.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "assessments.web.errors.login_locked_out"
+# Successful sign-ins are not logged: we keep no record of when a person used the app.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Behind N trusted reverse proxies, the client address is the Nth from the right of X-Forwarded-For.
+_proxy_count = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_PROXY_COUNT = _proxy_count or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]
@@ -138,7 +184,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts files for whitenoise to serve (default: staticfiles/ in the project).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -158,82 +205,6 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "resilience-checkin@localhost")
-
-# How long a lead's invite link stays usable.
-INVITE_VALID_DAYS = env_int("INVITE_VALID_DAYS", 7, minimum=1)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
-
-# --- Summaries (team and service summaries for leads) ---
-# A summary cell is shown only when at least this many distinct people contributed. Never below 3.
-MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5, minimum=3)
-# Fixed summary periods: "month" (default) or "quarter". Never custom ranges.
-SUMMARY_PERIOD = os.environ.get("SUMMARY_PERIOD", "month").strip().lower() or "month"
-if SUMMARY_PERIOD not in {"month", "quarter"}:
-    raise ImproperlyConfigured(f"SUMMARY_PERIOD must be month or quarter, not {SUMMARY_PERIOD!r}.")
-
-# --- Journey (issue 4): retention, reminders and the links in reminder emails. ---
-# Sent check-ins older than this many months are deleted by `manage.py purge_expired`.
-RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24, minimum=1)
-# Drafts not saved for this many days are treated as abandoned and deleted by the same command.
-DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30, minimum=1)
-# The address people use to reach the site; reminder emails link to it.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-if not SITE_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
-# --- quality: security, sessions, login throttling, outage handling -----------------------------------------------
-from datetime import timedelta  # noqa: E402
-
-INSTALLED_APPS += ["axes"]
-# The outage middleware sits just inside the security middleware so a database error anywhere below it, in a view
-# or in another middleware, becomes the friendly 503 page. Axes goes last, as its documentation asks.
-MIDDLEWARE.insert(1, "assessments.middleware.DatabaseOutageMiddleware")
-MIDDLEWARE.insert(2, "csp.middleware.CSPMiddleware")
-MIDDLEWARE.insert(3, "assessments.middleware.PermissionsPolicyMiddleware")
-MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
-INSTALLED_APPS += ["csp"]
-
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-
-# Argon2 first: new and changed passwords use it; older hashes are upgraded at the next sign-in.
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.ScryptPasswordHasher",
-]
-
-# Sessions live in the database, so any app server can answer any request. They end after this many minutes
-# without a request (every request pushes the end back) and on signing out.
-SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
-SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-
-# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
-# that pair is refused for LOGIN_COOLOFF_MINUTES. Attempts are kept in the database, shared by all app servers.
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "assessments.views.quality.login_locked_out"
-# Successful sign-ins are not logged: we keep no record of when a person used the app.
-AXES_DISABLE_ACCESS_LOG = True
-AXES_VERBOSE = False
-# Behind N trusted reverse proxies, the client address is the Nth from the right of X-Forwarded-For.
-_proxy_count = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_IPWARE_PROXY_COUNT = _proxy_count or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
 
 # Content-Security-Policy: only our own scripts, styles and images; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
@@ -267,16 +238,38 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Where collectstatic puts files for whitenoise to serve (default: staticfiles/ in the project).
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or STATIC_ROOT)
-
 # Seconds a browser is asked to wait before retrying when the database is unavailable.
 OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 10, minimum=1)
 
 # Errors go to stderr (the console handler's default stream), with a timestamp, for the process manager to collect.
-LOGGING["formatters"] = {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}}
-LOGGING["handlers"]["console"]["formatter"] = "plain"
-LOGGING["loggers"] = {
-    "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
+
+# --- The product: invites, summaries, retention, reminders ---------------------------------------------------------
+# How long a lead's invite link stays usable.
+INVITE_VALID_DAYS = env_int("INVITE_VALID_DAYS", 7, minimum=1)
+
+# A summary cell is shown only when at least this many distinct people contributed. Never below 3.
+MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5, minimum=3)
+# Fixed summary periods: "month" (default) or "quarter". Never custom ranges.
+SUMMARY_PERIOD = os.environ.get("SUMMARY_PERIOD", "month").strip().lower() or "month"
+if SUMMARY_PERIOD not in {"month", "quarter"}:
+    raise ImproperlyConfigured(f"SUMMARY_PERIOD must be month or quarter, not {SUMMARY_PERIOD!r}.")
+
+# Sent check-ins older than this many months are deleted by `manage.py purge_expired`.
+RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24, minimum=1)
+# Drafts not saved for this many days are treated as abandoned and deleted by the same command.
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30, minimum=1)
+# The address people use to reach the site; reminder emails link to it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments.views import quality
+from assessments.web import errors
 
 admin.site.site_header = "Resilience check-in administration"
 admin.site.site_title = "Resilience check-in"
@@ -12,5 +12,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
 ]
 
-handler400 = quality.bad_request
-handler500 = quality.server_error
+handler400 = errors.bad_request
+handler500 = errors.server_error

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from assessments.framework import DIMENSIONS_BY_SLUG
+from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.models import Membership, QuestionSet, Role, Service, Team
-from assessments.questions import question_set_load
+from assessments.practitioner.questions import question_set_load
 
 PASSWORD = "a-long-test-password-1"
 

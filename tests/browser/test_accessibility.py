@@ -20,21 +20,20 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.checkins import checkin_save_step, checkin_start
-from assessments.framework import SYSTEMIC_DIMENSIONS
-from assessments.invites import invite_create
+from assessments.core.framework import SYSTEMIC_DIMENSIONS
+from assessments.core.move_catalogue import CATALOGUE
+from assessments.core.periods import latest_shown_period
+from assessments.core.steps import STEPS
+from assessments.leads.invites import invite_create
+from assessments.leads.team_actions import team_action_create
 from assessments.models import Membership, Role, ServiceLead
-from assessments.move_catalogue import CATALOGUE
-from assessments.moves import moves_choose
-from assessments.periods import latest_shown_period
-from assessments.steps import STEPS
-from assessments.supervision import supervision_mark
-from assessments.team_actions import team_action_create
-
-from ..conftest import make_user, questions_for
-from ..test_profile import submit_with
-from ..test_summaries import contributions
-from .conftest import sign_in
+from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from assessments.practitioner.moves import moves_choose
+from assessments.practitioner.supervision import supervision_mark
+from tests.browser.conftest import sign_in
+from tests.conftest import make_user, questions_for
+from tests.leads.test_summaries import contributions
+from tests.practitioner.test_profile import submit_with
 
 pytestmark = pytest.mark.browser
 
@@ -110,11 +109,11 @@ def wrong_password_to_delete(page, w: World) -> None:
 
 
 def team_summary(period_of: Callable[[], Any]) -> Callable[[World], str]:
-    return lambda w: reverse("team_summary", args=[w.team.pk, period_of().key])
+    return lambda w: reverse("leads:team_summary", args=[w.team.pk, period_of().key])
 
 
 def step(slug: str) -> Callable[[World], str]:
-    return lambda w: reverse("checkin_step", args=[w.draft.pk, slug])
+    return lambda w: reverse("practitioner:checkin_step", args=[w.draft.pk, slug])
 
 
 PAGES = [
@@ -127,55 +126,73 @@ PAGES = [
     Page("password-reset-confirm", "anonymous", lambda w: w.reset_path),
     Page("password-reset-confirm-expired", "anonymous", lambda w: reverse("password_reset_confirm", args=["MQ", "x"])),
     Page("password-reset-complete", "anonymous", lambda w: reverse("password_reset_complete")),
-    Page("join", "anonymous", lambda w: reverse("join", args=[w.invite_token])),
-    Page("join-with-errors", "anonymous", lambda w: reverse("join", args=[w.invite_token]), join_with_errors),
-    Page("join-used", "anonymous", lambda w: reverse("join", args=[w.used_token])),
+    Page("join", "anonymous", lambda w: reverse("site:join", args=[w.invite_token])),
+    Page("join-with-errors", "anonymous", lambda w: reverse("site:join", args=[w.invite_token]), join_with_errors),
+    Page("join-used", "anonymous", lambda w: reverse("site:join", args=[w.used_token])),
     Page("not-found", "anonymous", lambda w: "/no-such-page/"),
-    Page("home-practitioner-with-draft", "practitioner", lambda w: reverse("home")),
-    Page("home-practitioner-in-two-teams", "teammate", lambda w: reverse("home")),
-    Page("home-lead", "lead", lambda w: reverse("home")),
-    Page("home-no-team", "outsider", lambda w: reverse("home")),
+    Page("home-practitioner-with-draft", "practitioner", lambda w: reverse("site:home")),
+    Page("home-practitioner-in-two-teams", "teammate", lambda w: reverse("site:home")),
+    Page("home-lead", "lead", lambda w: reverse("site:home")),
+    Page("home-no-team", "outsider", lambda w: reverse("site:home")),
     Page("step-challenges", "practitioner", step("challenges")),
     Page("step-values", "practitioner", step("values")),
     Page("step-coping", "practitioner", step("coping")),
     Page("step-with-errors", "practitioner", step("coping"), too_long_reflection),
     Page("review", "practitioner", step("review")),
-    Page("profile", "practitioner", lambda w: reverse("checkin_detail", args=[w.calm.pk])),
-    Page("profile-with-signposting", "practitioner", lambda w: reverse("checkin_detail", args=[w.strained.pk])),
-    Page("history", "practitioner", lambda w: reverse("history")),
-    Page("history-empty", "outsider", lambda w: reverse("history")),
+    Page("profile", "practitioner", lambda w: reverse("practitioner:checkin_detail", args=[w.calm.pk])),
+    Page(
+        "profile-with-signposting",
+        "practitioner",
+        lambda w: reverse("practitioner:checkin_detail", args=[w.strained.pk]),
+    ),
+    Page("history", "practitioner", lambda w: reverse("practitioner:history")),
+    Page("history-empty", "outsider", lambda w: reverse("practitioner:history")),
     Page("password-change", "practitioner", lambda w: reverse("password_change")),
     Page("password-change-done", "practitioner", lambda w: reverse("password_change_done")),
-    Page("join-signed-in", "outsider", lambda w: reverse("join", args=[w.invite_token])),
-    Page("invites", "lead", lambda w: reverse("team_invites", args=[w.team.pk])),
-    Page("invites-new-link", "lead", lambda w: reverse("team_invites", args=[w.team.pk]), create_invite),
+    Page("join-signed-in", "outsider", lambda w: reverse("site:join", args=[w.invite_token])),
+    Page("invites", "lead", lambda w: reverse("leads:team_invites", args=[w.team.pk])),
+    Page("invites-new-link", "lead", lambda w: reverse("leads:team_invites", args=[w.team.pk]), create_invite),
     # Issue 3: summaries for leads (the lead also leads the service; five teammates checked in during
     # the newest period that has ended, the newest one summaries show).
-    Page("summary-index", "lead", lambda w: reverse("summary_index")),
+    Page("summary-index", "lead", lambda w: reverse("leads:summary_index")),
     Page("team-summary-with-figures", "lead", team_summary(latest_shown_period)),
     Page("team-summary-hidden-too-few", "lead", team_summary(lambda: latest_shown_period().previous())),
     Page(
-        "service-summary", "lead", lambda w: reverse("service_summary", args=[w.service.pk, latest_shown_period().key])
+        "service-summary",
+        "lead",
+        lambda w: reverse("leads:service_summary", args=[w.service.pk, latest_shown_period().key]),
     ),
-    Page("team-action-form", "lead", lambda w: reverse("team_action_add", args=[w.team.pk])),
-    Page("team-action-form-with-error", "lead", lambda w: reverse("team_action_add", args=[w.team.pk]),
-         team_action_without_text),
+    Page("team-action-form", "lead", lambda w: reverse("leads:team_action_add", args=[w.team.pk])),
+    Page(
+        "team-action-form-with-error",
+        "lead",
+        lambda w: reverse("leads:team_action_add", args=[w.team.pk]),
+        team_action_without_text,
+    ),
     # Issue 4: the practitioner's journey.
-    Page("home-practitioner-with-team-actions-and-moves", "practitioner", lambda w: reverse("home")),
-    Page("trends", "practitioner", lambda w: reverse("trends")),
-    Page("moves-choose", "practitioner", lambda w: reverse("moves_choose", args=[w.calm.pk])),
-    Page("moves-choose-too-many", "practitioner", lambda w: reverse("moves_choose", args=[w.calm.pk]),
-         too_many_moves),
+    Page("home-practitioner-with-team-actions-and-moves", "practitioner", lambda w: reverse("site:home")),
+    Page("trends", "practitioner", lambda w: reverse("practitioner:trends")),
+    Page("moves-choose", "practitioner", lambda w: reverse("practitioner:moves_choose", args=[w.calm.pk])),
+    Page(
+        "moves-choose-too-many",
+        "practitioner",
+        lambda w: reverse("practitioner:moves_choose", args=[w.calm.pk]),
+        too_many_moves,
+    ),
     Page("step-1-with-moves-review-panel", "practitioner", step(STEPS[0].slug)),
-    Page("supervision-list", "practitioner", lambda w: reverse("supervision")),
-    Page("my-data", "practitioner", lambda w: reverse("my_data")),
-    Page("account-delete", "practitioner", lambda w: reverse("account_delete")),
-    Page("account-delete-wrong-password", "practitioner", lambda w: reverse("account_delete"),
-         wrong_password_to_delete),
-    Page("checkin-delete-confirm", "practitioner", lambda w: reverse("checkin_delete", args=[w.calm.pk])),
-    Page("team-reminders", "lead", lambda w: reverse("team_reminders", args=[w.team.pk])),
-    Page("privacy", "anonymous", lambda w: reverse("privacy")),
-    Page("privacy-signed-in", "practitioner", lambda w: reverse("privacy")),
+    Page("supervision-list", "practitioner", lambda w: reverse("practitioner:supervision")),
+    Page("my-data", "practitioner", lambda w: reverse("practitioner:my_data")),
+    Page("account-delete", "practitioner", lambda w: reverse("practitioner:account_delete")),
+    Page(
+        "account-delete-wrong-password",
+        "practitioner",
+        lambda w: reverse("practitioner:account_delete"),
+        wrong_password_to_delete,
+    ),
+    Page("checkin-delete-confirm", "practitioner", lambda w: reverse("practitioner:checkin_delete", args=[w.calm.pk])),
+    Page("team-reminders", "lead", lambda w: reverse("leads:team_reminders", args=[w.team.pk])),
+    Page("privacy", "anonymous", lambda w: reverse("site:privacy")),
+    Page("privacy-signed-in", "practitioner", lambda w: reverse("site:privacy")),
 ]
 
 
@@ -190,10 +207,14 @@ def world(practitioner, teammate, lead, outsider, service, team, other_team, que
     calm = submit_with(practitioner, team, {})
     strained = submit_with(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
     moves_choose(user=practitioner, checkin=strained, catalogue_keys=[CATALOGUE[0].key])
-    supervision_mark(user=practitioner, checkin=strained, dimensions=["systemic_pressures"],
-                     note="The waiting list.")
-    team_action_create(team=team, created_by=lead, dimension=SYSTEMIC_DIMENSIONS[0].slug,
-                       description="Protected admin time on Fridays.", starts_on=timezone.localdate())
+    supervision_mark(user=practitioner, checkin=strained, dimensions=["systemic_pressures"], note="The waiting list.")
+    team_action_create(
+        team=team,
+        created_by=lead,
+        dimension=SYSTEMIC_DIMENSIONS[0].slug,
+        description="Protected admin time on Fridays.",
+        starts_on=timezone.localdate(),
+    )
     draft = checkin_start(user=practitioner, team=team)
     for s in STEPS[:3]:
         answers = {q.pk: 4 for q in questions_for(question_set, s.slug)}
@@ -229,8 +250,8 @@ def test_the_outage_page_has_no_accessibility_violations(world, live_server, pag
     def unavailable(user):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("assessments.views.checkins.submitted_checkins", unavailable)
+    monkeypatch.setattr("assessments.practitioner.views.checkins.submitted_checkins", unavailable)
     sign_in(page.context, live_server, world.users["practitioner"])
-    response = page.goto(live_server.url + reverse("history"))
+    response = page.goto(live_server.url + reverse("practitioner:history"))
     assert response.status == 503
     audit(page)

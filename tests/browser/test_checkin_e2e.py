@@ -7,10 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from assessments.framework import DIMENSIONS, PHASES
+from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.models import CheckIn
-
-from ..conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

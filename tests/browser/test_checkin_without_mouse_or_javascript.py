@@ -7,9 +7,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Answer, CheckIn, DimensionScore, Reflection
-
-from ..conftest import PASSWORD, questions_for
-from .conftest import sign_in
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD, questions_for
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +44,7 @@ def answer_step_with_keyboard(page, note: str) -> None:
 
 def test_a_check_in_can_be_completed_with_the_keyboard_alone(live_server, page, practitioner, question_set):
     sign_in(page.context, live_server, practitioner)
-    page.goto(live_server.url + reverse("home"))
+    page.goto(live_server.url + reverse("site:home"))
 
     page.keyboard.press("Tab")
     assert focused(page, ".skip-link"), "the first Tab stop is the skip link"
@@ -76,7 +75,7 @@ def test_after_an_error_focus_moves_to_the_error_summary_whose_links_lead_to_the
     live_server, page, practitioner, question_set
 ):
     sign_in(page.context, live_server, practitioner)
-    page.goto(live_server.url + reverse("home"))
+    page.goto(live_server.url + reverse("site:home"))
     page.get_by_role("button", name="Start a check-in").click()
     page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
     page.get_by_role("button", name="Save and continue").click()
@@ -95,7 +94,7 @@ def no_js_page(browser, live_server):
 
 def test_a_check_in_works_with_javascript_switched_off_on_a_phone(no_js_page, live_server, practitioner, question_set):
     page = no_js_page
-    page.goto(live_server.url + reverse("home"))
+    page.goto(live_server.url + reverse("site:home"))
     page.get_by_label("Username").fill("priya")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()

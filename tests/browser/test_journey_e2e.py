@@ -11,8 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assessments.models import CheckIn, MoveReview, ResilientMove
-
-from ..conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journey"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

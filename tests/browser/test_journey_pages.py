@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from assessments.supervision import supervision_mark
-
-from ..conftest import PASSWORD
-from ..test_journey_supervision import submit_with_reflection
-from .test_journey_e2e import SHOTS, assert_accessible, shot
+from assessments.practitioner.supervision import supervision_mark
+from tests.browser.test_journey_e2e import SHOTS, assert_accessible, shot
+from tests.conftest import PASSWORD
+from tests.practitioner.test_supervision import submit_with_reflection
 
 
 def sign_in(page: Page, live_server) -> None:

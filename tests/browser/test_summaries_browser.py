@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from assessments.core.periods import latest_shown_period
 from assessments.models import ServiceLead
-from assessments.periods import latest_shown_period
 from tests.conftest import PASSWORD, make_user
-from tests.test_summaries import contributions
+from tests.leads.test_summaries import contributions
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from assessments.bench import GROWTH_N, bench_run
-from assessments.scale import SCALES
+from devtools.bench import GROWTH_N, bench_run
+from devtools.synthetic import SCALES
 
 
 class Command(BaseCommand):
@@ -17,7 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(SCALES), default="default")
         parser.add_argument("--iterations", type=int, default=50, help="Timed requests per figure.")
         parser.add_argument(
-            "--growth", default=",".join(str(n) for n in GROWTH_N),
+            "--growth",
+            default=",".join(str(n) for n in GROWTH_N),
             help="Comma-separated N: check-ins put into one service and one period ('' to skip).",
         )
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from assessments.questions import question_set_load
+from assessments.practitioner.questions import question_set_load
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from assessments.retention import expired_purge
+from assessments.practitioner.retention import expired_purge
 
 
 class Command(BaseCommand):

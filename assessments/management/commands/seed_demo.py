@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.demo import DEMO_ADMIN, DEMO_LEAD, DEMO_PASSWORD, DEMO_PRACTITIONER, demo_seed
-from assessments.scale import scale_seed
+from devtools.demo import DEMO_ADMIN, DEMO_LEAD, DEMO_PASSWORD, DEMO_PRACTITIONER, demo_seed
+from devtools.synthetic import scale_seed
 
 
 class Command(BaseCommand):

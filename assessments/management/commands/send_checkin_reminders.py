@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assessments.reminders import reminders_send
+from assessments.practitioner.reminders import reminders_send
 
 
 class Command(BaseCommand):

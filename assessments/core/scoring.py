@@ -1,0 +1,110 @@
+"""Scoring as pure functions: answers in, 0-100 scores out. No database here.
+
+A statement is answered on a 1-5 scale. A dimension's score is the mean of
+its *answered* statements mapped onto 0-100 (1 -> 0, 3 -> 50, 5 -> 100);
+unanswered statements are left out rather than counted as zero. A dimension
+with no answers has no score (None), and is shown as "not answered".
+
+A phase's score is the mean of its dimensions' scores, so a dimension with
+more statements does not outweigh the others. There is deliberately no
+overall score: pressures and resources are never added together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assessments.core.framework import DIMENSIONS, PHASES, SCALE_MAX, SCALE_MIN, Direction
+
+# Band edges on the 0-100 scale, shared by the profile and team summaries.
+LOW_BELOW = 40.0
+HIGH_FROM = 60.0
+
+
+class Band(StrEnum):
+    LOW = "low"
+    MIDDLE = "middle"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    score: float | None
+    answered: int
+
+
+def to_profile_scale(mean_answer: float) -> float:
+    """Map a mean on the 1-5 answer scale onto 0-100."""
+    return (mean_answer - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * 100
+
+
+def dimension_score(values: Iterable[int | None]) -> DimensionResult:
+    answered = [v for v in values if v is not None]
+    for v in answered:
+        if not SCALE_MIN <= v <= SCALE_MAX:
+            raise ValueError(f"Answer {v} is outside the {SCALE_MIN}-{SCALE_MAX} scale.")
+    if not answered:
+        return DimensionResult(score=None, answered=0)
+    return DimensionResult(score=round(to_profile_scale(sum(answered) / len(answered)), 1), answered=len(answered))
+
+
+def score_dimensions(values_by_dimension: Mapping[str, Iterable[int | None]]) -> dict[str, DimensionResult]:
+    """Score every dimension of the model; a dimension missing from the input has no score."""
+    return {d.slug: dimension_score(values_by_dimension.get(d.slug, ())) for d in DIMENSIONS}
+
+
+def phase_scores(dimension_scores: Mapping[str, float | None]) -> dict[str, float | None]:
+    """Each phase's score is the mean of its scored dimensions."""
+    result: dict[str, float | None] = {}
+    for phase in PHASES:
+        scored = [dimension_scores[d.slug] for d in phase.dimensions if dimension_scores.get(d.slug) is not None]
+        result[phase.slug] = round(sum(scored) / len(scored), 1) if scored else None
+    return result
+
+
+def band(score: float | None) -> Band | None:
+    if score is None:
+        return None
+    if score < LOW_BELOW:
+        return Band.LOW
+    if score >= HIGH_FROM:
+        return Band.HIGH
+    return Band.MIDDLE
+
+
+def is_concerning(score: float | None, direction: Direction) -> bool:
+    """High pressure or low resource: the end of the scale that needs attention."""
+    b = band(score)
+    return (direction == Direction.PRESSURE and b == Band.HIGH) or (direction == Direction.RESOURCE and b == Band.LOW)
+
+
+# Strain that warrants signposting to support: a pressure at the very top of
+# the scale, or several resources near the bottom.
+STRAIN_PRESSURE_FROM = 75.0
+STRAIN_RESOURCE_BELOW = 30.0
+
+
+def suggests_high_strain(dimension_scores: Mapping[str, float | None]) -> bool:
+    very_high_pressure = any(
+        (s := dimension_scores.get(d.slug)) is not None and s >= STRAIN_PRESSURE_FROM
+        for d in DIMENSIONS
+        if d.direction == Direction.PRESSURE
+    )
+    very_low_resources = sum(
+        1
+        for d in DIMENSIONS
+        if d.direction == Direction.RESOURCE
+        and (s := dimension_scores.get(d.slug)) is not None
+        and s < STRAIN_RESOURCE_BELOW
+    )
+    return very_high_pressure or very_low_resources >= 2
+
+
+def changes_since(current: Mapping[str, float | None], previous: Mapping[str, float | None]) -> dict[str, float | None]:
+    """Change per key since the previous check-in; None where either side has no score."""
+    return {
+        key: round(value - previous[key], 1) if value is not None and previous.get(key) is not None else None
+        for key, value in current.items()
+    }

@@ -1,0 +1,95 @@
+"""Which check-in counts in summaries: each person's latest submitted check-in per fixed period.
+
+Kept at write time in SummaryEntry (one row per person, period kind and period,
+with that check-in's dimension scores), so a summary reads one row per person
+instead of every answer. Both period kinds are kept, so switching the
+SUMMARY_PERIOD setting needs no rebuild.
+
+Called inside the check-in writes' transactions (checkins.py). Deleting an
+account deletes its entries by cascade, which is correct: nothing of that
+person then counts anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments.core.framework import DIMENSIONS
+from assessments.core.periods import KINDS, Period, period_of
+from assessments.models.checkins import CheckIn
+from assessments.models.figures import SummaryEntry
+
+
+def score_field(slug: str) -> str:
+    """The SummaryEntry column holding a dimension's score."""
+    return f"score_{slug}"
+
+
+SCORE_FIELDS: dict[str, str] = {d.slug: score_field(d.slug) for d in DIMENSIONS}
+
+
+def _moment(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
+    """Recompute which of this person's check-ins counts in every period (of each kind) holding one of `moments`.
+
+    Four queries whatever the person's history: their submitted check-ins in
+    those periods with scores, one delete, one insert.
+    """
+    periods: set[Period] = {period_of(m, kind) for m in moments for kind in KINDS}
+    if not periods:
+        return
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    checkins = (
+        CheckIn.objects.filter(
+            user_id=user_id,
+            status=CheckIn.Status.SUBMITTED,
+            submitted_at__gte=_moment(start),
+            submitted_at__lt=_moment(end),
+        )
+        .select_related("team")
+        .prefetch_related("scores")
+        .order_by("submitted_at", "pk")
+    )
+    latest: dict[Period, CheckIn] = {}
+    for checkin in checkins:
+        for kind in KINDS:
+            period = period_of(checkin.submitted_at, kind)
+            if period in periods:
+                latest[period] = checkin  # ordered oldest first, so the last one wins
+
+    in_periods = Q()
+    for period in periods:
+        in_periods |= Q(kind=period.kind, period_start=period.start)
+    SummaryEntry.objects.filter(in_periods, user_id=user_id).delete()
+    SummaryEntry.objects.bulk_create(
+        SummaryEntry(
+            checkin=checkin,
+            user_id=user_id,
+            team_id=checkin.team_id,
+            service_id=checkin.team.service_id,
+            kind=period.kind,
+            period_start=period.start,
+            **{SCORE_FIELDS[s.dimension]: s.score for s in checkin.scores.all() if s.dimension in SCORE_FIELDS},
+        )
+        # A latest check-in without a team (its team was deleted) counts nowhere.
+        for period, checkin in latest.items()
+        if checkin.team_id is not None
+    )
+
+
+def entries_rebuild(*, user_ids: Iterable[int]) -> None:
+    """Recompute every period for these people, e.g. after demo data was back-dated."""
+    for user_id in user_ids:
+        SummaryEntry.objects.filter(user_id=user_id).delete()
+        moments = CheckIn.objects.filter(user_id=user_id, status=CheckIn.Status.SUBMITTED).values_list(
+            "submitted_at", flat=True
+        )
+        entries_refresh(user_id=user_id, moments=list(moments))

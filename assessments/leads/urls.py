@@ -1,0 +1,25 @@
+from django.urls import path
+
+from assessments.leads.views import actions, invites, reminders, summaries
+
+app_name = "leads"
+urlpatterns = [
+    path("teams/<int:team_pk>/invites/", invites.team_invites, name="team_invites"),
+    path("teams/<int:team_pk>/reminders/", reminders.team_reminders, name="team_reminders"),
+    path("summaries/", summaries.summary_index, name="summary_index"),
+    path("summaries/teams/<int:team_pk>/", summaries.team_summary_current, name="team_summary_current"),
+    path("summaries/teams/<int:team_pk>/actions/new/", actions.team_action_add, name="team_action_add"),
+    path("summaries/teams/<int:team_pk>/<str:period>/", summaries.team_summary, name="team_summary"),
+    path(
+        "summaries/teams/<int:team_pk>/<str:period>/export.csv",
+        summaries.team_summary_export,
+        name="team_summary_export",
+    ),
+    path("summaries/services/<int:service_pk>/", summaries.service_summary_current, name="service_summary_current"),
+    path("summaries/services/<int:service_pk>/<str:period>/", summaries.service_summary, name="service_summary"),
+    path(
+        "summaries/services/<int:service_pk>/<str:period>/export.csv",
+        summaries.service_summary_export,
+        name="service_summary_export",
+    ),
+]

@@ -1,0 +1,212 @@
+"""Anonymised team and service summaries, on the page and as CSV."""
+
+from __future__ import annotations
+
+import csv
+from html import escape
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from assessments.core.anonymity import min_group_size
+from assessments.core.charts import trend_chart
+from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
+from assessments.leads.access import (
+    get_summary_service,
+    get_summary_team,
+    is_administrator,
+    summary_services,
+    summary_teams,
+)
+from assessments.leads.audit import summary_access_record
+from assessments.leads.summaries import EXPORT_HEADER, ORDERED_DIMENSIONS, action_progress, export_rows, service_figures
+from assessments.models.figures import SummaryAccess, TeamAction
+from assessments.models.organisation import Role
+
+
+def _period(key: str) -> Period | None:
+    """The period a summary URL names, or None if it is malformed, still open or in the future."""
+    period = parse_period(key)
+    return period if period is not None and period <= latest_shown_period() else None
+
+
+def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
+    if parse_period(key) == current_period():
+        message = _(
+            "Figures for this period will be shown once it has ended. While a period is still open, its "
+            "figures would change with each check-in, which could let someone work out one person's answers."
+        )
+    else:
+        message = _(
+            "There is no summary for “%(key)s”. Summaries are for whole months (like 2026-03) or quarters "
+            "(like 2026-Q1) that have ended."
+        ) % {"key": key[:20]}
+    return render(request, "assessments/leads/summary_not_found.html", {"message": message}, status=404)
+
+
+def _team_scopes(team, figures) -> list:
+    return [(team.name, team.pk, figures.periods), (_("Service average"), None, figures.periods)]
+
+
+def _service_scopes(figures) -> list:
+    return [(_("Whole service"), None, figures.periods)] + [(t.name, t.pk, figures.periods[-1:]) for t in figures.teams]
+
+
+def _cell_text(value: str) -> str:
+    # A team name starting with = + - or @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _csv(filename: str, rows: list[list[str]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows([_cell_text(v) for v in row] for row in rows)
+    return response
+
+
+def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) -> dict:
+    """What both summary pages share: the dimension rows, the trend and the links to other periods.
+
+    `page` is "leads:team_summary" or "leads:service_summary"; its export is `page` + "_export".
+    """
+    newer = selected.next() if selected < latest_shown_period() else None
+    return {
+        "cell": cell,
+        "systemic_rows": list(zip(cell.systemic, compare.systemic, strict=True)),
+        "individual_rows": list(zip(cell.individual, compare.individual, strict=True)),
+        "trend": trend,
+        "trend_rows": [[c.dimensions[d.slug] for c in trend] for d in ORDERED_DIMENSIONS],
+        "charts": _trend_charts(trend),
+        "period": selected,
+        "previous": selected.previous(),
+        "next": newer,
+        "previous_url": reverse(page, args=[pk, selected.previous().key]),
+        "next_url": reverse(page, args=[pk, newer.key]) if newer else None,
+        "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
+        "header": EXPORT_HEADER,
+        "min_group_size": min_group_size(),
+    }
+
+
+def _rows_html(rows: list[list[str]]) -> str:
+    """The full figures table body, built here: a template loop over ~1,000 cells is the slowest part of a page."""
+    return mark_safe(  # noqa: S308 - every value is escaped (plain strings, so the standard library's escape will do)
+        "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+    )
+
+
+def _trend_charts(cells) -> list:
+    periods = [c.period for c in cells]
+    return [
+        (
+            d,
+            trend_chart([c.dimensions[d.slug] for c in cells], periods, str(d.direction)).svg(
+                f"trend-{d.slug}", _("Trend of %(name)s. The figures are in the table below.") % {"name": d.name}
+            ),
+        )
+        for d in ORDERED_DIMENSIONS
+    ]
+
+
+@login_required
+def summary_index(request: HttpRequest) -> HttpResponse:
+    teams = summary_teams(request.user)
+    services = summary_services(request.user)
+    if not is_administrator(request.user) and not teams.exists() and not services.exists():
+        raise Http404  # practitioners have no summaries to open
+    if is_administrator(request.user):
+        # Every team of a large organisation would be a long list: administrators start from services.
+        teams = teams.filter(memberships__user=request.user, memberships__role=Role.LEAD)
+    return render(
+        request,
+        "assessments/leads/summary_index.html",
+        {"teams": teams, "services": services, "period": latest_shown_period()},
+    )
+
+
+@login_required
+def team_summary_current(request: HttpRequest, team_pk: int) -> HttpResponse:
+    team = get_summary_team(request.user, team_pk)
+    return redirect("leads:team_summary", team_pk=team.pk, period=latest_shown_period().key)
+
+
+@login_required
+def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+    team = get_summary_team(request.user, team_pk)
+    selected = _period(period)
+    if selected is None:
+        return _bad_period(request, period)
+    figures = service_figures(team.service, selected)
+    actions = list(TeamAction.objects.filter(team=team))
+    summary_access_record(
+        user=request.user, action=SummaryAccess.Action.VIEW, service=team.service, team=team, period=selected
+    )
+    context = _page_context(
+        figures.cell(team.pk), figures.cell(None), figures.trend(team.pk), selected, "leads:team_summary", team.pk
+    )
+    context.update(
+        {
+            "team": team,
+            "progress": action_progress(figures, team, actions),
+            "all_rows_html": _rows_html(export_rows(figures, _team_scopes(team, figures))),
+        }
+    )
+    return render(request, "assessments/leads/team_summary.html", context)
+
+
+@login_required
+def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+    team = get_summary_team(request.user, team_pk)
+    selected = _period(period)
+    if selected is None:
+        return _bad_period(request, period)
+    figures = service_figures(team.service, selected)
+    summary_access_record(
+        user=request.user, action=SummaryAccess.Action.EXPORT, service=team.service, team=team, period=selected
+    )
+    return _csv(f"team-{team.pk}-{selected.key}.csv", export_rows(figures, _team_scopes(team, figures)))
+
+
+@login_required
+def service_summary_current(request: HttpRequest, service_pk: int) -> HttpResponse:
+    service = get_summary_service(request.user, service_pk)
+    return redirect("leads:service_summary", service_pk=service.pk, period=latest_shown_period().key)
+
+
+@login_required
+def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+    service = get_summary_service(request.user, service_pk)
+    selected = _period(period)
+    if selected is None:
+        return _bad_period(request, period)
+    figures = service_figures(service, selected)
+    summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=service, period=selected)
+    cell = figures.cell(None)
+    context = _page_context(cell, cell, figures.trend(None), selected, "leads:service_summary", service.pk)
+    team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
+    context.update(
+        {
+            "service": service,
+            "team_cells": team_cells,
+            "side_by_side": [(d, [c.dimensions[d.slug] for _t, c in team_cells]) for d in ORDERED_DIMENSIONS],
+            "all_rows_html": _rows_html(export_rows(figures, _service_scopes(figures))),
+        }
+    )
+    return render(request, "assessments/leads/service_summary.html", context)
+
+
+@login_required
+def service_summary_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+    service = get_summary_service(request.user, service_pk)
+    selected = _period(period)
+    if selected is None:
+        return _bad_period(request, period)
+    figures = service_figures(service, selected)
+    summary_access_record(user=request.user, action=SummaryAccess.Action.EXPORT, service=service, period=selected)
+    return _csv(f"service-{service.pk}-{selected.key}.csv", export_rows(figures, _service_scopes(figures)))

@@ -1,0 +1,87 @@
+"""What the leads' side keeps: who counts in each period, team actions, the audit log of reads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.core.framework import DIMENSION_CHOICES
+from assessments.models.organisation import Service, Team
+
+
+class SummaryEntry(models.Model):
+    """The check-in that counts for one person in one fixed period, with its dimension scores.
+
+    Exactly one row per person, period kind and period: their latest submitted
+    check-in in it. Kept correct by assessments/standings.py on every submit and
+    delete; a deleted account takes its rows with it. Per-person data: never
+    shown to anyone, only aggregated (see summaries.py), so not in the admin.
+    """
+
+    checkin = models.ForeignKey("assessments.CheckIn", on_delete=models.CASCADE, related_name="summary_entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    period_start = models.DateField()
+    # One column per dimension of framework.DIMENSIONS (a test checks they match).
+    score_individual_challenges = models.FloatField(null=True)
+    score_systemic_pressures = models.FloatField(null=True)
+    score_individual_values = models.FloatField(null=True)
+    score_systemic_values = models.FloatField(null=True)
+    score_individual_coping = models.FloatField(null=True)
+    score_work_boundaries = models.FloatField(null=True)
+    score_systemic_support = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "period_start"], name="one_summary_entry_per_period")
+        ]
+        indexes = [models.Index(fields=["service", "kind", "period_start"], name="summary_entry_service_period")]
+
+    def __str__(self) -> str:
+        return f"Summary entry {self.pk}"
+
+
+class TeamAction(models.Model):
+    """Something the service agreed to do about a systemic dimension, shown to the team."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
+    dimension = models.CharField(_("what it is about"), max_length=50, choices=DIMENSION_CHOICES)
+    description = models.CharField(_("what the service will do"), max_length=500)
+    starts_on = models.DateField(_("from"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class SummaryAccess(models.Model):
+    """Audit log: every view and export of a summary. Written by the app, read-only in the admin."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        EXPORT = "export", _("Exported CSV")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    username = models.CharField(_("who"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, related_name="+")
+    scope = models.CharField(_("team or service"), max_length=420)
+    period = models.CharField(_("period"), max_length=10)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("summary access")
+        verbose_name_plural = _("summary accesses")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.scope} {self.period}"

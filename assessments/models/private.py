@@ -1,0 +1,132 @@
+"""What only its author may read: reflections, values, moves and their reviews, supervision notes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
+from assessments.models.checkins import CheckIn
+
+REFLECTION_MAX_LENGTH = 5000
+
+VALUES_MAX_LENGTH = 1000
+
+
+class Reflection(models.Model):
+    """Private free text. Visible to its author alone, never in any summary or export for leads."""
+
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reflections")
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES)
+    text = models.TextField(max_length=REFLECTION_MAX_LENGTH)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkin", "phase"], name="one_reflection_per_phase")]
+
+    def __str__(self) -> str:
+        return f"Reflection on {self.phase}"
+
+
+class PractitionerProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile")
+    values = models.TextField(_("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True)
+    reminders_enabled = models.BooleanField(_("email me when it is time to check in"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+# --- The practitioner's journey (issue 4): moves, supervision notes, reminders. ---
+
+MOVE_TEXT_MAX_LENGTH = 200
+
+MOVE_NOTE_MAX_LENGTH = 500
+
+SUPERVISION_NOTE_MAX_LENGTH = 500
+
+
+class ResilientMove(models.Model):
+    """A small, concrete action a practitioner chose to try before their next check-in. Theirs alone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resilient_moves")
+    # The catalogue entry it came from; blank for a move the person wrote themselves.
+    catalogue_key = models.SlugField(max_length=60, blank=True)
+    dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
+    text = models.CharField(_("move"), max_length=MOVE_TEXT_MAX_LENGTH)
+    # The check-in whose profile it was chosen from. Kept if that check-in is deleted.
+    chosen_from = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-chosen_at", "-id"]
+        indexes = [models.Index(fields=["user", "chosen_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MoveOutcome(models.TextChoices):
+    HELPED = "helped", _("I tried it and it helped")
+    DID_NOT_HELP = "did_not_help", _("I tried it and it did not help")
+    NOT_YET = "not_yet", _("Not yet")
+    DROPPED = "dropped", _("I have dropped it")
+
+
+class MoveReview(models.Model):
+    """How a move went, given at a later check-in. A move reviewed "not yet" stays open."""
+
+    move = models.ForeignKey(ResilientMove, on_delete=models.CASCADE, related_name="reviews")
+    outcome = models.CharField(max_length=20, choices=MoveOutcome.choices)
+    note = models.CharField(_("note"), max_length=MOVE_NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}"
+
+
+class SupervisionNote(models.Model):
+    """Something the practitioner wants to bring to supervision: a reflection, a dimension, or their own words.
+
+    Private: no one else sees it, not even their lead.
+    """
+
+    class Kind(models.TextChoices):
+        REFLECTION = "reflection", _("Reflection")
+        DIMENSION = "dimension", _("Dimension")
+        OWN = "own", _("Your own note")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervision_notes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Deleting the check-in deletes what was marked from it.
+    checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
+    note = models.CharField(_("note"), max_length=SUPERVISION_NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Supervision note ({self.get_kind_display()})"
+
+
+class ReminderSent(models.Model):
+    """One reminder email per person per cadence window, so a re-run of the command sends nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_sent")
+    window_start = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "window_start"], name="one_reminder_per_window")]
+
+    def __str__(self) -> str:
+        return f"Reminder for window starting {self.window_start}"

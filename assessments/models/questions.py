@@ -1,0 +1,54 @@
+"""The versioned question set."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.core.framework import DIMENSION_CHOICES
+from assessments.models.organisation import Team  # noqa: F401
+
+
+class QuestionSet(models.Model):
+    """A versioned set of statements. A check-in keeps the version it was answered on.
+
+    Once any check-in uses a version its statements are locked (see admin.py);
+    a change of wording means a new version.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    is_active = models.BooleanField(
+        _("active"), default=False, help_text=_("New check-ins use the active version. Only one can be active.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_question_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}: {self.title}"
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.checkins.exists()
+
+
+class Question(models.Model):
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=50)
+    dimension = models.CharField(_("dimension"), max_length=50, choices=DIMENSION_CHOICES)
+    text = models.CharField(_("statement"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["question_set", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["question_set", "code"], name="question_code_unique_in_set")]
+
+    def __str__(self) -> str:
+        return self.text

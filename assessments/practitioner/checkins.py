@@ -1,0 +1,145 @@
+"""Check-in writes: start, save a step, discard, submit.
+
+Each is one transaction. Submit re-validates everything saved so far, so a
+draft tampered with between steps cannot be submitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.core.framework import DIMENSIONS_BY_SLUG, SCALE_MAX, SCALE_MIN
+from assessments.core.scoring import score_dimensions
+from assessments.core.steps import PHASE_STEP_COUNT, Step
+from assessments.leads.contributions import entries_refresh
+from assessments.models.checkins import Answer, CheckIn, DimensionScore
+from assessments.models.organisation import Team
+from assessments.models.private import REFLECTION_MAX_LENGTH, PractitionerProfile, Reflection
+from assessments.practitioner.questions import active_question_set
+
+
+class CheckInError(Exception):
+    """A request the check-in cannot accept. The message is safe to show to the person."""
+
+
+def current_draft(user: AbstractBaseUser) -> CheckIn | None:
+    return CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).select_related("team").first()
+
+
+@transaction.atomic
+def checkin_start(*, user: AbstractBaseUser, team: Team) -> CheckIn:
+    """Start a check-in for one of the person's teams, or return the draft they already have."""
+    draft = current_draft(user)
+    if draft is not None:
+        return draft
+    if not Team.objects.practised_in_by(user).filter(pk=team.pk).exists():
+        raise CheckInError(_("You can only check in with a team you belong to."))
+    question_set = active_question_set()
+    if question_set is None:
+        raise CheckInError(_("The check-in is not set up yet. Please ask your administrator to load the questions."))
+    return CheckIn.objects.create(user=user, team=team, question_set=question_set)
+
+
+def _lock_draft(checkin: CheckIn) -> CheckIn:
+    locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if locked.status != CheckIn.Status.DRAFT:
+        raise CheckInError(_("This check-in has already been sent, so it can no longer be changed."))
+    return locked
+
+
+@transaction.atomic
+def checkin_save_step(
+    *,
+    checkin: CheckIn,
+    step: Step,
+    answers: Mapping[int, int | None],
+    reflection: str,
+    values: str | None = None,
+) -> CheckIn:
+    """Save one phase step of a draft: its answers (by question id), reflection and, in phase 2, values."""
+    checkin = _lock_draft(checkin)
+    if step.phase is None:
+        raise CheckInError(_("There is nothing to save on this step."))
+    if step.index > checkin.steps_completed:
+        raise CheckInError(_("Please answer the earlier parts of the check-in first."))
+    step_questions = {
+        q.pk: q
+        for q in checkin.question_set.questions.all()
+        if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.phase.slug
+    }
+    if set(answers) - set(step_questions):
+        raise CheckInError(_("Some answers were for statements that are not part of this step."))
+    for value in answers.values():
+        if value is not None and not SCALE_MIN <= value <= SCALE_MAX:
+            raise CheckInError(_("Each answer must be one of the options on the scale."))
+    if len(reflection) > REFLECTION_MAX_LENGTH:
+        raise CheckInError(_("Your reflection is too long."))
+
+    Answer.objects.filter(checkin=checkin, question_id__in=step_questions).delete()
+    Answer.objects.bulk_create(
+        Answer(checkin=checkin, question_id=qid, value=value) for qid, value in answers.items() if value is not None
+    )
+    reflection = reflection.strip()
+    if reflection:
+        Reflection.objects.update_or_create(checkin=checkin, phase=step.phase.slug, defaults={"text": reflection})
+    else:
+        Reflection.objects.filter(checkin=checkin, phase=step.phase.slug).delete()
+    if values is not None:
+        PractitionerProfile.objects.update_or_create(user=checkin.user, defaults={"values": values.strip()})
+
+    checkin.steps_completed = max(checkin.steps_completed, step.index + 1)
+    checkin.save(update_fields=["steps_completed", "updated_at"])
+    return checkin
+
+
+@transaction.atomic
+def checkin_discard(*, checkin: CheckIn) -> None:
+    _lock_draft(checkin).delete()
+
+
+@transaction.atomic
+def checkin_delete(*, checkin: CheckIn) -> None:
+    """Delete one of a person's check-ins, draft or submitted, with everything attached to it.
+
+    Summaries computed afterwards no longer include it: if it was the person's
+    latest in a period, their previous check-in in that period counts instead.
+    """
+    locked = CheckIn.objects.select_for_update().filter(pk=checkin.pk).first()
+    if locked is None:
+        return
+    locked.delete()
+    if locked.submitted_at is not None:
+        entries_refresh(user_id=locked.user_id, moments=[locked.submitted_at])
+
+
+@transaction.atomic
+def checkin_submit(*, checkin: CheckIn) -> CheckIn:
+    """Re-validate every step of the draft and submit it, storing its dimension scores."""
+    checkin = _lock_draft(checkin)
+    if checkin.steps_completed < PHASE_STEP_COUNT:
+        raise CheckInError(_("Please go through every part of the check-in before sending it."))
+    answers = list(checkin.answers.select_related("question"))
+    values_by_dimension: dict[str, list[int]] = {}
+    for answer in answers:
+        if answer.question.question_set_id != checkin.question_set_id or not SCALE_MIN <= answer.value <= SCALE_MAX:
+            raise CheckInError(_("Some answers could not be checked. Please go through the check-in again."))
+        values_by_dimension.setdefault(answer.question.dimension, []).append(answer.value)
+    if any(len(r.text) > REFLECTION_MAX_LENGTH for r in checkin.reflections.all()):
+        raise CheckInError(_("Your reflection is too long."))
+
+    results = score_dimensions(values_by_dimension)
+    DimensionScore.objects.bulk_create(
+        DimensionScore(checkin=checkin, dimension=slug, score=result.score, answered=result.answered)
+        for slug, result in results.items()
+        if result.score is not None
+    )
+    checkin.status = CheckIn.Status.SUBMITTED
+    checkin.submitted_at = timezone.now()
+    checkin.save(update_fields=["status", "submitted_at", "updated_at"])
+    entries_refresh(user_id=checkin.user_id, moments=[checkin.submitted_at])
+    return checkin

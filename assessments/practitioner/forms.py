@@ -1,0 +1,229 @@
+"""The practitioner's forms. Forms validate and normalise; they never write."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES, SCALE_CHOICES, Phase
+from assessments.models.organisation import Team
+from assessments.models.private import (
+    MOVE_NOTE_MAX_LENGTH,
+    MOVE_TEXT_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    SUPERVISION_NOTE_MAX_LENGTH,
+    VALUES_MAX_LENGTH,
+    MoveOutcome,
+    PractitionerProfile,
+)
+from assessments.models.questions import Question
+
+QUESTION_FIELD = re.compile(r"^q_(.+)$")
+
+
+def question_field_name(question: Question) -> str:
+    return f"q_{question.pk}"
+
+
+class PhaseStepForm(forms.Form):
+    """One phase of the check-in: its statements (all optional), a reflection and, in phase 2, values."""
+
+    reflection = forms.CharField(
+        label=_("Your private reflection (optional)"),
+        required=False,
+        max_length=REFLECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only you can see this. Up to 5,000 characters."),
+    )
+
+    def __init__(self, *args, questions: Sequence[Question], phase: Phase, with_values: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.phase = phase
+        self.fields["reflection"].help_text = _("Only you can see this. Up to 5,000 characters.")
+        self.fields["reflection"].widget.attrs["placeholder"] = ""
+        for question in self.questions:
+            self.fields[question_field_name(question)] = forms.TypedChoiceField(
+                label=question.text,
+                choices=SCALE_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Please choose one of the options, or leave it blank.")},
+            )
+        if with_values:
+            self.fields["values"] = forms.CharField(
+                label=_("The values that matter to you in your work (optional)"),
+                required=False,
+                max_length=VALUES_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "For example: helping people feel heard, being honest, learning. We will show them back to you "
+                    "at your next check-in. Only you can see them."
+                ),
+            )
+
+    def question_fields(self):
+        return [self[question_field_name(q)] for q in self.questions]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data:
+            expected = {question_field_name(q) for q in self.questions}
+            for key in self.data:
+                if QUESTION_FIELD.match(key) and key not in expected:
+                    raise forms.ValidationError(
+                        _("The form included a statement that is not part of this step. Nothing was saved."),
+                        code="unknown_question",
+                    )
+                if key in expected and len(self.data.getlist(key)) > 1:
+                    raise forms.ValidationError(
+                        _("A statement was answered more than once. Nothing was saved."), code="duplicate_question"
+                    )
+        return cleaned
+
+    def answers(self) -> dict[int, int | None]:
+        return {q.pk: self.cleaned_data.get(question_field_name(q)) for q in self.questions}
+
+
+class StartCheckInForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        label=_("Which team is this check-in for?"),
+        help_text=_("Your answers count, anonymously, towards this team's summary."),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+# --- The practitioner's journey (issue 4) ---
+
+
+class MovesChooseForm(forms.Form):
+    """Choose 1 to 3 moves from the catalogue, or write your own."""
+
+    moves = forms.MultipleChoiceField(
+        label=_("Moves to try"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("One of the moves chosen is not in the list. Nothing was saved.")},
+    )
+    own = forms.CharField(
+        label=_("Or write your own move (optional)"),
+        required=False,
+        max_length=MOVE_TEXT_MAX_LENGTH,
+        help_text=_("Something small and concrete you could do before your next check-in. Up to 200 characters."),
+    )
+
+    def __init__(self, *args, choices, allowed: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+        self.fields["moves"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        count = len(cleaned.get("moves") or []) + (1 if (cleaned.get("own") or "").strip() else 0)
+        if count == 0 and not self.errors:
+            raise forms.ValidationError(_("Please choose at least one move, or write your own."), code="none")
+        if count > self.allowed:
+            raise forms.ValidationError(
+                _("Please choose no more than %(n)d. Small and few works better than many.") % {"n": self.allowed},
+                code="too_many",
+            )
+        return cleaned
+
+
+class MoveReviewForm(forms.Form):
+    """How each open move went. Every field is optional; unanswered moves stay as they are."""
+
+    def __init__(self, *args, moves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moves = list(moves)
+        for move in self.moves:
+            self.fields[f"outcome_{move.pk}"] = forms.ChoiceField(
+                label=move.text,
+                choices=MoveOutcome.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Please choose one of the options.")},
+            )
+            self.fields[f"note_{move.pk}"] = forms.CharField(
+                label=_("A note about how it went (optional)"),
+                required=False,
+                max_length=MOVE_NOTE_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        return [(m, self[f"outcome_{m.pk}"], self[f"note_{m.pk}"]) for m in self.moves]
+
+    def clean(self):
+        cleaned = super().clean()
+        for move in self.moves:
+            if cleaned.get(f"note_{move.pk}") and not cleaned.get(f"outcome_{move.pk}"):
+                self.add_error(f"outcome_{move.pk}", _("Please choose how it went, to keep your note."))
+        if not self.errors and not any(cleaned.get(f"outcome_{m.pk}") for m in self.moves):
+            raise forms.ValidationError(_("Please choose how at least one move went."), code="empty")
+        return cleaned
+
+    def reviews(self) -> dict[int, tuple[str, str]]:
+        return {
+            m.pk: (self.cleaned_data[f"outcome_{m.pk}"], self.cleaned_data.get(f"note_{m.pk}", ""))
+            for m in self.moves
+            if self.cleaned_data.get(f"outcome_{m.pk}")
+        }
+
+
+class SupervisionMarkForm(forms.Form):
+    phases = forms.MultipleChoiceField(
+        label=_("Your reflections"), choices=PHASE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    dimensions = forms.MultipleChoiceField(
+        label=_("Parts of your profile"),
+        choices=DIMENSION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Anything else you want to bring (optional)"),
+        required=False,
+        max_length=SUPERVISION_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only you can see this list. Up to 500 characters."),
+    )
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PractitionerProfile
+        fields = ["reminders_enabled"]
+        help_texts = {
+            "reminders_enabled": _("The email has a link to the check-in and nothing about your answers."),
+        }
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That password is not right. Nothing has been deleted."), code="wrong")
+        return password

@@ -1,0 +1,199 @@
+"""Everything the app holds about one person, to take away: JSON (complete) and CSV (check-ins with answers).
+
+One function collects every model that holds a person's data. tests/practitioner/test_my_data.py
+fails if a model is added with a link to a user and is neither exported here nor
+listed in NOT_EXPORTED with a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from assessments.core.framework import SCALE_CHOICES
+from assessments.models.checkins import Answer, CheckIn, DimensionScore
+from assessments.models.figures import SummaryAccess, SummaryEntry, TeamAction
+from assessments.models.organisation import Invite, Membership, ServiceLead
+from assessments.models.private import (
+    MoveReview,
+    PractitionerProfile,
+    Reflection,
+    ReminderSent,
+    ResilientMove,
+    SupervisionNote,
+)
+
+EXPORTED_MODELS = (
+    get_user_model(),
+    PractitionerProfile,
+    Membership,
+    ServiceLead,
+    CheckIn,
+    Answer,
+    Reflection,
+    DimensionScore,
+    ResilientMove,
+    MoveReview,
+    SupervisionNote,
+    ReminderSent,
+)
+# Models that point at a user but are not that person's data, and why.
+NOT_EXPORTED = {
+    Invite: "An invite belongs to the team and may name someone else; its link to a deleted user is cleared.",
+    SummaryEntry: "A derived index of the person's exported check-in scores, used for team summaries; "
+    "it is deleted with the check-in.",
+    TeamAction: "An action the service agreed for a team; its link to the lead who recorded it is cleared.",
+    SummaryAccess: "The audit log of leads reading anonymised summaries, kept for administrators; "
+    "its link to a deleted user is cleared.",
+}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def user_export(user: AbstractBaseUser) -> dict[str, Any]:
+    """Every row the app holds about this person, and nothing about anyone else (eight queries)."""
+    profile = PractitionerProfile.objects.filter(user=user).first()
+    checkins = (
+        CheckIn.objects.filter(user=user)
+        .select_related("team", "question_set")
+        .prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.select_related("question").order_by("question__order")),
+            "reflections",
+            "scores",
+        )
+        .order_by("created_at", "id")
+    )
+    moves = (
+        ResilientMove.objects.filter(user=user)
+        .prefetch_related(Prefetch("reviews", queryset=MoveReview.objects.order_by("created_at", "id")))
+        .order_by("chosen_at", "id")
+    )
+    return {
+        "format": "resilience-checkin-export/1",
+        "exported_at": _iso(timezone.now()),
+        "account": {
+            "username": user.get_username(),
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "profile": {
+            "values": profile.values if profile else "",
+            "reminders_enabled": profile.reminders_enabled if profile else True,
+        },
+        "memberships": [
+            {"team": m.team.name, "service": m.team.service.name, "role": m.role, "joined_at": _iso(m.created_at)}
+            for m in Membership.objects.filter(user=user).select_related("team__service").order_by("created_at")
+        ],
+        "services_led": [
+            {"service": s.service.name} for s in ServiceLead.objects.filter(user=user).select_related("service")
+        ],
+        "checkins": [
+            {
+                "id": c.pk,
+                "status": c.status,
+                "team": c.team.name if c.team else None,
+                "question_set_version": c.question_set.version,
+                "created_at": _iso(c.created_at),
+                "submitted_at": _iso(c.submitted_at),
+                "answers": [
+                    {
+                        "question": a.question.code,
+                        "dimension": a.question.dimension,
+                        "statement": a.question.text,
+                        "value": a.value,
+                    }
+                    for a in c.answers.all()
+                ],
+                "reflections": [{"phase": r.phase, "text": r.text} for r in c.reflections.all()],
+                "scores": [
+                    {"dimension": s.dimension, "score": s.score, "answered": s.answered} for s in c.scores.all()
+                ],
+            }
+            for c in checkins
+        ],
+        "resilient_moves": [
+            {
+                "id": m.pk,
+                "text": m.text,
+                "catalogue_key": m.catalogue_key,
+                "dimension": m.dimension,
+                "chosen_at": _iso(m.chosen_at),
+                "chosen_from_checkin": m.chosen_from_id,
+                "reviews": [
+                    {"outcome": r.outcome, "note": r.note, "reviewed_at": _iso(r.created_at)} for r in m.reviews.all()
+                ],
+            }
+            for m in moves
+        ],
+        "supervision_notes": [
+            {
+                "kind": n.kind,
+                "checkin": n.checkin_id,
+                "phase": n.phase,
+                "dimension": n.dimension,
+                "note": n.note,
+                "created_at": _iso(n.created_at),
+                "done_at": _iso(n.done_at),
+            }
+            for n in SupervisionNote.objects.filter(user=user).order_by("created_at", "id")
+        ],
+        "reminders_sent": [
+            {"window_start": r.window_start.isoformat(), "sent_at": _iso(r.sent_at)}
+            for r in ReminderSent.objects.filter(user=user).order_by("window_start")
+        ],
+    }
+
+
+CSV_HEADER = [
+    "checkin_id",
+    "status",
+    "submitted_at",
+    "team",
+    "question_set_version",
+    "question",
+    "dimension",
+    "statement",
+    "answer_value",
+    "answer_label",
+]
+
+
+def user_export_csv(user: AbstractBaseUser) -> str:
+    """One row per answer of each of this person's check-ins (one query)."""
+    labels = {value: str(label) for value, label in SCALE_CHOICES}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    answers = (
+        Answer.objects.filter(checkin__user=user)
+        .select_related("checkin__team", "checkin__question_set", "question")
+        .order_by("checkin__created_at", "checkin_id", "question__order", "question_id")
+    )
+    for a in answers:
+        c = a.checkin
+        writer.writerow(
+            [
+                c.pk,
+                c.status,
+                _iso(c.submitted_at) or "",
+                c.team.name if c.team else "",
+                c.question_set.version,
+                a.question.code,
+                a.question.dimension,
+                a.question.text,
+                a.value,
+                labels.get(a.value, ""),
+            ]
+        )
+    return out.getvalue()

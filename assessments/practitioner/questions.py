@@ -1,0 +1,56 @@
+"""The versioned question set: loading it from data and finding the active one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from assessments.core.framework import DIMENSIONS_BY_SLUG
+from assessments.models.questions import Question, QuestionSet
+
+DEFAULT_QUESTION_FILE = Path(__file__).resolve().parent.parent / "data" / "questions_v1.json"
+
+
+class QuestionSetError(Exception):
+    pass
+
+
+def active_question_set() -> QuestionSet | None:
+    return QuestionSet.objects.filter(is_active=True).first()
+
+
+@transaction.atomic
+def question_set_load(*, path: Path = DEFAULT_QUESTION_FILE, activate: bool = True) -> tuple[QuestionSet, bool]:
+    """Load a question set from a JSON file. Safe to run twice.
+
+    An existing version is never rewritten: past check-ins keep the meaning
+    they were answered with. Returns (question_set, created).
+    """
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    unknown = {q["dimension"] for q in data["questions"]} - set(DIMENSIONS_BY_SLUG)
+    if unknown:
+        raise QuestionSetError(f"Unknown dimensions in {path}: {', '.join(sorted(unknown))}")
+    question_set, created = QuestionSet.objects.get_or_create(
+        version=data["version"], defaults={"title": data["title"]}
+    )
+    if created:
+        Question.objects.bulk_create(
+            Question(question_set=question_set, code=q["code"], dimension=q["dimension"], text=q["text"], order=i)
+            for i, q in enumerate(data["questions"], start=1)
+        )
+    if activate and not question_set.is_active:
+        QuestionSet.objects.filter(is_active=True).update(is_active=False)
+        question_set.is_active = True
+        question_set.save(update_fields=["is_active"])
+    return question_set, created
+
+
+def questions_by_phase(question_set: QuestionSet) -> dict[str, list[Question]]:
+    """The set's questions grouped by phase slug, in order (one query)."""
+    grouped: dict[str, list[Question]] = {}
+    for question in question_set.questions.all():
+        phase_slug = DIMENSIONS_BY_SLUG[question.dimension].phase_slug
+        grouped.setdefault(phase_slug, []).append(question)
+    return grouped

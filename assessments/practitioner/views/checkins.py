@@ -1,0 +1,178 @@
+"""The check-in: start, each step, review and send, discard; one check-in's profile; the history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.core.charts import bar_chart
+from assessments.core.framework import SCALE_CHOICES
+from assessments.core.steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
+from assessments.models.checkins import CheckIn
+from assessments.models.organisation import Team
+from assessments.practitioner.access import get_checkin_for_user
+from assessments.practitioner.checkins import (
+    CheckInError,
+    checkin_discard,
+    checkin_save_step,
+    checkin_start,
+    checkin_submit,
+)
+from assessments.practitioner.forms import PhaseStepForm, StartCheckInForm, question_field_name
+from assessments.practitioner.profile import build_profile, saved_values, submitted_checkins
+from assessments.practitioner.questions import questions_by_phase
+from assessments.practitioner.views.moves import profile_extras, review_panel
+
+
+def _step_url(checkin: CheckIn, slug: str) -> str:
+    return reverse("practitioner:checkin_step", args=[checkin.pk, slug])
+
+
+@login_required
+@require_POST
+def checkin_begin(request: HttpRequest) -> HttpResponse:
+    teams = Team.objects.practised_in_by(request.user)
+    form = StartCheckInForm(request.POST, teams=teams)
+    if teams.count() == 1:
+        team = teams.get()
+    elif form.is_valid():
+        team = form.cleaned_data["team"]
+    else:
+        messages.error(request, _("Please choose the team this check-in is for."))
+        return redirect("site:home")
+    try:
+        checkin = checkin_start(user=request.user, team=team)
+    except CheckInError as exc:
+        messages.error(request, str(exc))
+        return redirect("site:home")
+    return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, pk)
+    step = get_step(step_slug)
+    if step is None:
+        raise Http404
+    if checkin.is_submitted:
+        messages.info(request, _("This check-in has already been sent, so it can no longer be changed."))
+        return redirect("practitioner:checkin_detail", pk=checkin.pk)
+    if step.index > checkin.steps_completed:
+        messages.warning(request, _("Please answer the earlier parts of the check-in first."))
+        return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
+    if step.slug == REVIEW:
+        return _review_step(request, checkin)
+
+    questions = questions_by_phase(checkin.question_set).get(step.phase.slug, [])
+    with_values = step.phase.slug == "values"
+    if request.method == "POST":
+        form = PhaseStepForm(request.POST, questions=questions, phase=step.phase, with_values=with_values)
+        if form.is_valid():
+            try:
+                checkin_save_step(
+                    checkin=checkin,
+                    step=step,
+                    answers=form.answers(),
+                    reflection=form.cleaned_data["reflection"],
+                    values=form.cleaned_data.get("values") if with_values else None,
+                )
+            except CheckInError as exc:
+                messages.error(request, str(exc))
+                return redirect(_step_url(checkin, step.slug))
+            if "save_and_leave" in request.POST:
+                messages.success(request, _("Saved. You can carry on later, from any device."))
+                return redirect("site:home")
+            return redirect(_step_url(checkin, next_step(step).slug))
+    else:
+        saved = {a.question_id: a.value for a in checkin.answers.all()}
+        initial = {question_field_name(q): saved.get(q.pk) for q in questions}
+        reflection = checkin.reflections.filter(phase=step.phase.slug).first()
+        initial["reflection"] = reflection.text if reflection else ""
+        if with_values:
+            initial["values"] = saved_values(request.user)
+        form = PhaseStepForm(initial=initial, questions=questions, phase=step.phase, with_values=with_values)
+    return render(
+        request,
+        "assessments/practitioner/checkin_step.html",
+        {
+            "checkin": checkin,
+            "step": step,
+            "steps": STEPS,
+            "previous": previous_step(step),
+            "form": form,
+            "scale": SCALE_CHOICES,
+            # At the next check-in, a short review of the moves chosen last time (issue 4).
+            "move_review_form": review_panel(request.user, checkin) if step.index == 0 else None,
+        },
+    )
+
+
+def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
+    step = STEPS[PHASE_STEP_COUNT]
+    if request.method == "POST":
+        try:
+            checkin_submit(checkin=checkin)
+        except CheckInError as exc:
+            messages.error(request, str(exc))
+            return redirect(_step_url(checkin, step.slug))
+        messages.success(request, _("Thank you. Your check-in has been sent."))
+        return redirect("practitioner:checkin_detail", pk=checkin.pk)
+    answers = {a.question_id: a.value for a in checkin.answers.all()}
+    labels = dict(SCALE_CHOICES)
+    reflections = {r.phase: r.text for r in checkin.reflections.all()}
+    questions = questions_by_phase(checkin.question_set)
+    sections = [
+        {
+            "step": s,
+            "rows": [(q.text, labels.get(answers.get(q.pk))) for q in questions.get(s.slug, [])],
+            "reflection": reflections.get(s.slug, ""),
+        }
+        for s in STEPS[:PHASE_STEP_COUNT]
+    ]
+    return render(
+        request,
+        "assessments/practitioner/checkin_review.html",
+        {"checkin": checkin, "step": step, "steps": STEPS, "previous": previous_step(step), "sections": sections},
+    )
+
+
+@login_required
+@require_POST
+def checkin_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, pk)
+    try:
+        checkin_discard(checkin=checkin)
+    except CheckInError as exc:
+        messages.error(request, str(exc))
+        return redirect("practitioner:checkin_detail", pk=checkin.pk)
+    messages.success(request, _("Your draft check-in has been deleted."))
+    return redirect("site:home")
+
+
+@login_required
+def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, pk)
+    if not checkin.is_submitted:
+        return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
+    profile = build_profile(checkin)
+    return render(
+        request,
+        "assessments/practitioner/checkin_detail.html",
+        {
+            "profile": profile,
+            "sections": [(level, rows, bar_chart(rows)) for level, rows in profile.levels.items()],
+            "values": saved_values(request.user),
+            **profile_extras(request.user, checkin),
+        },
+    )
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    return render(request, "assessments/practitioner/history.html", {"checkins": submitted_checkins(request.user)})

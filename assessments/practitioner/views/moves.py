@@ -1,0 +1,123 @@
+"""Resilient moves: choose them after a profile, review them at the next check-in."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.core.move_catalogue import suggestions_for
+from assessments.core.steps import STEPS
+from assessments.models.checkins import CheckIn
+from assessments.practitioner.access import get_checkin_for_user, get_move_for_user
+from assessments.practitioner.forms import (
+    MoveReviewForm,
+    MovesChooseForm,
+)
+from assessments.practitioner.moves import (
+    MAX_OPEN_MOVES,
+    MoveError,
+    moves_choose,
+    moves_review,
+    moves_to_review,
+    open_moves,
+)
+from assessments.practitioner.profile import scores_of
+
+MOVE_FIELD = re.compile(r"^(?:outcome|note)_(\d+)$")
+
+
+def profile_extras(user, checkin: CheckIn) -> dict:
+    """What the profile page shows about moves and supervision for this check-in (two queries)."""
+    still_open = open_moves(user)
+    return {
+        "open_moves": still_open,
+        "moves_left": max(MAX_OPEN_MOVES - len(still_open), 0),
+        "reflections": list(checkin.reflections.all()),
+    }
+
+
+def review_panel(user, checkin: CheckIn) -> MoveReviewForm | None:
+    """The review of open moves shown at the top of step 1 of a new check-in, if there is anything to review."""
+    moves = moves_to_review(user, checkin)
+    return MoveReviewForm(moves=moves) if moves else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moves_choose_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, checkin_pk)
+    if not checkin.is_submitted:
+        raise Http404
+    suggestions = suggestions_for(scores_of(checkin))
+    choices = [(m.key, m.text) for _d, _c, moves in suggestions for m in moves]
+    already_open = open_moves(request.user)
+    allowed = max(MAX_OPEN_MOVES - len(already_open), 0)
+    form = MovesChooseForm(request.POST if request.method == "POST" else None, choices=choices, allowed=allowed)
+    if request.method == "POST" and allowed and form.is_valid():
+        try:
+            chosen = moves_choose(
+                user=request.user,
+                checkin=checkin,
+                catalogue_keys=form.cleaned_data["moves"],
+                own_text=form.cleaned_data["own"],
+            )
+        except MoveError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("You have chosen %(n)d moves. We will ask how they went at your next check-in.") % {"n": len(chosen)}
+                if len(chosen) > 1
+                else _("You have chosen a move. We will ask how it went at your next check-in."),
+            )
+            return redirect("practitioner:checkin_detail", pk=checkin.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "assessments/practitioner/moves_choose.html",
+        {
+            "checkin": checkin,
+            "form": form,
+            "suggestions": suggestions,
+            "allowed": allowed,
+            "open_moves": already_open,
+            "chosen_keys": set(form["moves"].value() or []),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def moves_review_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
+    """Review open moves from the panel at the top of a draft check-in's first step."""
+    draft = get_checkin_for_user(request.user, checkin_pk)
+    if draft.is_submitted:
+        raise Http404
+    step_url = reverse("practitioner:checkin_step", args=[draft.pk, STEPS[0].slug])
+    ids = {int(m.group(1)) for key in request.POST if (m := MOVE_FIELD.match(key))}
+    moves = [get_move_for_user(request.user, pk) for pk in sorted(ids)]  # someone else's move: 404
+    form = MoveReviewForm(request.POST, moves=[m for m in moves_to_review(request.user, draft) if m.pk in ids])
+    if len(form.moves) != len(moves):
+        messages.error(request, _("That move has already been reviewed. Nothing was changed."))
+        return redirect(step_url)
+    if not form.is_valid():
+        errors = [str(e) for e in form.non_field_errors()] + [
+            str(e) for name, errs in form.errors.items() if name != "__all__" for e in errs
+        ]
+        messages.error(request, " ".join(dict.fromkeys(errors)) + " " + _("Nothing was saved."))
+        return redirect(step_url)
+    try:
+        moves_review(user=request.user, reviews=form.reviews())
+    except MoveError as exc:
+        messages.error(request, str(exc))
+        return redirect(step_url)
+    messages.success(request, _("Thank you. Your review of your moves has been saved."))
+    return redirect(step_url)

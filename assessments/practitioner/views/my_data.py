@@ -1,0 +1,90 @@
+"""A person's own data: download it, delete a check-in, delete the account."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from assessments.models.private import PractitionerProfile
+from assessments.practitioner.access import get_checkin_for_user
+from assessments.practitioner.account import account_delete
+from assessments.practitioner.checkins import checkin_delete, current_draft
+from assessments.practitioner.forms import (
+    AccountDeleteForm,
+    ReminderSettingsForm,
+)
+from assessments.practitioner.my_data import user_export, user_export_csv
+from assessments.practitioner.profile import submitted_checkins
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    # Unsaved until a valid form is sent: opening the page, or a refused post, writes nothing.
+    profile = PractitionerProfile.objects.filter(user=request.user).first() or PractitionerProfile(user=request.user)
+    form = ReminderSettingsForm(request.POST if request.method == "POST" else None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("Reminders are on.") if profile.reminders_enabled else _("Reminders are off. We will not email you."),
+        )
+        return redirect("practitioner:my_data")
+    return render(
+        request,
+        "assessments/practitioner/my_data.html",
+        {"form": form, "checkins": submitted_checkins(request.user), "draft": current_draft(request.user)},
+    )
+
+
+def _download(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def export_json(request: HttpRequest) -> HttpResponse:
+    # Always the signed-in person: the URL takes no user, so nothing in a request can point it at anyone else.
+    data = json.dumps(user_export(request.user), indent=2, ensure_ascii=False)
+    stamp = timezone.localdate().isoformat()
+    return _download(data, "application/json; charset=utf-8", f"resilience-checkin-my-data-{stamp}.json")
+
+
+@login_required
+def export_csv(request: HttpRequest) -> HttpResponse:
+    stamp = timezone.localdate().isoformat()
+    return _download(user_export_csv(request.user), "text/csv; charset=utf-8", f"resilience-checkins-{stamp}.csv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    checkin = get_checkin_for_user(request.user, pk)
+    if request.method == "POST":
+        checkin_delete(checkin=checkin)
+        messages.success(request, _("That check-in has been deleted, with its answers and reflections."))
+        return redirect("practitioner:history")
+    return render(request, "assessments/practitioner/checkin_delete.html", {"checkin": checkin})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        account_delete(user=request.user)
+        logout(request)
+        return render(request, "assessments/practitioner/account_deleted.html")
+    return render(
+        request, "assessments/practitioner/account_delete.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -1,0 +1,23 @@
+"""A practitioner's own trends across their check-ins."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from assessments.practitioner.moves import moves_of
+from assessments.practitioner.trends import trends_for
+
+
+@login_required
+def trends(request: HttpRequest) -> HttpResponse:
+    checkins, phase_trends = trends_for(request.user)
+    moves = list(moves_of(request.user))
+    sections = [
+        (trend, [(series, [m for m in moves if m.dimension == series.slug]) for series in trend.dimension_series])
+        for trend in phase_trends
+    ]
+    return render(
+        request, "assessments/practitioner/trends.html", {"checkins": checkins, "sections": sections, "moves": moves}
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from assessments.web import health, views
+
+app_name = "site"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("join/<str:token>/", views.join, name="join"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", health.healthz, name="healthz"),
+]

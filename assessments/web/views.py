@@ -1,0 +1,95 @@
+"""Pages for everyone: the home page, joining a team from an invite, the privacy notice."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from assessments.core.steps import first_open_step
+from assessments.leads.access import is_administrator, summary_services
+from assessments.leads.forms import JoinForm
+from assessments.leads.invites import InviteError, find_invite, invite_accept
+from assessments.leads.team_actions import actions_for_practitioner
+from assessments.models.organisation import Team
+from assessments.practitioner.checkins import current_draft
+from assessments.practitioner.forms import StartCheckInForm
+from assessments.practitioner.moves import open_moves
+from assessments.practitioner.profile import saved_values, submitted_checkins
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    practised_in = Team.objects.practised_in_by(request.user)
+    teams = list(practised_in)
+    latest = submitted_checkins(request.user).first()
+    draft = current_draft(request.user)
+    return render(
+        request,
+        "assessments/web/home.html",
+        {
+            "draft": draft,
+            "draft_step": first_open_step(draft.steps_completed).slug if draft else None,
+            "start_form": StartCheckInForm(teams=practised_in) if len(teams) > 1 else None,
+            "teams": teams,
+            "latest": latest,
+            "led_teams": Team.objects.led_by(request.user),
+            "led_services": summary_services(request.user) if not is_administrator(request.user) else None,
+            "team_actions": actions_for_practitioner(request.user) if teams else [],
+            "values": saved_values(request.user),
+            "open_moves": open_moves(request.user),
+        },
+    )
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/web/privacy.html",
+        {
+            "min_group_size": getattr(settings, "MIN_GROUP_SIZE", 5),
+            "retention_months": settings.RETENTION_MONTHS,
+            "draft_days": settings.DRAFT_RETENTION_DAYS,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    invite = find_invite(token)
+    if invite is None or not invite.is_usable:
+        if invite is None:
+            reason = _("This invite link is not valid.")
+        elif invite.used_at:
+            reason = _("This invite link has already been used.")
+        else:
+            reason = _("This invite link has expired.")
+        return render(request, "assessments/web/join_invalid.html", {"reason": reason}, status=410 if invite else 404)
+
+    form = None if request.user.is_authenticated else JoinForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                if form is not None:
+                    if not form.is_valid():
+                        raise InviteError("")
+                    user = form.save()
+                else:
+                    user = request.user
+                invite_accept(token=token, user=user)
+        except InviteError as exc:
+            if str(exc):
+                messages.error(request, str(exc))
+                return redirect("site:home" if request.user.is_authenticated else "login")
+        else:
+            if form is not None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome. You have joined %(team)s.") % {"team": invite.team.name})
+            return redirect("site:home")
+    return render(request, "assessments/web/join.html", {"invite": invite, "form": form})

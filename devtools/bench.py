@@ -1,0 +1,195 @@
+"""The benchmark behind `make bench`: seed a scale, then time pages through Django's test client.
+
+Prints one `name=value` line per figure. Not a test: it measures.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.core.framework import DIMENSIONS_BY_SLUG
+from assessments.core.periods import MONTH, latest_shown_period
+from assessments.core.steps import STEPS
+from assessments.models.checkins import CheckIn
+from assessments.models.figures import SummaryEntry
+from assessments.models.organisation import Role, Service, Team
+from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from devtools.synthetic import SCALES, scale_seed
+
+GROWTH_N = (1_000, 10_000, 100_000)
+GROWTH_TEAMS = 10
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _measure(name: str, request: Callable[[], object], iterations: int, out: Callable[[str], None]) -> None:
+    for _ in range(3):  # warm caches and connections
+        request()
+    with CaptureQueriesContext(connection) as queries:
+        request()
+    query_count = len(queries)  # read now: the log is cleared when the next request starts
+    tracemalloc.start()
+    request()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    times = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - start) * 1000)
+    out(f"{name}_p50_ms={statistics.median(times):.1f}")
+    out(f"{name}_p95_ms={_percentile(times, 0.95):.1f}")
+    out(f"{name}_queries={query_count}")
+    out(f"{name}_peak_alloc_kb={peak / 1024:.0f}")
+
+
+def _get(client: Client, url: str) -> Callable[[], object]:
+    def request():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return request
+
+
+def _submit_requests(client: Client, team: Team):
+    """Each call submits a fresh check-in of the next practitioner; only the POST is timed by the caller."""
+    practitioners = list(
+        User.objects.filter(memberships__team=team, memberships__role=Role.PRACTITIONER).order_by("pk")
+    )
+    state = {"i": 0}
+    prepared: list = []
+
+    def prepare():
+        user = practitioners[state["i"] % len(practitioners)]
+        state["i"] += 1
+        CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).delete()
+        checkin = checkin_start(user=user, team=team)
+        questions = list(checkin.question_set.questions.all())
+        for step in STEPS[:3]:
+            answers = {q.pk: 3 for q in questions if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.slug}
+            checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")
+        client.force_login(user)
+        prepared.append(reverse("practitioner:checkin_step", args=[checkin.pk, STEPS[-1].slug]))
+
+    def request():
+        url = prepared.pop()
+        response = client.post(url)
+        assert response.status_code == 302, (url, response.status_code)
+        return response
+
+    return prepare, request
+
+
+def _measure_submit(client: Client, team: Team, iterations: int, out: Callable[[str], None]) -> None:
+    prepare, request = _submit_requests(client, team)
+    for _ in range(3):
+        prepare()
+        request()
+    prepare()
+    with CaptureQueriesContext(connection) as queries:
+        request()
+    query_count = len(queries)
+    times = []
+    for _ in range(iterations):
+        prepare()
+        start = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - start) * 1000)
+    out(f"checkin_submit_p50_ms={statistics.median(times):.1f}")
+    out(f"checkin_submit_p95_ms={_percentile(times, 0.95):.1f}")
+    out(f"checkin_submit_queries={query_count}")
+
+
+def bench_run(
+    *, scale_name: str, iterations: int, growth: tuple[int, ...], out: Callable[[str], None], seed_only: bool = False
+) -> None:
+    scale = SCALES[scale_name]
+    prefix = f"Scale {scale_name}"
+    out(f"scale={scale_name}")
+    out(f"database={connection.vendor}")
+    out(f"cpus={os.cpu_count()}")
+    start = time.perf_counter()
+    counts = scale_seed(
+        services=scale.services, teams=scale.teams, members=scale.members, periods=scale.periods, prefix=prefix
+    )
+    out(f"seed_seconds={time.perf_counter() - start:.1f}")
+    out(f"seeded_checkins={counts['synthetic check-ins created']}")
+    out(f"practitioners={scale.teams * scale.members}")
+    out(f"teams={scale.teams}")
+    out(f"services={scale.services}")
+    out(f"periods={scale.periods}")
+    if seed_only:
+        return
+
+    service = Service.objects.get(name=f"{prefix} service 001")
+    team = Team.objects.filter(service=service).order_by("pk").first()
+    period = latest_shown_period().key
+    client = Client()
+    lead = User.objects.get(username=f"scale-{scale_name}-lead-s001")
+    client.force_login(lead)
+    _measure("team_summary", _get(client, reverse("leads:team_summary", args=[team.pk, period])), iterations, out)
+    _measure(
+        "service_summary", _get(client, reverse("leads:service_summary", args=[service.pk, period])), iterations, out
+    )
+    _measure_submit(Client(), team, iterations, out)
+
+    for n in growth:
+        growth_prefix = f"Growth N={n}"
+        start = time.perf_counter()
+        scale_seed(services=1, teams=GROWTH_TEAMS, members=n // GROWTH_TEAMS, periods=1, prefix=growth_prefix)
+        out(f"seed_seconds_at_N={n}={time.perf_counter() - start:.1f}")
+        growth_service = Service.objects.get(name=f"{growth_prefix} service 001")
+        in_period = SummaryEntry.objects.filter(
+            service=growth_service, kind=MONTH, period_start=latest_shown_period(MONTH).start
+        ).count()
+        out(f"checkins_in_period_at_N={n}={in_period}")
+        if in_period < n:
+            # Seeded in an earlier month: the period measured now holds nothing, so the figure would mean nothing.
+            raise CommandError(
+                f"The N={n} service was seeded for another period; run the benchmark on a fresh database."
+            )
+        url = reverse("leads:service_summary", args=[growth_service.pk, period])
+        admin_client = Client()
+        admin_client.force_login(lead)
+        User.objects.filter(pk=lead.pk).update(is_staff=True)  # an administrator sees every service
+        request = _get(admin_client, url)
+        for _ in range(3):
+            request()
+        with CaptureQueriesContext(connection) as queries:
+            request()
+        query_count = len(queries)
+        times = []
+        for _ in range(max(iterations // 2, 5)):
+            t0 = time.perf_counter()
+            request()
+            times.append((time.perf_counter() - t0) * 1000)
+        out(f"service_summary_p50_ms_at_N={n}={statistics.median(times):.1f}")
+        out(f"service_summary_queries_at_N={n}={query_count}")
+        export = _get(admin_client, reverse("leads:service_summary_export", args=[growth_service.pk, period]))
+        export()
+        times = []
+        for _ in range(max(iterations // 2, 5)):
+            t0 = time.perf_counter()
+            export()
+            times.append((time.perf_counter() - t0) * 1000)
+        out(f"service_export_p50_ms_at_N={n}={statistics.median(times):.1f}")
+        User.objects.filter(pk=lead.pk).update(is_staff=False)
+    out(f"peak_memory_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+    # Other work on the machine slows the tail: say how busy it was.
+    out(f"load_average_1min={os.getloadavg()[0]:.2f}")

@@ -1,0 +1,264 @@
+"""Synthetic data at scale, for benchmarks and for trying the summaries on a realistic organisation.
+
+Fixed random seed, so two runs make the same data. Teams differ (each has its
+own lean per dimension), systemic pressure rises and falls over the year with a
+different phase per team, and supervision tends to drop when pressure is high.
+Each synthetic practitioner submits one check-in per period, holding scores
+only (no answer rows): summaries never read answers.
+
+Rows go in with PostgreSQL COPY (or executemany on SQLite), in a few large
+batches, with explicit ids, then the id sequences are moved on.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.utils import timezone
+
+from assessments.core.framework import DIMENSIONS, Direction
+from assessments.core.periods import KINDS, MONTH, latest_shown_period, period_of
+from assessments.leads.contributions import SCORE_FIELDS
+from assessments.models.checkins import CheckIn, DimensionScore
+from assessments.models.figures import SummaryEntry
+from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
+from assessments.practitioner.questions import question_set_load
+
+SCALE_PASSWORD = "demo-password-2026"
+
+
+@dataclass(frozen=True)
+class Scale:
+    services: int
+    teams: int
+    members: int  # practitioners per team
+    periods: int  # monthly periods, ending with the current one
+
+    @property
+    def checkins(self) -> int:
+        return self.teams * self.members * self.periods
+
+
+SCALES = {
+    "default": Scale(services=6, teams=40, members=12, periods=12),
+    "national": Scale(services=120, teams=1000, members=20, periods=36),
+}
+
+
+def _ids(model, count: int) -> int:
+    """The first of `count` fresh ids for explicit-id inserts."""
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return last + 1
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _sqlite_value(value):
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere."""
+    table = model._meta.db_table
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            for row in rows:
+                buffer.write("\t".join(_copy_value(v) for v in row))
+                buffer.write("\n")
+                count += 1
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        else:
+            batch = [[_sqlite_value(v) for v in row] for row in rows]
+            count = len(batch)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+    return count
+
+
+def _move_sequences(models) -> None:
+    """Move the id sequences past the explicit ids, and refresh the planner's statistics as autovacuum would."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _team_lean(rng: random.Random) -> dict[str, float]:
+    lean = {}
+    for d in DIMENSIONS:
+        centre = 58.0 if d.direction == Direction.PRESSURE else 60.0
+        lean[d.slug] = rng.gauss(centre, 10.0)
+    return lean
+
+
+def _score(value: float) -> float:
+    # Scores are means of 1-5 answers mapped to 0-100: steps of 6.25 for four statements.
+    return round(min(100.0, max(0.0, round(value / 6.25) * 6.25)), 1)
+
+
+@transaction.atomic
+def scale_seed(
+    *, services: int, teams: int, members: int, periods: int, seed: int = 2026, prefix: str = "Scale"
+) -> dict[str, int]:
+    """Create services, teams, practitioners and a check-in per practitioner per period. Safe to run twice."""
+    first_service_name = f"{prefix} service 001"
+    if Service.objects.filter(name=first_service_name).exists():
+        return {"synthetic check-ins created": 0}
+    rng = random.Random(seed)
+    question_set = question_set_load()[0]
+    password = make_password(SCALE_PASSWORD)
+    now = timezone.now()
+    tag = prefix.lower().replace(" ", "-").replace("=", "")
+
+    service_objs = Service.objects.bulk_create(Service(name=f"{prefix} service {i + 1:03d}") for i in range(services))
+    team_objs = Team.objects.bulk_create(
+        Team(service=service_objs[i % services], name=f"{prefix} team {i + 1:04d}") for i in range(teams)
+    )
+    leads = User.objects.bulk_create(
+        [User(username=f"{tag}-lead-s{i + 1:03d}", password=password) for i in range(services)]
+        + [User(username=f"{tag}-lead-t{i + 1:04d}", password=password) for i in range(teams)]
+    )
+    ServiceLead.objects.bulk_create(ServiceLead(user=leads[i], service=s) for i, s in enumerate(service_objs))
+    Membership.objects.bulk_create(
+        Membership(user=leads[services + i], team=t, role=Role.LEAD) for i, t in enumerate(team_objs)
+    )
+
+    # Practitioners: one per (team, member), ids assigned here so check-ins can point at them.
+    first_user = _ids(User, teams * members)
+    people = []  # (user_id, team, person offset)
+    user_rows = []
+    membership_rows = []
+    first_membership = _ids(Membership, teams * members)
+    for t_index, team in enumerate(team_objs):
+        for m in range(members):
+            user_id = first_user + len(people)
+            people.append((user_id, team, rng.gauss(0.0, 7.0)))
+            user_rows.append(
+                (user_id, password, False, f"{tag}-p{t_index + 1:04d}-{m + 1:03d}", "", "", "", False, True, now)
+            )
+            membership_rows.append((first_membership + len(membership_rows), user_id, team.pk, Role.PRACTITIONER, now))
+    user_columns = [
+        "id",
+        "password",
+        "is_superuser",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
+    _insert(User, user_columns, user_rows)
+    _insert(Membership, ["id", "user_id", "team_id", "role", "created_at"], membership_rows)
+    del user_rows, membership_rows
+
+    leans = {team.pk: _team_lean(rng) for team in team_objs}
+    phases = {team.pk: rng.uniform(0, 12) for team in team_objs}
+    month_list = [latest_shown_period(MONTH)]  # summaries show only periods that have ended
+    while len(month_list) < periods:
+        month_list.append(month_list[-1].previous())
+    month_list.reverse()
+
+    next_checkin = _ids(CheckIn, len(people) * periods)
+    next_score = _ids(DimensionScore, len(people) * periods * len(DIMENSIONS))
+    next_entry = _ids(SummaryEntry, len(people) * periods * len(KINDS))
+    latest_in_quarter: dict[tuple[int, object], tuple] = {}
+    created = 0
+    for p_index, month in enumerate(month_list):
+        checkin_rows, score_rows, entry_rows = [], [], []
+        start = timezone.make_aware(datetime.combine(month.start, datetime.min.time()))
+        span = min((timezone.make_aware(datetime.combine(month.end, datetime.min.time())) - start), now - start)
+        for user_id, team, offset in people:
+            lean = leans[team.pk]
+            wave = math.sin(2 * math.pi * (p_index + phases[team.pk]) / 12)
+            scores = {}
+            for d in DIMENSIONS:
+                value = lean[d.slug] + offset * (1 if d.direction == Direction.RESOURCE else -0.5)
+                if d.slug == "systemic_pressures":
+                    value += 14 * wave
+                elif d.slug == "systemic_support":
+                    value -= 8 * wave
+                scores[d.slug] = _score(value + rng.gauss(0.0, 9.0))
+            when = start + timedelta(seconds=rng.uniform(0, max(span.total_seconds() - 1, 1)))
+            checkin_id = next_checkin
+            next_checkin += 1
+            checkin_rows.append((checkin_id, user_id, team.pk, question_set.pk, "submitted", 3, when, when, when))
+            for d in DIMENSIONS:
+                score_rows.append((next_score, checkin_id, d.slug, scores[d.slug], 4))
+                next_score += 1
+            entry = (checkin_id, user_id, team.pk, team.service_id, *(scores[d.slug] for d in DIMENSIONS))
+            entry_rows.append((next_entry, entry[:4], MONTH, month.start, entry[4:]))
+            next_entry += 1
+            latest_in_quarter[(user_id, period_of(month.start, "quarter").start)] = entry
+        _insert(CheckIn, [f.column for f in _checkin_fields()], checkin_rows)
+        _insert(DimensionScore, ["id", "checkin_id", "dimension", "score", "answered"], score_rows)
+        _insert(SummaryEntry, _entry_columns(), (_entry_row(*e) for e in entry_rows))
+        created += len(checkin_rows)
+    quarter_rows = []
+    for (_user_id, quarter_start), entry in latest_in_quarter.items():
+        quarter_rows.append(_entry_row(next_entry, entry[:4], "quarter", quarter_start, entry[4:]))
+        next_entry += 1
+    _insert(SummaryEntry, _entry_columns(), quarter_rows)
+    _move_sequences([User, Membership, CheckIn, DimensionScore, SummaryEntry])
+    return {"services": services, "teams": teams, "practitioners": len(people), "synthetic check-ins created": created}
+
+
+def _checkin_fields():
+    names = [
+        "id",
+        "user",
+        "team",
+        "question_set",
+        "status",
+        "steps_completed",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+    ]
+    return [CheckIn._meta.get_field(n) for n in names]
+
+
+def _entry_columns() -> list[str]:
+    return [
+        "id",
+        "checkin_id",
+        "user_id",
+        "team_id",
+        "service_id",
+        "kind",
+        "period_start",
+        *(SCORE_FIELDS[d.slug] for d in DIMENSIONS),
+    ]
+
+
+def _entry_row(entry_id: int, ids: tuple, kind: str, start, scores: tuple) -> tuple:
+    return (entry_id, *ids, kind, start, *scores)

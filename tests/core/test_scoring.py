@@ -1,0 +1,106 @@
+"""Scoring is pure: worked examples with numbers you can check by hand."""
+
+import pytest
+
+from assessments.core.framework import Direction
+from assessments.core.scoring import (
+    Band,
+    band,
+    changes_since,
+    dimension_score,
+    is_concerning,
+    phase_scores,
+    score_dimensions,
+    suggests_high_strain,
+)
+
+
+def test_all_answers_at_the_middle_score_fifty():
+    assert dimension_score([3, 3, 3]).score == 50.0
+
+
+def test_the_ends_of_the_scale_map_to_zero_and_a_hundred():
+    assert dimension_score([1, 1]).score == 0.0
+    assert dimension_score([5, 5, 5]).score == 100.0
+
+
+def test_a_worked_example_mean_of_four_answers():
+    # mean of 2, 4, 4, 5 is 3.75 -> (3.75 - 1) / 4 * 100 = 68.75 -> 68.8
+    result = dimension_score([2, 4, 4, 5])
+    assert result.score == 68.8
+    assert result.answered == 4
+
+
+def test_unanswered_statements_are_left_out_not_counted_as_zero():
+    # Only 4 and 5 count: mean 4.5 -> 87.5
+    result = dimension_score([4, None, 5, None])
+    assert result.score == 87.5
+    assert result.answered == 2
+
+
+def test_a_dimension_with_nothing_answered_has_no_score():
+    result = dimension_score([None, None])
+    assert result.score is None
+    assert result.answered == 0
+
+
+def test_an_answer_off_the_scale_is_refused():
+    with pytest.raises(ValueError):
+        dimension_score([3, 6])
+    with pytest.raises(ValueError):
+        dimension_score([0])
+
+
+def test_every_dimension_gets_a_result_even_when_missing_from_the_answers():
+    results = score_dimensions({"systemic_pressures": [5, 5, 4, 5]})
+    assert len(results) == 7
+    assert results["systemic_pressures"].score == 93.8
+    assert results["work_boundaries"].score is None
+
+
+def test_a_phase_score_is_the_mean_of_its_dimension_scores():
+    phases = phase_scores(
+        {
+            "individual_challenges": 20.0,
+            "systemic_pressures": 80.0,
+            "individual_values": 60.0,
+            "systemic_values": None,
+            "individual_coping": 30.0,
+            "work_boundaries": 60.0,
+            "systemic_support": 90.0,
+        }
+    )
+    assert phases == {"challenges": 50.0, "values": 60.0, "coping": 60.0}
+
+
+def test_a_phase_with_no_scored_dimension_has_no_score():
+    assert phase_scores({})["values"] is None
+
+
+def test_bands_split_the_scale_at_forty_and_sixty():
+    assert band(39.9) == Band.LOW
+    assert band(40.0) == Band.MIDDLE
+    assert band(59.9) == Band.MIDDLE
+    assert band(60.0) == Band.HIGH
+    assert band(None) is None
+
+
+def test_high_pressure_and_low_resource_are_the_concerning_ends():
+    assert is_concerning(80, Direction.PRESSURE)
+    assert not is_concerning(80, Direction.RESOURCE)
+    assert is_concerning(10, Direction.RESOURCE)
+    assert not is_concerning(10, Direction.PRESSURE)
+
+
+def test_very_high_pressure_suggests_high_strain():
+    assert suggests_high_strain({"systemic_pressures": 75.0})
+    assert not suggests_high_strain({"systemic_pressures": 74.9})
+
+
+def test_two_very_low_resources_suggest_high_strain_but_one_does_not():
+    assert not suggests_high_strain({"individual_coping": 10.0, "work_boundaries": 50.0})
+    assert suggests_high_strain({"individual_coping": 10.0, "work_boundaries": 25.0})
+
+
+def test_changes_since_the_previous_check_in():
+    assert changes_since({"a": 60.0, "b": None, "c": 30.0}, {"a": 50.0, "b": 40.0}) == {"a": 10.0, "b": None, "c": None}

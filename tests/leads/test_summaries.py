@@ -1,0 +1,561 @@
+"""Anonymised team and service summaries: what leads see, what they never see, and who may look."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.core.anonymity import PROTECTS_ANOTHER, TOO_FEW, suppress
+from assessments.core.framework import DIMENSIONS
+from assessments.core.periods import current_period, parse_period, period_of
+from assessments.core.periods import latest_shown_period as shown_period
+from assessments.leads.contributions import SCORE_FIELDS, entries_refresh
+from assessments.models import (
+    CheckIn,
+    Membership,
+    Reflection,
+    Role,
+    ServiceLead,
+    SummaryAccess,
+    SummaryEntry,
+    Team,
+    TeamAction,
+)
+from assessments.practitioner.checkins import checkin_delete
+from tests.conftest import SESSION_SAVE, make_user
+from tests.practitioner.test_profile import submit_with
+
+HIDDEN_TEXT = "fewer than 5 people took part"
+
+
+_SECONDS = itertools.count()
+
+
+def shown_moment():
+    """A moment in the newest period summaries show (the last one that has ended), a second later each call."""
+    start = shown_period().start
+    return timezone.make_aware(datetime.combine(start, time.min)) + timedelta(days=2, seconds=next(_SECONDS))
+
+
+def submit_in(user, team, values=None, when=None) -> CheckIn:
+    """A submitted check-in, back-dated (by default into the newest shown period), its standing worked out again."""
+    checkin = submit_with(user, team, values or {})
+    when = when or shown_moment()
+    CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
+    entries_refresh(user_id=user.pk, moments=[checkin.submitted_at, when])
+    checkin.refresh_from_db()
+    return checkin
+
+
+def people_in(team, count: int, prefix: str | None = None) -> list:
+    prefix = prefix or f"t{team.pk}p"
+    users = [make_user(f"{prefix}{i}") for i in range(count)]
+    Membership.objects.bulk_create(Membership(user=u, team=team, role=Role.PRACTITIONER) for u in users)
+    return users
+
+
+def contributions(team, count: int, values=None, when=None, prefix=None) -> list:
+    users = people_in(team, count, prefix)
+    for user in users:
+        submit_in(user, team, values, when)
+    return users
+
+
+def team_url(team, period=None, name="leads:team_summary"):
+    return reverse(name, args=[team.pk, (period or shown_period()).key])
+
+
+def service_url(service, period=None, name="leads:service_summary"):
+    return reverse(name, args=[service.pk, (period or shown_period()).key])
+
+
+def last_month_moment():
+    """A moment in the period before the newest shown one."""
+    start = shown_period().previous().start
+    return timezone.make_aware(datetime.combine(start, time.min)) + timedelta(days=2, hours=12)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # These tests make many people; the real hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def service_lead(service):
+    user = make_user("sasha", first_name="Sasha")
+    ServiceLead.objects.create(user=user, service=service)
+    return user
+
+
+# --- the minimum group size -------------------------------------------------------------------------
+
+
+def test_a_team_with_four_contributors_shows_no_figures_and_no_count(client, lead, team, question_set):
+    contributions(team, 4, {"systemic_pressures": 5})
+    client.force_login(lead)
+    response = client.get(team_url(team))
+    html = response.content.decode()
+    assert "figures are hidden for this period" in html and HIDDEN_TEXT in html
+    assert "4 people" not in html and "people took part this period" not in html
+    assert response.context["cell"].people is None
+    mine = [r for r in _page_table(html) if r[0] == "North team" and r[1] == shown_period().key]
+    assert len(mine) == 7 and all(r[3:8] == ["", "", "", "", ""] for r in mine)
+
+
+def test_a_team_with_five_contributors_shows_figures(client, lead, team, question_set):
+    contributions(team, 5, {"systemic_pressures": 5})
+    client.force_login(lead)
+    html = client.get(team_url(team)).content.decode()
+    assert "5 people took part this period." in html
+    assert "Highest pressure: <strong>Pressures and demands of the service</strong> (100 out of 100)" in html
+    assert "low 0% · middle 0% · high 100%" in html
+
+
+def test_a_person_who_checks_in_twice_in_a_period_counts_once_with_their_latest(client, lead, team, question_set):
+    users = contributions(team, 5, {"systemic_pressures": 1})
+    submit_in(users[0], team, {"systemic_pressures": 5})
+    client.force_login(lead)
+    response = client.get(team_url(team))
+    assert "5 people took part this period." in response.content.decode()
+    # Four people at 0 and the latest of the fifth at 100: mean 20.
+    assert response.context["cell"].dimensions["systemic_pressures"].mean == 20.0
+    assert SummaryEntry.objects.filter(user=users[0], kind="month").count() == 1
+
+
+def test_deleting_the_latest_checkin_brings_back_the_previous_one_in_that_period(team, question_set):
+    (user,) = people_in(team, 1)
+    first = submit_in(user, team, {"systemic_pressures": 1})
+    latest = submit_in(user, team, {"systemic_pressures": 5})
+    entry = SummaryEntry.objects.get(user=user, kind="month")
+    assert entry.checkin_id == latest.pk and entry.score_systemic_pressures == 100
+    checkin_delete(checkin=latest)
+    entry = SummaryEntry.objects.get(user=user, kind="month")
+    assert entry.checkin_id == first.pk and entry.score_systemic_pressures == 0
+    checkin_delete(checkin=first)
+    assert not SummaryEntry.objects.filter(user=user).exists()
+
+
+def test_deleting_an_older_checkin_keeps_the_latest_counting(team, question_set):
+    (user,) = people_in(team, 1)
+    older = submit_in(user, team, {"systemic_pressures": 1}, when=last_month_moment())
+    latest = submit_in(user, team, {"systemic_pressures": 5})
+    checkin_delete(checkin=older)
+    assert list(SummaryEntry.objects.filter(user=user).values_list("checkin_id", flat=True).distinct()) == [latest.pk]
+
+
+def test_a_deleted_account_no_longer_counts(client, lead, team, question_set):
+    users = contributions(team, 5)
+    users[0].delete()
+    client.force_login(lead)
+    html = client.get(team_url(team)).content.decode()
+    assert HIDDEN_TEXT in html
+    assert not SummaryEntry.objects.filter(user_id=users[0].pk).exists()
+
+
+def test_a_checkin_counts_in_the_period_of_its_submit_date(team, question_set):
+    (user,) = people_in(team, 1)
+    submit_in(user, team, when=last_month_moment())
+    entry = SummaryEntry.objects.get(user=user, kind="month")
+    assert entry.period_start == shown_period().previous().start
+
+
+def test_every_dimension_has_a_summary_column():
+    columns = {f.name for f in SummaryEntry._meta.get_fields() if f.name.startswith("score_")}
+    assert columns == set(SCORE_FIELDS.values())
+    assert len(columns) == len(DIMENSIONS) == 7
+
+
+# --- the suppression rule, written once ---------------------------------------------------------------
+
+
+def test_with_two_teams_a_hidden_team_hides_the_other_so_it_cannot_be_subtracted():
+    decision = suppress({"a": 9, "b": 3})
+    assert decision.hidden == {"b": TOO_FEW, "a": PROTECTS_ANOTHER}
+    assert decision.total_hidden is None  # 12 people, and two unknowns: nothing can be worked out
+
+
+def test_with_three_teams_the_next_smallest_team_is_hidden_too():
+    decision = suppress({"a": 6, "b": 12, "c": 2})
+    assert decision.hidden == {"c": TOO_FEW, "a": PROTECTS_ANOTHER}
+    assert decision.is_shown("b") and decision.total_hidden is None
+
+
+def test_hidden_teams_that_together_are_still_too_few_hide_more():
+    decision = suppress({"a": 1, "b": 2, "c": 8, "d": 9})
+    assert set(decision.hidden) == {"a", "b", "c"}
+    assert decision.is_shown("d")
+
+
+def test_a_lone_small_team_hides_the_service_total():
+    assert suppress({"a": 4}).total_hidden == TOO_FEW
+    assert suppress({"a": 7, "b": 0}).hidden == {"b": TOO_FEW}  # nobody to protect in an empty team
+    decision = suppress({"a": 3, "b": 3})
+    assert decision.total_hidden is None and set(decision.hidden) == {"a", "b"}
+
+
+def test_no_team_is_shown_alone_next_to_a_total_it_would_reveal(settings):
+    settings.MIN_GROUP_SIZE = 3
+    for counts in ({"a": 5, "b": 1}, {"a": 3, "b": 4, "c": 1}, {"a": 2, "b": 2, "c": 10}):
+        decision = suppress(counts)
+        hidden = [k for k in decision.hidden if counts[k] > 0]
+        if decision.total_hidden is None and hidden:
+            assert len(hidden) >= 2 and sum(counts[k] for k in hidden) >= 3
+
+
+def test_the_service_page_hides_the_next_smallest_team_when_one_is_hidden(
+    client, service_lead, service, team, other_team, question_set
+):
+    contributions(team, 6, {"systemic_pressures": 5})
+    contributions(other_team, 3, {"systemic_pressures": 1})
+    client.force_login(service_lead)
+    response = client.get(service_url(service))
+    html = response.content.decode()
+    assert "9 people took part this period." in html
+    cells = {name: cell for name, cell in [(t.name, c) for t, c in response.context["team_cells"]]}
+    assert cells["North team"].people is None and cells["South team"].people is None
+    assert "Hidden so that the figures of a smaller group cannot be worked out" in html
+
+
+def test_a_team_lead_sees_no_service_average_that_would_reveal_a_small_team(
+    client, lead, service, team, other_team, question_set
+):
+    contributions(team, 6, {"systemic_pressures": 5})
+    contributions(other_team, 3, {"systemic_pressures": 1})
+    client.force_login(lead)
+    response = client.get(team_url(team))
+    cell, service_cell = response.context["cell"], response.context["systemic_rows"]
+    # Either the team or the service average is hidden: never both shown with one small team beside them.
+    assert cell.people is None or all(not other.is_shown for _f, other in service_cell)
+
+
+def test_with_three_teams_two_stay_hidden_and_the_largest_is_shown(
+    client, service_lead, service, team, other_team, question_set
+):
+    third = Team.objects.create(service=service, name="West team")
+    contributions(team, 6)
+    contributions(other_team, 2)
+    contributions(third, 7)
+    client.force_login(service_lead)
+    response = client.get(service_url(service))
+    cells = {t.name: c for t, c in response.context["team_cells"]}
+    assert cells["West team"].people == 7
+    assert cells["North team"].people is None and cells["South team"].people is None
+    assert response.context["cell"].people == 15
+
+
+# --- the CSV export ------------------------------------------------------------------------------------------
+
+
+def _page_table(html: str) -> list[list[str]]:
+    body = html.split('id="all-figures"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    unescape = __import__("html").unescape
+    return [[unescape(v) for v in re.findall(r"<td>(.*?)</td>", row, flags=re.S)] for row in rows]
+
+
+@pytest.mark.parametrize("hidden_team_size", [2, 5])
+def test_the_csv_equals_the_page(client, service_lead, service, team, other_team, question_set, hidden_team_size):
+    contributions(team, 6, {"systemic_pressures": 4})
+    contributions(other_team, hidden_team_size, {"systemic_support": 2})
+    client.force_login(service_lead)
+    for page, export in [
+        (service_url(service), service_url(service, name="leads:service_summary_export")),
+        (team_url(team), team_url(team, name="leads:team_summary_export")),
+    ]:
+        html = client.get(page).content.decode()
+        response = client.get(export)
+        assert response["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0][:4] == ["scope", "period", "dimension", "people"]
+        assert rows[1:] == _page_table(html)
+        for row in rows[1:]:
+            if row[4] == "":
+                assert row[5:8] == ["", "", ""] and row[8].startswith("Hidden")
+            else:
+                assert row[8] == ""
+
+
+def test_the_csv_leaves_hidden_cells_blank_with_the_reason(client, lead, team, question_set):
+    contributions(team, 3, {"systemic_pressures": 5})
+    client.force_login(lead)
+    rows = list(csv.reader(io.StringIO(client.get(team_url(team, name="leads:team_summary_export")).content.decode())))
+    mine = [r for r in rows[1:] if r[0] == "North team" and r[1] == shown_period().key]
+    assert len(mine) == 7
+    assert all(r[3:8] == ["", "", "", "", ""] and HIDDEN_TEXT in r[8] for r in mine)
+
+
+def test_the_csv_does_not_carry_spreadsheet_formulas(client, admin_user, service, question_set):
+    team = Team.objects.create(service=service, name="=HYPERLINK(1)")
+    contributions(team, 5)
+    client.force_login(admin_user)
+    rows = list(csv.reader(io.StringIO(client.get(team_url(team, name="leads:team_summary_export")).content.decode())))
+    assert {r[0] for r in rows[1:]} == {"'=HYPERLINK(1)", "Service average"}
+
+
+# --- who may look ---------------------------------------------------------------------------------------------
+
+
+def _lead_urls(team, service):
+    return [
+        team_url(team),
+        team_url(team, name="leads:team_summary_export"),
+        reverse("leads:team_summary_current", args=[team.pk]),
+        reverse("leads:team_action_add", args=[team.pk]),
+        service_url(service),
+        service_url(service, name="leads:service_summary_export"),
+        reverse("leads:service_summary_current", args=[service.pk]),
+    ]
+
+
+@pytest.mark.parametrize("who", ["practitioner", "other_lead", "outsider"])
+def test_people_who_do_not_lead_a_team_get_404_on_every_lead_page(client, request, who, team, service, question_set):
+    client.force_login(request.getfixturevalue(who))
+    for url in _lead_urls(team, service):
+        assert client.get(url).status_code == 404, url
+    assert (
+        client.post(reverse("leads:team_action_add", args=[team.pk]), {"dimension": "systemic_support"}).status_code
+        == 404
+    )
+    assert not SummaryAccess.objects.exists() and not TeamAction.objects.exists()
+
+
+def test_a_team_lead_sees_their_team_but_not_the_whole_service(client, lead, team, other_team, service, question_set):
+    client.force_login(lead)
+    assert client.get(team_url(team)).status_code == 200
+    assert client.get(team_url(other_team)).status_code == 404
+    assert client.get(service_url(service)).status_code == 404
+
+
+def test_a_service_lead_sees_every_team_of_their_service_and_an_administrator_sees_all(
+    client, service_lead, admin_user, team, other_team, service, question_set
+):
+    client.force_login(service_lead)
+    for url in (team_url(team), team_url(other_team), service_url(service)):
+        assert client.get(url).status_code == 200
+    client.force_login(admin_user)
+    for url in (team_url(team), service_url(service)):
+        assert client.get(url).status_code == 200
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, team):
+    for url in (team_url(team), team_url(team, name="leads:team_summary_export")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    assert not SummaryAccess.objects.exists()
+
+
+def test_lead_pages_never_show_reflections_or_names(client, lead, team, question_set):
+    users = contributions(team, 5)
+    Reflection.objects.create(checkin=users[0].checkins.first(), phase="challenges", text="SECRET-REFLECTION-TEXT")
+    client.force_login(lead)
+    for url in (team_url(team), team_url(team, name="leads:team_summary_export")):
+        body = client.get(url).content.decode()
+        assert "SECRET-REFLECTION-TEXT" not in body
+        assert all(u.username not in body for u in users)
+
+
+# --- the audit log ---------------------------------------------------------------------------------------------
+
+
+def test_every_view_and_export_writes_an_audit_row(client, service_lead, team, service, question_set):
+    client.force_login(service_lead)
+    client.get(team_url(team))
+    client.get(team_url(team, name="leads:team_summary_export"))
+    client.get(service_url(service))
+    client.get(service_url(service, name="leads:service_summary_export"))
+    rows = list(SummaryAccess.objects.order_by("at", "pk").values_list("username", "action", "team_id", "period"))
+    key = shown_period().key
+    assert rows == [
+        ("sasha", "view", team.pk, key),
+        ("sasha", "export", team.pk, key),
+        ("sasha", "view", None, key),
+        ("sasha", "export", None, key),
+    ]
+    assert SummaryAccess.objects.filter(service=service).count() == 4
+
+
+def test_the_audit_log_is_read_only_in_the_admin(client, admin_user, lead, team, question_set):
+    client.force_login(lead)
+    client.get(team_url(team))
+    entry = SummaryAccess.objects.get()
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:assessments_summaryaccess_changelist")).status_code == 200
+    assert client.get(reverse("admin:assessments_summaryaccess_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:assessments_summaryaccess_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert SummaryAccess.objects.filter(pk=entry.pk).exists()
+
+
+# --- bad input -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["2026-13", "2026-00", "abc", "2026-Q4", "26-11", "2026-1", "1999-12", "2026-11-01"])
+def test_a_malformed_period_is_a_clear_404(client, lead, team, key, question_set):
+    client.force_login(lead)
+    response = client.get(reverse("leads:team_summary", args=[team.pk, key]))
+    assert response.status_code == 404
+    assert "Summaries are for whole months" in response.content.decode()
+    assert not SummaryAccess.objects.exists()
+
+
+def test_a_future_period_is_a_clear_404(client, service_lead, team, service, question_set):
+    client.force_login(service_lead)
+    future = current_period().next()
+    assert client.get(team_url(team, future)).status_code == 404
+    assert client.get(service_url(service, future, name="leads:service_summary_export")).status_code == 404
+
+
+def test_the_period_still_open_is_not_shown_and_says_why(client, service_lead, team, service, question_set):
+    contributions(team, 6, when=timezone.now())
+    client.force_login(service_lead)
+    for url in (
+        team_url(team, current_period()),
+        service_url(service, current_period(), "leads:service_summary_export"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "once it has ended" in response.content.decode()
+    assert client.get(reverse("leads:team_summary_current", args=[team.pk])).headers["Location"] == team_url(team)
+
+
+def test_an_unknown_team_or_service_is_404(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("leads:team_summary", args=[999999, shown_period().key])).status_code == 404
+    assert client.get(reverse("leads:service_summary", args=[999999, shown_period().key])).status_code == 404
+
+
+def test_a_quarterly_setting_takes_quarter_keys(client, lead, team, settings, question_set):
+    settings.SUMMARY_PERIOD = "quarter"
+    contributions(team, 5)
+    client.force_login(lead)
+    quarter = shown_period()
+    assert re.fullmatch(r"\d{4}-Q[1-4]", quarter.key)
+    assert "5 people took part this period." in client.get(team_url(team, quarter)).content.decode()
+    assert (
+        client.get(reverse("leads:team_summary", args=[team.pk, period_of(timezone.now(), "month").key])).status_code
+        == 404
+    )
+
+
+def test_periods_parse_strictly():
+    assert parse_period("2026-11", "month").key == "2026-11"
+    assert parse_period("2026-Q4", "quarter").start.month == 10
+    for bad in ("2026-11 ", " 2026-11", "2026-011", "２０２６-11", "", "2026-11\n"):
+        assert parse_period(bad, "month") is None
+
+
+def test_min_group_size_below_three_refuses_to_start():
+    env = {**os.environ, "MIN_GROUP_SIZE": "2", "DJANGO_SETTINGS_MODULE": "resilience_site.settings"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "MIN_GROUP_SIZE must be at least 3" in result.stderr
+
+
+# --- team actions ---------------------------------------------------------------------------------------------
+
+
+def test_a_lead_records_an_action_and_the_team_sees_it(client, lead, practitioner, team, question_set):
+    client.force_login(lead)
+    response = client.post(
+        reverse("leads:team_action_add", args=[team.pk]),
+        {
+            "dimension": "systemic_pressures",
+            "description": "Protected reflection time every fortnight",
+            "starts_on": shown_period().previous().start.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    action = TeamAction.objects.get()
+    assert action.team == team and action.created_by == lead
+    html = client.get(team_url(team)).content.decode()
+    assert "Protected reflection time every fortnight" in html
+    assert "Team mean on this dimension in the periods since" in html
+    client.force_login(practitioner)
+    assert "Protected reflection time every fortnight" in client.get(reverse("site:home")).content.decode()
+
+
+def test_an_action_on_a_dimension_that_is_not_systemic_is_refused(client, lead, team, question_set):
+    client.force_login(lead)
+    response = client.post(
+        reverse("leads:team_action_add", args=[team.pk]),
+        {"dimension": "individual_coping", "description": "Do more yoga", "starts_on": "2026-01-01"},
+    )
+    assert response.status_code == 200
+    assert "Please choose one of the parts the service can change." in response.content.decode()
+    assert not TeamAction.objects.exists()
+
+
+def test_the_home_page_links_leads_to_their_summaries(
+    client, lead, service_lead, admin_user, practitioner, team, service
+):
+    client.force_login(practitioner)
+    assert reverse("leads:summary_index") not in client.get(reverse("site:home")).content.decode()
+    client.force_login(admin_user)
+    assert reverse("leads:summary_index") in client.get(reverse("site:home")).content.decode()
+    client.force_login(lead)
+    assert reverse("leads:team_summary_current", args=[team.pk]) in client.get(reverse("site:home")).content.decode()
+    client.force_login(service_lead)
+    assert (
+        reverse("leads:service_summary_current", args=[service.pk]) in client.get(reverse("site:home")).content.decode()
+    )
+
+
+# --- queries do not grow with data ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("people, history", [(5, False), (20, True)])
+def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
+    client, service_lead, service, team, other_team, question_set, django_assert_max_num_queries, people, history
+):
+    extra_teams = [Team.objects.create(service=service, name=f"Extra {i}") for i in range(3 if history else 0)]
+    for t in [team, other_team, *extra_teams]:
+        contributions(t, people, prefix=f"q{t.pk}")
+        if history:
+            contributions(t, people, when=last_month_moment(), prefix=f"h{t.pk}")
+    TeamAction.objects.create(
+        team=team, dimension="systemic_support", description="More peer time", starts_on=shown_period().start
+    )
+    client.force_login(service_lead)
+    with django_assert_max_num_queries(7 + SESSION_SAVE):
+        assert client.get(team_url(team)).status_code == 200
+    with django_assert_max_num_queries(6 + SESSION_SAVE):
+        assert client.get(service_url(service)).status_code == 200
+    with django_assert_max_num_queries(6 + SESSION_SAVE):
+        assert client.get(service_url(service, name="leads:service_summary_export")).status_code == 200
+
+
+def test_seed_demo_makes_a_summary_a_lead_can_open(client, db):
+    from django.core.management import call_command
+
+    call_command(
+        "seed_demo", "--teams", "4", "--services", "2", "--members", "6", "--periods", "3", stdout=io.StringIO()
+    )
+    call_command(
+        "seed_demo", "--teams", "4", "--services", "2", "--members", "6", "--periods", "3", stdout=io.StringIO()
+    )
+    assert CheckIn.objects.filter(team__name__startswith="Scale team").count() == 4 * 6 * 3
+    lead = ServiceLead.objects.get(service__name="Scale service 001").user
+    client.force_login(lead)
+    html = client.get(service_url(lead.services_led.get().service)).content.decode()
+    assert "12 people took part this period." in html

@@ -1,0 +1,340 @@
+"""The check-in from start to profile: drafts, resume, submit, and every kind of bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Answer, CheckIn, DimensionScore, PractitionerProfile, Question, QuestionSet, Reflection
+from tests.conftest import SESSION_SAVE, questions_for, step_post
+
+
+@pytest.fixture
+def client_p(client, practitioner):
+    client.force_login(practitioner)
+    return client
+
+
+def start(client) -> CheckIn:
+    response = client.post(reverse("practitioner:checkin_begin"))
+    assert response.status_code == 302
+    return CheckIn.objects.get(status=CheckIn.Status.DRAFT)
+
+
+def step_url(checkin: CheckIn, slug: str) -> str:
+    return reverse("practitioner:checkin_step", args=[checkin.pk, slug])
+
+
+def complete_phases(client, checkin, question_set, value=3):
+    for slug in ("challenges", "values", "coping"):
+        response = client.post(step_url(checkin, slug), step_post(question_set, slug, value))
+        assert response.status_code == 302, response.content
+
+
+def test_starting_a_check_in_opens_step_one_of_four(client_p):
+    response = client_p.post(reverse("practitioner:checkin_begin"), follow=True)
+    assert response.status_code == 200
+    assert "Step 1 of 4" in response.content.decode()
+    assert "Work-related challenges" in response.content.decode()
+
+
+def test_each_step_shows_its_phase_statements_as_radio_groups_with_legends(client_p, question_set):
+    checkin = start(client_p)
+    html = client_p.get(step_url(checkin, "challenges")).content.decode()
+    for q in questions_for(question_set, "challenges"):
+        assert f"<legend>{q.text}</legend>".replace("'", "&#x27;") in html
+    assert html.count('type="radio"') == 5 * len(questions_for(question_set, "challenges"))
+
+
+def test_starting_twice_resumes_the_same_draft(client_p):
+    first = start(client_p)
+    client_p.post(reverse("practitioner:checkin_begin"))
+    assert CheckIn.objects.filter(status=CheckIn.Status.DRAFT).count() == 1
+    assert CheckIn.objects.get(status=CheckIn.Status.DRAFT).pk == first.pk
+
+
+def test_saving_a_step_stores_answers_and_the_private_reflection(client_p, question_set):
+    checkin = start(client_p)
+    body = step_post(question_set, "challenges", 4, reflection="A hard risk call on Tuesday.")
+    response = client_p.post(step_url(checkin, "challenges"), body)
+    assert response.headers["Location"] == step_url(checkin, "values")
+    assert Answer.objects.filter(checkin=checkin, value=4).count() == len(questions_for(question_set, "challenges"))
+    assert Reflection.objects.get(checkin=checkin, phase="challenges").text == "A hard risk call on Tuesday."
+    checkin.refresh_from_db()
+    assert checkin.steps_completed == 1
+
+
+def test_statements_can_be_left_unanswered(client_p, question_set):
+    checkin = start(client_p)
+    response = client_p.post(step_url(checkin, "challenges"), {"reflection": ""})
+    assert response.status_code == 302
+    assert checkin.answers.count() == 0
+    checkin.refresh_from_db()
+    assert checkin.steps_completed == 1
+
+
+def test_save_and_finish_later_then_resume_from_another_device(client_p, client, practitioner, question_set):
+    checkin = start(client_p)
+    response = client_p.post(
+        step_url(checkin, "challenges"), step_post(question_set, "challenges", 2, save_and_leave="1")
+    )
+    assert response.headers["Location"] == reverse("site:home")
+
+    from django.test import Client
+
+    other_device = Client()
+    other_device.force_login(practitioner)
+    home = other_device.get(reverse("site:home")).content.decode()
+    assert "Carry on with your check-in" in home
+    assert step_url(checkin, "values") in home
+    page = other_device.get(step_url(checkin, "challenges")).content.decode()
+    first_q = questions_for(question_set, "challenges")[0]
+    assert f'name="q_{first_q.pk}" value="2" id="id_q_{first_q.pk}_1" checked' in page
+
+
+def test_a_draft_can_be_discarded(client_p, question_set):
+    checkin = start(client_p)
+    client_p.post(step_url(checkin, "challenges"), step_post(question_set, "challenges", 4))
+    response = client_p.post(reverse("practitioner:checkin_discard", args=[checkin.pk]))
+    assert response.status_code == 302
+    assert not CheckIn.objects.filter(pk=checkin.pk).exists()
+    assert Answer.objects.count() == 0
+
+
+def test_the_review_step_lists_answers_and_submitting_stores_scores(client_p, question_set):
+    checkin = start(client_p)
+    complete_phases(client_p, checkin, question_set, value=4)
+    review = client_p.get(step_url(checkin, "review")).content.decode()
+    assert "Step 4 of 4" in review
+    assert "Agree" in review
+    response = client_p.post(step_url(checkin, "review"))
+    assert response.headers["Location"] == reverse("practitioner:checkin_detail", args=[checkin.pk])
+    checkin.refresh_from_db()
+    assert checkin.is_submitted and checkin.submitted_at is not None
+    scores = dict(DimensionScore.objects.filter(checkin=checkin).values_list("dimension", "score"))
+    assert scores == {slug: 75.0 for slug in scores} and len(scores) == 7
+
+
+def test_values_named_in_phase_two_are_kept_and_shown_back_next_time(client_p, question_set):
+    checkin = start(client_p)
+    client_p.post(step_url(checkin, "challenges"), step_post(question_set, "challenges"))
+    client_p.post(step_url(checkin, "values"), step_post(question_set, "values", values="Helping people feel heard"))
+    assert PractitionerProfile.objects.get().values == "Helping people feel heard"
+    client_p.post(step_url(checkin, "coping"), step_post(question_set, "coping"))
+    client_p.post(step_url(checkin, "review"))
+
+    second = start(client_p)
+    client_p.post(step_url(second, "challenges"), step_post(question_set, "challenges"))
+    page = client_p.get(step_url(second, "values")).content.decode()
+    assert "Helping people feel heard" in page
+
+
+# --- immutability and ownership ---------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(client_p, question_set) -> CheckIn:
+    checkin = start(client_p)
+    complete_phases(client_p, checkin, question_set, value=3)
+    client_p.post(step_url(checkin, "review"))
+    checkin.refresh_from_db()
+    return checkin
+
+
+def test_a_submitted_check_in_cannot_be_changed(client_p, question_set, submitted):
+    before = list(Answer.objects.filter(checkin=submitted).values_list("question_id", "value"))
+    response = client_p.post(step_url(submitted, "challenges"), step_post(question_set, "challenges", 5), follow=True)
+    assert response.status_code == 200
+    assert "can no longer be changed" in response.content.decode()
+    assert list(Answer.objects.filter(checkin=submitted).values_list("question_id", "value")) == before
+
+
+def test_submitting_twice_changes_nothing(client_p, submitted):
+    submitted_at = submitted.submitted_at
+    client_p.post(step_url(submitted, "review"))
+    submitted.refresh_from_db()
+    assert submitted.submitted_at == submitted_at
+    assert DimensionScore.objects.filter(checkin=submitted).count() == 7
+
+
+def test_a_submitted_check_in_cannot_be_discarded(client_p, submitted):
+    client_p.post(reverse("practitioner:checkin_discard", args=[submitted.pk]))
+    assert CheckIn.objects.filter(pk=submitted.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["checkin_detail", "checkin_step_get", "checkin_step_post", "checkin_discard"])
+def test_another_persons_check_in_answers_404(client, teammate, question_set, submitted, name):
+    client.force_login(teammate)
+    if name == "checkin_detail":
+        response = client.get(reverse("practitioner:checkin_detail", args=[submitted.pk]))
+    elif name == "checkin_step_get":
+        response = client.get(step_url(submitted, "challenges"))
+    elif name == "checkin_step_post":
+        response = client.post(step_url(submitted, "challenges"), step_post(question_set, "challenges", 5))
+    else:
+        response = client.post(reverse("practitioner:checkin_discard", args=[submitted.pk]))
+    assert response.status_code == 404
+    assert CheckIn.objects.filter(pk=submitted.pk, status="submitted").exists()
+
+
+def test_posting_to_someone_elses_draft_answers_404_and_changes_nothing(client, practitioner, teammate, question_set):
+    client.force_login(practitioner)
+    draft = start(client)
+    client.force_login(teammate)
+    response = client.post(step_url(draft, "challenges"), step_post(question_set, "challenges", 5))
+    assert response.status_code == 404
+    assert draft.answers.count() == 0
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, practitioner, question_set):
+    response = client.get(reverse("site:home"))
+    assert response.status_code == 302 and reverse("login") in response.headers["Location"]
+
+
+# --- bad input: a clear message, nothing changed, never a 500 --------------------------------
+
+
+@pytest.mark.parametrize("bad_value", ["6", "0", "-1", "three", "3.5", "", "1e3", "\x00"])
+def test_values_off_the_scale_or_not_numbers_are_refused(client_p, question_set, bad_value):
+    checkin = start(client_p)
+    q = questions_for(question_set, "challenges")[0]
+    body = step_post(question_set, "challenges", 3)
+    body[f"q_{q.pk}"] = bad_value
+    response = client_p.post(step_url(checkin, "challenges"), body)
+    if bad_value == "":
+        # An empty value means "not answered", which is allowed.
+        assert response.status_code == 302
+        assert not Answer.objects.filter(checkin=checkin, question=q).exists()
+        return
+    assert response.status_code == 200
+    assert "Please choose one of the options" in response.content.decode()
+    assert checkin.answers.count() == 0
+    checkin.refresh_from_db()
+    assert checkin.steps_completed == 0
+
+
+def test_an_unknown_question_id_is_refused(client_p, question_set):
+    checkin = start(client_p)
+    body = step_post(question_set, "challenges", 3)
+    body["q_999999"] = "3"
+    response = client_p.post(step_url(checkin, "challenges"), body)
+    assert response.status_code == 200
+    assert "not part of this step" in response.content.decode()
+    assert checkin.answers.count() == 0
+
+
+def test_a_question_from_another_phase_is_refused(client_p, question_set):
+    checkin = start(client_p)
+    body = step_post(question_set, "challenges", 3)
+    body[f"q_{questions_for(question_set, 'coping')[0].pk}"] = "3"
+    response = client_p.post(step_url(checkin, "challenges"), body)
+    assert "not part of this step" in response.content.decode()
+    assert checkin.answers.count() == 0
+
+
+def test_a_question_from_another_version_is_refused(client_p, question_set):
+    checkin = start(client_p)
+    v2 = QuestionSet.objects.create(version=2, title="Next")
+    stranger = Question.objects.create(question_set=v2, code="x", dimension="systemic_pressures", text="New", order=1)
+    body = step_post(question_set, "challenges", 3)
+    body[f"q_{stranger.pk}"] = "4"
+    response = client_p.post(step_url(checkin, "challenges"), body)
+    assert response.status_code == 200
+    assert "not part of this step" in response.content.decode()
+    assert checkin.answers.count() == 0
+
+
+def test_a_duplicated_question_id_is_refused(client_p, question_set):
+    checkin = start(client_p)
+    q = questions_for(question_set, "challenges")[0]
+    body = step_post(question_set, "challenges", 3)
+    body[f"q_{q.pk}"] = ["2", "5"]
+    response = client_p.post(step_url(checkin, "challenges"), body)
+    assert response.status_code == 200
+    assert "answered more than once" in response.content.decode()
+    assert checkin.answers.count() == 0
+
+
+def test_a_step_posted_out_of_order_is_refused(client_p, question_set):
+    checkin = start(client_p)
+    response = client_p.post(step_url(checkin, "coping"), step_post(question_set, "coping", 4), follow=True)
+    assert "Please answer the earlier parts" in response.content.decode()
+    assert response.redirect_chain[-1][0] == step_url(checkin, "challenges")
+    assert checkin.answers.count() == 0
+
+
+def test_the_review_cannot_be_submitted_before_every_phase(client_p, question_set):
+    checkin = start(client_p)
+    client_p.post(step_url(checkin, "challenges"), step_post(question_set, "challenges"))
+    response = client_p.post(step_url(checkin, "review"), follow=True)
+    assert "Please answer the earlier parts" in response.content.decode()
+    checkin.refresh_from_db()
+    assert not checkin.is_submitted
+
+
+def test_an_unknown_step_is_404(client_p):
+    checkin = start(client_p)
+    assert client_p.get(step_url(checkin, "phase-nine")).status_code == 404
+
+
+def test_a_reflection_over_five_thousand_characters_is_refused(client_p, question_set):
+    checkin = start(client_p)
+    body = step_post(question_set, "challenges", 3, reflection="x" * 5001)
+    response = client_p.post(step_url(checkin, "challenges"), body)
+    assert response.status_code == 200
+    assert "at most 5000 characters" in response.content.decode()
+    assert checkin.answers.count() == 0 and checkin.reflections.count() == 0
+
+
+def test_a_reflection_of_exactly_five_thousand_characters_is_kept(client_p, question_set):
+    checkin = start(client_p)
+    client_p.post(step_url(checkin, "challenges"), step_post(question_set, "challenges", 3, reflection="y" * 5000))
+    assert len(checkin.reflections.get().text) == 5000
+
+
+def test_a_draft_tampered_with_before_submit_is_refused(client_p, question_set):
+    checkin = start(client_p)
+    complete_phases(client_p, checkin, question_set)
+    v2 = QuestionSet.objects.create(version=2, title="Next")
+    stranger = Question.objects.create(question_set=v2, code="x", dimension="systemic_pressures", text="New", order=1)
+    Answer.objects.create(checkin=checkin, question=stranger, value=5)
+    response = client_p.post(step_url(checkin, "review"), follow=True)
+    assert "could not be checked" in response.content.decode()
+    checkin.refresh_from_db()
+    assert not checkin.is_submitted
+    assert DimensionScore.objects.count() == 0
+
+
+def test_a_person_without_a_team_cannot_start(client, outsider, question_set):
+    client.force_login(outsider)
+    response = client.post(reverse("practitioner:checkin_begin"), follow=True)
+    assert response.status_code == 200
+    assert CheckIn.objects.count() == 0
+
+
+def test_a_person_in_two_teams_chooses_one_of_their_own(client, practitioner, other_team, service, question_set):
+    from assessments.models import Membership, Role, Team
+
+    Membership.objects.create(user=practitioner, team=other_team, role=Role.PRACTITIONER)
+    foreign = Team.objects.create(service=service, name="Not mine")
+    client.force_login(practitioner)
+    assert "Which team is this check-in for?" in client.get(reverse("site:home")).content.decode()
+    client.post(reverse("practitioner:checkin_begin"), {"team": foreign.pk})
+    assert CheckIn.objects.count() == 0
+    client.post(reverse("practitioner:checkin_begin"), {"team": other_team.pk})
+    assert CheckIn.objects.get().team == other_team
+
+
+@pytest.mark.parametrize("past_checkins", [0, 6])
+def test_home_step_and_review_pages_use_a_fixed_number_of_queries(
+    client_p, question_set, past_checkins, django_assert_max_num_queries
+):
+    for _ in range(past_checkins):
+        earlier = start(client_p)
+        complete_phases(client_p, earlier, question_set)
+        client_p.post(step_url(earlier, "review"))
+    checkin = start(client_p)
+    complete_phases(client_p, checkin, question_set)
+    for url in (reverse("site:home"), step_url(checkin, "values"), step_url(checkin, "review")):
+        with django_assert_max_num_queries(11 + SESSION_SAVE):
+            assert client_p.get(url).status_code == 200

@@ -1,0 +1,365 @@
+"""A practitioner's own data: export, delete one check-in, delete the account, retention, the privacy page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.core.steps import STEPS
+from assessments.leads.invites import invite_accept, invite_create
+from assessments.models import (
+    Answer,
+    CheckIn,
+    DimensionScore,
+    MoveReview,
+    PractitionerProfile,
+    Reflection,
+    ReminderSent,
+    ResilientMove,
+    Role,
+    SupervisionNote,
+)
+from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from assessments.practitioner.moves import moves_choose
+from assessments.practitioner.my_data import EXPORTED_MODELS, NOT_EXPORTED
+from assessments.practitioner.retention import months_before
+from assessments.practitioner.supervision import supervision_mark
+from tests.conftest import PASSWORD, SESSION_SAVE, make_user
+from tests.practitioner.test_profile import submit_with
+from tests.practitioner.test_supervision import submit_with_reflection
+
+
+def give_everything(user, team, secret: str) -> CheckIn:
+    """A person with one of every kind of row the app can hold about them."""
+    checkin = submit_with_reflection(user, team, f"{secret} reflection")
+    PractitionerProfile.objects.update_or_create(user=user, defaults={"values": f"{secret} values"})
+    (move,) = moves_choose(user=user, checkin=checkin, catalogue_keys=[], own_text=f"{secret} move")
+    MoveReview.objects.create(move=move, outcome="helped", note=f"{secret} review note")
+    supervision_mark(user=user, checkin=checkin, phases=["challenges"], dimensions=["work_boundaries"], note=secret)
+    ReminderSent.objects.create(user=user, window_start=timezone.localdate())
+    checkin_start(user=user, team=team)  # a draft too
+    return checkin
+
+
+# --- Export ---
+
+
+def test_the_json_export_holds_everything_about_me_and_nothing_about_anyone_else(client, practitioner, teammate, team):
+    mine = give_everything(practitioner, team, "MINE")
+    give_everything(teammate, team, "THEIRS")
+    client.force_login(practitioner)
+    response = client.get(reverse("practitioner:export_json"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    body = response.content.decode()
+    data = json.loads(body)
+    assert "THEIRS" not in body and "tom" not in body
+    assert data["account"]["username"] == "priya"
+    assert data["profile"]["values"] == "MINE values"
+    assert [c["id"] for c in data["checkins"]] == list(
+        CheckIn.objects.filter(user=practitioner).order_by("created_at", "id").values_list("pk", flat=True)
+    )
+    sent = next(c for c in data["checkins"] if c["id"] == mine.pk)
+    assert len(sent["answers"]) == Answer.objects.filter(checkin=mine).count() > 0
+    assert sent["reflections"] == [{"phase": "challenges", "text": "MINE reflection"}]
+    assert len(sent["scores"]) == 7
+    assert data["resilient_moves"][0]["text"] == "MINE move"
+    assert data["resilient_moves"][0]["reviews"][0]["note"] == "MINE review note"
+    assert {n["kind"] for n in data["supervision_notes"]} == {"reflection", "dimension", "own"}
+    assert len(data["reminders_sent"]) == 1
+    assert data["memberships"] == [
+        {
+            "team": "North team",
+            "service": "Riverside Talking Therapies",
+            "role": "practitioner",
+            "joined_at": data["memberships"][0]["joined_at"],
+        }
+    ]
+
+
+def test_the_csv_export_with_two_users_in_the_database_contains_exactly_my_rows(client, practitioner, teammate, team):
+    give_everything(practitioner, team, "MINE")
+    give_everything(teammate, team, "THEIRS")
+    client.force_login(practitioner)
+    response = client.get(reverse("practitioner:export_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    mine = set(CheckIn.objects.filter(user=practitioner).values_list("pk", flat=True))
+    assert len(rows) == Answer.objects.filter(checkin__user=practitioner).count() > 0
+    assert {int(r["checkin_id"]) for r in rows} <= mine
+    assert Answer.objects.filter(checkin__user=teammate).count() > 0
+
+
+def test_a_forged_export_request_for_another_user_still_returns_only_my_data(client, practitioner, teammate, team):
+    give_everything(teammate, team, "THEIRS")
+    client.force_login(practitioner)
+    for url in (reverse("practitioner:export_json"), reverse("practitioner:export_csv")):
+        for forged in ({"user": teammate.pk}, {"user_id": teammate.pk}, {"username": "tom"}):
+            body = client.get(url, forged).content.decode()
+            assert "THEIRS" not in body and "tom" not in body
+    assert client.get(f"/me/{teammate.pk}/export.json").status_code == 404
+
+
+def test_exports_need_sign_in(client):
+    assert client.get(reverse("practitioner:export_json")).status_code == 302
+    assert client.get(reverse("practitioner:export_csv")).status_code == 302
+
+
+def _links_to(model, targets) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.get_fields()
+        if f.many_to_one or f.one_to_one
+        if getattr(f, "related_model", None) in targets and f.concrete
+    ]
+
+
+def test_every_model_holding_a_persons_data_is_in_the_export():
+    """Fails when a model with a user link, or a row that belongs to an exported row, is not exported."""
+    user_model = get_user_model()
+    exported = set(EXPORTED_MODELS)
+    for model in apps.get_app_config("assessments").get_models():
+        if model in exported or model in NOT_EXPORTED:
+            continue
+        assert not _links_to(model, {user_model}), f"{model.__name__} links to a user: export it or say why not"
+        owned = [f for f in _links_to(model, exported) if f.remote_field.on_delete is models.CASCADE]
+        assert not owned, f"{model.__name__} belongs to an exported row: add it to the export"
+
+
+def test_the_export_query_count_does_not_grow_with_my_history(
+    client, practitioner, team, django_assert_max_num_queries
+):
+    give_everything(practitioner, team, "A")
+    client.force_login(practitioner)
+    with django_assert_max_num_queries(15 + SESSION_SAVE):
+        client.get(reverse("practitioner:export_json"))
+    for i in range(4):
+        submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=i + 1))
+    with django_assert_max_num_queries(15 + SESSION_SAVE):
+        client.get(reverse("practitioner:export_json"))
+
+
+# --- Deleting one check-in ---
+
+
+def test_deleting_one_check_in_removes_it_with_its_answers_and_keeps_the_rest(client, practitioner, team):
+    old = submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=9))
+    keep = submit_with(practitioner, team, {})
+    client.force_login(practitioner)
+    assert "Delete this check-in?" in client.get(reverse("practitioner:checkin_delete", args=[old.pk])).content.decode()
+    response = client.post(reverse("practitioner:checkin_delete", args=[old.pk]))
+    assert response.headers["Location"] == reverse("practitioner:history")
+    assert not CheckIn.objects.filter(pk=old.pk).exists()
+    assert not Answer.objects.filter(checkin_id=old.pk).exists()
+    assert not DimensionScore.objects.filter(checkin_id=old.pk).exists()
+    assert CheckIn.objects.filter(pk=keep.pk).exists()
+
+
+def test_deleting_someone_elses_check_in_is_404_and_changes_nothing(client, practitioner, teammate, team):
+    theirs = submit_with(teammate, team, {})
+    client.force_login(practitioner)
+    assert client.post(reverse("practitioner:checkin_delete", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("practitioner:checkin_delete", args=[theirs.pk])).status_code == 404
+    assert CheckIn.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_deleted_check_in_no_longer_counts_in_anything_computed_afterwards(client, practitioner, team):
+    old = submit_with(practitioner, team, {"systemic_pressures": 1}, when=timezone.now() - timedelta(days=9))
+    latest = submit_with(practitioner, team, {"systemic_pressures": 5})
+    client.force_login(practitioner)
+    client.post(reverse("practitioner:checkin_delete", args=[old.pk]))
+    profile = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
+    assert "first check-in" in profile
+    assert DimensionScore.objects.filter(checkin__team=team).values("checkin").distinct().count() == 1
+
+
+# --- Deleting the account ---
+
+
+def _rows_pointing_at(user_pk: int) -> dict[str, int]:
+    """Rows in every installed app's tables with a foreign key to this user."""
+    user_model = get_user_model()
+    counts = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if field.concrete and (field.many_to_one or field.one_to_one) and field.related_model is user_model:
+                n = model._default_manager.filter(**{field.attname: user_pk}).count()
+                if n:
+                    counts[f"{model.__name__}.{field.name}"] = n
+            if field.concrete and field.many_to_many and field.related_model is user_model:
+                n = model._default_manager.filter(**{field.name: user_pk}).count()
+                if n:
+                    counts[f"{model.__name__}.{field.name}"] = n
+    return counts
+
+
+def test_after_account_deletion_no_row_anywhere_references_me(client, practitioner, teammate, lead, team):
+    checkin = give_everything(practitioner, team, "MINE")
+    give_everything(teammate, team, "THEIRS")
+    # I created an invite and used one to join as a lead.
+    invite_create(team=team, created_by=practitioner, role=Role.PRACTITIONER, email="new@example.nhs.uk")
+    _invite, token = invite_create(team=team, created_by=lead, role=Role.LEAD)
+    invite_accept(token=token, user=practitioner)
+    my_checkins = list(CheckIn.objects.filter(user=practitioner).values_list("pk", flat=True))
+    my_moves = list(ResilientMove.objects.filter(user=practitioner).values_list("pk", flat=True))
+    before = _rows_pointing_at(practitioner.pk)
+    # The count sees every kind of row, the invites included.
+    assert {"Invite.created_by", "Invite.used_by", "ResilientMove.user", "SupervisionNote.user"} <= set(before)
+    assert {"CheckIn.user", "Membership.user", "PractitionerProfile.user", "ReminderSent.user"} <= set(before)
+
+    client.force_login(practitioner)
+    response = client.post(reverse("practitioner:account_delete"), {"password": PASSWORD})
+    assert response.status_code == 200
+    assert "Your account has been deleted" in response.content.decode()
+
+    assert not get_user_model().objects.filter(pk=practitioner.pk).exists()
+    assert _rows_pointing_at(practitioner.pk) == {}
+    for model in (Answer, Reflection, DimensionScore):
+        assert not model.objects.filter(checkin_id__in=my_checkins).exists()
+    assert not MoveReview.objects.filter(move_id__in=my_moves).exists()
+    assert not SupervisionNote.objects.filter(checkin_id=checkin.pk).exists()
+    # Everyone else's data is untouched, and I am signed out.
+    assert CheckIn.objects.filter(user=teammate).count() == 2
+    assert SupervisionNote.objects.filter(user=teammate).count() == 3
+    assert client.get(reverse("site:home")).status_code == 302
+
+
+def test_account_deletion_with_a_wrong_password_changes_nothing(client, practitioner, team):
+    give_everything(practitioner, team, "MINE")
+    before = _rows_pointing_at(practitioner.pk)
+    client.force_login(practitioner)
+    response = client.post(reverse("practitioner:account_delete"), {"password": "not-my-password"})
+    assert response.status_code == 400
+    assert "That password is not right. Nothing has been deleted." in response.content.decode()
+    assert _rows_pointing_at(practitioner.pk) == before
+    assert client.get(reverse("site:home")).status_code == 200
+
+
+def test_account_deletion_with_no_password_changes_nothing(client, practitioner, team):
+    client.force_login(practitioner)
+    response = client.post(reverse("practitioner:account_delete"), {})
+    assert response.status_code == 400
+    assert get_user_model().objects.filter(pk=practitioner.pk).exists()
+
+
+# --- Retention ---
+
+
+def test_months_before_handles_month_ends_and_years():
+    moment = timezone.make_aware(datetime(2026, 3, 31, 12, 0))
+    assert months_before(moment, 1).date().isoformat() == "2026-02-28"
+    assert months_before(moment, 24).date().isoformat() == "2024-03-31"
+    assert months_before(moment, 15).date().isoformat() == "2024-12-31"
+
+
+def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate, team, settings):
+    settings.RETENTION_MONTHS = 24
+    now = timezone.now()
+    expired = submit_with(practitioner, team, {}, when=months_before(now, 24) - timedelta(hours=1))
+    kept = submit_with(practitioner, team, {}, when=months_before(now, 24) + timedelta(hours=1))
+    old_draft = checkin_start(user=teammate, team=team)
+    CheckIn.objects.filter(pk=old_draft.pk).update(updated_at=now - timedelta(days=31))
+    fresh_draft = checkin_start(user=practitioner, team=team)
+    checkin_save_step(checkin=fresh_draft, step=STEPS[0], answers={}, reflection="")
+    CheckIn.objects.filter(pk=fresh_draft.pk).update(updated_at=now - timedelta(days=29))
+
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+
+    assert set(CheckIn.objects.values_list("pk", flat=True)) == {kept.pk, fresh_draft.pk}
+    assert not Answer.objects.filter(checkin_id=expired.pk).exists()
+    assert out.getvalue().strip() == (
+        "Deleted 1 sent check-ins older than 24 months and 1 drafts not saved for 30 days."
+    )
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+    assert out.getvalue().startswith("Deleted 0 sent check-ins")
+
+
+def test_purge_expired_follows_the_retention_setting(practitioner, team, settings):
+    settings.RETENTION_MONTHS = 6
+    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=200))
+    call_command("purge_expired", stdout=StringIO())
+    assert CheckIn.objects.count() == 0
+
+
+def test_purge_output_names_no_one(practitioner, team):
+    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=3000))
+    out = StringIO()
+    call_command("purge_expired", stdout=out)
+    assert "priya" not in out.getvalue() and "North" not in out.getvalue()
+
+
+# --- Privacy page and settings page ---
+
+
+def test_the_privacy_page_is_public_linked_from_every_page_and_states_the_settings(client, settings, practitioner):
+    settings.MIN_GROUP_SIZE = 7
+    settings.RETENTION_MONTHS = 18
+    response = client.get(reverse("site:privacy"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "at least 7 different people" in html
+    assert "18 months after you sent it" in html
+    assert "30 days" in html
+    assert "Administrators" in html
+    assert "never sees your answers" in html
+    client.force_login(practitioner)
+    assert reverse("site:privacy") in client.get(reverse("site:home")).content.decode()
+
+
+def test_the_privacy_page_uses_a_minimum_group_size_of_five_when_none_is_set(client, settings):
+    if hasattr(settings, "MIN_GROUP_SIZE"):
+        del settings.MIN_GROUP_SIZE
+    assert "at least 5 different people" in client.get(reverse("site:privacy")).content.decode()
+
+
+def test_my_data_page_offers_downloads_deletion_and_the_reminder_switch(client, practitioner, team):
+    checkin = submit_with(practitioner, team, {})
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:my_data")).content.decode()
+    for url in (
+        reverse("practitioner:export_json"),
+        reverse("practitioner:export_csv"),
+        reverse("practitioner:account_delete"),
+        reverse("practitioner:checkin_delete", args=[checkin.pk]),
+    ):
+        assert url in html
+    assert 'name="reminders_enabled"' in html
+
+
+@pytest.mark.parametrize("name", ["practitioner:my_data", "practitioner:supervision", "practitioner:account_delete"])
+def test_personal_pages_need_sign_in(client, name):
+    assert client.get(reverse(name)).status_code == 302
+
+
+def test_a_lead_is_not_shown_anyone_elses_data_on_my_data(client, practitioner, lead, team):
+    give_everything(practitioner, team, "MINE")
+    client.force_login(lead)
+    for name in ("my_data", "trends", "supervision", "export_json", "export_csv"):
+        name = f"practitioner:{name}"
+        assert "MINE" not in client.get(reverse(name)).content.decode()
+    assert make_user("nobody")  # a brand-new account exports cleanly
+    client.force_login(get_user_model().objects.get(username="nobody"))
+    assert json.loads(client.get(reverse("practitioner:export_json")).content)["checkins"] == []
+
+
+def test_account_deletion_also_removes_failed_sign_in_records_kept_under_my_username(client, practitioner, teammate):
+    from axes.models import AccessAttempt
+
+    for username in ("priya", "tom"):
+        AccessAttempt.objects.create(username=username, ip_address="127.0.0.1", failures_since_start=2)
+    client.force_login(practitioner)
+    client.post(reverse("practitioner:account_delete"), {"password": PASSWORD})
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["tom"]

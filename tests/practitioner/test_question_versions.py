@@ -1,0 +1,43 @@
+"""Editing questions must not change the meaning of past check-ins."""
+
+from django.urls import reverse
+
+from assessments.models import Question, QuestionSet
+from assessments.practitioner.questions import question_set_load
+from tests.practitioner.test_profile import submit_with
+
+
+def test_loading_the_question_set_twice_changes_nothing(question_set):
+    count = Question.objects.count()
+    again, created = question_set_load()
+    assert not created and again == question_set and Question.objects.count() == count
+
+
+def test_a_check_in_keeps_the_version_it_was_answered_on(practitioner, team, question_set):
+    checkin = submit_with(practitioner, team, {})
+    v2 = QuestionSet.objects.create(version=2, title="Second edition")
+    QuestionSet.objects.filter(pk=question_set.pk).update(is_active=False)
+    QuestionSet.objects.filter(pk=v2.pk).update(is_active=True)
+    checkin.refresh_from_db()
+    assert checkin.question_set == question_set
+
+
+def test_the_admin_locks_the_wording_of_a_version_in_use(client, admin_user, practitioner, team, question_set):
+    submit_with(practitioner, team, {})
+    client.force_login(admin_user)
+    question = question_set.questions.first()
+    url = reverse("admin:assessments_questionset_change", args=[question_set.pk])
+    html = client.get(url).content.decode()
+    assert 'name="questions-0-text"' not in html  # shown read-only
+    assert question.text.replace("'", "&#x27;") in html
+
+
+def test_the_admin_can_copy_a_version_to_edit(client, admin_user, question_set):
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:assessments_questionset_changelist"),
+        {"action": "copy_to_new_version", "_selected_action": [question_set.pk]},
+    )
+    v2 = QuestionSet.objects.get(version=2)
+    assert v2.questions.count() == question_set.questions.count()
+    assert not v2.is_active

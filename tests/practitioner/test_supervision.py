@@ -1,0 +1,124 @@
+"""The private list of things to bring to supervision."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from assessments.core.framework import DIMENSIONS_BY_SLUG
+from assessments.core.steps import STEPS
+from assessments.models import SupervisionNote
+from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
+from tests.practitioner.test_profile import submit_with
+
+
+def submit_with_reflection(user, team, text: str):
+    checkin = checkin_start(user=user, team=team)
+    for step in STEPS[:3]:
+        answers = {
+            q.pk: 3
+            for q in checkin.question_set.questions.all()
+            if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.slug
+        }
+        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=text if step.index == 0 else "")
+    return checkin_submit(checkin=checkin)
+
+
+def test_marking_a_reflection_and_a_dimension_puts_them_on_my_printable_list(client, practitioner, team):
+    checkin = submit_with_reflection(practitioner, team, "The risk call on Tuesday stayed with me.")
+    client.force_login(practitioner)
+    profile = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+    assert "The risk call on Tuesday stayed with me." in profile and "Bring something to supervision" in profile
+    response = client.post(
+        reverse("practitioner:supervision_add_from", args=[checkin.pk]),
+        {"phases": ["challenges"], "dimensions": ["systemic_support"], "note": "Ask about caseload"},
+    )
+    assert response.headers["Location"] == reverse("practitioner:checkin_detail", args=[checkin.pk])
+    assert SupervisionNote.objects.filter(user=practitioner, done_at__isnull=True).count() == 3
+    html = client.get(reverse("practitioner:supervision")).content.decode()
+    assert "The risk call on Tuesday stayed with me." in html
+    assert "Supervision and peer support" in html and "Score then: 50 / 100" in html
+    assert "Ask about caseload" in html
+
+
+def test_marking_the_same_thing_twice_does_not_duplicate_it(client, practitioner, team):
+    checkin = submit_with(practitioner, team, {})
+    client.force_login(practitioner)
+    for _ in range(2):
+        client.post(
+            reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"dimensions": ["work_boundaries"]}
+        )
+    assert SupervisionNote.objects.count() == 1
+
+
+def test_ticking_off_moves_an_item_off_the_list_and_it_can_be_put_back(client, practitioner, team):
+    checkin = submit_with(practitioner, team, {})
+    client.force_login(practitioner)
+    client.post(reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"dimensions": ["work_boundaries"]})
+    note = SupervisionNote.objects.get()
+    client.post(reverse("practitioner:supervision_tick", args=[note.pk]), {"done": "1"})
+    note.refresh_from_db()
+    assert note.done_at is not None
+    html = client.get(reverse("practitioner:supervision")).content.decode()
+    assert "Nothing on your list yet" in html and "Already talked about" in html
+    client.post(reverse("practitioner:supervision_tick", args=[note.pk]), {"done": "0"})
+    note.refresh_from_db()
+    assert note.done_at is None
+
+
+def test_no_one_else_sees_or_ticks_my_supervision_list(client, practitioner, teammate, lead, team):
+    checkin = submit_with_reflection(practitioner, team, "Private words")
+    client.force_login(practitioner)
+    client.post(reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"phases": ["challenges"]})
+    note = SupervisionNote.objects.get()
+    for other in (teammate, lead):
+        client.force_login(other)
+        assert "Private words" not in client.get(reverse("practitioner:supervision")).content.decode()
+        assert client.post(reverse("practitioner:supervision_tick", args=[note.pk])).status_code == 404
+        assert (
+            client.post(
+                reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"phases": ["challenges"]}
+            ).status_code
+            == 404
+        )
+    note.refresh_from_db()
+    assert note.done_at is None and SupervisionNote.objects.count() == 1
+
+
+def test_bad_marks_show_a_message_and_save_nothing(client, practitioner, team):
+    checkin = submit_with(practitioner, team, {})  # no reflections
+    client.force_login(practitioner)
+    url = reverse("practitioner:supervision_add_from", args=[checkin.pk])
+    for body, message in [
+        ({"dimensions": ["not_a_dimension"]}, "could not be added"),
+        ({"phases": ["challenges"]}, "does not exist"),
+        ({"note": "x" * 501}, "under 500 characters"),
+        ({}, "Please choose something"),
+    ]:
+        response = client.post(url, body, follow=True)
+        assert response.status_code == 200
+        assert message in response.content.decode(), body
+    assert SupervisionNote.objects.count() == 0
+
+
+def test_an_own_note_can_be_added_from_the_list_page(client, practitioner):
+    client.force_login(practitioner)
+    client.post(reverse("practitioner:supervision_add"), {"note": "How to say no to extra clinics"})
+    assert "How to say no to extra clinics" in client.get(reverse("practitioner:supervision")).content.decode()
+
+
+def test_the_supervision_list_query_count_does_not_grow_with_its_length(
+    client, practitioner, team, django_assert_max_num_queries
+):
+    client.force_login(practitioner)
+    checkin = submit_with_reflection(practitioner, team, "words")
+    client.post(reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"phases": ["challenges"]})
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("practitioner:supervision")).status_code == 200
+    for _ in range(5):
+        other = submit_with_reflection(practitioner, team, "more words")
+        client.post(
+            reverse("practitioner:supervision_add_from", args=[other.pk]),
+            {"phases": ["challenges"], "dimensions": ["work_boundaries"]},
+        )
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("practitioner:supervision")).status_code == 200

@@ -1,0 +1,111 @@
+"""A practitioner's own trends over time, and what moved most since last time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.core.framework import DIMENSIONS, PHASES
+from assessments.practitioner.trends import line_chart
+from tests.practitioner.test_profile import submit_with
+
+
+def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(client, practitioner, team):
+    now = timezone.now()
+    submit_with(practitioner, team, {"systemic_pressures": 2}, when=now - timedelta(days=60))
+    submit_with(practitioner, team, {"systemic_pressures": 5}, when=now - timedelta(days=30))
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:trends")).content.decode()
+    for item in (*PHASES, *DIMENSIONS):
+        assert str(item.name) in html
+    assert html.count("<svg") == len(PHASES) + len(DIMENSIONS)
+    assert html.count("<table") == len(PHASES)
+    assert (now - timedelta(days=60)).strftime("%-d %b %Y") in html
+    assert "Higher means more pressure" in html and "Higher means more support and strength" in html
+    # 25 then 100 for systemic pressures, in the table.
+    assert "<td>25</td>" in html and "<td>100</td>" in html
+
+
+def test_the_trends_page_shows_only_my_own_check_ins(client, practitioner, teammate, team):
+    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=3))
+    submit_with(teammate, team, {}, when=timezone.now() - timedelta(days=400))
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:trends")).content.decode()
+    assert (timezone.now() - timedelta(days=400)).strftime("%-d %b %Y") not in html
+    assert "From your one check-in" in html
+
+
+def test_the_trends_page_without_check_ins_says_so(client, practitioner):
+    client.force_login(practitioner)
+    response = client.get(reverse("practitioner:trends"))
+    assert response.status_code == 200
+    assert "You have not sent a check-in yet" in response.content.decode()
+
+
+def test_the_trends_page_needs_sign_in(client):
+    assert client.get(reverse("practitioner:trends")).status_code == 302
+
+
+def _many_checkins(user, team, n):
+    now = timezone.now()
+    for i in range(n):
+        submit_with(user, team, {}, when=now - timedelta(days=7 * (n - i)))
+
+
+def test_the_trends_page_query_count_does_not_grow_with_history(
+    client, practitioner, team, django_assert_max_num_queries
+):
+    client.force_login(practitioner)
+    _many_checkins(practitioner, team, 2)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("practitioner:trends")).status_code == 200
+    _many_checkins(practitioner, team, 8)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("practitioner:trends")).status_code == 200
+
+
+def test_a_chart_puts_higher_scores_higher_and_shades_the_end_worth_a_look():
+    now = timezone.now()
+    chart = line_chart([now - timedelta(days=7), now], [20.0, 80.0], "pressure")
+    low, high = chart.points
+    assert high.y < low.y and high.x > low.x
+    assert chart.attention_y < low.y  # pressure: the high end is shaded
+    resource = line_chart([now], [50.0], "resource")
+    assert resource.attention_y > resource.points[0].y  # resource: the low end is shaded
+    assert resource.points[0].x == resource.left + (resource.right_x - resource.left) / 2
+
+
+def test_a_missing_score_leaves_a_gap_rather_than_a_zero():
+    now = timezone.now()
+    chart = line_chart([now - timedelta(days=1), now], [None, 40.0], "resource")
+    assert len(chart.points) == 1 and chart.points[0].score == 40.0
+
+
+def test_the_profile_says_what_moved_most_since_last_time(client, practitioner, team):
+    submit_with(practitioner, team, {"work_boundaries": 4, "systemic_pressures": 3}, when=timezone.now() - timedelta(7))
+    latest = submit_with(practitioner, team, {"work_boundaries": 1, "systemic_pressures": 4})
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
+    assert "What moved most since last time" in html
+    section = html.split("What moved most since last time")[1].split("</aside>")[0]
+    assert "Work boundaries" in section and "down 75" in section
+    assert "less support and strength than last time" in section
+
+
+def test_the_first_profile_has_no_moved_most_panel(client, practitioner, team):
+    checkin = submit_with(practitioner, team, {})
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+    assert "What moved most since last time" not in html
+    assert "Choose your moves" in html
+
+
+def test_a_small_wobble_is_not_headlined_as_what_moved_most(client, practitioner, team):
+    # 3 -> one answer of 4 among several statements: a few points only.
+    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=7))
+    latest = submit_with(practitioner, team, {})
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
+    assert "Nothing changed by more than a little since last time." in html

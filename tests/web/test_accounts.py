@@ -1,0 +1,63 @@
+import subprocess
+import sys
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+def test_sign_in_and_out(client, practitioner):
+    response = client.post(reverse("login"), {"username": "priya", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("site:home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("site:home")).status_code == 302
+
+
+def test_a_wrong_password_shows_a_message(client, practitioner):
+    response = client.post(reverse("login"), {"username": "priya", "password": "nope"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+def test_password_change(client, practitioner):
+    client.force_login(practitioner)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "another-long-pass-42", "new_password2": "another-long-pass-42"},
+    )
+    assert response.status_code == 302
+    practitioner.refresh_from_db()
+    assert practitioner.check_password("another-long-pass-42")
+
+
+def test_password_reset_sends_an_email_with_a_link(client, practitioner):
+    response = client.post(reverse("password_reset"), {"email": practitioner.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "/accounts/reset/" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY must be set"),
+        ({"DATABASE_URL": "nonsense://"}, "DATABASE_URL"),
+        ({"CONN_MAX_AGE": "soon"}, "CONN_MAX_AGE must be a whole number"),
+        ({"CSRF_TRUSTED_ORIGINS": "example.org"}, "CSRF_TRUSTED_ORIGINS"),
+    ],
+)
+def test_bad_settings_stop_start_up_with_a_message_naming_the_variable(env, message, tmp_path):
+    import os
+
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "resilience_site.settings", **env}
+    if "DATABASE_URL" not in env:
+        full_env["DATABASE_URL"] = "postgres://u:p@127.0.0.1:5432/x" if "CONN_MAX_AGE" in env else ""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=full_env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -1,0 +1,341 @@
+"""Hostile and random data posted to every form: never a 500, nothing half-written, hostile text shown escaped.
+
+To fuzz a new form, append a Target to TARGETS: who posts, how to get the URL (and any state it needs),
+and the form's field names. Every field is then sent missing, once, or twice, with values drawn from
+HOSTILE and from random text, alongside stray fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.messages import SUCCESS, get_messages
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments.core.move_catalogue import CATALOGUE
+from assessments.core.steps import STEPS
+from assessments.leads.invites import invite_create
+from assessments.models import (
+    Answer,
+    CheckIn,
+    DimensionScore,
+    Invite,
+    Membership,
+    MoveReview,
+    PractitionerProfile,
+    Reflection,
+    ResilientMove,
+    SupervisionNote,
+    Team,
+    TeamAction,
+)
+from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from assessments.practitioner.moves import moves_choose
+from assessments.practitioner.supervision import supervision_mark
+from tests.conftest import questions_for
+from tests.practitioner.test_profile import submit_with
+
+MARKUP = [
+    '<script>alert("fuzz")</script>',
+    '"><img src=x onerror=alert(1)>',
+    "<svg/onload=alert('fuzz')>",
+    "</textarea><script>alert(2)</script>",
+]
+HOSTILE = [
+    *MARKUP,
+    "'; DROP TABLE assessments_checkin; --",
+    "1 OR 1=1",
+    "\x00",
+    "3\x00",
+    "x" * 100_000,
+    "🙂" * 2_000,
+    "\u202eevil",
+    "-1",
+    "0",
+    "6",
+    "99999999999999999999999",
+    "3.0",
+    "NaN",
+    "",
+    " ",
+    "null",
+    "[]",
+    "%00",
+    "../../etc/passwd",
+    "practitioner",
+    "lead",
+    "1",
+    "5",
+]
+values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40), st.integers().map(str))
+STRAY_FIELDS = ["q_999999", "q_", "q_abc", "team", "role", "next", "save_and_leave", "values", "reflection", "pk"]
+
+
+@dataclass
+class Target:
+    name: str
+    role: str  # a key of the cast below, or "anonymous"
+    url: Callable[[Client, Any], str]  # may prepare state (a GET first, say) and returns where to post
+    fields: Callable[[Any], list[str]] = field(default=lambda w: [])
+    # Whether this response means the form was accepted (so changes to the database are expected).
+    accepted: Callable[[Any], bool] = field(default=lambda r: r.status_code in (301, 302, 303))
+
+
+@dataclass
+class World:
+    users: dict
+    team: Any
+    draft: CheckIn
+    reset_user: User
+    invite_token: str
+    sent: CheckIn
+    move: ResilientMove
+    note: SupervisionNote
+
+
+def step_target(slug: str) -> Target:
+    return Target(
+        f"checkin_step:{slug}",
+        "practitioner",
+        lambda c, w: reverse("practitioner:checkin_step", args=[w.draft.pk, slug]),
+        lambda w: [f"q_{q.pk}" for q in questions_for(w.draft.question_set, slug)]
+        + ["reflection", "values", "continue", "save_and_leave"],
+    )
+
+
+def saved(response) -> bool:
+    """Views that answer every post with a redirect: accepted only if they said it was saved."""
+    return response.status_code in (301, 302, 303) and any(
+        m.level == SUCCESS for m in get_messages(response.wsgi_request)
+    )
+
+
+def reset_confirm_url(client: Client, w: World) -> str:
+    uid = urlsafe_base64_encode(force_bytes(w.reset_user.pk))
+    token = default_token_generator.make_token(w.reset_user)
+    response = client.get(reverse("password_reset_confirm", args=[uid, token]))
+    return response["Location"]
+
+
+TARGETS = [
+    Target("login", "anonymous", lambda c, w: reverse("login"), lambda w: ["username", "password", "next"]),
+    Target("logout", "practitioner", lambda c, w: reverse("logout")),
+    Target("checkin_begin", "practitioner", lambda c, w: reverse("practitioner:checkin_begin"), lambda w: ["team"]),
+    step_target("challenges"),
+    step_target("values"),
+    step_target("coping"),
+    Target(
+        "checkin_review", "practitioner", lambda c, w: reverse("practitioner:checkin_step", args=[w.draft.pk, "review"])
+    ),
+    Target("checkin_discard", "practitioner", lambda c, w: reverse("practitioner:checkin_discard", args=[w.draft.pk])),
+    Target(
+        "team_invites",
+        "lead",
+        lambda c, w: reverse("leads:team_invites", args=[w.team.pk]),
+        lambda w: ["role", "email"],
+        accepted=lambda r: r.status_code == 200 and "/join/" in r.content.decode(),
+    ),
+    Target(
+        "join",
+        "anonymous",
+        lambda c, w: reverse("site:join", args=[w.invite_token]),
+        lambda w: ["username", "first_name", "email", "password1", "password2"],
+    ),
+    Target(
+        "password_change",
+        "practitioner",
+        lambda c, w: reverse("password_change"),
+        lambda w: ["old_password", "new_password1", "new_password2"],
+    ),
+    Target("password_reset", "anonymous", lambda c, w: reverse("password_reset"), lambda w: ["email"]),
+    Target("password_reset_confirm", "anonymous", reset_confirm_url, lambda w: ["new_password1", "new_password2"]),
+    # Issue 3: a lead records a team action.
+    Target(
+        "team_action_add",
+        "lead",
+        lambda c, w: reverse("leads:team_action_add", args=[w.team.pk]),
+        lambda w: ["dimension", "description", "starts_on"],
+    ),
+    # Issue 4: the practitioner's journey, and the lead's reminder rhythm.
+    Target(
+        "moves_choose",
+        "practitioner",
+        lambda c, w: reverse("practitioner:moves_choose", args=[w.sent.pk]),
+        lambda w: ["moves", "own"],
+        accepted=saved,
+    ),
+    Target(
+        "moves_review",
+        "practitioner",
+        lambda c, w: reverse("practitioner:moves_review", args=[w.draft.pk]),
+        lambda w: [f"outcome_{w.move.pk}", f"note_{w.move.pk}"],
+        accepted=saved,
+    ),
+    Target(
+        "supervision_add",
+        "practitioner",
+        lambda c, w: reverse("practitioner:supervision_add"),
+        lambda w: ["note", "phases", "dimensions"],
+        accepted=saved,
+    ),
+    Target(
+        "supervision_add_from",
+        "practitioner",
+        lambda c, w: reverse("practitioner:supervision_add_from", args=[w.sent.pk]),
+        lambda w: ["note", "phases", "dimensions"],
+        accepted=saved,
+    ),
+    Target(
+        "supervision_tick",
+        "practitioner",
+        lambda c, w: reverse("practitioner:supervision_tick", args=[w.note.pk]),
+        lambda w: ["done"],
+    ),
+    Target("my_data", "practitioner", lambda c, w: reverse("practitioner:my_data"), lambda w: ["reminders_enabled"]),
+    Target(
+        "account_delete", "practitioner", lambda c, w: reverse("practitioner:account_delete"), lambda w: ["password"]
+    ),
+    Target(
+        "checkin_delete",
+        "practitioner",
+        lambda c, w: reverse("practitioner:checkin_delete", args=[w.sent.pk]),
+        lambda w: ["confirm"],
+    ),
+    Target(
+        "team_reminders",
+        "lead",
+        lambda c, w: reverse("leads:team_reminders", args=[w.team.pk]),
+        lambda w: ["checkin_cadence"],
+    ),
+]
+
+
+def snapshot() -> tuple:
+    """Everything a form could change, in a comparable form."""
+    return (
+        list(CheckIn.objects.order_by("pk").values_list("pk", "status", "steps_completed", "submitted_at", "team")),
+        list(Answer.objects.order_by("pk").values_list("checkin", "question", "value")),
+        list(Reflection.objects.order_by("pk").values_list("checkin", "phase", "text")),
+        list(DimensionScore.objects.order_by("pk").values_list("checkin", "dimension", "score")),
+        list(PractitionerProfile.objects.order_by("pk").values_list("user", "values")),
+        list(Invite.objects.order_by("pk").values_list("pk", "used_at", "role", "email")),
+        list(Membership.objects.order_by("pk").values_list("user", "team", "role")),
+        list(User.objects.order_by("pk").values_list("pk", "username", "password", "email", "first_name")),
+        list(PractitionerProfile.objects.order_by("pk").values_list("user", "reminders_enabled")),
+        list(Team.objects.order_by("pk").values_list("pk", "checkin_cadence")),
+        list(TeamAction.objects.order_by("pk").values_list("pk", "team", "dimension", "description", "starts_on")),
+        list(ResilientMove.objects.order_by("pk").values_list("pk", "user", "catalogue_key", "text")),
+        list(MoveReview.objects.order_by("pk").values_list("pk", "move", "outcome", "note")),
+        list(SupervisionNote.objects.order_by("pk").values_list("pk", "user", "done_at", "note")),
+    )
+
+
+def assert_nothing_half_written() -> None:
+    for checkin in CheckIn.objects.prefetch_related("scores", "answers"):
+        if checkin.is_submitted:
+            assert checkin.submitted_at is not None
+            assert len(checkin.scores.all()) == len({a.question.dimension for a in checkin.answers.all()})
+        else:
+            assert not checkin.scores.all()
+
+
+@pytest.fixture
+def world(practitioner, lead, team, question_set, settings) -> World:
+    settings.AXES_ENABLED = True
+    sent = submit_with(practitioner, team, {"systemic_pressures": 5})
+    [move] = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
+    [note] = supervision_mark(user=practitioner, checkin=sent, dimensions=["systemic_pressures"])
+    draft = checkin_start(user=practitioner, team=team)
+    for step in STEPS[:3]:
+        answers = {q.pk: 3 for q in questions_for(question_set, step.slug)}
+        checkin_save_step(checkin=draft, step=step, answers=answers, reflection="Kept private.")
+    _invite, token = invite_create(team=team, created_by=lead, role="practitioner")
+    users = {"practitioner": practitioner, "lead": lead}
+    return World(
+        users=users,
+        team=team,
+        draft=draft,
+        reset_user=practitioner,
+        invite_token=token,
+        sent=sent,
+        move=move,
+        note=note,
+    )
+
+
+def body_for(data: st.DataObject, names: list[str]) -> dict[str, list[str]]:
+    body: dict[str, list[str]] = {}
+    for name in names + data.draw(st.lists(st.sampled_from(STRAY_FIELDS), max_size=2), label="stray"):
+        sent = data.draw(st.lists(values, min_size=0, max_size=2), label=name)
+        if sent:
+            body[name] = sent
+    return body
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+@settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_hostile_data_never_breaks_a_form(target, world, data):
+    with transaction.atomic():
+        client = Client()
+        if target.role != "anonymous":
+            client.force_login(world.users[target.role])
+        url = target.url(client, world)
+        body = body_for(data, target.fields(world))
+        before = snapshot()
+        response = client.post(url, body)
+        assert response.status_code < 500
+        html = response.content.decode(errors="replace")
+        for sent in body.values():
+            for value in sent:
+                if value in MARKUP:
+                    assert value not in html, f"{value!r} was shown unescaped"
+        if not target.accepted(response):
+            assert snapshot() == before, "a refused form changed the database"
+        assert_nothing_half_written()
+        transaction.set_rollback(True)
+
+
+RAW_BODIES = [
+    ("application/json", b'{"reflection": ["<script>alert(1)</script>"], "q_1": {"$gt": 0}}'),
+    ("text/plain", b"\x00\xff\xfe garbage"),
+    ("multipart/form-data; boundary=nope", b"--wrong\r\nContent-Disposition: form-data\r\n\r\nx"),
+    ("multipart/form-data", b"no boundary at all"),
+    ("application/x-www-form-urlencoded", b"q_1=3&q_1=4&reflection=%00%ff&&&=&%zz"),
+    ("application/x-www-form-urlencoded", b"&".join(b"f%d=1" % n for n in range(1500))),
+]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
+@pytest.mark.parametrize(
+    "content_type, raw",
+    RAW_BODIES,
+    ids=["json", "binary", "bad-boundary", "no-boundary", "odd-encoding", "too-many-fields"],
+)
+def test_bodies_that_are_not_forms_never_break_a_form(target, content_type, raw, world):
+    client = Client()
+    if target.role != "anonymous":
+        client.force_login(world.users[target.role])
+    url = target.url(client, world)
+    before = snapshot()
+    response = client.generic("POST", url, raw, content_type=content_type)
+    assert response.status_code < 500
+    if not target.accepted(response):
+        assert snapshot() == before
+    assert_nothing_half_written()

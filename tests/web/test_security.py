@@ -1,0 +1,260 @@
+"""Security settings and behaviour an attacker or auditor would notice: headers, hashing, throttling, sessions."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+import resilience_site.settings as configured
+from assessments.models import CheckIn
+from tests.conftest import PASSWORD, step_post
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "resilience_site.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "checkin.example.nhs.uk",
+        **extra,
+    }
+
+
+def test_production_settings_pass_the_deployment_checklist(tmp_path):
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_switch_on_https_and_secure_cookies(tmp_path):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    )
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    command = [sys.executable, "-c", f"import django; django.setup(); {code}"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.split() == ["True", "True", "True", "31536000"], result.stderr
+
+
+def test_passwords_are_hashed_with_argon2(settings):
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    assert configured.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert make_password("a-long-test-password-1").startswith("argon2$")
+
+
+def test_every_page_sends_a_strict_content_security_policy_and_the_usual_headers(client, practitioner):
+    client.force_login(practitioner)
+    response = client.get(reverse("site:home"))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_no_template_has_an_inline_script_or_style():
+    for template in (ROOT / "templates").rglob("*.html"):
+        html = template.read_text()
+        assert "<script>" not in html and "<script " not in html.replace("<script src=", ""), template
+        assert " style=" not in html and "<style" not in html, template
+        assert " onclick=" not in html and " onload=" not in html, template
+
+
+@pytest.fixture
+def throttling(settings):
+    settings.AXES_ENABLED = True
+
+
+def test_login_throttling_is_on_in_the_configured_settings():
+    assert configured.AXES_ENABLED and configured.AXES_FAILURE_LIMIT == 5
+    assert configured.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert configured.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+
+
+def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_with_a_clear_message(client, practitioner, throttling):
+    for _ in range(4):
+        response = client.post(reverse("login"), {"username": "priya", "password": "wrong-guess"})
+        assert response.status_code == 200
+    response = client.post(reverse("login"), {"username": "priya", "password": "wrong-guess"})
+    assert response.status_code == 429
+    # Even the right password is refused now, with a plain explanation and a way forward.
+    response = client.post(reverse("login"), {"username": "priya", "password": PASSWORD})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many attempts to sign in" in html
+    assert "try again in 15 minutes" in html
+    assert reverse("password_reset") in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_for_one_person_does_not_lock_out_their_colleague(client, practitioner, teammate, throttling):
+    for _ in range(6):
+        client.post(reverse("login"), {"username": "priya", "password": "wrong-guess"})
+    response = client.post(reverse("login"), {"username": "tom", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_sessions_end_after_the_idle_period_and_each_request_pushes_it_back(client, practitioner, settings):
+    assert configured.SESSION_IDLE_MINUTES == 30 and configured.SESSION_COOKIE_AGE == 30 * 60
+    assert configured.SESSION_SAVE_EVERY_REQUEST
+    client.post(reverse("login"), {"username": "priya", "password": PASSWORD})
+    session = Session.objects.get()
+    assert abs(session.expire_date - (timezone.now() + timedelta(minutes=30))) < timedelta(seconds=30)
+    # Idle for longer than the limit: the session has expired and the person must sign in again.
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("site:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_signing_out_deletes_the_session(client, practitioner):
+    client.post(reverse("login"), {"username": "priya", "password": PASSWORD})
+    assert Session.objects.count() == 1
+    client.post(reverse("logout"))
+    assert Session.objects.count() == 0
+    assert client.get(reverse("site:home")).status_code == 302
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_and_nothing_is_saved(practitioner, question_set):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(practitioner)
+    response = csrf_client.post(reverse("practitioner:checkin_begin"))
+    assert response.status_code == 403
+    assert "Please try that again" in response.content.decode()
+    assert CheckIn.objects.count() == 0
+
+
+def test_every_page_with_a_form_posts_it_with_a_csrf_token(client, practitioner, lead, team, question_set):
+    client.force_login(practitioner)
+    client.post(reverse("practitioner:checkin_begin"))
+    checkin = CheckIn.objects.get()
+    pages = [
+        reverse("site:home"),
+        reverse("practitioner:checkin_step", args=[checkin.pk, "challenges"]),
+        reverse("password_change"),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert html.count('method="post"') == html.count("csrfmiddlewaretoken"), url
+    client.force_login(lead)
+    html = client.get(reverse("leads:team_invites", args=[team.pk])).content.decode()
+    assert html.count('method="post"') == html.count("csrfmiddlewaretoken")
+
+
+def test_healthz_answers_ok_when_the_database_is_there(client, db):
+    response = client.get(reverse("site:healthz"))
+    assert response.status_code == 200 and response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_is_not(client, db, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("assessments.web.health.connection.cursor", broken_cursor)
+        response = client.get(reverse("site:healthz"))
+    assert response.status_code == 503
+
+
+def test_a_database_outage_during_a_check_in_shows_a_friendly_503_and_saves_nothing(
+    client, practitioner, question_set, monkeypatch
+):
+    client.force_login(practitioner)
+    client.post(reverse("practitioner:checkin_begin"))
+    checkin = CheckIn.objects.get()
+
+    def outage(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("assessments.practitioner.views.checkins.checkin_save_step", outage)
+    response = client.post(
+        reverse("practitioner:checkin_step", args=[checkin.pk, "challenges"]), step_post(question_set, "challenges", 4)
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    html = response.content.decode()
+    assert "Sorry, please try again in a moment" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert not checkin.answers.exists()
+
+
+def test_a_database_outage_outside_a_view_still_shows_the_503_page(client, practitioner, monkeypatch):
+    client.force_login(practitioner)
+
+    def outage(self, *args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    # Saving the session happens in middleware, after the view has answered.
+    monkeypatch.setattr("django.contrib.sessions.backends.db.SessionStore.save", outage)
+    client.raise_request_exception = False
+    response = client.get(reverse("practitioner:history"))
+    assert response.status_code == 503
+    assert "Sorry, please try again in a moment" in response.content.decode()
+
+
+def test_a_session_that_cannot_be_saved_during_an_outage_shows_the_503_page_not_a_400(
+    client, practitioner, monkeypatch, settings
+):
+    settings.DEBUG = False
+    client.force_login(practitioner)
+
+    def outage(self, *args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    # Django turns this into UpdateError, then SessionInterrupted (a 400), in its session middleware.
+    monkeypatch.setattr("django.contrib.sessions.models.Session.save", outage)
+    client.raise_request_exception = False
+    response = client.get(reverse("practitioner:history"))
+    assert response.status_code == 503
+    assert "Sorry, please try again in a moment" in response.content.decode()
+
+
+def test_other_errors_show_a_plain_500_page_without_details(client, practitioner, monkeypatch, settings):
+    settings.DEBUG = False
+    client.force_login(practitioner)
+
+    def boom(user):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("assessments.practitioner.views.checkins.submitted_checkins", boom)
+    client.raise_request_exception = False
+    response = client.get(reverse("practitioner:history"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Sorry, something went wrong" in html and "secret internals" not in html
+
+
+@pytest.mark.parametrize("variable", ["SESSION_IDLE_MINUTES", "LOGIN_FAILURE_LIMIT", "SECURE_HSTS_SECONDS"])
+def test_bad_security_settings_stop_start_up(variable, tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "resilience_site.settings", variable: "lots", "DATABASE_URL": ""}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and variable in result.stderr
