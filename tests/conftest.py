@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
+from datetime import datetime, time, timedelta
+
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG
-from assessments.models import Membership, QuestionSet, Role, Service, Team
-from assessments.practitioner.questions import question_set_load
+from assessments.core.periods import Period, latest_shown_period
+from assessments.core.steps import STEPS
+from assessments.leads.contributions import entries_refresh
+from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, Team
+from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
+from assessments.practitioner.questions import question_set_load, questions_by_phase
 
 PASSWORD = "a-long-test-password-1"
 
@@ -83,7 +91,7 @@ def admin_user(db) -> User:
 
 
 def questions_for(question_set: QuestionSet, phase_slug: str):
-    return [q for q in question_set.questions.all() if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == phase_slug]
+    return questions_by_phase(question_set).get(phase_slug, [])
 
 
 def step_post(question_set: QuestionSet, phase_slug: str, value: int | None = 3, **extra) -> dict:
@@ -96,3 +104,64 @@ def step_post(question_set: QuestionSet, phase_slug: str, value: int | None = 3,
 # Every signed-in request saves the session, so the 30-minute idle timeout slides. Inside a test's
 # transaction that save is an UPDATE wrapped in a savepoint: three statements. Query pins add it explicitly.
 SESSION_SAVE = 3
+
+
+# --- building check-ins through the real write path ------------------------------------------------------------
+
+_SECONDS = itertools.count()
+
+
+def moment_in(period: Period) -> datetime:
+    """A moment inside `period` (its third day, mid-afternoon), one second later at each call."""
+    start = timezone.make_aware(datetime.combine(period.start, time(14, 37)))
+    return start + timedelta(days=2, seconds=next(_SECONDS))
+
+
+def shown_moment() -> datetime:
+    """A moment in the newest period leads can see (the last one that has ended)."""
+    return moment_in(latest_shown_period())
+
+
+def submit_checkin(
+    user: User,
+    team: Team,
+    values: Mapping[str, int] | None = None,
+    *,
+    default: int = 3,
+    when: datetime | None = None,
+    reflections: Mapping[str, str] | None = None,
+) -> CheckIn:
+    """A sent check-in: every statement answered with its dimension's value in `values` (else `default`).
+
+    `reflections` maps a phase slug to its private reflection. With `when`, the check-in is back-dated and
+    the person's standing in the periods it left and joined is worked out again, as a real send would.
+    """
+    values, reflections = values or {}, reflections or {}
+    checkin = checkin_start(user=user, team=team)
+    by_phase = questions_by_phase(checkin.question_set)
+    for step in STEPS[:3]:
+        answers = {q.pk: values.get(q.dimension, default) for q in by_phase[step.slug]}
+        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflections.get(step.slug, ""))
+    checkin = checkin_submit(checkin=checkin)
+    if when is not None:
+        sent_at = checkin.submitted_at
+        CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
+        entries_refresh(user_id=user.pk, moments=[sent_at, when])
+        checkin.refresh_from_db()
+    return checkin
+
+
+def people_in(team: Team, count: int, prefix: str | None = None) -> list[User]:
+    """`count` new practitioners in the team."""
+    prefix = prefix or f"t{team.pk}p"
+    users = [make_user(f"{prefix}{i}") for i in range(count)]
+    Membership.objects.bulk_create(Membership(user=u, team=team, role=Role.PRACTITIONER) for u in users)
+    return users
+
+
+def contributions(team: Team, count: int, values=None, when=None, prefix=None) -> list[User]:
+    """`count` new practitioners who each sent one check-in, by default in the newest period leads can see."""
+    users = people_in(team, count, prefix)
+    for user in users:
+        submit_checkin(user, team, values, when=when or shown_moment())
+    return users

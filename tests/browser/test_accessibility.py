@@ -31,9 +31,7 @@ from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
 from tests.browser.conftest import sign_in
-from tests.conftest import make_user, questions_for
-from tests.leads.test_summaries import contributions
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import contributions, make_user, questions_for, submit_checkin
 
 pytestmark = pytest.mark.browser
 
@@ -203,9 +201,9 @@ def world(practitioner, teammate, lead, outsider, service, team, other_team, que
     Membership.objects.create(user=teammate, team=other_team, role=Role.PRACTITIONER)
     ServiceLead.objects.create(user=lead, service=service)
     contributions(team, 5, {"systemic_pressures": 5})  # with the practitioner, enough for the figures to show
-    submit_with(practitioner, team, {"values_connection": 2}, when=timezone.now() - timedelta(days=40))
-    calm = submit_with(practitioner, team, {})
-    strained = submit_with(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
+    submit_checkin(practitioner, team, {"values_connection": 2}, when=timezone.now() - timedelta(days=40))
+    calm = submit_checkin(practitioner, team, {})
+    strained = submit_checkin(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
     moves_choose(user=practitioner, checkin=strained, catalogue_keys=[CATALOGUE[0].key])
     supervision_mark(user=practitioner, checkin=strained, dimensions=["systemic_pressures"], note="The waiting list.")
     team_action_create(

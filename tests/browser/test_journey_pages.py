@@ -7,8 +7,7 @@ from playwright.sync_api import Page, expect
 
 from assessments.practitioner.supervision import supervision_mark
 from tests.browser.test_journey_e2e import SHOTS, assert_accessible, shot
-from tests.conftest import PASSWORD
-from tests.practitioner.test_supervision import submit_with_reflection
+from tests.conftest import PASSWORD, submit_checkin
 
 
 def sign_in(page: Page, live_server) -> None:
@@ -21,7 +20,7 @@ def sign_in(page: Page, live_server) -> None:
 
 @pytest.mark.browser
 def test_the_supervision_list_prints_without_the_menu_or_buttons(page: Page, live_server, practitioner, team):
-    checkin = submit_with_reflection(practitioner, team, "The risk call on Tuesday stayed with me.")
+    checkin = submit_checkin(practitioner, team, reflections={"challenges": "The risk call on Tuesday stayed with me."})
     supervision_mark(user=practitioner, checkin=checkin, phases=["challenges"], dimensions=["systemic_support"])
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/supervision/")

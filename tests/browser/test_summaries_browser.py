@@ -7,8 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from assessments.core.periods import latest_shown_period
 from assessments.models import ServiceLead
-from tests.conftest import PASSWORD, make_user
-from tests.leads.test_summaries import contributions
+from tests.conftest import PASSWORD, contributions, make_user
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

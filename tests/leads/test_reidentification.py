@@ -15,10 +15,9 @@ from __future__ import annotations
 import csv
 import html as html_lib
 import io
-import itertools
 import re
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import pytest
 from django.conf import settings as django_settings
@@ -27,13 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG
-from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
-from assessments.core.steps import STEPS
-from assessments.leads.contributions import entries_refresh
+from assessments.core.framework import DIMENSIONS, PHASES
+from assessments.core.periods import current_period, latest_shown_period, parse_period
 from assessments.models import CheckIn, Membership, Role, ServiceLead, SummaryEntry, Team
-from assessments.practitioner.checkins import checkin_delete, checkin_save_step, checkin_start, checkin_submit
-from tests.conftest import make_user
+from assessments.practitioner.checkins import checkin_delete
+from tests.conftest import make_user, moment_in, submit_checkin
 
 SERVICE = "<service>"  # the service's own row, named "Whole service" on one page and "Service average" on another
 SECRET = "Ottoline's private worry about the waiting list"
@@ -73,28 +70,8 @@ def submit(user, team, values: dict[str, int], when: datetime | None = None, ref
     It is back-dated into the newest period leads can see (the last one that has ended) unless `when` says
     otherwise; pass `when=timezone.now()` for a check-in in the period still open.
     """
-    checkin = checkin_start(user=user, team=team)
-    for step in STEPS[:3]:
-        answers = {
-            q.pk: values[q.dimension]
-            for q in checkin.question_set.questions.all()
-            if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.slug
-        }
-        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflection)
-    checkin = checkin_submit(checkin=checkin)
-    when = when or moment_in(latest_shown_period()) + timedelta(seconds=next(_SECONDS))
-    moved_from = checkin.submitted_at
-    CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
-    entries_refresh(user_id=user.pk, moments=[moved_from, when])
-    checkin.refresh_from_db()
-    return checkin
-
-
-_SECONDS = itertools.count()
-
-
-def moment_in(period: Period) -> datetime:
-    return timezone.make_aware(datetime.combine(period.start, time(14, 37))) + timedelta(days=3)
+    reflections = {phase.slug: reflection for phase in PHASES}
+    return submit_checkin(user, team, values, when=when or moment_in(latest_shown_period()), reflections=reflections)
 
 
 def outlier_scores(user) -> dict[str, float]:

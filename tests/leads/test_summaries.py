@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import os
 import re
 import subprocess
@@ -20,12 +19,10 @@ from assessments.core.anonymity import PROTECTS_ANOTHER, TOO_FEW, suppress
 from assessments.core.framework import DIMENSIONS
 from assessments.core.periods import current_period, parse_period, period_of
 from assessments.core.periods import latest_shown_period as shown_period
-from assessments.leads.contributions import SCORE_FIELDS, entries_refresh
+from assessments.leads.contributions import SCORE_FIELDS
 from assessments.models import (
     CheckIn,
-    Membership,
     Reflection,
-    Role,
     ServiceLead,
     SummaryAccess,
     SummaryEntry,
@@ -33,43 +30,14 @@ from assessments.models import (
     TeamAction,
 )
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import SESSION_SAVE, make_user
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import SESSION_SAVE, contributions, make_user, people_in, shown_moment, submit_checkin
 
 HIDDEN_TEXT = "fewer than 5 people took part"
 
 
-_SECONDS = itertools.count()
-
-
-def shown_moment():
-    """A moment in the newest period summaries show (the last one that has ended), a second later each call."""
-    start = shown_period().start
-    return timezone.make_aware(datetime.combine(start, time.min)) + timedelta(days=2, seconds=next(_SECONDS))
-
-
 def submit_in(user, team, values=None, when=None) -> CheckIn:
-    """A submitted check-in, back-dated (by default into the newest shown period), its standing worked out again."""
-    checkin = submit_with(user, team, values or {})
-    when = when or shown_moment()
-    CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
-    entries_refresh(user_id=user.pk, moments=[checkin.submitted_at, when])
-    checkin.refresh_from_db()
-    return checkin
-
-
-def people_in(team, count: int, prefix: str | None = None) -> list:
-    prefix = prefix or f"t{team.pk}p"
-    users = [make_user(f"{prefix}{i}") for i in range(count)]
-    Membership.objects.bulk_create(Membership(user=u, team=team, role=Role.PRACTITIONER) for u in users)
-    return users
-
-
-def contributions(team, count: int, values=None, when=None, prefix=None) -> list:
-    users = people_in(team, count, prefix)
-    for user in users:
-        submit_in(user, team, values, when)
-    return users
+    """A sent check-in, by default in the newest period leads can see."""
+    return submit_checkin(user, team, values, when=when or shown_moment())
 
 
 def team_url(team, period=None, name="leads:team_summary"):

@@ -13,8 +13,7 @@ from assessments.core.move_catalogue import CATALOGUE, dimensions_by_need, sugge
 from assessments.models import CheckIn, MoveReview, ResilientMove
 from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import MoveError, moves_choose
-from tests.conftest import SESSION_SAVE
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import SESSION_SAVE, submit_checkin
 
 COPING = ("individual_coping", "work_boundaries", "systemic_support")
 RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")
@@ -51,7 +50,7 @@ def test_suggestions_start_with_what_needs_attention_in_my_own_results():
 
 @pytest.fixture
 def sent(practitioner, team):
-    return submit_with(practitioner, team, {"systemic_pressures": 5}, when=timezone.now() - timedelta(days=14))
+    return submit_checkin(practitioner, team, {"systemic_pressures": 5}, when=timezone.now() - timedelta(days=14))
 
 
 def test_the_choose_page_puts_raising_systemic_pressure_first_for_high_pressure(client, practitioner, sent):
@@ -164,7 +163,7 @@ def test_a_move_reviewed_not_yet_is_asked_about_again_at_the_check_in_after(clie
 
 def test_reviewing_someone_elses_move_is_404_and_changes_nothing(client, practitioner, teammate, team, sent):
     (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
-    submit_with(teammate, team, {})
+    submit_checkin(teammate, team, {})
     draft = _next_draft(client, teammate)
     response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), {f"outcome_{move.pk}": "dropped"})
     assert response.status_code == 404

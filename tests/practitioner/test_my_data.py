@@ -35,14 +35,12 @@ from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.my_data import EXPORTED_MODELS, NOT_EXPORTED
 from assessments.practitioner.retention import months_before
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import PASSWORD, SESSION_SAVE, make_user
-from tests.practitioner.test_profile import submit_with
-from tests.practitioner.test_supervision import submit_with_reflection
+from tests.conftest import PASSWORD, SESSION_SAVE, make_user, submit_checkin
 
 
 def give_everything(user, team, secret: str) -> CheckIn:
     """A person with one of every kind of row the app can hold about them."""
-    checkin = submit_with_reflection(user, team, f"{secret} reflection")
+    checkin = submit_checkin(user, team, reflections={"challenges": f"{secret} reflection"})
     PractitionerProfile.objects.update_or_create(user=user, defaults={"values": f"{secret} values"})
     (move,) = moves_choose(user=user, checkin=checkin, catalogue_keys=[], own_text=f"{secret} move")
     MoveReview.objects.create(move=move, outcome="helped", note=f"{secret} review note")
@@ -145,7 +143,7 @@ def test_the_export_query_count_does_not_grow_with_my_history(
     with django_assert_max_num_queries(15 + SESSION_SAVE):
         client.get(reverse("practitioner:export_json"))
     for i in range(4):
-        submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=i + 1))
+        submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=i + 1))
     with django_assert_max_num_queries(15 + SESSION_SAVE):
         client.get(reverse("practitioner:export_json"))
 
@@ -154,8 +152,8 @@ def test_the_export_query_count_does_not_grow_with_my_history(
 
 
 def test_deleting_one_check_in_removes_it_with_its_answers_and_keeps_the_rest(client, practitioner, team):
-    old = submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=9))
-    keep = submit_with(practitioner, team, {})
+    old = submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=9))
+    keep = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     assert "Delete this check-in?" in client.get(reverse("practitioner:checkin_delete", args=[old.pk])).content.decode()
     response = client.post(reverse("practitioner:checkin_delete", args=[old.pk]))
@@ -167,7 +165,7 @@ def test_deleting_one_check_in_removes_it_with_its_answers_and_keeps_the_rest(cl
 
 
 def test_deleting_someone_elses_check_in_is_404_and_changes_nothing(client, practitioner, teammate, team):
-    theirs = submit_with(teammate, team, {})
+    theirs = submit_checkin(teammate, team, {})
     client.force_login(practitioner)
     assert client.post(reverse("practitioner:checkin_delete", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("practitioner:checkin_delete", args=[theirs.pk])).status_code == 404
@@ -175,8 +173,8 @@ def test_deleting_someone_elses_check_in_is_404_and_changes_nothing(client, prac
 
 
 def test_a_deleted_check_in_no_longer_counts_in_anything_computed_afterwards(client, practitioner, team):
-    old = submit_with(practitioner, team, {"systemic_pressures": 1}, when=timezone.now() - timedelta(days=9))
-    latest = submit_with(practitioner, team, {"systemic_pressures": 5})
+    old = submit_checkin(practitioner, team, {"systemic_pressures": 1}, when=timezone.now() - timedelta(days=9))
+    latest = submit_checkin(practitioner, team, {"systemic_pressures": 5})
     client.force_login(practitioner)
     client.post(reverse("practitioner:checkin_delete", args=[old.pk]))
     profile = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
@@ -266,8 +264,8 @@ def test_months_before_handles_month_ends_and_years():
 def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate, team, settings):
     settings.RETENTION_MONTHS = 24
     now = timezone.now()
-    expired = submit_with(practitioner, team, {}, when=months_before(now, 24) - timedelta(hours=1))
-    kept = submit_with(practitioner, team, {}, when=months_before(now, 24) + timedelta(hours=1))
+    expired = submit_checkin(practitioner, team, {}, when=months_before(now, 24) - timedelta(hours=1))
+    kept = submit_checkin(practitioner, team, {}, when=months_before(now, 24) + timedelta(hours=1))
     old_draft = checkin_start(user=teammate, team=team)
     CheckIn.objects.filter(pk=old_draft.pk).update(updated_at=now - timedelta(days=31))
     fresh_draft = checkin_start(user=practitioner, team=team)
@@ -289,13 +287,13 @@ def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate
 
 def test_purge_expired_follows_the_retention_setting(practitioner, team, settings):
     settings.RETENTION_MONTHS = 6
-    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=200))
+    submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=200))
     call_command("purge_expired", stdout=StringIO())
     assert CheckIn.objects.count() == 0
 
 
 def test_purge_output_names_no_one(practitioner, team):
-    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=3000))
+    submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=3000))
     out = StringIO()
     call_command("purge_expired", stdout=out)
     assert "priya" not in out.getvalue() and "North" not in out.getvalue()
@@ -326,7 +324,7 @@ def test_the_privacy_page_uses_a_minimum_group_size_of_five_when_none_is_set(cli
 
 
 def test_my_data_page_offers_downloads_deletion_and_the_reminder_switch(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:my_data")).content.decode()
     for url in (

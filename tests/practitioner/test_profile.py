@@ -8,31 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, PHASES
-from assessments.core.steps import STEPS
-from assessments.models import CheckIn
-from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
-from tests.conftest import SESSION_SAVE
-
-
-def submit_with(user, team, values_by_dimension: dict[str, int], default: int = 3, when=None) -> CheckIn:
-    checkin = checkin_start(user=user, team=team)
-    for step in STEPS[:3]:
-        answers = {
-            q.pk: values_by_dimension.get(q.dimension, default)
-            for q in checkin.question_set.questions.all()
-            if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.slug
-        }
-        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")
-    checkin = checkin_submit(checkin=checkin)
-    if when:
-        CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
-        checkin.refresh_from_db()
-    return checkin
+from assessments.core.framework import DIMENSIONS, PHASES
+from tests.conftest import SESSION_SAVE, submit_checkin
 
 
 def test_the_profile_shows_all_three_phases_and_seven_dimensions(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     for phase in PHASES:
@@ -45,7 +26,7 @@ def test_the_profile_shows_all_three_phases_and_seven_dimensions(client, practit
 
 
 def test_the_profile_makes_direction_plain(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "Higher means more pressure" in html
@@ -53,7 +34,7 @@ def test_the_profile_makes_direction_plain(client, practitioner, team):
 
 
 def test_high_systemic_pressure_is_framed_as_something_to_raise_not_a_personal_failing(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {"systemic_pressures": 5})
+    checkin = submit_checkin(practitioner, team, {"systemic_pressures": 5})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "This comes from the system, not from you" in html
@@ -61,14 +42,14 @@ def test_high_systemic_pressure_is_framed_as_something_to_raise_not_a_personal_f
 
 
 def test_low_individual_coping_gets_a_concrete_suggestion(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {"individual_coping": 1})
+    checkin = submit_checkin(practitioner, team, {"individual_coping": 1})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "lunch break away from your desk" in html
 
 
 def test_high_strain_shows_the_signposting_panel(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
+    checkin = submit_checkin(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "Support is there if you want it" in html
@@ -78,15 +59,15 @@ def test_high_strain_shows_the_signposting_panel(client, practitioner, team):
 
 
 def test_a_calm_profile_shows_no_signposting_panel(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "Support is there if you want it" not in html
 
 
 def test_the_profile_shows_change_since_the_previous_check_in(client, practitioner, team):
-    submit_with(practitioner, team, {"systemic_pressures": 2}, when=timezone.now() - timedelta(days=20))
-    latest = submit_with(practitioner, team, {"systemic_pressures": 4})
+    submit_checkin(practitioner, team, {"systemic_pressures": 2}, when=timezone.now() - timedelta(days=20))
+    latest = submit_checkin(practitioner, team, {"systemic_pressures": 4})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
     assert "up 50" in html  # 25 -> 75
@@ -94,14 +75,14 @@ def test_the_profile_shows_change_since_the_previous_check_in(client, practition
 
 
 def test_the_first_profile_says_there_is_nothing_to_compare_with(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     assert "first check-in" in client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
 
 
 def test_history_lists_only_my_submitted_check_ins(client, practitioner, teammate, team):
-    mine = submit_with(practitioner, team, {})
-    theirs = submit_with(teammate, team, {})
+    mine = submit_checkin(practitioner, team, {})
+    theirs = submit_checkin(teammate, team, {})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:history")).content.decode()
     assert reverse("practitioner:checkin_detail", args=[mine.pk]) in html
@@ -113,7 +94,7 @@ def test_the_profile_and_history_query_counts_do_not_grow_with_history(
     client, practitioner, team, django_assert_max_num_queries, count
 ):
     for i in range(count):
-        latest = submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=count - i))
+        latest = submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=count - i))
     client.force_login(practitioner)
     with django_assert_max_num_queries(10 + SESSION_SAVE):
         assert client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).status_code == 200

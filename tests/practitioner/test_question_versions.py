@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from assessments.models import Question, QuestionSet
 from assessments.practitioner.questions import question_set_load
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import submit_checkin
 
 
 def test_loading_the_question_set_twice_changes_nothing(question_set):
@@ -14,7 +14,7 @@ def test_loading_the_question_set_twice_changes_nothing(question_set):
 
 
 def test_a_check_in_keeps_the_version_it_was_answered_on(practitioner, team, question_set):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     v2 = QuestionSet.objects.create(version=2, title="Second edition")
     QuestionSet.objects.filter(pk=question_set.pk).update(is_active=False)
     QuestionSet.objects.filter(pk=v2.pk).update(is_active=True)
@@ -23,7 +23,7 @@ def test_a_check_in_keeps_the_version_it_was_answered_on(practitioner, team, que
 
 
 def test_the_admin_locks_the_wording_of_a_version_in_use(client, admin_user, practitioner, team, question_set):
-    submit_with(practitioner, team, {})
+    submit_checkin(practitioner, team, {})
     client.force_login(admin_user)
     question = question_set.questions.first()
     url = reverse("admin:assessments_questionset_change", args=[question_set.pk])

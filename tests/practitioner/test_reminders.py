@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from assessments.models import Cadence, Membership, PractitionerProfile, ReminderSent, Role
 from assessments.practitioner.reminders import reminders_send, window_start
-from tests.conftest import make_user
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import make_user, submit_checkin
 
 WEDNESDAY = date(2026, 11, 18)
 
@@ -46,7 +45,7 @@ def test_a_practitioner_who_has_not_checked_in_gets_one_email_with_a_link_and_no
     practitioner, weekly, settings
 ):
     settings.SITE_URL = "https://checkin.example.nhs.uk"
-    submit_with(practitioner, weekly, {"systemic_pressures": 5}, when=timezone.now() - timedelta(days=30))
+    submit_checkin(practitioner, weekly, {"systemic_pressures": 5}, when=timezone.now() - timedelta(days=30))
     assert reminders_send(today=timezone.localdate()) == 1
     (email,) = mail.outbox
     assert email.to == [practitioner.email]
@@ -71,8 +70,8 @@ def test_a_new_window_sends_again(practitioner, weekly):
 
 def test_no_email_to_someone_who_checked_in_this_window(practitioner, teammate, weekly):
     monday = timezone.make_aware(datetime(2026, 11, 16, 9, 0))
-    submit_with(practitioner, weekly, {}, when=monday)
-    submit_with(teammate, weekly, {}, when=monday - timedelta(hours=10))  # Sunday night: last window
+    submit_checkin(practitioner, weekly, {}, when=monday)
+    submit_checkin(teammate, weekly, {}, when=monday - timedelta(hours=10))  # Sunday night: last window
     assert reminders_send(today=WEDNESDAY) == 1
     assert mail.outbox[0].to == [teammate.email]
 

@@ -4,27 +4,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG
-from assessments.core.steps import STEPS
 from assessments.models import SupervisionNote
-from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
-from tests.practitioner.test_profile import submit_with
-
-
-def submit_with_reflection(user, team, text: str):
-    checkin = checkin_start(user=user, team=team)
-    for step in STEPS[:3]:
-        answers = {
-            q.pk: 3
-            for q in checkin.question_set.questions.all()
-            if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.slug
-        }
-        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=text if step.index == 0 else "")
-    return checkin_submit(checkin=checkin)
+from tests.conftest import submit_checkin
 
 
 def test_marking_a_reflection_and_a_dimension_puts_them_on_my_printable_list(client, practitioner, team):
-    checkin = submit_with_reflection(practitioner, team, "The risk call on Tuesday stayed with me.")
+    checkin = submit_checkin(practitioner, team, reflections={"challenges": "The risk call on Tuesday stayed with me."})
     client.force_login(practitioner)
     profile = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "The risk call on Tuesday stayed with me." in profile and "Bring something to supervision" in profile
@@ -41,7 +26,7 @@ def test_marking_a_reflection_and_a_dimension_puts_them_on_my_printable_list(cli
 
 
 def test_marking_the_same_thing_twice_does_not_duplicate_it(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     for _ in range(2):
         client.post(
@@ -51,7 +36,7 @@ def test_marking_the_same_thing_twice_does_not_duplicate_it(client, practitioner
 
 
 def test_ticking_off_moves_an_item_off_the_list_and_it_can_be_put_back(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     client.post(reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"dimensions": ["work_boundaries"]})
     note = SupervisionNote.objects.get()
@@ -66,7 +51,7 @@ def test_ticking_off_moves_an_item_off_the_list_and_it_can_be_put_back(client, p
 
 
 def test_no_one_else_sees_or_ticks_my_supervision_list(client, practitioner, teammate, lead, team):
-    checkin = submit_with_reflection(practitioner, team, "Private words")
+    checkin = submit_checkin(practitioner, team, reflections={"challenges": "Private words"})
     client.force_login(practitioner)
     client.post(reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"phases": ["challenges"]})
     note = SupervisionNote.objects.get()
@@ -85,7 +70,7 @@ def test_no_one_else_sees_or_ticks_my_supervision_list(client, practitioner, tea
 
 
 def test_bad_marks_show_a_message_and_save_nothing(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})  # no reflections
+    checkin = submit_checkin(practitioner, team, {})  # no reflections
     client.force_login(practitioner)
     url = reverse("practitioner:supervision_add_from", args=[checkin.pk])
     for body, message in [
@@ -110,12 +95,12 @@ def test_the_supervision_list_query_count_does_not_grow_with_its_length(
     client, practitioner, team, django_assert_max_num_queries
 ):
     client.force_login(practitioner)
-    checkin = submit_with_reflection(practitioner, team, "words")
+    checkin = submit_checkin(practitioner, team, reflections={"challenges": "words"})
     client.post(reverse("practitioner:supervision_add_from", args=[checkin.pk]), {"phases": ["challenges"]})
     with django_assert_max_num_queries(12):
         assert client.get(reverse("practitioner:supervision")).status_code == 200
     for _ in range(5):
-        other = submit_with_reflection(practitioner, team, "more words")
+        other = submit_checkin(practitioner, team, reflections={"challenges": "more words"})
         client.post(
             reverse("practitioner:supervision_add_from", args=[other.pk]),
             {"phases": ["challenges"], "dimensions": ["work_boundaries"]},

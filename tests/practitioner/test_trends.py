@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.practitioner.trends import line_chart
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import submit_checkin
 
 
 def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(client, practitioner, team):
     now = timezone.now()
-    submit_with(practitioner, team, {"systemic_pressures": 2}, when=now - timedelta(days=60))
-    submit_with(practitioner, team, {"systemic_pressures": 5}, when=now - timedelta(days=30))
+    submit_checkin(practitioner, team, {"systemic_pressures": 2}, when=now - timedelta(days=60))
+    submit_checkin(practitioner, team, {"systemic_pressures": 5}, when=now - timedelta(days=30))
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:trends")).content.decode()
     for item in (*PHASES, *DIMENSIONS):
@@ -29,8 +29,8 @@ def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(
 
 
 def test_the_trends_page_shows_only_my_own_check_ins(client, practitioner, teammate, team):
-    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=3))
-    submit_with(teammate, team, {}, when=timezone.now() - timedelta(days=400))
+    submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=3))
+    submit_checkin(teammate, team, {}, when=timezone.now() - timedelta(days=400))
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:trends")).content.decode()
     assert (timezone.now() - timedelta(days=400)).strftime("%-d %b %Y") not in html
@@ -51,7 +51,7 @@ def test_the_trends_page_needs_sign_in(client):
 def _many_checkins(user, team, n):
     now = timezone.now()
     for i in range(n):
-        submit_with(user, team, {}, when=now - timedelta(days=7 * (n - i)))
+        submit_checkin(user, team, {}, when=now - timedelta(days=7 * (n - i)))
 
 
 def test_the_trends_page_query_count_does_not_grow_with_history(
@@ -84,8 +84,10 @@ def test_a_missing_score_leaves_a_gap_rather_than_a_zero():
 
 
 def test_the_profile_says_what_moved_most_since_last_time(client, practitioner, team):
-    submit_with(practitioner, team, {"work_boundaries": 4, "systemic_pressures": 3}, when=timezone.now() - timedelta(7))
-    latest = submit_with(practitioner, team, {"work_boundaries": 1, "systemic_pressures": 4})
+    submit_checkin(
+        practitioner, team, {"work_boundaries": 4, "systemic_pressures": 3}, when=timezone.now() - timedelta(7)
+    )
+    latest = submit_checkin(practitioner, team, {"work_boundaries": 1, "systemic_pressures": 4})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
     assert "What moved most since last time" in html
@@ -95,7 +97,7 @@ def test_the_profile_says_what_moved_most_since_last_time(client, practitioner, 
 
 
 def test_the_first_profile_has_no_moved_most_panel(client, practitioner, team):
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "What moved most since last time" not in html
@@ -104,8 +106,8 @@ def test_the_first_profile_has_no_moved_most_panel(client, practitioner, team):
 
 def test_a_small_wobble_is_not_headlined_as_what_moved_most(client, practitioner, team):
     # 3 -> one answer of 4 among several statements: a few points only.
-    submit_with(practitioner, team, {}, when=timezone.now() - timedelta(days=7))
-    latest = submit_with(practitioner, team, {})
+    submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=7))
+    latest = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
     assert "Nothing changed by more than a little since last time." in html

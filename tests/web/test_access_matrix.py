@@ -24,7 +24,7 @@ from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
 from assessments.models import PractitionerProfile, Reflection, Role, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import submit_checkin
 
 ROLES = ("anonymous", "practitioner", "teammate", "other_lead", "lead", "admin")
 
@@ -148,7 +148,7 @@ class World:
 
 @pytest.fixture
 def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team) -> World:
-    submitted = submit_with(practitioner, team, {})
+    submitted = submit_checkin(practitioner, team, {})
     draft = checkin_start(user=practitioner, team=team)
     _invite, token = invite_create(team=team, created_by=lead, role=Role.PRACTITIONER)
     users = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from assessments.models import Team
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import submit_checkin
 
 SUMMARY = 'id="error-summary" tabindex="-1" autofocus'
 
@@ -30,7 +30,7 @@ def test_deleting_an_account_with_a_wrong_password_links_the_error_to_the_passwo
 
 
 def test_an_unknown_move_links_the_error_to_the_list_of_moves(client, practitioner, team, question_set):
-    sent = submit_with(practitioner, team, {})
+    sent = submit_checkin(practitioner, team, {})
     client.force_login(practitioner)
     response = client.post(reverse("practitioner:moves_choose", args=[sent.pk]), {"moves": ["no-such-move"]})
     html = response.content.decode()

@@ -43,8 +43,7 @@ from assessments.models import (
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import questions_for
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import questions_for, submit_checkin
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -253,7 +252,7 @@ def assert_nothing_half_written() -> None:
 @pytest.fixture
 def world(practitioner, lead, team, question_set, settings) -> World:
     settings.AXES_ENABLED = True
-    sent = submit_with(practitioner, team, {"systemic_pressures": 5})
+    sent = submit_checkin(practitioner, team, {"systemic_pressures": 5})
     [move] = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
     [note] = supervision_mark(user=practitioner, checkin=sent, dimensions=["systemic_pressures"])
     draft = checkin_start(user=practitioner, team=team)

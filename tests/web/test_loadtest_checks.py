@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assessments.models import Answer, DimensionScore, Reflection
-from tests.practitioner.test_profile import submit_with
+from tests.conftest import submit_checkin
 
 spec = importlib.util.spec_from_file_location("verify", Path(__file__).resolve().parents[2] / "loadtest" / "verify.py")
 verify = importlib.util.module_from_spec(spec)
@@ -17,7 +17,7 @@ spec.loader.exec_module(verify)
 
 @pytest.fixture
 def ack(practitioner, team) -> dict:
-    checkin = submit_with(practitioner, team, {})
+    checkin = submit_checkin(practitioner, team, {})
     Reflection.objects.create(checkin=checkin, phase="coping", text="A walk at lunch.")
     answers = {str(q): v for q, v in Answer.objects.filter(checkin=checkin).values_list("question_id", "value")}
     return {
