@@ -75,7 +75,10 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     _user(DEMO_ADMIN, "Ada", staff=True)
     pat = _user(DEMO_PRACTITIONER, "Pat")
     lee = _user(DEMO_LEAD, "Lee")
-    Membership.objects.get_or_create(user=pat, team=team, role=Role.PRACTITIONER)
+    # The demo team has worked together for a while: a practitioner counts in the team's figures from the first
+    # whole period after joining, and the demo's check-ins go back two months.
+    joined = {"created_at": timezone.now() - timedelta(days=365)}
+    Membership.objects.get_or_create(user=pat, team=team, role=Role.PRACTITIONER, defaults=joined)
     Membership.objects.get_or_create(user=lee, team=team, role=Role.LEAD)
     ServiceLead.objects.get_or_create(user=lee, service=service)
 
@@ -84,7 +87,7 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     people = [(pat, {"systemic_pressures": 4, "individual_coping": 3, "individual_values": 4})]
     for name in TEAMMATES:
         mate = _user(name, name.title())
-        Membership.objects.get_or_create(user=mate, team=team, role=Role.PRACTITIONER)
+        Membership.objects.get_or_create(user=mate, team=team, role=Role.PRACTITIONER, defaults=joined)
         people.append((mate, {"systemic_pressures": 4, "systemic_support": rng.choice([2, 3]), "work_boundaries": 3}))
     for user, lean in people:
         if CheckIn.objects.filter(user=user).exists():

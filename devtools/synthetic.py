@@ -136,6 +136,9 @@ def scale_seed(
     question_set = question_set_load()[0]
     password = make_password(SCALE_PASSWORD)
     now = timezone.now()
+    # Everyone joined before the first period (and its quarter), so they count in every period seeded:
+    # a practitioner counts from the first whole period after joining.
+    joined = now - timedelta(days=31 * (periods + 3))
     tag = prefix.lower().replace(" ", "-").replace("=", "")
 
     service_objs = Service.objects.bulk_create(Service(name=f"{prefix} service {i + 1:03d}") for i in range(services))
@@ -164,7 +167,9 @@ def scale_seed(
             user_rows.append(
                 (user_id, password, False, f"{tag}-p{t_index + 1:04d}-{m + 1:03d}", "", "", "", False, True, now)
             )
-            membership_rows.append((first_membership + len(membership_rows), user_id, team.pk, Role.PRACTITIONER, now))
+            membership_rows.append(
+                (first_membership + len(membership_rows), user_id, team.pk, Role.PRACTITIONER, joined)
+            )
     user_columns = [
         "id",
         "password",

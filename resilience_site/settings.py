@@ -255,12 +255,17 @@ LOGGING = {
 }
 
 # --- The product: invites, summaries, retention, reminders ---------------------------------------------------------
-# How long a lead's invite link stays usable.
+# How long an invite link stays usable.
 INVITE_VALID_DAYS = env_int("INVITE_VALID_DAYS", 7, minimum=1)
+# Invites go only to addresses in these domains, e.g. "nhs.net" (comma-separated; empty allows any address).
+ALLOWED_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("ALLOWED_EMAIL_DOMAINS", [])]
 
 # A summary cell is shown only when at least this many distinct people contributed. Never below 3.
 MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5, minimum=3)
-# Fixed summary periods: "month" (default) or "quarter". Never custom ranges.
+# Shares of people (low / middle / high) are head counts in disguise at small n: they need a larger group.
+SHARE_MIN_GROUP_SIZE = env_int("SHARE_MIN_GROUP_SIZE", 10, minimum=MIN_GROUP_SIZE)
+# Fixed summary periods: "month" (default) or "quarter". Never custom ranges. Chosen once: the app refuses to
+# start with a kind other than the one its figures were published in (assessments/leads/publication.py).
 SUMMARY_PERIOD = os.environ.get("SUMMARY_PERIOD", "month").strip().lower() or "month"
 if SUMMARY_PERIOD not in {"month", "quarter"}:
     raise ImproperlyConfigured(f"SUMMARY_PERIOD must be month or quarter, not {SUMMARY_PERIOD!r}.")

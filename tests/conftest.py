@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,6 +18,9 @@ from assessments.practitioner.checkins import checkin_save_step, checkin_start, 
 from assessments.practitioner.questions import question_set_load, questions_by_phase
 
 PASSWORD = "a-long-test-password-1"
+# The cast joined their teams long ago, so their check-ins count in every period a test uses (a practitioner
+# counts in a team's figures from the first whole period after joining).
+JOINED = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -55,14 +58,14 @@ def other_team(service) -> Team:
 @pytest.fixture
 def practitioner(team, question_set) -> User:
     user = make_user("priya", first_name="Priya")
-    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER)
+    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER, created_at=JOINED)
     return user
 
 
 @pytest.fixture
 def teammate(team, question_set) -> User:
     user = make_user("tom", first_name="Tom")
-    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER)
+    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER, created_at=JOINED)
     return user
 
 
@@ -155,7 +158,9 @@ def people_in(team: Team, count: int, prefix: str | None = None) -> list[User]:
     """`count` new practitioners in the team."""
     prefix = prefix or f"t{team.pk}p"
     users = [make_user(f"{prefix}{i}") for i in range(count)]
-    Membership.objects.bulk_create(Membership(user=u, team=team, role=Role.PRACTITIONER) for u in users)
+    Membership.objects.bulk_create(
+        Membership(user=u, team=team, role=Role.PRACTITIONER, created_at=JOINED) for u in users
+    )
     return users
 
 

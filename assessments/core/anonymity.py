@@ -8,6 +8,10 @@ So the hidden cells that had anyone in them must together hold at least
 MIN_GROUP_SIZE people, and never be a single team; otherwise the next-smallest
 shown team is hidden too, and if there is none left, the service total is hidden.
 Periods are fixed (see periods.py), so no two summaries overlap in time.
+
+Shares of people (low / middle / high) follow the same rule with a larger group,
+SHARE_MIN_GROUP_SIZE: at n = 5 each step of a share is one person, so "0 / 100 / 0"
+would tell a lead every member's band.
 """
 
 from __future__ import annotations
@@ -21,17 +25,35 @@ from django.utils.translation import gettext as _
 # Why a cell is hidden.
 TOO_FEW = "too_few"
 PROTECTS_ANOTHER = "protects_another"
+# Why shares are left out where the mean is shown.
+SHARES_TOO_FEW = "shares_too_few"
+SHARES_PROTECT_ANOTHER = "shares_protect_another"
+# A team that had no figures in a period because it did not exist when the period was published.
+NOT_PUBLISHED = "not_published"
 
 
 def min_group_size() -> int:
     return settings.MIN_GROUP_SIZE
 
 
-def reason_text(reason: str) -> str:
+def share_min_group_size() -> int:
+    return max(settings.SHARE_MIN_GROUP_SIZE, settings.MIN_GROUP_SIZE)
+
+
+def reason_text(reason: str, *, minimum: int | None = None) -> str:
+    """The sentence a page shows for a hidden cell. `minimum` is the group size in force when it was decided."""
     if reason == TOO_FEW:
         return _("Hidden: fewer than %(n)s people took part, so figures could identify someone.") % {
-            "n": min_group_size()
+            "n": minimum or min_group_size()
         }
+    if reason == SHARES_TOO_FEW:
+        return _("Shares are shown when at least %(n)s people answered, so that they cannot point to anyone.") % {
+            "n": minimum or share_min_group_size()
+        }
+    if reason == NOT_PUBLISHED:
+        return _("There are no figures for this team in this period: it was set up after the period ended.")
+    if reason == SHARES_PROTECT_ANOTHER:
+        return _("Shares are left out so that a smaller group's shares cannot be worked out from the others.")
     return _("Hidden so that the figures of a smaller group cannot be worked out from the others.")
 
 
@@ -51,19 +73,23 @@ def suppress(
     *,
     forced: Mapping[Hashable, str] | None = None,
     total_forced: str | None = None,
+    minimum: int | None = None,
+    reasons: tuple[str, str] = (TOO_FEW, PROTECTS_ANOTHER),
 ) -> Suppression:
     """Decide which cells may be shown, given each cell's distinct-person count.
 
     `counts` holds every team of the service (zero for a team nobody counted in).
     `forced` marks cells already hidden for another reason (e.g. the team's head
     count was hidden, so its dimensions are too); `total_forced` likewise.
+    `minimum` defaults to MIN_GROUP_SIZE; shares pass SHARE_MIN_GROUP_SIZE and their own `reasons`.
     """
-    minimum = min_group_size()
+    minimum = minimum or min_group_size()
+    too_few, protects_another = reasons
     hidden: dict[Hashable, str] = dict(forced or {})
     for key, n in counts.items():
         if n < minimum:
-            hidden.setdefault(key, TOO_FEW)
-    total_hidden = total_forced or (TOO_FEW if sum(counts.values()) < minimum else None)
+            hidden.setdefault(key, too_few)
+    total_hidden = total_forced or (too_few if sum(counts.values()) < minimum else None)
     if total_hidden is not None:
         return Suppression(hidden=hidden, total_hidden=total_hidden)
 
@@ -74,5 +100,5 @@ def suppress(
             return Suppression(hidden=hidden, total_hidden=None)
         shown = [k for k in counts if k not in hidden and counts[k] > 0]
         if not shown:
-            return Suppression(hidden=hidden, total_hidden=PROTECTS_ANOTHER)
-        hidden[min(shown, key=lambda k: (counts[k], str(k)))] = PROTECTS_ANOTHER
+            return Suppression(hidden=hidden, total_hidden=protects_another)
+        hidden[min(shown, key=lambda k: (counts[k], str(k)))] = protects_another

@@ -1,10 +1,8 @@
-"""Reads for leads: anonymised team and service summaries.
+"""Reads for leads: anonymised team and service summaries, built from the published figures.
 
-One grouped query per page gives every team of the service in every period of
-the trend: distinct people, and per dimension the number who answered, the
-sum of scores and the low / high band counts. The anonymity rule
-(anonymity.suppress) reads its counts from that same query. Hidden cells never
-leave this module with figures in them, so no template or export can show them.
+A page reads the published figures of its trend's periods in one query (publication.py computes and stores
+them the first time a period is needed). Hidden cells were stored without figures, so no template or
+export can show them; nothing a person does after publication moves a figure.
 """
 
 from __future__ import annotations
@@ -12,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
-
-from assessments.core.anonymity import Suppression, reason_text, suppress
+from assessments.core.anonymity import NOT_PUBLISHED, reason_text
 from assessments.core.framework import DIMENSIONS, DIRECTION_LABELS, Dimension, Direction
 from assessments.core.periods import Period, period_of, trend_periods
-from assessments.core.scoring import HIGH_FROM, LOW_BELOW, is_concerning
-from assessments.leads.contributions import SCORE_FIELDS
-from assessments.models.figures import SummaryEntry, TeamAction
+from assessments.core.scoring import is_concerning
+from assessments.leads.publication import SERVICE, published_periods
+from assessments.models.figures import TeamAction
 from assessments.models.organisation import Service, Team
 
 # Systemic dimensions first: they are what the service can change.
@@ -35,6 +31,11 @@ class DimensionFigures:
     high: int | None = None
     hidden: str | None = None  # why it is hidden, for the page
     change: float | None = None
+    shares_hidden: str | None = None  # why the shares are left out where the mean is shown
+
+    @property
+    def shares_shown(self) -> bool:
+        return self.is_shown and self.shares_hidden is None
 
     @property
     def is_shown(self) -> bool:
@@ -96,68 +97,37 @@ class Cell:
         return spots
 
 
-def _aggregates() -> dict:
-    aggregates = {"people": Count("id")}
-    for slug, column in SCORE_FIELDS.items():
-        aggregates[f"n_{slug}"] = Count(column)
-        aggregates[f"sum_{slug}"] = Sum(column)
-        aggregates[f"low_{slug}"] = Count("id", filter=Q(**{f"{column}__lt": LOW_BELOW}))
-        aggregates[f"high_{slug}"] = Count("id", filter=Q(**{f"{column}__gte": HIGH_FROM}))
-    return aggregates
+@dataclass(frozen=True)
+class PublishedTeam:
+    """A team as it was when a period was published: figures keep the name they were published under."""
+
+    pk: int
+    name: str
 
 
-def _empty_row() -> dict:
-    row = {"people": 0}
-    for slug in SCORE_FIELDS:
-        row.update({f"n_{slug}": 0, f"sum_{slug}": 0.0, f"low_{slug}": 0, f"high_{slug}": 0})
-    return row
-
-
-def _grouped(service_id: int, periods: list[Period]) -> dict[tuple[int, object], dict]:
-    """One grouped query: every team of the service in every period."""
-    rows = (
-        SummaryEntry.objects.filter(
-            service_id=service_id, kind=periods[0].kind, period_start__in=[p.start for p in periods]
-        )
-        .values("team_id", "period_start")
-        .annotate(**_aggregates())
-        .order_by()
+def _figures(d: Dimension, stored: dict | None, minimum: int, share_minimum: int) -> DimensionFigures:
+    if stored is None:
+        return DimensionFigures(d, hidden=reason_text(NOT_PUBLISHED))
+    if stored["hidden"] is not None:
+        return DimensionFigures(d, hidden=reason_text(stored["hidden"], minimum=minimum))
+    shares_hidden = stored["shares_hidden"]
+    return DimensionFigures(
+        d,
+        mean=stored["mean"],
+        low=stored.get("low"),
+        middle=stored.get("middle"),
+        high=stored.get("high"),
+        shares_hidden=None if shares_hidden is None else reason_text(shares_hidden, minimum=share_minimum),
     )
-    return {(row["team_id"], row["period_start"]): row for row in rows}
 
 
-def _added(rows: Iterable[dict]) -> dict:
-    total = _empty_row()
-    for row in rows:
-        for key in total:
-            total[key] += row[key] or 0
-    return total
-
-
-def _share(count: int, n: int) -> int:
-    return round(100 * count / n)
-
-
-def _cell(row: dict, period: Period, hidden: str | None, dim_hidden: dict[str, str | None]) -> Cell:
-    reasons = {reason: reason_text(reason) for reason in {hidden, *dim_hidden.values()} if reason is not None}
-    if hidden is not None:
-        text = reasons[hidden]
+def _cell(period: Period, stored: dict | None, minimum: int, share_minimum: int) -> Cell:
+    """A page's cell from the published figures. A team that had no figures then (it is newer) is hidden."""
+    if stored is None or stored["hidden"] is not None:
+        text = reason_text(NOT_PUBLISHED) if stored is None else reason_text(stored["hidden"], minimum=minimum)
         return Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
-    figures = {}
-    for d in DIMENSIONS:
-        n = row[f"n_{d.slug}"]
-        if dim_hidden[d.slug] is not None:
-            figures[d.slug] = DimensionFigures(d, hidden=reasons[dim_hidden[d.slug]])
-            continue
-        low, high = row[f"low_{d.slug}"], row[f"high_{d.slug}"]
-        figures[d.slug] = DimensionFigures(
-            d,
-            mean=round(row[f"sum_{d.slug}"] / n, 1),
-            low=_share(low, n),
-            middle=_share(n - low - high, n),
-            high=_share(high, n),
-        )
-    return Cell(period, row["people"], None, figures)
+    figures = {d.slug: _figures(d, stored["dims"].get(d.slug), minimum, share_minimum) for d in DIMENSIONS}
+    return Cell(period, stored["people"], None, figures)
 
 
 def _with_changes(cells: list[Cell]) -> None:
@@ -170,26 +140,16 @@ def _with_changes(cells: list[Cell]) -> None:
 
 
 @dataclass
-class _PeriodDecision:
-    """The raw sums of every team in one period, and which of them may be shown."""
-
-    rows: dict[int, dict]
-    head: Suppression
-    by_dimension: dict[str, Suppression]
-
-
-@dataclass
 class ServiceFigures:
-    """Every team of a service and the service as a whole over the trend periods, already suppressed.
+    """Every team of a service and the service as a whole over the trend periods, as published.
 
-    Suppression is decided for every team (it must be, to protect the others);
-    cells are built only when a page asks for them.
+    Cells are built only when a page asks for them.
     """
 
     service: Service
-    teams: list[Team]
+    teams: list[PublishedTeam]  # as published for the newest period of the trend
     periods: list[Period]
-    decisions: dict[Period, _PeriodDecision]
+    published: dict[Period, dict]
     _cells: dict[tuple[int | None, Period], Cell] = field(default_factory=dict)
 
     def trend(self, team_id: int | None) -> list[Cell]:
@@ -203,38 +163,20 @@ class ServiceFigures:
         return self._cells[key]
 
     def _build(self, team_id: int | None, period: Period) -> Cell:
-        decision = self.decisions[period]
-        if team_id is None:
-            row = _added(decision.rows.values())
-            hidden = decision.head.total_hidden
-            dim_hidden = {slug: s.total_hidden for slug, s in decision.by_dimension.items()}
-        else:
-            row = decision.rows[team_id]
-            hidden = decision.head.hidden.get(team_id)
-            dim_hidden = {slug: s.hidden.get(team_id) for slug, s in decision.by_dimension.items()}
-        cell = _cell(row, period, hidden, dim_hidden)
+        published = self.published[period]
+        stored = published["cells"].get(SERVICE if team_id is None else str(team_id))
+        cell = _cell(period, stored, published["min_group_size"], published["share_min_group_size"])
         if period != self.periods[0]:
             _with_changes([self.cell(team_id, period.previous()), cell])
         return cell
 
 
 def service_figures(service: Service, period: Period) -> ServiceFigures:
-    """Two queries: the service's teams, and the grouped figures."""
+    """One query once the trend's periods are published (see publication.py)."""
     periods = trend_periods(period)
-    teams = list(Team.objects.filter(service=service).order_by("name"))
-    raw = _grouped(service.pk, periods)
-    decisions = {}
-    for p in periods:
-        rows = {t.pk: raw.get((t.pk, p.start)) or _empty_row() for t in teams}
-        head = suppress({k: r["people"] for k, r in rows.items()})
-        by_dimension = {
-            d.slug: suppress(
-                {k: r[f"n_{d.slug}"] for k, r in rows.items()}, forced=head.hidden, total_forced=head.total_hidden
-            )
-            for d in DIMENSIONS
-        }
-        decisions[p] = _PeriodDecision(rows=rows, head=head, by_dimension=by_dimension)
-    return ServiceFigures(service=service, teams=teams, periods=periods, decisions=decisions)
+    published = published_periods(service, periods)
+    teams = [PublishedTeam(pk, name) for pk, name in published[periods[-1]]["teams"]]
+    return ServiceFigures(service=service, teams=teams, periods=periods, published=published)
 
 
 @dataclass(frozen=True)
@@ -267,8 +209,10 @@ def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, lis
         for p in periods:
             cell = figures.cell(key, p)
             for f in cell.ordered:
-                if f.is_shown:
+                if f.shares_shown:
                     values = [str(cell.people), f"{f.mean:.1f}", str(f.low), str(f.middle), str(f.high), ""]
+                elif f.is_shown:
+                    values = [str(cell.people), f"{f.mean:.1f}", "", "", "", f.shares_hidden or ""]
                 else:
                     people = "" if cell.people is None else str(cell.people)
                     values = [people, "", "", "", "", f.hidden or ""]

@@ -1,7 +1,7 @@
 """The app's models, one module per kind of data. Django finds them all through this package."""
 
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
-from assessments.models.figures import SummaryAccess, SummaryEntry, TeamAction
+from assessments.models.figures import AuditEvent, PublishedPeriod, SummaryAccess, SummaryEntry, TeamAction
 from assessments.models.organisation import Cadence, Invite, Membership, Role, Service, ServiceLead, Team
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
@@ -20,6 +20,8 @@ from assessments.models.private import (
 from assessments.models.questions import Question, QuestionSet
 
 __all__ = [
+    "AuditEvent",
+    "PublishedPeriod",
     "Answer",
     "Cadence",
     "CheckIn",

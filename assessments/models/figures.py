@@ -85,3 +85,60 @@ class SummaryAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.action} {self.scope} {self.period}"
+
+
+class PublishedPeriod(models.Model):
+    """The figures of one service, and of each of its teams, for one ended period: computed once, never changed.
+
+    Written the first time anyone needs the period (a lead's page, a CSV, a trend, or the nightly
+    `publish_periods` job), with suppression decided then. Every lead page and CSV reads these figures, so
+    deleting a check-in or an account, the retention purge, new members or a renamed team cannot move a
+    figure a lead may already have read. The unique constraint makes the first writer win when two app
+    servers publish the same period at once. Past retention, a period goes whole (see retention.py).
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    period_start = models.DateField()
+    published_at = models.DateTimeField(default=timezone.now)
+    # Shown cells only: head counts, means and shares that passed suppression, hidden cells with their reason.
+    # Never per-person rows. See assessments/leads/publication.py for the shape.
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "kind", "period_start"], name="one_publication_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"Figures for {self.service_id} {self.kind} {self.period_start}"
+
+
+class AuditEvent(models.Model):
+    """Audit log of who joins whom: invites sent and accepted, memberships and lead roles given or taken away."""
+
+    class Action(models.TextChoices):
+        INVITE_SENT = "invite_sent", _("Invite sent")
+        INVITE_ACCEPTED = "invite_accepted", _("Invite accepted")
+        MEMBERSHIP_ADDED = "membership_added", _("Membership added")
+        MEMBERSHIP_CHANGED = "membership_changed", _("Membership changed")
+        MEMBERSHIP_REMOVED = "membership_removed", _("Membership removed")
+        SERVICE_LEAD_ADDED = "service_lead_added", _("Service lead added")
+        SERVICE_LEAD_REMOVED = "service_lead_removed", _("Service lead removed")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_username = models.CharField(_("by"), max_length=150)
+    action = models.CharField(_("what"), max_length=30, choices=Action.choices)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Who it is about: a username or the address an invite went to.
+    subject = models.CharField(_("about"), max_length=254)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} {self.action} {self.subject}"

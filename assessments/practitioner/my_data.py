@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assessments.core.framework import SCALE_CHOICES
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
-from assessments.models.figures import SummaryAccess, SummaryEntry, TeamAction
+from assessments.models.figures import AuditEvent, SummaryAccess, SummaryEntry, TeamAction
 from assessments.models.organisation import Invite, Membership, ServiceLead
 from assessments.models.private import (
     MoveReview,
@@ -51,6 +51,8 @@ NOT_EXPORTED = {
     TeamAction: "An action the service agreed for a team; its link to the lead who recorded it is cleared.",
     SummaryAccess: "The audit log of leads reading anonymised summaries, kept for administrators; "
     "its link to a deleted user is cleared.",
+    AuditEvent: "The audit log of invites and memberships, kept for administrators; its link to a deleted "
+    "user is cleared.",
 }
 
 

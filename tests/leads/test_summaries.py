@@ -88,7 +88,36 @@ def test_a_team_with_five_contributors_shows_figures(client, lead, team, questio
     html = client.get(team_url(team)).content.decode()
     assert "5 people took part this period." in html
     assert "Highest pressure: <strong>Pressures and demands of the service</strong> (100 out of 100)" in html
+    # At five people each step of a share is one person: the shares are left out, with the reason.
+    assert "low 0% · middle 0% · high 100%" not in html
+    assert "Shares are shown when at least 10 people answered" in html
+
+
+def test_shares_are_shown_from_ten_people(client, lead, team, question_set):
+    contributions(team, 10, {"systemic_pressures": 5})
+    client.force_login(lead)
+    html = client.get(team_url(team)).content.decode()
+    assert "10 people took part this period." in html
     assert "low 0% · middle 0% · high 100%" in html
+
+
+def test_shares_of_a_hidden_team_cannot_be_worked_out_from_the_service_and_the_other_team(
+    client, service_lead, service, team, other_team, question_set
+):
+    """Means shown for both teams (12 and 7 people). Were the shares shown for the team of 12 and for the
+    service of 19, their difference would give the bands of the 7, at one person a step."""
+    contributions(team, 12, {"systemic_pressures": 1})
+    contributions(other_team, 7, {"systemic_pressures": 5})
+    client.force_login(service_lead)
+    rows = list(
+        csv.reader(io.StringIO(client.get(service_url(service, name="leads:service_summary_export")).content.decode()))
+    )
+    pressures = {
+        r[0]: r for r in rows[1:] if r[2] == "Pressures and demands of the service" and r[1] == shown_period().key
+    }
+    assert all(r[4] != "" for r in pressures.values())  # every mean is shown
+    shares_shown = {scope for scope, r in pressures.items() if r[5] != ""}
+    assert shares_shown == {"Whole service"}  # the team of 12 gives up its shares to protect the team of 7
 
 
 def test_a_person_who_checks_in_twice_in_a_period_counts_once_with_their_latest(client, lead, team, question_set):
@@ -251,6 +280,8 @@ def test_the_csv_equals_the_page(client, service_lead, service, team, other_team
         for row in rows[1:]:
             if row[4] == "":
                 assert row[5:8] == ["", "", ""] and row[8].startswith("Hidden")
+            elif row[5] == "":
+                assert row[6:8] == ["", ""] and row[8].startswith("Shares")
             else:
                 assert row[8] == ""
 
@@ -505,7 +536,11 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
         team=team, dimension="systemic_support", description="More peer time", starts_on=shown_period().start
     )
     client.force_login(service_lead)
-    with django_assert_max_num_queries(7 + SESSION_SAVE):
+    # The first read of a period publishes it (the teams, one grouped query, the insert, the read back) ...
+    with django_assert_max_num_queries(10 + SESSION_SAVE):
+        assert client.get(team_url(team)).status_code == 200
+    # ... and every read after it reads the stored figures in one query.
+    with django_assert_max_num_queries(6 + SESSION_SAVE):
         assert client.get(team_url(team)).status_code == 200
     with django_assert_max_num_queries(6 + SESSION_SAVE):
         assert client.get(service_url(service)).status_code == 200

@@ -49,7 +49,9 @@ def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _team_scopes(team, figures) -> list:
-    return [(team.name, team.pk, figures.periods), (_("Service average"), None, figures.periods)]
+    # The name the figures were published under, so renaming a team changes nothing a lead has read.
+    name = next((t.name for t in figures.teams if t.pk == team.pk), team.name)
+    return [(name, team.pk, figures.periods), (_("Service average"), None, figures.periods)]
 
 
 def _service_scopes(figures) -> list:

@@ -1,0 +1,221 @@
+"""Publishing a period's figures: computed once when the period is first needed, stored, never changed.
+
+Once a lead may have read a figure, nothing may move it: otherwise reading before and after a deletion,
+the nightly purge or a new member subtracts one person. So the first read of an ended period (or the
+nightly `publish_periods` job) computes every team's and the service's figures, decides suppression, and
+stores only what may be shown (`PublishedPeriod`). Every page, CSV and trend reads the stored figures.
+
+Who counts, decided at publication:
+- each person's latest check-in in the period (SummaryEntry, kept by contributions.py);
+- only practitioners whose membership of the team began before the period did (a person invited today
+  counts from the first whole period after joining, so made-up colleagues cannot be added to a period
+  that is about to be read);
+- never anyone who can read this service's figures (its team leads, its service leads, administrators):
+  a person's own check-ins never count in figures they can read.
+
+Two app servers publishing the same period at once both insert; the unique constraint keeps the first and
+both then read that one back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from assessments.core.anonymity import (
+    SHARES_PROTECT_ANOTHER,
+    SHARES_TOO_FEW,
+    Suppression,
+    min_group_size,
+    share_min_group_size,
+    suppress,
+)
+from assessments.core.framework import DIMENSIONS
+from assessments.core.periods import Period
+from assessments.core.scoring import HIGH_FROM, LOW_BELOW
+from assessments.leads.contributions import SCORE_FIELDS
+from assessments.models.figures import PublishedPeriod, SummaryEntry
+from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
+
+SERVICE = "service"  # the key of the whole service's cell; teams are keyed by their id as a string
+
+
+def _aggregates() -> dict:
+    aggregates = {"people": Count("id")}
+    for slug, column in SCORE_FIELDS.items():
+        aggregates[f"n_{slug}"] = Count(column)
+        aggregates[f"sum_{slug}"] = Sum(column)
+        aggregates[f"low_{slug}"] = Count("id", filter=Q(**{f"{column}__lt": LOW_BELOW}))
+        aggregates[f"high_{slug}"] = Count("id", filter=Q(**{f"{column}__gte": HIGH_FROM}))
+    return aggregates
+
+
+def _empty_row() -> dict:
+    row = {"people": 0}
+    for slug in SCORE_FIELDS:
+        row.update({f"n_{slug}": 0, f"sum_{slug}": 0.0, f"low_{slug}": 0, f"high_{slug}": 0})
+    return row
+
+
+def _added(rows: Iterable[dict]) -> dict:
+    total = _empty_row()
+    for row in rows:
+        for key in total:
+            total[key] += row[key] or 0
+    return total
+
+
+def readers_of(service: Service):
+    """Everyone who can read any figure of this service: its team leads and service leads, and administrators."""
+    leads = Membership.objects.filter(team__service=service, role=Role.LEAD).values("user_id")
+    service_leads = ServiceLead.objects.filter(service=service).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=leads) | Q(pk__in=service_leads) | Q(is_staff=True) | Q(is_superuser=True))
+        .values("pk")
+    )
+
+
+def _counted_rows(service: Service, kind: str, starts: list[date]) -> dict[tuple[int, date], dict]:
+    """One grouped query: the sums of every team of the service in each period, over the people who count."""
+    joined_before = Membership.objects.filter(
+        user_id=OuterRef("user_id"),
+        team_id=OuterRef("team_id"),
+        role=Role.PRACTITIONER,
+        created_at__date__lt=OuterRef("period_start"),
+    )
+    rows = (
+        SummaryEntry.objects.filter(service=service, kind=kind, period_start__in=starts)
+        .filter(Exists(joined_before))
+        .exclude(user_id__in=readers_of(service))
+        .values("team_id", "period_start")
+        .annotate(**_aggregates())
+        .order_by()
+    )
+    return {(row["team_id"], row["period_start"]): row for row in rows}
+
+
+def _share(count: int, n: int) -> int:
+    return round(100 * count / n)
+
+
+def _cell(row: dict, hidden: str | None, dim_hidden: dict[str, str | None], shares_hidden: dict) -> dict:
+    """What may be shown of one team (or the service) in one period. Hidden cells keep no figures at all."""
+    if hidden is not None:
+        return {"people": None, "hidden": hidden, "dims": {}}
+    dims = {}
+    for d in DIMENSIONS:
+        n = row[f"n_{d.slug}"]
+        if dim_hidden[d.slug] is not None:
+            dims[d.slug] = {"hidden": dim_hidden[d.slug]}
+            continue
+        figure = {"mean": round(row[f"sum_{d.slug}"] / n, 1), "hidden": None, "shares_hidden": shares_hidden[d.slug]}
+        if shares_hidden[d.slug] is None:
+            low, high = row[f"low_{d.slug}"], row[f"high_{d.slug}"]
+            figure.update(low=_share(low, n), middle=_share(n - low - high, n), high=_share(high, n))
+        dims[d.slug] = figure
+    return {"people": row["people"], "hidden": None, "dims": dims}
+
+
+def _period_figures(teams: list[Team], rows: dict[int, dict]) -> dict:
+    """Suppression decided once for every team and the service, and the figures that survive it."""
+    head = suppress({t.pk: rows[t.pk]["people"] for t in teams})
+    means: dict[str, Suppression] = {}
+    shares: dict[str, Suppression] = {}
+    for d in DIMENSIONS:
+        counts = {t.pk: rows[t.pk][f"n_{d.slug}"] for t in teams}
+        means[d.slug] = suppress(counts, forced=head.hidden, total_forced=head.total_hidden)
+        shares[d.slug] = suppress(
+            counts,
+            forced=means[d.slug].hidden,
+            total_forced=means[d.slug].total_hidden,
+            minimum=share_min_group_size(),
+            reasons=(SHARES_TOO_FEW, SHARES_PROTECT_ANOTHER),
+        )
+    cells = {
+        str(t.pk): _cell(
+            rows[t.pk],
+            head.hidden.get(t.pk),
+            {slug: s.hidden.get(t.pk) for slug, s in means.items()},
+            {slug: s.hidden.get(t.pk) for slug, s in shares.items()},
+        )
+        for t in teams
+    }
+    cells[SERVICE] = _cell(
+        _added(rows.values()),
+        head.total_hidden,
+        {slug: s.total_hidden for slug, s in means.items()},
+        {slug: s.total_hidden for slug, s in shares.items()},
+    )
+    return {
+        "min_group_size": min_group_size(),
+        "share_min_group_size": share_min_group_size(),
+        "teams": [[t.pk, t.name] for t in teams],
+        "cells": cells,
+    }
+
+
+def published_periods(service: Service, periods: list[Period]) -> dict[Period, dict]:
+    """The stored figures of these ended periods, publishing the ones nobody has needed yet.
+
+    One query when all are published; otherwise three more (teams, the grouped sums, the insert) and a read back.
+    """
+    kind = periods[0].kind
+    by_start = {p.start: p for p in periods}
+    stored = {
+        by_start[row.period_start]: row.figures
+        for row in PublishedPeriod.objects.filter(service=service, kind=kind, period_start__in=list(by_start))
+    }
+    missing = [p for p in periods if p not in stored]
+    if missing:
+        teams = list(Team.objects.filter(service=service).order_by("name", "pk"))
+        raw = _counted_rows(service, kind, [p.start for p in missing])
+        PublishedPeriod.objects.bulk_create(
+            [
+                PublishedPeriod(
+                    service=service,
+                    kind=kind,
+                    period_start=p.start,
+                    figures=_period_figures(teams, {t.pk: raw.get((t.pk, p.start)) or _empty_row() for t in teams}),
+                )
+                for p in missing
+            ],
+            ignore_conflicts=True,  # another server got there first: theirs stands, and we read it back
+        )
+        for row in PublishedPeriod.objects.filter(
+            service=service, kind=kind, period_start__in=[p.start for p in missing]
+        ):
+            stored[by_start[row.period_start]] = row.figures
+    return stored
+
+
+def periods_publish(*, period: Period) -> int:
+    """Publish one ended period for every service (the nightly job). Returns how many were new."""
+    before = PublishedPeriod.objects.filter(kind=period.kind, period_start=period.start).count()
+    for service in Service.objects.all():
+        published_periods(service, [period])
+    return PublishedPeriod.objects.filter(kind=period.kind, period_start=period.start).count() - before
+
+
+def refuse_a_changed_period_kind() -> None:
+    """Stop start-up if SUMMARY_PERIOD differs from the kind figures were published in.
+
+    Monthly figures saved before a switch, subtracted from quarterly ones, would show a person who was hidden
+    in the monthly view. So the kind is chosen once. A database that is not there yet (before `migrate`, or
+    during an outage) is not a reason to refuse: the check runs again at the next start.
+    """
+    try:
+        other = PublishedPeriod.objects.exclude(kind=settings.SUMMARY_PERIOD).values_list("kind", flat=True).first()
+    except DatabaseError:
+        return
+    if other is not None:
+        raise ImproperlyConfigured(
+            f"SUMMARY_PERIOD is {settings.SUMMARY_PERIOD!r}, but figures have already been published by {other}. "
+            f"The period kind is chosen once: set SUMMARY_PERIOD={other}."
+        )
