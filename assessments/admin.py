@@ -6,12 +6,16 @@ belong to the practitioner alone.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.figures import SummaryAccess, TeamAction
+from assessments.leads.audit import audit_record
+from assessments.models.figures import AuditEvent, SummaryAccess, TeamAction
 from assessments.models.organisation import Invite, Membership, Service, ServiceLead, Team
 from assessments.models.questions import Question, QuestionSet
 
@@ -27,6 +31,16 @@ class ServiceAdmin(admin.ModelAdmin):
     inlines = [TeamInline]
 
 
+def _audit_membership(request, membership: Membership, action: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=action,
+        team=membership.team,
+        subject=membership.user.get_username(),
+        detail=membership.get_role_display(),
+    )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -40,13 +54,61 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name", "service__name"]
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        """Memberships changed on the team page go into the audit log like those changed on their own page."""
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            _audit_membership(request, membership, AuditEvent.Action.MEMBERSHIP_REMOVED)
+            membership.delete()
+        for membership in instances:
+            action = AuditEvent.Action.MEMBERSHIP_CHANGED if membership.pk else AuditEvent.Action.MEMBERSHIP_ADDED
+            membership.save()
+            _audit_membership(request, membership, action)
+        formset.save_m2m()
+
+
+class RecentFilter(admin.SimpleListFilter):
+    """New memberships, for administrators to check that the people counting in a team are real colleagues."""
+
+    title = _("joined")
+    parameter_name = "joined"
+
+    def lookups(self, request, model_admin):
+        return [("7", _("In the last 7 days")), ("30", _("In the last 30 days"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"7", "30"}:
+            return queryset.filter(created_at__gte=timezone.now() - timedelta(days=int(self.value())))
+        return queryset
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "team", "role", "created_at"]
-    list_filter = ["role", "team__service"]
-    search_fields = ["user__username", "team__name"]
+    list_display = ["user", "user_email", "team", "role", "created_at"]
+    list_filter = [RecentFilter, "role", "team__service"]
+    search_fields = ["user__username", "user__email", "team__name"]
     autocomplete_fields = ["user", "team"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("email"))
+    def user_email(self, obj: Membership) -> str:
+        return obj.user.email
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = AuditEvent.Action.MEMBERSHIP_CHANGED if change else AuditEvent.Action.MEMBERSHIP_ADDED
+        _audit_membership(request, obj, action)
+
+    def delete_model(self, request, obj):
+        _audit_membership(request, obj, AuditEvent.Action.MEMBERSHIP_REMOVED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "team__service"):
+            _audit_membership(request, membership, AuditEvent.Action.MEMBERSHIP_REMOVED)
+        super().delete_queryset(request, queryset)
 
 
 class QuestionInline(admin.TabularInline):
@@ -100,10 +162,29 @@ class QuestionSetAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class PendingFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Pending")), ("used", _("Used")), ("expired", _("Expired"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "pending":
+            return queryset.filter(used_at__isnull=True, expires_at__gt=now)
+        if self.value() == "used":
+            return queryset.filter(used_at__isnull=False)
+        if self.value() == "expired":
+            return queryset.filter(used_at__isnull=True, expires_at__lte=now)
+        return queryset
+
+
 @admin.register(Invite)
 class InviteAdmin(admin.ModelAdmin):
     list_display = ["team", "role", "email", "created_by", "created_at", "expires_at", "used_at"]
-    list_filter = ["role", "team__service"]
+    list_filter = [PendingFilter, "role", "team__service"]
+    search_fields = ["email", "team__name"]
     readonly_fields = [
         "team",
         "role",
@@ -127,6 +208,22 @@ class ServiceLeadAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "service__name"]
     autocomplete_fields = ["user", "service"]
 
+    def _audit(self, request, obj: ServiceLead, action: str) -> None:
+        audit_record(actor=request.user, action=action, service=obj.service, subject=obj.user.get_username())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._audit(request, obj, AuditEvent.Action.SERVICE_LEAD_ADDED)
+
+    def delete_model(self, request, obj):
+        self._audit(request, obj, AuditEvent.Action.SERVICE_LEAD_REMOVED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("user", "service"):
+            self._audit(request, obj, AuditEvent.Action.SERVICE_LEAD_REMOVED)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(TeamAction)
 class TeamActionAdmin(admin.ModelAdmin):
@@ -144,6 +241,25 @@ class SummaryAccessAdmin(admin.ModelAdmin):
     list_display = ["at", "username", "action", "scope", "period"]
     list_filter = ["action", "period"]
     search_fields = ["username", "scope"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Who invited or added whom, and who was made a lead: read-only, like the log of summary reads."""
+
+    list_display = ["at", "actor_username", "action", "subject", "team", "service", "detail"]
+    list_filter = ["action", "service"]
+    search_fields = ["actor_username", "subject"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

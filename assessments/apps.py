@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Resilience check-ins")
+
+    def ready(self) -> None:
+        from assessments import checks  # noqa: F401  (registers the database checks)

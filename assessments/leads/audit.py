@@ -1,11 +1,11 @@
-"""The audit log of summary views and exports: who saw which team or service, for which period, when."""
+"""The audit logs: who read which summary for which period, and who invited or joined whom."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from assessments.core.periods import Period
-from assessments.models.figures import SummaryAccess
+from assessments.models.figures import AuditEvent, SummaryAccess
 from assessments.models.organisation import Service, Team
 
 
@@ -20,4 +20,25 @@ def summary_access_record(
         service=service,
         scope=f"{service.name} – {team.name}" if team else service.name,
         period=period.key,
+    )
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    subject: str,
+    team: Team | None = None,
+    service: Service | None = None,
+    detail: str = "",
+) -> AuditEvent:
+    """One line in the audit log of invites, memberships and lead roles."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=actor.get_username() if actor is not None else "",
+        action=action,
+        team=team,
+        service=service or (team.service if team is not None else None),
+        subject=subject[:254],
+        detail=detail[:200],
     )

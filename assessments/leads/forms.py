@@ -3,30 +3,67 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import SYSTEMIC_DIMENSIONS
-from assessments.models.organisation import Role, Team
+from assessments.leads.invites import email_allowed
+from assessments.models.organisation import Team
 
 
 class InviteForm(forms.Form):
-    role = forms.ChoiceField(label=_("They will join as"), choices=Role.choices, initial=Role.PRACTITIONER)
+    """A practitioner invite. Lead roles are given by administrators only."""
+
     email = forms.EmailField(
-        label=_("Their email address (optional)"),
-        required=False,
-        help_text=_("Only used to remind you who the link was for. We do not send it for you."),
+        label=_("Their work email address"),
+        max_length=150,
+        help_text=_("We email them a link to join. It works once. You will not see the link yourself."),
     )
 
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if not email_allowed(email):
+            raise forms.ValidationError(
+                _("Invites can only go to addresses ending in %(domains)s.")
+                % {"domains": ", ".join(f"@{d}" for d in settings.ALLOWED_EMAIL_DOMAINS)}
+            )
+        return email
 
-class JoinForm(UserCreationForm):
+
+class JoinForm(forms.Form):
+    """The invited person's new account. Their username and email are the address the invite went to."""
+
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email address"), help_text=_("Used for password resets and reminders."))
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "first_name", "email")
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            candidate = User(username=self.email, email=self.email, first_name=cleaned.get("first_name", ""))
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
 
 
 class TeamActionForm(forms.Form):

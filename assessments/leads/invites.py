@@ -1,4 +1,10 @@
-"""Single-use, expiring invite links that a lead creates for their team."""
+"""Invites to join a team as a practitioner: sent by email to one address, single-use, expiring.
+
+Only real colleagues may count in a team's figures, so a lead never sees the join link: it goes to the
+address the lead typed (in ALLOWED_EMAIL_DOMAINS when that is set), and following it confirms the address,
+which becomes the new account's username and email. Lead roles are given by administrators only, in the
+admin. Every invite sent and accepted is in the audit log (AuditEvent).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,18 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models.organisation import Invite, Membership, Team
+from assessments.leads.audit import audit_record
+from assessments.models.figures import AuditEvent
+from assessments.models.organisation import Invite, Membership, Role, Team
 
 
 class InviteError(Exception):
@@ -23,18 +35,81 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def invite_create(*, team: Team, created_by: AbstractBaseUser, role: str, email: str = "") -> tuple[Invite, str]:
-    """Create an invite and return it with its token (the token itself is never stored)."""
+def email_allowed(email: str) -> bool:
+    """Whether an address may be invited: any address, or only those in ALLOWED_EMAIL_DOMAINS when it is set."""
+    domains = settings.ALLOWED_EMAIL_DOMAINS
+    return not domains or email.rpartition("@")[2].lower() in domains
+
+
+def _invite_message(invite: Invite, link: str) -> tuple[str, str]:
+    subject = _("You are invited to join %(team)s on the resilience check-in") % {"team": invite.team.name}
+    body = _(
+        "Hello,\n\n"
+        "You have been invited to join %(team)s (%(service)s) on the resilience check-in, a short private "
+        "check-in for practitioners.\n\n"
+        "To create your account and join, open this link within %(days)s days. It works once:\n%(link)s\n\n"
+        "If you were not expecting this email, you can ignore it."
+    ) % {
+        "team": invite.team.name,
+        "service": invite.team.service.name,
+        "days": settings.INVITE_VALID_DAYS,
+        "link": link,
+    }
+    return subject, body
+
+
+@transaction.atomic
+def invite_create(*, team: Team, created_by: AbstractBaseUser, email: str) -> tuple[Invite, str]:
+    """Create a practitioner invite for one address and email it the link. Returns the invite and its token.
+
+    The token is never stored (only its hash) and never shown to the lead: it travels in the email alone.
+    """
+    email = email.strip()
+    if not email_allowed(email):
+        raise InviteError(_("Invites can only go to addresses ending in %(domains)s.") % {"domains": _domains()})
     token = secrets.token_urlsafe(32)
     invite = Invite.objects.create(
         team=team,
-        role=role,
+        role=Role.PRACTITIONER,
         email=email,
         token_hash=hash_token(token),
         created_by=created_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITE_VALID_DAYS),
     )
+    audit_record(actor=created_by, action=AuditEvent.Action.INVITE_SENT, team=team, subject=email)
+    subject, body = _invite_message(invite, settings.SITE_URL + reverse("site:join", args=[token]))
+    try:
+        send_mail(subject, body, None, [email])
+    except OSError:  # SMTP refused or unreachable: nothing is kept, the lead can try again
+        raise InviteError(_("We could not send the invite email just now. Please try again later.")) from None
     return invite, token
+
+
+def _domains() -> str:
+    return ", ".join(f"@{d}" for d in settings.ALLOWED_EMAIL_DOMAINS)
+
+
+class AccountExists(InviteError):
+    """The invited address already has an account: its owner signs in and opens the link again."""
+
+
+@transaction.atomic
+def invitee_join(*, token: str, first_name: str, password: str) -> AbstractBaseUser:
+    """Create the invited person's account (username and email: the address the invite went to) and join.
+
+    Only the person holding the link reaches this, and the link went to that address, so saying that the
+    address already has an account tells nobody anything new; a lead never sees the link.
+    """
+    invite = find_invite(token)
+    if invite is None or not invite.email:
+        raise InviteError(_("This invite link is not valid. Please ask your lead for a new one."))
+    address = invite.email.strip()
+    users = get_user_model().objects
+    if users.filter(Q(username__iexact=address) | Q(email__iexact=address)).exists():
+        raise AccountExists(_("You already have an account with this address. Sign in, then open the link again."))
+    user = users.create_user(username=address.lower(), email=address, first_name=first_name.strip(), password=password)
+    invite_accept(token=token, user=user)
+    return user
 
 
 def find_invite(token: str) -> Invite | None:
@@ -45,7 +120,11 @@ def find_invite(token: str) -> Invite | None:
 
 @transaction.atomic
 def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
-    """Use an invite for this person: they join the team. The invite cannot be used again."""
+    """Use an invite for this person: they join the team as a practitioner. The invite cannot be used again.
+
+    The person must hold the address the invite went to. Invites from before invites were sent by email (no
+    address) and invites to lead roles (only administrators give those now) are refused.
+    """
     invite = find_invite(token)
     if invite is None:
         raise InviteError(_("This invite link is not valid. Please ask your lead for a new one."))
@@ -54,8 +133,19 @@ def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
         raise InviteError(_("This invite link has already been used. Please ask your lead for a new one."))
     if invite.expires_at <= timezone.now():
         raise InviteError(_("This invite link has expired. Please ask your lead for a new one."))
-    membership, _created = Membership.objects.get_or_create(user=user, team=invite.team, role=invite.role)
+    if invite.role != Role.PRACTITIONER or not invite.email:
+        raise InviteError(_("This invite link is no longer valid. Please ask your lead for a new one."))
+    if user.email.strip().lower() != invite.email.strip().lower():
+        raise InviteError(
+            _("This invite was sent to a different address from the one on your account. Please ask your lead.")
+        )
+    membership, created = Membership.objects.get_or_create(user=user, team=invite.team, role=Role.PRACTITIONER)
     invite.used_at = timezone.now()
     invite.used_by = user
     invite.save(update_fields=["used_at", "used_by"])
+    audit_record(actor=user, action=AuditEvent.Action.INVITE_ACCEPTED, team=invite.team, subject=invite.email)
+    if created:
+        audit_record(
+            actor=user, action=AuditEvent.Action.MEMBERSHIP_ADDED, team=invite.team, subject=user.get_username()
+        )
     return membership

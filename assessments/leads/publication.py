@@ -20,13 +20,14 @@ both then read that one back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
 
 from assessments.core.anonymity import (
     SHARES_PROTECT_ANOTHER,
@@ -201,6 +202,25 @@ def periods_publish(*, period: Period) -> int:
     for service in Service.objects.all():
         published_periods(service, [period])
     return PublishedPeriod.objects.filter(kind=period.kind, period_start=period.start).count() - before
+
+
+def published_purge(*, before: datetime) -> int:
+    """Delete published periods that ended before `before` (the retention cut-off), whole periods only.
+
+    A period goes when every check-in it could hold is past retention, so its figures go at once, never one
+    team or one person at a time. Returns how many periods' figures were deleted.
+    """
+    cutoff = timezone.localtime(before).date()
+    expired = [
+        (kind, start)
+        for kind, start in PublishedPeriod.objects.filter(period_start__lt=cutoff)
+        .values_list("kind", "period_start")
+        .distinct()
+        if Period(kind, start).end <= cutoff
+    ]
+    for kind, start in expired:
+        PublishedPeriod.objects.filter(kind=kind, period_start=start).delete()
+    return len(expired)
 
 
 def refuse_a_changed_period_kind() -> None:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.core.steps import first_open_step
 from assessments.leads.access import is_administrator, summary_services
 from assessments.leads.forms import JoinForm
-from assessments.leads.invites import InviteError, find_invite, invite_accept
+from assessments.leads.invites import AccountExists, InviteError, find_invite, invite_accept, invitee_join
 from assessments.leads.team_actions import actions_for_practitioner
 from assessments.models.organisation import Team
 from assessments.practitioner.checkins import current_draft
@@ -53,7 +52,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request,
         "assessments/web/privacy.html",
         {
-            "min_group_size": getattr(settings, "MIN_GROUP_SIZE", 5),
+            "min_group_size": settings.MIN_GROUP_SIZE,
+            "share_min_group_size": settings.SHARE_MIN_GROUP_SIZE,
             "retention_months": settings.RETENTION_MONTHS,
             "draft_days": settings.DRAFT_RETENTION_DAYS,
         },
@@ -72,24 +72,23 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             reason = _("This invite link has expired.")
         return render(request, "assessments/web/join_invalid.html", {"reason": reason}, status=410 if invite else 404)
 
-    form = None if request.user.is_authenticated else JoinForm(request.POST or None)
-    if request.method == "POST":
+    form = None if request.user.is_authenticated else JoinForm(request.POST or None, email=invite.email)
+    if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            with transaction.atomic():
-                if form is not None:
-                    if not form.is_valid():
-                        raise InviteError("")
-                    user = form.save()
-                else:
-                    user = request.user
-                invite_accept(token=token, user=user)
-        except InviteError as exc:
-            if str(exc):
-                messages.error(request, str(exc))
-                return redirect("site:home" if request.user.is_authenticated else "login")
-        else:
-            if form is not None:
+            if form is None:
+                invite_accept(token=token, user=request.user)
+            else:
+                user = invitee_join(
+                    token=token, first_name=form.cleaned_data["first_name"], password=form.cleaned_data["password1"]
+                )
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome. You have joined %(team)s.") % {"team": invite.team.name})
-            return redirect("site:home")
-    return render(request, "assessments/web/join.html", {"invite": invite, "form": form})
+        except AccountExists as exc:
+            return render(
+                request, "assessments/web/join.html", {"invite": invite, "form": None, "exists": str(exc)}, status=409
+            )
+        except InviteError as exc:
+            return render(request, "assessments/web/join_invalid.html", {"reason": str(exc)}, status=410)
+        messages.success(request, _("Welcome. You have joined %(team)s.") % {"team": invite.team.name})
+        return redirect("site:home")
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "assessments/web/join.html", {"invite": invite, "form": form}, status=status)

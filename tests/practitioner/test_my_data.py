@@ -27,7 +27,6 @@ from assessments.models import (
     Reflection,
     ReminderSent,
     ResilientMove,
-    Role,
     SupervisionNote,
 )
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
@@ -205,9 +204,9 @@ def _rows_pointing_at(user_pk: int) -> dict[str, int]:
 def test_after_account_deletion_no_row_anywhere_references_me(client, practitioner, teammate, lead, team):
     checkin = give_everything(practitioner, team, "MINE")
     give_everything(teammate, team, "THEIRS")
-    # I created an invite and used one to join as a lead.
-    invite_create(team=team, created_by=practitioner, role=Role.PRACTITIONER, email="new@example.nhs.uk")
-    _invite, token = invite_create(team=team, created_by=lead, role=Role.LEAD)
+    # I created an invite, and used one sent to my address.
+    invite_create(team=team, created_by=practitioner, email="new@example.nhs.uk")
+    _invite, token = invite_create(team=team, created_by=lead, email=practitioner.email)
     invite_accept(token=token, user=practitioner)
     my_checkins = list(CheckIn.objects.filter(user=practitioner).values_list("pk", flat=True))
     my_moves = list(ResilientMove.objects.filter(user=practitioner).values_list("pk", flat=True))
@@ -278,7 +277,8 @@ def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate
     assert set(CheckIn.objects.values_list("pk", flat=True)) == {kept.pk, fresh_draft.pk}
     assert not Answer.objects.filter(checkin_id=expired.pk).exists()
     assert out.getvalue().strip() == (
-        "Deleted 1 sent check-ins older than 24 months and 1 drafts not saved for 30 days."
+        "Deleted 1 sent check-ins older than 24 months, 1 drafts not saved for 30 days "
+        "and the published figures of 0 periods past retention."
     )
     out = StringIO()
     call_command("purge_expired", stdout=out)
@@ -317,10 +317,13 @@ def test_the_privacy_page_is_public_linked_from_every_page_and_states_the_settin
     assert reverse("site:privacy") in client.get(reverse("site:home")).content.decode()
 
 
-def test_the_privacy_page_uses_a_minimum_group_size_of_five_when_none_is_set(client, settings):
-    if hasattr(settings, "MIN_GROUP_SIZE"):
-        del settings.MIN_GROUP_SIZE
-    assert "at least 5 different people" in client.get(reverse("site:privacy")).content.decode()
+def test_the_privacy_page_says_published_figures_stay_and_states_the_share_threshold(client, settings):
+    settings.SHARE_MIN_GROUP_SIZE = 12
+    html = client.get(reverse("site:privacy")).content.decode()
+    assert "at least 5 different people" in html  # the default
+    assert "only when at least 12 people answered" in html
+    assert "your answers go, but the anonymous totals already worked out for past periods stay as they were" in html
+    assert "cannot make anyone a lead" in html
 
 
 def test_my_data_page_offers_downloads_deletion_and_the_reminder_switch(client, practitioner, team):

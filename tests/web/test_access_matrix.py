@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
-from assessments.models import PractitionerProfile, Reflection, Role, SupervisionNote
+from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
 from tests.conftest import submit_checkin
 
@@ -150,7 +150,7 @@ class World:
 def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team) -> World:
     submitted = submit_checkin(practitioner, team, {})
     draft = checkin_start(user=practitioner, team=team)
-    _invite, token = invite_create(team=team, created_by=lead, role=Role.PRACTITIONER)
+    _invite, token = invite_create(team=team, created_by=lead, email="matrix.invitee@example.nhs.uk")
     users = {
         "anonymous": None,
         "practitioner": practitioner,

@@ -1,17 +1,18 @@
-"""A lead invites people to their team."""
+"""A lead invites practitioners to their team, by email."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from assessments.leads.access import get_led_team
 from assessments.leads.forms import InviteForm
-from assessments.leads.invites import invite_create
+from assessments.leads.invites import InviteError, invite_create
 from assessments.models.organisation import Invite
 
 
@@ -19,17 +20,16 @@ from assessments.models.organisation import Invite
 @require_http_methods(["GET", "POST"])
 def team_invites(request: HttpRequest, team_pk: int) -> HttpResponse:
     team = get_led_team(request.user, team_pk)
-    new_link = None
-    if request.method == "POST":
-        form = InviteForm(request.POST)
-        if form.is_valid():
-            _invite, token = invite_create(
-                team=team, created_by=request.user, role=form.cleaned_data["role"], email=form.cleaned_data["email"]
-            )
-            new_link = request.build_absolute_uri(reverse("site:join", args=[token]))
-            form = InviteForm()
-    else:
-        form = InviteForm()
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            invite_create(team=team, created_by=request.user, email=email)
+        except InviteError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, _("Invite sent to %(email)s.") % {"email": email})
+            return redirect("leads:team_invites", team_pk=team.pk)
     invites = Invite.objects.filter(team=team).select_related("used_by")[:50]
     return render(
         request,
@@ -38,7 +38,8 @@ def team_invites(request: HttpRequest, team_pk: int) -> HttpResponse:
             "team": team,
             "form": form,
             "invites": invites,
-            "new_link": new_link,
             "invite_days": settings.INVITE_VALID_DAYS,
+            "period_name": _("quarter") if settings.SUMMARY_PERIOD == "quarter" else _("month"),
         },
+        status=400 if form.errors else 200,
     )

@@ -1,18 +1,24 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from assessments.practitioner.retention import expired_purge
+from assessments.leads.publication import published_purge
+from assessments.practitioner.retention import expired_purge, retention_cutoffs
 
 
 class Command(BaseCommand):
     help = (
-        "Delete sent check-ins older than RETENTION_MONTHS and drafts not saved for DRAFT_RETENTION_DAYS. "
-        "Prints counts only. Run daily from cron."
+        "Delete sent check-ins older than RETENTION_MONTHS, drafts not saved for DRAFT_RETENTION_DAYS, and the "
+        "published figures of periods that ended before the retention cut-off (whole periods). Prints counts "
+        "only. Run daily from cron."
     )
 
     def handle(self, *args, **options):
-        counts = expired_purge()
+        now = timezone.now()
+        counts = expired_purge(now=now)
+        periods = published_purge(before=retention_cutoffs(now)[0])
         self.stdout.write(
-            f"Deleted {counts['submitted check-ins']} sent check-ins older than {settings.RETENTION_MONTHS} months "
-            f"and {counts['abandoned drafts']} drafts not saved for {settings.DRAFT_RETENTION_DAYS} days."
+            f"Deleted {counts['submitted check-ins']} sent check-ins older than {settings.RETENTION_MONTHS} months, "
+            f"{counts['abandoned drafts']} drafts not saved for {settings.DRAFT_RETENTION_DAYS} days "
+            f"and the published figures of {periods} periods past retention."
         )
