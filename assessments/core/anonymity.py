@@ -30,6 +30,8 @@ SHARES_TOO_FEW = "shares_too_few"
 SHARES_PROTECT_ANOTHER = "shares_protect_another"
 # A team that had no figures in a period because it did not exist when the period was published.
 NOT_PUBLISHED = "not_published"
+# A period older than the retention period: its figures were deleted, whole.
+PAST_RETENTION = "past_retention"
 
 
 def min_group_size() -> int:
@@ -50,6 +52,8 @@ def reason_text(reason: str, *, minimum: int | None = None) -> str:
         return _("Shares are shown when at least %(n)s people answered, so that they cannot point to anyone.") % {
             "n": minimum or share_min_group_size()
         }
+    if reason == PAST_RETENTION:
+        return _("These figures have been deleted: the period is older than the app keeps data.")
     if reason == NOT_PUBLISHED:
         return _("There are no figures for this team in this period: it was set up after the period ended.")
     if reason == SHARES_PROTECT_ANOTHER:

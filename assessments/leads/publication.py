@@ -19,6 +19,7 @@ both then read that one back.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -162,16 +163,41 @@ def _period_figures(teams: list[Team], rows: dict[int, dict]) -> dict:
     }
 
 
+def kept_from(now: datetime | None = None) -> date:
+    """The first day whose check-ins are still kept: the same day RETENTION_MONTHS calendar months ago."""
+    today = timezone.localdate(now)
+    index = today.year * 12 + today.month - 1 - settings.RETENTION_MONTHS
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def past_retention(period: Period, now: datetime | None = None) -> bool:
+    """Whether every check-in the period could hold is past retention: then its figures are gone, whole."""
+    return period.end <= kept_from(now)
+
+
+def _expired() -> dict:
+    return {"expired": True, "min_group_size": 0, "share_min_group_size": 0, "teams": [], "cells": {}}
+
+
 def published_periods(service: Service, periods: list[Period]) -> dict[Period, dict]:
     """The stored figures of these ended periods, publishing the ones nobody has needed yet.
 
     One query when all are published; otherwise three more (teams, the grouped sums, the insert) and a read back.
+    A period past retention has no figures, and is never published again.
     """
     kind = periods[0].kind
+    expired = {p: _expired() for p in periods if past_retention(p)}
+    periods = [p for p in periods if p not in expired]
+    if not periods:
+        return expired
     by_start = {p.start: p for p in periods}
     stored = {
-        by_start[row.period_start]: row.figures
-        for row in PublishedPeriod.objects.filter(service=service, kind=kind, period_start__in=list(by_start))
+        **expired,
+        **{
+            by_start[row.period_start]: row.figures
+            for row in PublishedPeriod.objects.filter(service=service, kind=kind, period_start__in=list(by_start))
+        },
     }
     missing = [p for p in periods if p not in stored]
     if missing:
@@ -204,13 +230,13 @@ def periods_publish(*, period: Period) -> int:
     return PublishedPeriod.objects.filter(kind=period.kind, period_start=period.start).count() - before
 
 
-def published_purge(*, before: datetime) -> int:
-    """Delete published periods that ended before `before` (the retention cut-off), whole periods only.
+def published_purge(*, now: datetime | None = None) -> int:
+    """Delete the published figures of periods past retention, whole periods only.
 
     A period goes when every check-in it could hold is past retention, so its figures go at once, never one
     team or one person at a time. Returns how many periods' figures were deleted.
     """
-    cutoff = timezone.localtime(before).date()
+    cutoff = kept_from(now)
     expired = [
         (kind, start)
         for kind, start in PublishedPeriod.objects.filter(period_start__lt=cutoff)

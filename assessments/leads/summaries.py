@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assessments.core.anonymity import NOT_PUBLISHED, reason_text
+from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, reason_text
 from assessments.core.framework import DIMENSIONS, DIRECTION_LABELS, Dimension, Direction
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.core.scoring import is_concerning
@@ -164,8 +164,12 @@ class ServiceFigures:
 
     def _build(self, team_id: int | None, period: Period) -> Cell:
         published = self.published[period]
-        stored = published["cells"].get(SERVICE if team_id is None else str(team_id))
-        cell = _cell(period, stored, published["min_group_size"], published["share_min_group_size"])
+        if published.get("expired"):
+            text = reason_text(PAST_RETENTION)
+            cell = Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
+        else:
+            stored = published["cells"].get(SERVICE if team_id is None else str(team_id))
+            cell = _cell(period, stored, published["min_group_size"], published["share_min_group_size"])
         if period != self.periods[0]:
             _with_changes([self.cell(team_id, period.previous()), cell])
         return cell

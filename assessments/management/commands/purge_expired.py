@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessments.leads.publication import published_purge
-from assessments.practitioner.retention import expired_purge, retention_cutoffs
+from assessments.practitioner.retention import expired_purge
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         now = timezone.now()
         counts = expired_purge(now=now)
-        periods = published_purge(before=retention_cutoffs(now)[0])
+        periods = published_purge(now=now)
         self.stdout.write(
             f"Deleted {counts['submitted check-ins']} sent check-ins older than {settings.RETENTION_MONTHS} months, "
             f"{counts['abandoned drafts']} drafts not saved for {settings.DRAFT_RETENTION_DAYS} days "
