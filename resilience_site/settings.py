@@ -80,7 +80,9 @@ INSTALLED_APPS = [
 ]
 
 # The outage middleware sits just inside the security middleware so a database error anywhere below it, in a view
-# or in another middleware, becomes the friendly 503 page. Axes goes last, as its documentation asks.
+# or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its 400
+# page knows who is signed in, and still before the CSRF check or any view reads a body. Axes goes last, as its
+# documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "assessments.web.middleware.DatabaseOutageMiddleware",
@@ -93,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "assessments.web.middleware.Utf8FormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

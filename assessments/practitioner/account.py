@@ -1,13 +1,27 @@
-"""Deleting a person's account and everything the app holds about them."""
+"""A person's own account: checking their password inside a session, and deleting the account with all their data."""
 
 from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.http import HttpRequest
 
 from assessments.models.checkins import CheckIn
 from assessments.practitioner.checkins import checkin_delete
+
+
+def password_is_right(*, request: HttpRequest, user: AbstractBaseUser, password: str) -> bool:
+    """Whether `password` is the signed-in person's, checked the way signing in checks it.
+
+    user.check_password would let someone holding a stolen session guess without limit. authenticate() goes
+    through login throttling (django-axes), which shares one count of wrong passwords per username and address
+    with the sign-in page. Past the limit it refuses even the right password and marks the request, and its
+    middleware then answers with the lockout page.
+    """
+    checked = authenticate(request=request, username=user.get_username(), password=password)
+    return checked is not None and checked.pk == user.pk
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES, SCALE_CHOICES, Phase
@@ -20,6 +22,7 @@ from assessments.models.private import (
     PractitionerProfile,
 )
 from assessments.models.questions import Question
+from assessments.practitioner.account import password_is_right
 
 QUESTION_FIELD = re.compile(r"^q_(.+)$")
 
@@ -218,12 +221,27 @@ class AccountDeleteForm(forms.Form):
         help_text=_("To make sure it is you."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request: HttpRequest, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_is_right(request=self.request, user=self.user, password=password):
             raise forms.ValidationError(_("That password is not right. Nothing has been deleted."), code="wrong")
         return password
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the old password counted by login throttling like a sign-in."""
+
+    def __init__(self, user, *args, request: HttpRequest, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_is_right(request=self.request, user=self.user, password=old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

@@ -7,7 +7,6 @@ listed in NOT_EXPORTED with a reason.
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments.core.framework import SCALE_CHOICES
+from assessments.core.spreadsheet import csv_rows
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import AuditEvent, SummaryAccess, SummaryEntry, TeamAction
 from assessments.models.organisation import Invite, Membership, ServiceLead
@@ -174,17 +174,15 @@ CSV_HEADER = [
 def user_export_csv(user: AbstractBaseUser) -> str:
     """One row per answer of each of this person's check-ins (one query)."""
     labels = {value: str(label) for value, label in SCALE_CHOICES}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
     answers = (
         Answer.objects.filter(checkin__user=user)
         .select_related("checkin__team", "checkin__question_set", "question")
         .order_by("checkin__created_at", "checkin_id", "question__order", "question_id")
     )
+    rows = []
     for a in answers:
         c = a.checkin
-        writer.writerow(
+        rows.append(
             [
                 c.pk,
                 c.status,
@@ -198,4 +196,7 @@ def user_export_csv(user: AbstractBaseUser) -> str:
                 labels.get(a.value, ""),
             ]
         )
+    out = io.StringIO()
+    # Through csv_rows: a team name or statement that someone else typed must not run as a formula in this file.
+    csv_rows(out, CSV_HEADER, rows)
     return out.getvalue()

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views import defaults
 
 from assessments.web.middleware import DATABASE_ERRORS, outage_response
 
@@ -39,7 +38,10 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     (SessionInterrupted); the person should see the 503 "try again" page instead."""
     if caused_by_database_outage(exception):
         return outage_response()
-    return defaults.bad_request(request, exception)
+    # Not django.views.defaults.bad_request: its requires_csrf_token runs the CSRF check again, which reads
+    # request.POST. A body that could not be read the first time (one sent in UTF-16, say) raises again there,
+    # and the person would get a 500. Nothing here may read request.POST.
+    return render(request, "400.html", status=400)
 
 
 def login_locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Turn a database outage into a friendly "try again" page instead of a stack trace; add headers Django does not."""
+"""Turn a database outage into a friendly "try again" page instead of a stack trace; refuse form bodies that are not
+UTF-8; add headers Django does not."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -55,3 +57,23 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class Utf8FormsMiddleware:
+    """A POST that declares any charset but UTF-8 gets the 400 page, before anything reads its body.
+
+    Every page of the app sends its forms as UTF-8. Left to itself, Django reads a form in a charset it does not
+    know as UTF-8 anyway, decodes a multipart form in whatever charset it names, and refuses any other charset on
+    an ordinary form only when request.POST is first read, inside the CSRF check or a view. Refusing here, before
+    anything reads the body, gives one answer on every URL: the 400 page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        charset = (request.content_params or {}).get("charset") if request.method == "POST" else None
+        if charset is not None and charset.lower() != "utf-8":
+            # Django's own rule for form bodies, so nothing that gets past here can raise it again later.
+            raise BadRequest("A form was sent in a character set other than UTF-8.")
+        return self.get_response(request)

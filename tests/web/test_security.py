@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import OperationalError
 from django.test import Client
@@ -119,6 +120,58 @@ def test_a_lockout_for_one_person_does_not_lock_out_their_colleague(client, prac
         client.post(reverse("login"), {"username": "priya", "password": "wrong-guess"})
     response = client.post(reverse("login"), {"username": "tom", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def wrong_passwords_until_locked_out(client, url: str, data: dict[str, str], field: str) -> None:
+    """Four wrong passwords are refused on the form itself; the fifth brings the lockout page."""
+    for _ in range(4):
+        response = client.post(url, {**data, field: "wrong-guess"})
+        assert response.status_code in (200, 400) and f'name="{field}"' in response.content.decode()
+    response = client.post(url, {**data, field: "wrong-guess"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_wrong_passwords_on_the_account_deletion_page_lock_out_like_sign_in(client, practitioner, throttling):
+    client.force_login(practitioner)
+    wrong_passwords_until_locked_out(client, reverse("practitioner:account_delete"), {}, "password")
+    # Locked out, the right password is refused too, and nothing is deleted.
+    response = client.post(reverse("practitioner:account_delete"), {"password": PASSWORD})
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    assert User.objects.filter(pk=practitioner.pk).exists()
+    # The count is the one sign-in keeps: signing in from here is paused as well.
+    client.logout()
+    assert client.post(reverse("login"), {"username": "priya", "password": PASSWORD}).status_code == 429
+
+
+def test_wrong_old_passwords_on_the_password_change_page_lock_out_like_sign_in(client, practitioner, throttling):
+    new = {"new_password1": "another-long-pass-42", "new_password2": "another-long-pass-42"}
+    client.force_login(practitioner)
+    wrong_passwords_until_locked_out(client, reverse("password_change"), new, "old_password")
+    response = client.post(reverse("password_change"), {**new, "old_password": PASSWORD})
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    practitioner.refresh_from_db()
+    assert practitioner.check_password(PASSWORD) and not practitioner.check_password("another-long-pass-42")
+
+
+def test_a_right_password_after_a_few_wrong_ones_still_deletes_the_account(client, practitioner, throttling):
+    client.force_login(practitioner)
+    for _ in range(4):
+        assert client.post(reverse("practitioner:account_delete"), {"password": "wrong-guess"}).status_code == 400
+    response = client.post(reverse("practitioner:account_delete"), {"password": PASSWORD})
+    assert response.status_code == 200 and "Your account has been deleted" in response.content.decode()
+    assert not User.objects.filter(pk=practitioner.pk).exists()
+
+
+def test_a_right_old_password_after_a_few_wrong_ones_still_changes_it(client, practitioner, throttling):
+    new = {"new_password1": "another-long-pass-42", "new_password2": "another-long-pass-42"}
+    client.force_login(practitioner)
+    for _ in range(4):
+        assert client.post(reverse("password_change"), {**new, "old_password": "wrong-guess"}).status_code == 200
+    response = client.post(reverse("password_change"), {**new, "old_password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("password_change_done")
+    practitioner.refresh_from_db()
+    assert practitioner.check_password("another-long-pass-42")
 
 
 def test_sessions_end_after_the_idle_period_and_each_request_pushes_it_back(client, practitioner, settings):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from html import escape
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from assessments.core.anonymity import min_group_size
 from assessments.core.charts import trend_chart
 from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
+from assessments.core.spreadsheet import csv_rows
 from assessments.leads.access import (
     get_summary_service,
     get_summary_team,
@@ -58,17 +58,10 @@ def _service_scopes(figures) -> list:
     return [(_("Whole service"), None, figures.periods)] + [(t.name, t.pk, figures.periods[-1:]) for t in figures.teams]
 
 
-def _cell_text(value: str) -> str:
-    # A team name starting with = + - or @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _csv(filename: str, rows: list[list[str]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows([_cell_text(v) for v in row] for row in rows)
+    csv_rows(response, EXPORT_HEADER, rows)
     return response
 
 

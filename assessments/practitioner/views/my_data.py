@@ -1,4 +1,4 @@
-"""A person's own data: download it, delete a check-in, delete the account."""
+"""A person's own data and account: download it, delete a check-in, change the password, delete the account."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +21,7 @@ from assessments.practitioner.checkins import checkin_delete, current_draft
 from assessments.practitioner.forms import (
     AccountDeleteForm,
     ReminderSettingsForm,
+    ThrottledPasswordChangeForm,
 )
 from assessments.practitioner.my_data import user_export, user_export_csv
 from assessments.practitioner.profile import submitted_checkins
@@ -80,7 +82,7 @@ def checkin_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete_view(request: HttpRequest) -> HttpResponse:
-    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user)
         logout(request)
@@ -88,3 +90,15 @@ def account_delete_view(request: HttpRequest) -> HttpResponse:
     return render(
         request, "assessments/practitioner/account_delete.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+class PasswordChange(PasswordChangeView):
+    """Django's password change page (its template, URL name and redirect), with the old password throttled.
+
+    Django's own form checks the old password with check_password, which login throttling never sees.
+    """
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
