@@ -19,13 +19,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.core.periods import MONTH, latest_shown_period
 from assessments.core.steps import STEPS
 from assessments.models.checkins import CheckIn
 from assessments.models.figures import SummaryEntry
 from assessments.models.organisation import Role, Service, Team
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from assessments.practitioner.questions import questions_by_phase
 from devtools.synthetic import SCALES, scale_seed
 
 GROWTH_N = (1_000, 10_000, 100_000)
@@ -80,9 +80,9 @@ def _submit_requests(client: Client, team: Team):
         state["i"] += 1
         CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).delete()
         checkin = checkin_start(user=user, team=team)
-        questions = list(checkin.question_set.questions.all())
+        by_phase = questions_by_phase(checkin.question_set)
         for step in STEPS[:3]:
-            answers = {q.pk: 3 for q in questions if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.slug}
+            answers = {q.pk: 3 for q in by_phase[step.slug]}
             checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")
         client.force_login(user)
         prepared.append(reverse("practitioner:checkin_step", args=[checkin.pk, STEPS[-1].slug]))
