@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 
 from assessments.core.anonymity import Suppression, reason_text, suppress
-from assessments.core.framework import DIMENSIONS, DIRECTION_LABELS, Dimension, Direction
+from assessments.core.framework import DIMENSIONS, Dimension, Direction
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW, is_concerning
 from assessments.leads.contributions import SCORE_FIELDS
@@ -51,10 +51,6 @@ class DimensionFigures:
     @property
     def score(self) -> float | None:
         return self.mean
-
-    @property
-    def direction_label(self) -> str:
-        return DIRECTION_LABELS[self.dimension.direction]
 
     @property
     def needs_attention(self) -> bool:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 
 from assessments.core.feedback import FeedbackItem, feedback_for
-from assessments.core.framework import DIMENSIONS, DIRECTION_LABELS, PHASES, Dimension, Direction, Level, Phase
+from assessments.core.framework import DIMENSIONS, PHASES, Dimension, Direction, Level, Phase
 from assessments.core.scoring import Band, band, changes_since, is_concerning, phase_scores, suggests_high_strain
 from assessments.models.checkins import CheckIn, DimensionScore
 from assessments.models.private import PractitionerProfile
@@ -20,17 +20,13 @@ class ScoreRow:
 
     slug: str
     name: str
-    direction: str
+    direction: Direction
     score: float | None
     band: Band | None
     change: float | None
     needs_attention: bool
     dimension: Dimension | None = None
     phase: Phase | None = None
-
-    @property
-    def direction_label(self) -> str:
-        return DIRECTION_LABELS[Direction(self.direction)]
 
     @property
     def is_pressure(self) -> bool:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from assessments.core.framework import DIRECTION_LABELS, PHASES, Dimension, Direction, Phase
+from assessments.core.framework import PHASES, Dimension, Direction, Phase
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW, phase_scores
 from assessments.models.checkins import CheckIn
 from assessments.practitioner.profile import scores_of, submitted_checkins
@@ -102,14 +102,10 @@ def line_chart(dates: list[datetime], scores: list[float | None], direction: str
 class Series:
     slug: str
     name: str
-    direction: str
+    direction: Direction
     scores: list[float | None]
     chart: LineChart
     dimension: Dimension | None = None
-
-    @property
-    def direction_label(self) -> str:
-        return DIRECTION_LABELS[Direction(self.direction)]
 
     @property
     def first_and_last(self) -> tuple[float | None, float | None]:
