@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 
@@ -165,3 +166,11 @@ def contributions(team: Team, count: int, values=None, when=None, prefix=None) -
     for user in users:
         submit_checkin(user, team, values, when=when or shown_moment())
     return users
+
+
+def chart_svg(html: str, chart_id: str) -> str:
+    """The one line chart on a page whose title has the id `<chart_id>-title` (see partials/line_chart.html)."""
+    charts = re.findall(r"<svg\b.*?</svg>", html, flags=re.DOTALL)
+    found = [svg for svg in charts if f'aria-labelledby="{chart_id}-title"' in svg]
+    assert len(found) == 1, (chart_id, len(found))
+    return found[0]

@@ -30,7 +30,16 @@ from assessments.models import (
     TeamAction,
 )
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import SESSION_SAVE, contributions, make_user, people_in, shown_moment, submit_checkin
+from tests.conftest import (
+    SESSION_SAVE,
+    chart_svg,
+    contributions,
+    make_user,
+    moment_in,
+    people_in,
+    shown_moment,
+    submit_checkin,
+)
 
 HIDDEN_TEXT = "fewer than 5 people took part"
 
@@ -490,6 +499,23 @@ def test_the_home_page_links_leads_to_their_summaries(
 
 
 # --- queries do not grow with data ------------------------------------------------------------------------------
+
+
+def test_the_trend_leaves_a_gap_for_a_hidden_period_and_shades_the_concerning_end(client, lead, team, question_set):
+    two_before = shown_period().previous().previous()
+    contributions(team, 5, {"systemic_pressures": 5}, when=moment_in(two_before), prefix="early")
+    contributions(team, 4, {"systemic_pressures": 5}, when=last_month_moment(), prefix="few")  # hidden: too few
+    contributions(team, 5, {"systemic_pressures": 4})
+    client.force_login(lead)
+    html = client.get(team_url(team)).content.decode()
+    assert html.count('<svg class="trend-chart"') == len(DIMENSIONS)
+    chart = chart_svg(html, "trend-systemic_pressures")
+    # Shown, hidden, shown: two dots and no line across the hidden period, so nothing is drawn for it.
+    assert chart.count("<circle") == 2 and "<polyline" not in chart
+    assert f"{shown_period().short_label}: 75 / 100" in chart
+    assert "Trend of Pressures and demands of the service. The figures are in the table below." in chart
+    assert chart.count('class="trend-band"') == 1
+    assert "The shaded band marks the end of the scale that is worth a look." in html
 
 
 @pytest.mark.parametrize("people, history", [(5, False), (20, True)])

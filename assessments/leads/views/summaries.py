@@ -13,7 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.core.anonymity import min_group_size
-from assessments.core.charts import trend_chart
+from assessments.core.charts import LineChart, line_chart
+from assessments.core.framework import Dimension
 from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
 from assessments.leads.access import (
     get_summary_service,
@@ -23,7 +24,14 @@ from assessments.leads.access import (
     summary_teams,
 )
 from assessments.leads.audit import summary_access_record
-from assessments.leads.summaries import EXPORT_HEADER, ORDERED_DIMENSIONS, action_progress, export_rows, service_figures
+from assessments.leads.summaries import (
+    EXPORT_HEADER,
+    ORDERED_DIMENSIONS,
+    Cell,
+    action_progress,
+    export_rows,
+    service_figures,
+)
 from assessments.models.figures import SummaryAccess, TeamAction
 from assessments.models.organisation import Role
 
@@ -101,13 +109,16 @@ def _rows_html(rows: list[list[str]]) -> str:
     )
 
 
-def _trend_charts(cells) -> list:
-    periods = [c.period for c in cells]
+def _trend_charts(cells: list[Cell]) -> list[tuple[Dimension, LineChart]]:
+    """One line per dimension over the trend's periods; a hidden period is a gap in it."""
+    labels = [c.period.short_label for c in cells]
     return [
         (
             d,
-            trend_chart([c.dimensions[d.slug] for c in cells], periods, str(d.direction)).svg(
-                f"trend-{d.slug}", _("Trend of %(name)s. The figures are in the table below.") % {"name": d.name}
+            line_chart(
+                [f.mean if f.is_shown else None for f in (c.dimensions[d.slug] for c in cells)],
+                d.direction,
+                labels=labels,
             ),
         )
         for d in ORDERED_DIMENSIONS
