@@ -44,6 +44,11 @@ class Profile:
     levels: dict[str, list[ScoreRow]] = field(default_factory=dict)
     moved_most: ScoreRow | None = None
 
+    @property
+    def is_first(self) -> bool:
+        """Nothing sent before this check-in, so no change to show."""
+        return self.previous is None
+
 
 # A change smaller than this is within the wobble of a five-point scale; not worth headlining.
 MOVED_MOST_MIN = 10.0
