@@ -43,6 +43,17 @@ class PhaseTrend:
     rows: list[tuple[datetime, list[float | None]]]  # date, [phase score, dimension scores...]
 
 
+def _series(part: Phase | Dimension, scores: list[float | None], labels: list[str], titles: list[str]) -> Series:
+    return Series(
+        slug=part.slug,
+        name=str(part.name),
+        direction=part.direction,
+        scores=scores,
+        chart=line_chart(scores, part.direction, labels=labels, titles=titles),
+        dimension=part if isinstance(part, Dimension) else None,
+    )
+
+
 def trends_for(user: AbstractBaseUser) -> tuple[list[CheckIn], list[PhaseTrend]]:
     """Every phase and dimension across the person's sent check-ins, oldest first (two queries)."""
     checkins = list(reversed(submitted_checkins(user)))
@@ -55,27 +66,10 @@ def trends_for(user: AbstractBaseUser) -> tuple[list[CheckIn], list[PhaseTrend]]
     ph_scores = [phase_scores(s) for s in dim_scores]
     trends = []
     for phase in PHASES:
-        p_values = [s[phase.slug] for s in ph_scores]
-        phase_series = Series(
-            slug=phase.slug,
-            name=str(phase.name),
-            direction=phase.direction,
-            scores=p_values,
-            chart=line_chart(p_values, phase.direction, labels=labels, titles=titles),
-        )
-        dimension_series = []
-        for d in phase.dimensions:
-            values = [s[d.slug] for s in dim_scores]
-            dimension_series.append(
-                Series(
-                    slug=d.slug,
-                    name=str(d.name),
-                    direction=d.direction,
-                    scores=values,
-                    chart=line_chart(values, d.direction, labels=labels, titles=titles),
-                    dimension=d,
-                )
-            )
-        rows = [(dates[i], [p_values[i]] + [s.scores[i] for s in dimension_series]) for i in range(len(checkins))]
+        phase_series = _series(phase, [s[phase.slug] for s in ph_scores], labels, titles)
+        dimension_series = [_series(d, [s[d.slug] for s in dim_scores], labels, titles) for d in phase.dimensions]
+        rows = [
+            (dates[i], [phase_series.scores[i]] + [s.scores[i] for s in dimension_series]) for i in range(len(checkins))
+        ]
         trends.append(PhaseTrend(phase=phase, phase_series=phase_series, dimension_series=dimension_series, rows=rows))
     return checkins, trends
