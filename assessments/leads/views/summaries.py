@@ -28,12 +28,13 @@ from assessments.leads.summaries import (
     EXPORT_HEADER,
     ORDERED_DIMENSIONS,
     Cell,
+    ServiceFigures,
     action_progress,
     export_rows,
     service_figures,
 )
 from assessments.models.figures import SummaryAccess, TeamAction
-from assessments.models.organisation import Role
+from assessments.models.organisation import Role, Service, Team
 
 
 def _period(key: str) -> Period | None:
@@ -54,6 +55,15 @@ def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
             "(like 2026-Q1) that have ended."
         ) % {"key": key[:20]}
     return render(request, "assessments/leads/summary_not_found.html", {"message": message}, status=404)
+
+
+def _figures_read(
+    request: HttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
+) -> ServiceFigures:
+    """The figures a summary page or export shows, and the audit row saying who read them: never one alone."""
+    figures = service_figures(service, selected)
+    summary_access_record(user=request.user, action=action, service=service, team=team, period=selected)
+    return figures
 
 
 def _team_scopes(team, figures) -> list:
@@ -153,11 +163,8 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(team.service, selected)
+    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
     actions = list(TeamAction.objects.filter(team=team))
-    summary_access_record(
-        user=request.user, action=SummaryAccess.Action.VIEW, service=team.service, team=team, period=selected
-    )
     context = _page_context(
         figures.cell(team.pk), figures.cell(None), figures.trend(team.pk), selected, "leads:team_summary", team.pk
     )
@@ -177,10 +184,7 @@ def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> Http
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(team.service, selected)
-    summary_access_record(
-        user=request.user, action=SummaryAccess.Action.EXPORT, service=team.service, team=team, period=selected
-    )
+    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, team.service, team)
     return _csv(f"team-{team.pk}-{selected.key}.csv", export_rows(figures, _team_scopes(team, figures)))
 
 
@@ -196,8 +200,7 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(service, selected)
-    summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=service, period=selected)
+    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, service)
     cell = figures.cell(None)
     context = _page_context(cell, cell, figures.trend(None), selected, "leads:service_summary", service.pk)
     team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
@@ -218,6 +221,5 @@ def service_summary_export(request: HttpRequest, service_pk: int, period: str) -
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(service, selected)
-    summary_access_record(user=request.user, action=SummaryAccess.Action.EXPORT, service=service, period=selected)
+    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, service)
     return _csv(f"service-{service.pk}-{selected.key}.csv", export_rows(figures, _service_scopes(figures)))
