@@ -37,21 +37,33 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _query_count(request: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        request()
+    return len(queries)  # read now: the log is cleared when the next request starts
+
+
+def _times_ms(request: Callable[[], object], iterations: int, prepare: Callable[[], None] | None = None) -> list[float]:
+    """The wall time of each of `iterations` requests; `prepare` runs before each one, outside the timing."""
+    times = []
+    for _ in range(iterations):
+        if prepare is not None:
+            prepare()
+        start = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def _measure(name: str, request: Callable[[], object], iterations: int, out: Callable[[str], None]) -> None:
     for _ in range(3):  # warm caches and connections
         request()
-    with CaptureQueriesContext(connection) as queries:
-        request()
-    query_count = len(queries)  # read now: the log is cleared when the next request starts
+    query_count = _query_count(request)
     tracemalloc.start()
     request()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        request()
-        times.append((time.perf_counter() - start) * 1000)
+    times = _times_ms(request, iterations)
     out(f"{name}_p50_ms={statistics.median(times):.1f}")
     out(f"{name}_p95_ms={_percentile(times, 0.95):.1f}")
     out(f"{name}_queries={query_count}")
@@ -102,15 +114,8 @@ def _measure_submit(client: Client, team: Team, iterations: int, out: Callable[[
         prepare()
         request()
     prepare()
-    with CaptureQueriesContext(connection) as queries:
-        request()
-    query_count = len(queries)
-    times = []
-    for _ in range(iterations):
-        prepare()
-        start = time.perf_counter()
-        request()
-        times.append((time.perf_counter() - start) * 1000)
+    query_count = _query_count(request)
+    times = _times_ms(request, iterations, prepare)
     out(f"checkin_submit_p50_ms={statistics.median(times):.1f}")
     out(f"checkin_submit_p95_ms={_percentile(times, 0.95):.1f}")
     out(f"checkin_submit_queries={query_count}")
@@ -171,23 +176,13 @@ def bench_run(
         request = _get(admin_client, url)
         for _ in range(3):
             request()
-        with CaptureQueriesContext(connection) as queries:
-            request()
-        query_count = len(queries)
-        times = []
-        for _ in range(max(iterations // 2, 5)):
-            t0 = time.perf_counter()
-            request()
-            times.append((time.perf_counter() - t0) * 1000)
+        query_count = _query_count(request)
+        times = _times_ms(request, max(iterations // 2, 5))
         out(f"service_summary_p50_ms_at_N={n}={statistics.median(times):.1f}")
         out(f"service_summary_queries_at_N={n}={query_count}")
         export = _get(admin_client, reverse("leads:service_summary_export", args=[growth_service.pk, period]))
         export()
-        times = []
-        for _ in range(max(iterations // 2, 5)):
-            t0 = time.perf_counter()
-            export()
-            times.append((time.perf_counter() - t0) * 1000)
+        times = _times_ms(export, max(iterations // 2, 5))
         out(f"service_export_p50_ms_at_N={n}={statistics.median(times):.1f}")
         User.objects.filter(pk=lead.pk).update(is_staff=False)
     out(f"peak_memory_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
