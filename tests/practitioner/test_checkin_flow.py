@@ -46,6 +46,13 @@ def test_each_step_shows_its_phase_statements_as_radio_groups_with_legends(clien
     assert html.count('type="radio"') == 5 * len(questions_for(question_set, "challenges"))
 
 
+def test_the_reflection_box_says_it_is_private_and_how_long_it_may_be(client_p):
+    checkin = start(client_p)
+    html = client_p.get(step_url(checkin, "challenges")).content.decode()
+    assert "Your private reflection (optional)" in html
+    assert "Only you can see this. Up to 5,000 characters." in html
+
+
 def test_starting_twice_resumes_the_same_draft(client_p):
     first = start(client_p)
     client_p.post(reverse("practitioner:checkin_begin"))
