@@ -1,4 +1,4 @@
-"""The cast: a service, a team, a practitioner, a teammate, a lead and an outsider."""
+"""The cast: a service, a team, a practitioner, a teammate, a lead, a service lead and an outsider."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from assessments.core.periods import Period, latest_shown_period
 from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_refresh
-from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, Team
+from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
 from assessments.practitioner.questions import question_set_load, questions_by_phase
 
@@ -71,6 +71,14 @@ def teammate(team, question_set) -> User:
 def lead(team) -> User:
     user = make_user("leah", first_name="Leah")
     Membership.objects.create(user=user, team=team, role=Role.LEAD)
+    return user
+
+
+@pytest.fixture
+def service_lead(service) -> User:
+    """Leads the whole service: sees every team's summary and the service's own."""
+    user = make_user("sasha", first_name="Sasha")
+    ServiceLead.objects.create(user=user, service=service)
     return user
 
 

@@ -34,7 +34,6 @@ from tests.conftest import (
     SESSION_SAVE,
     chart_svg,
     contributions,
-    make_user,
     moment_in,
     people_in,
     shown_moment,
@@ -61,19 +60,6 @@ def last_month_moment():
     """A moment in the period before the newest shown one."""
     start = shown_period().previous().start
     return timezone.make_aware(datetime.combine(start, time.min)) + timedelta(days=2, hours=12)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # These tests make many people; the real hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def service_lead(service):
-    user = make_user("sasha", first_name="Sasha")
-    ServiceLead.objects.create(user=user, service=service)
-    return user
 
 
 # --- the minimum group size -------------------------------------------------------------------------
