@@ -19,13 +19,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.core.periods import MONTH, latest_shown_period
 from assessments.core.steps import STEPS
 from assessments.models.checkins import CheckIn
 from assessments.models.figures import SummaryEntry
 from assessments.models.organisation import Role, Service, Team
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from assessments.practitioner.questions import questions_by_phase
 from devtools.synthetic import SCALES, scale_seed
 
 GROWTH_N = (1_000, 10_000, 100_000)
@@ -37,21 +37,33 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _query_count(request: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        request()
+    return len(queries)  # read now: the log is cleared when the next request starts
+
+
+def _times_ms(request: Callable[[], object], iterations: int, prepare: Callable[[], None] | None = None) -> list[float]:
+    """The wall time of each of `iterations` requests; `prepare` runs before each one, outside the timing."""
+    times = []
+    for _ in range(iterations):
+        if prepare is not None:
+            prepare()
+        start = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
 def _measure(name: str, request: Callable[[], object], iterations: int, out: Callable[[str], None]) -> None:
     for _ in range(3):  # warm caches and connections
         request()
-    with CaptureQueriesContext(connection) as queries:
-        request()
-    query_count = len(queries)  # read now: the log is cleared when the next request starts
+    query_count = _query_count(request)
     tracemalloc.start()
     request()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    times = []
-    for _ in range(iterations):
-        start = time.perf_counter()
-        request()
-        times.append((time.perf_counter() - start) * 1000)
+    times = _times_ms(request, iterations)
     out(f"{name}_p50_ms={statistics.median(times):.1f}")
     out(f"{name}_p95_ms={_percentile(times, 0.95):.1f}")
     out(f"{name}_queries={query_count}")
@@ -80,9 +92,9 @@ def _submit_requests(client: Client, team: Team):
         state["i"] += 1
         CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).delete()
         checkin = checkin_start(user=user, team=team)
-        questions = list(checkin.question_set.questions.all())
+        by_phase = questions_by_phase(checkin.question_set)
         for step in STEPS[:3]:
-            answers = {q.pk: 3 for q in questions if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.slug}
+            answers = {q.pk: 3 for q in by_phase[step.slug]}
             checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")
         client.force_login(user)
         prepared.append(reverse("practitioner:checkin_step", args=[checkin.pk, STEPS[-1].slug]))
@@ -102,15 +114,8 @@ def _measure_submit(client: Client, team: Team, iterations: int, out: Callable[[
         prepare()
         request()
     prepare()
-    with CaptureQueriesContext(connection) as queries:
-        request()
-    query_count = len(queries)
-    times = []
-    for _ in range(iterations):
-        prepare()
-        start = time.perf_counter()
-        request()
-        times.append((time.perf_counter() - start) * 1000)
+    query_count = _query_count(request)
+    times = _times_ms(request, iterations, prepare)
     out(f"checkin_submit_p50_ms={statistics.median(times):.1f}")
     out(f"checkin_submit_p95_ms={_percentile(times, 0.95):.1f}")
     out(f"checkin_submit_queries={query_count}")
@@ -171,23 +176,13 @@ def bench_run(
         request = _get(admin_client, url)
         for _ in range(3):
             request()
-        with CaptureQueriesContext(connection) as queries:
-            request()
-        query_count = len(queries)
-        times = []
-        for _ in range(max(iterations // 2, 5)):
-            t0 = time.perf_counter()
-            request()
-            times.append((time.perf_counter() - t0) * 1000)
+        query_count = _query_count(request)
+        times = _times_ms(request, max(iterations // 2, 5))
         out(f"service_summary_p50_ms_at_N={n}={statistics.median(times):.1f}")
         out(f"service_summary_queries_at_N={n}={query_count}")
         export = _get(admin_client, reverse("leads:service_summary_export", args=[growth_service.pk, period]))
         export()
-        times = []
-        for _ in range(max(iterations // 2, 5)):
-            t0 = time.perf_counter()
-            export()
-            times.append((time.perf_counter() - t0) * 1000)
+        times = _times_ms(export, max(iterations // 2, 5))
         out(f"service_export_p50_ms_at_N={n}={statistics.median(times):.1f}")
         User.objects.filter(pk=lead.pk).update(is_staff=False)
     out(f"peak_memory_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")

@@ -9,14 +9,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.core.periods import MONTH, Period, current_period
 from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_rebuild
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
-from assessments.practitioner.questions import question_set_load
+from assessments.practitioner.questions import question_set_load, questions_by_phase
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_PRACTITIONER = "pat"
@@ -50,11 +49,10 @@ def _mid(period: Period):
 
 def _answer_checkin(user: User, team: Team, rng: random.Random, *, when, lean: dict[str, int]) -> CheckIn:
     checkin = checkin_start(user=user, team=team)
+    by_phase = questions_by_phase(checkin.question_set)
     for step in STEPS[:-1]:
         answers = {}
-        for q in checkin.question_set.questions.all():
-            if DIMENSIONS_BY_SLUG[q.dimension].phase_slug != step.slug:
-                continue
+        for q in by_phase[step.slug]:
             base = lean.get(q.dimension, 3)
             answers[q.pk] = min(5, max(1, base + rng.choice([-1, 0, 0, 1])))
         checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")

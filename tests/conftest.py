@@ -1,8 +1,9 @@
-"""The cast: a service, a team, a practitioner, a teammate, a lead and an outsider."""
+"""The cast: a service, a team, a practitioner, a teammate, a lead, a service lead and an outsider."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from assessments.core.periods import Period, latest_shown_period
 from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_refresh
-from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, Team
+from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
 from assessments.practitioner.questions import question_set_load, questions_by_phase
 
@@ -73,6 +74,14 @@ def teammate(team, question_set) -> User:
 def lead(team) -> User:
     user = make_user("leah", first_name="Leah")
     Membership.objects.create(user=user, team=team, role=Role.LEAD)
+    return user
+
+
+@pytest.fixture
+def service_lead(service) -> User:
+    """Leads the whole service: sees every team's summary and the service's own."""
+    user = make_user("sasha", first_name="Sasha")
+    ServiceLead.objects.create(user=user, service=service)
     return user
 
 
@@ -170,3 +179,11 @@ def contributions(team: Team, count: int, values=None, when=None, prefix=None) -
     for user in users:
         submit_checkin(user, team, values, when=when or shown_moment())
     return users
+
+
+def chart_svg(html: str, chart_id: str) -> str:
+    """The one line chart on a page whose title has the id `<chart_id>-title` (see partials/line_chart.html)."""
+    charts = re.findall(r"<svg\b.*?</svg>", html, flags=re.DOTALL)
+    found = [svg for svg in charts if f'aria-labelledby="{chart_id}-title"' in svg]
+    assert len(found) == 1, (chart_id, len(found))
+    return found[0]

@@ -1,12 +1,16 @@
-"""Server-rendered SVG chart geometry. No JavaScript needed, so charts work everywhere."""
+"""Server-rendered SVG chart geometry. No JavaScript needed, so charts work everywhere.
+
+Two charts: horizontal bars for one check-in's scores, and a line over time for the trends (a practitioner's
+own and the leads' summaries alike). Each page shows a table with the same figures next to a chart.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from assessments.core.framework import Direction
+from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 
 CHART_WIDTH = 360
 BAR_AREA = 260  # width of the 0-100 track, in chart units
@@ -53,115 +57,96 @@ def bar_chart(rows: Sequence) -> BarChart:
     return BarChart(bars=bars, width=CHART_WIDTH, height=y, track_width=BAR_AREA)
 
 
-TREND_WIDTH = 600
-TREND_HEIGHT = 120
-TREND_LEFT = 36  # room for the 0 / 50 / 100 labels
-TREND_TOP = 8
+# The line chart is drawn in a box about as wide as a phone, so its labels are about their own size there and
+# larger on a bigger screen: a 600-unit box squeezed onto a 390 px screen shrank them below 10 px.
+LINE_WIDTH = 360
+LINE_FONT_SIZE = 14
+LINE_LEFT = 34  # room for the 0 / 50 / 100 labels
+LINE_RIGHT = 10  # room for the last point's dot
+LINE_TOP = 10
+LINE_PLOT_HEIGHT = 120
+LINE_BOTTOM = 30  # room for the labels under the axis
 
 
 @dataclass(frozen=True)
-class TrendPoint:
+class LinePoint:
     x: float
     y: float
-    label: str
+    score: float
+    label: str  # when, for the point's tooltip
 
 
 @dataclass(frozen=True)
-class TrendChart:
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
+class AxisLabel:
+    x: float
+    text: str
+    anchor: str  # SVG text-anchor: start, middle or end
+
+
+@dataclass(frozen=True)
+class LineChart:
+    direction: str  # pressure or resource: the colour, and which end of the scale is shaded
+    points: list[LinePoint]  # every score present, so a lone one still shows as a dot
+    segments: list[str]  # polyline point lists, one per run of two or more scores: a missing score breaks the line
     gridlines: list[tuple[int, float]]  # (value, y)
-    segments: list[str]  # polyline point lists; a hidden period breaks the line
-    points: list[TrendPoint]
-    first_label: str
-    last_label: str
-    kind: str  # pressure or resource, for the colour
+    band_y: float  # the band at the end of the scale that is worth a look
+    band_height: float
+    x_labels: list[AxisLabel]
 
-    def svg(self, chart_id: str, title: str) -> str:
-        """The chart as inline SVG. Built here rather than in a template: seven of these per page add up."""
-        parts = [
-            format_html(
-                '<svg class="trend-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-title">'
-                '<title id="{}-title">{}</title>',
-                self.width,
-                self.height + 16,
-                chart_id,
-                chart_id,
-                title,
-            )
-        ]
-        for value, y in self.gridlines:
-            parts.append(
-                format_html(
-                    '<line class="trend-grid" x1="{}" x2="{}" y1="{}" y2="{}"></line>'
-                    '<text class="trend-axis" x="0" y="{}" dy="4">{}</text>',
-                    self.plot_left,
-                    self.plot_right,
-                    y,
-                    y,
-                    y,
-                    value,
-                )
-            )
-        for points in self.segments:
-            parts.append(
-                format_html('<polyline class="trend-line trend-{}" points="{}"></polyline>', self.kind, points)
-            )
-        for point in self.points:
-            parts.append(
-                format_html(
-                    '<circle class="trend-dot trend-{}" cx="{}" cy="{}" r="3.5"><title>{}</title></circle>',
-                    self.kind,
-                    point.x,
-                    point.y,
-                    point.label,
-                )
-            )
-        parts.append(
-            format_html(
-                '<text class="trend-axis" x="{}" y="{}">{}</text>'
-                '<text class="trend-axis" x="{}" y="{}" text-anchor="end">{}</text></svg>',
-                self.plot_left,
-                self.height + 12,
-                self.first_label,
-                self.plot_right,
-                self.height + 12,
-                self.last_label,
-            )
-        )
-        return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
+    width = LINE_WIDTH
+    height = LINE_TOP + LINE_PLOT_HEIGHT + LINE_BOTTOM
+    left = LINE_LEFT
+    right = LINE_WIDTH - LINE_RIGHT
+    font_size = LINE_FONT_SIZE
+    label_x = LINE_LEFT - 6
+    baseline_y = LINE_TOP + LINE_PLOT_HEIGHT + 22
+
+    @property
+    def plot_width(self) -> int:
+        return self.right - self.left
 
 
-def trend_chart(values: Sequence, periods: Sequence, kind: str) -> TrendChart:
-    """A 0-100 line over periods. `values` have `is_shown` and `mean`; hidden periods leave a gap."""
-    plot_height = TREND_HEIGHT - 2 * TREND_TOP
-    right = TREND_WIDTH - 8
-    step = (right - TREND_LEFT) / max(len(periods) - 1, 1)
+def _line_y(score: float) -> float:
+    return round(LINE_TOP + (100 - score) / 100 * LINE_PLOT_HEIGHT, 1)
 
-    def y_of(score: float) -> float:
-        return round(TREND_TOP + (100 - score) / 100 * plot_height, 1)
 
-    segments: list[list[str]] = [[]]
+def line_chart(
+    scores: Sequence[float | None], direction: str, *, labels: Sequence[str], titles: Sequence[str] | None = None
+) -> LineChart:
+    """One 0-100 series over evenly spaced moments (periods or check-ins), oldest first.
+
+    `labels` name the moments under the axis (the first and the last are shown); `titles` name them in each
+    point's tooltip, if they should be longer. A missing score (None: not answered, or hidden) leaves a gap.
+    """
+    titles = labels if titles is None else titles
+    n = len(scores)
+    plot_width = LINE_WIDTH - LINE_RIGHT - LINE_LEFT
+    xs = [round(LINE_LEFT + (plot_width / 2 if n == 1 else plot_width * i / (n - 1)), 1) for i in range(n)]
+
+    runs: list[list[str]] = [[]]
     points = []
-    for i, (value, period) in enumerate(zip(values, periods, strict=True)):
-        if not value.is_shown:
-            if segments[-1]:
-                segments.append([])
+    for x, score, title in zip(xs, scores, titles, strict=True):
+        if score is None:
+            if runs[-1]:
+                runs.append([])
             continue
-        x, y = round(TREND_LEFT + i * step, 1), y_of(value.mean)
-        segments[-1].append(f"{x},{y}")
-        points.append(TrendPoint(x=x, y=y, label=f"{period.short_label}: {value.mean:.0f}"))
-    return TrendChart(
-        width=TREND_WIDTH,
-        height=TREND_HEIGHT,
-        plot_left=TREND_LEFT,
-        plot_right=right,
-        gridlines=[(v, y_of(v)) for v in (0, 50, 100)],
-        segments=[" ".join(s) for s in segments if len(s) > 1],
+        y = _line_y(score)
+        runs[-1].append(f"{x},{y}")
+        points.append(LinePoint(x=x, y=y, score=score, label=title))
+
+    # The end of the scale that is worth a look: high pressure, or low support and strength.
+    top, bottom = (100, HIGH_FROM) if direction == Direction.PRESSURE else (LOW_BELOW, 0)
+    x_labels = []
+    if n:
+        x_labels.append(AxisLabel(x=xs[0], text=labels[0], anchor="middle" if n == 1 else "start"))
+    if n > 1:
+        x_labels.append(AxisLabel(x=xs[-1], text=labels[-1], anchor="end"))
+    return LineChart(
+        direction=str(direction),
         points=points,
-        first_label=periods[0].short_label if periods else "",
-        last_label=periods[-1].short_label if periods else "",
-        kind=kind,
+        segments=[" ".join(run) for run in runs if len(run) > 1],
+        gridlines=[(v, _line_y(v)) for v in (0, 50, 100)],
+        band_y=_line_y(top),
+        band_height=round(_line_y(bottom) - _line_y(top), 1),
+        x_labels=x_labels,
     )

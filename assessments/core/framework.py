@@ -24,6 +24,11 @@ class Direction(StrEnum):
     PRESSURE = "pressure"
     RESOURCE = "resource"
 
+    @property
+    def label(self) -> str:
+        """What a higher score means, said once for every page that shows one."""
+        return DIRECTION_LABELS[self]
+
 
 LEVEL_LABELS = {
     Level.INDIVIDUAL: _("Individual"),

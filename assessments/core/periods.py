@@ -7,10 +7,12 @@ A check-in belongs to the period of its submit date (in the site's time zone).
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TypeVar
 
 from django.conf import settings
 from django.utils import timezone
@@ -47,7 +49,7 @@ class Period:
     @property
     def end(self) -> date:
         """The first day after the period."""
-        return _add_months(self.start, self.months)
+        return add_months(self.start, self.months)
 
     @property
     def label(self) -> str:
@@ -57,7 +59,7 @@ class Period:
             "quarter": f"Q{(self.start.month - 1) // 3 + 1}",
             "year": self.start.year,
             "first": date_format(self.start, "F"),
-            "last": date_format(_add_months(self.start, 2), "F"),
+            "last": date_format(add_months(self.start, 2), "F"),
         }
 
     @property
@@ -65,7 +67,7 @@ class Period:
         return _short_label(self.kind, self.start, get_language())
 
     def previous(self) -> Period:
-        return Period(self.kind, _add_months(self.start, -self.months))
+        return Period(self.kind, add_months(self.start, -self.months))
 
     def next(self) -> Period:
         return Period(self.kind, self.end)
@@ -80,9 +82,17 @@ def _short_label(kind: str, start: date, language: str | None) -> str:
     return date_format(start, "M Y") if kind == MONTH else Period(kind, start).key
 
 
-def _add_months(d: date, months: int) -> date:
-    index = d.year * 12 + d.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+DateOrTime = TypeVar("DateOrTime", date, datetime)
+
+
+def add_months(value: DateOrTime, months: int) -> DateOrTime:
+    """The same day (and time) `months` calendar months later, or earlier when negative.
+
+    The day is clamped to the month's length: a month before 31 March is 28 (or 29) February.
+    """
+    year, month = divmod(value.year * 12 + value.month - 1 + months, 12)
+    day = min(value.day, calendar.monthrange(year, month + 1)[1])
+    return value.replace(year=year, month=month + 1, day=day)
 
 
 def configured_kind() -> str:

@@ -19,7 +19,6 @@ both then read that one back.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -39,7 +38,7 @@ from assessments.core.anonymity import (
     suppress,
 )
 from assessments.core.framework import DIMENSIONS
-from assessments.core.periods import Period
+from assessments.core.periods import Period, add_months
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.leads.contributions import SCORE_FIELDS
 from assessments.models.figures import PublishedPeriod, SummaryEntry
@@ -165,10 +164,7 @@ def _period_figures(teams: list[Team], rows: dict[int, dict]) -> dict:
 
 def kept_from(now: datetime | None = None) -> date:
     """The first day whose check-ins are still kept: the same day RETENTION_MONTHS calendar months ago."""
-    today = timezone.localdate(now)
-    index = today.year * 12 + today.month - 1 - settings.RETENTION_MONTHS
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(today.day, calendar.monthrange(year, month + 1)[1]))
+    return add_months(timezone.localdate(now), -settings.RETENTION_MONTHS)
 
 
 def past_retention(period: Period, now: datetime | None = None) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, reason_text
-from assessments.core.framework import DIMENSIONS, DIRECTION_LABELS, Dimension, Direction
+from assessments.core.framework import DIMENSIONS, Dimension, Direction
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.core.scoring import is_concerning
 from assessments.leads.publication import SERVICE, published_periods
@@ -52,10 +52,6 @@ class DimensionFigures:
     @property
     def score(self) -> float | None:
         return self.mean
-
-    @property
-    def direction_label(self) -> str:
-        return DIRECTION_LABELS[self.dimension.direction]
 
     @property
     def needs_attention(self) -> bool:

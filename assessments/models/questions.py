@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.framework import DIMENSION_CHOICES
+from assessments.core.framework import DIMENSION_CHOICES, DIMENSIONS_BY_SLUG
 from assessments.models.organisation import Team  # noqa: F401
 
 
@@ -52,3 +52,8 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def phase_slug(self) -> str:
+        """The phase this statement belongs to, through its dimension: the check-in asks it on that phase's step."""
+        return DIMENSIONS_BY_SLUG[self.dimension].phase_slug

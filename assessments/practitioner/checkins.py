@@ -13,14 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG, SCALE_MAX, SCALE_MIN
+from assessments.core.framework import SCALE_MAX, SCALE_MIN
 from assessments.core.scoring import score_dimensions
 from assessments.core.steps import PHASE_STEP_COUNT, Step
 from assessments.leads.contributions import entries_refresh
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.organisation import Team
 from assessments.models.private import REFLECTION_MAX_LENGTH, PractitionerProfile, Reflection
-from assessments.practitioner.questions import active_question_set
+from assessments.practitioner.questions import active_question_set, questions_by_phase
 
 
 class CheckInError(Exception):
@@ -67,11 +67,7 @@ def checkin_save_step(
         raise CheckInError(_("There is nothing to save on this step."))
     if step.index > checkin.steps_completed:
         raise CheckInError(_("Please answer the earlier parts of the check-in first."))
-    step_questions = {
-        q.pk: q
-        for q in checkin.question_set.questions.all()
-        if DIMENSIONS_BY_SLUG[q.dimension].phase_slug == step.phase.slug
-    }
+    step_questions = {q.pk: q for q in questions_by_phase(checkin.question_set).get(step.phase.slug, [])}
     if set(answers) - set(step_questions):
         raise CheckInError(_("Some answers were for statements that are not part of this step."))
     for value in answers.values():

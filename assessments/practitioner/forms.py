@@ -46,7 +46,6 @@ class PhaseStepForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         self.phase = phase
-        self.fields["reflection"].help_text = _("Only you can see this. Up to 5,000 characters.")
         self.fields["reflection"].widget.attrs["placeholder"] = ""
         for question in self.questions:
             self.fields[question_field_name(question)] = forms.TypedChoiceField(

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 
 from assessments.core.feedback import FeedbackItem, feedback_for
-from assessments.core.framework import DIMENSIONS, DIRECTION_LABELS, PHASES, Dimension, Direction, Level, Phase
+from assessments.core.framework import DIMENSIONS, PHASES, Dimension, Direction, Level, Phase
 from assessments.core.scoring import Band, band, changes_since, is_concerning, phase_scores, suggests_high_strain
 from assessments.models.checkins import CheckIn, DimensionScore
 from assessments.models.private import PractitionerProfile
@@ -20,17 +20,13 @@ class ScoreRow:
 
     slug: str
     name: str
-    direction: str
+    direction: Direction
     score: float | None
     band: Band | None
     change: float | None
     needs_attention: bool
     dimension: Dimension | None = None
     phase: Phase | None = None
-
-    @property
-    def direction_label(self) -> str:
-        return DIRECTION_LABELS[Direction(self.direction)]
 
     @property
     def is_pressure(self) -> bool:
@@ -47,6 +43,11 @@ class Profile:
     high_strain: bool
     levels: dict[str, list[ScoreRow]] = field(default_factory=dict)
     moved_most: ScoreRow | None = None
+
+    @property
+    def is_first(self) -> bool:
+        """Nothing sent before this check-in, so no change to show."""
+        return self.previous is None
 
 
 # A change smaller than this is within the wobble of a five-point scale; not worth headlining.
@@ -76,6 +77,22 @@ def previous_submitted(checkin: CheckIn) -> CheckIn | None:
     )
 
 
+def _row(part: Phase | Dimension, score: float | None, change: float | None) -> ScoreRow:
+    """A phase or a dimension as the profile shows it; a dimension's row also names its phase."""
+    is_dimension = isinstance(part, Dimension)
+    return ScoreRow(
+        slug=part.slug,
+        name=part.name,
+        direction=part.direction,
+        score=score,
+        band=band(score),
+        change=change,
+        needs_attention=is_concerning(score, part.direction),
+        dimension=part if is_dimension else None,
+        phase=part.phase if is_dimension else part,
+    )
+
+
 def build_profile(checkin: CheckIn) -> Profile:
     current = scores_of(checkin)
     previous = previous_submitted(checkin)
@@ -84,33 +101,8 @@ def build_profile(checkin: CheckIn) -> Profile:
     current_phases = phase_scores(current)
     phase_changes = changes_since(current_phases, phase_scores(previous_scores)) if previous else {}
 
-    phase_rows = [
-        ScoreRow(
-            slug=p.slug,
-            name=p.name,
-            direction=p.direction,
-            score=current_phases[p.slug],
-            band=band(current_phases[p.slug]),
-            change=phase_changes.get(p.slug),
-            needs_attention=is_concerning(current_phases[p.slug], p.direction),
-            phase=p,
-        )
-        for p in PHASES
-    ]
-    dimension_rows = [
-        ScoreRow(
-            slug=d.slug,
-            name=d.name,
-            direction=d.direction,
-            score=current[d.slug],
-            band=band(current[d.slug]),
-            change=dim_changes.get(d.slug),
-            needs_attention=is_concerning(current[d.slug], d.direction),
-            dimension=d,
-            phase=d.phase,
-        )
-        for d in DIMENSIONS
-    ]
+    phase_rows = [_row(p, current_phases[p.slug], phase_changes.get(p.slug)) for p in PHASES]
+    dimension_rows = [_row(d, current[d.slug], dim_changes.get(d.slug)) for d in DIMENSIONS]
     levels = {
         Level.SYSTEMIC: [r for r in dimension_rows if r.dimension.is_systemic],
         Level.INDIVIDUAL: [r for r in dimension_rows if not r.dimension.is_systemic],

@@ -51,6 +51,5 @@ def questions_by_phase(question_set: QuestionSet) -> dict[str, list[Question]]:
     """The set's questions grouped by phase slug, in order (one query)."""
     grouped: dict[str, list[Question]] = {}
     for question in question_set.questions.all():
-        phase_slug = DIMENSIONS_BY_SLUG[question.dimension].phase_slug
-        grouped.setdefault(phase_slug, []).append(question)
+        grouped.setdefault(question.phase_slug, []).append(question)
     return grouped

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from assessments.core.periods import add_months
 from assessments.models.checkins import CheckIn
 from assessments.practitioner.checkins import checkin_delete
 
 
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` calendar months earlier (the last day of the month if it is shorter)."""
-    total = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(total, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
 def retention_cutoffs(now: datetime) -> tuple[datetime, datetime]:
     """Sent check-ins submitted before the first, and drafts last saved before the second, are expired."""
-    return months_before(now, settings.RETENTION_MONTHS), now - timedelta(days=settings.DRAFT_RETENTION_DAYS)
+    return add_months(now, -settings.RETENTION_MONTHS), now - timedelta(days=settings.DRAFT_RETENTION_DAYS)
 
 
 def expired_purge(*, now: datetime | None = None) -> dict[str, int]:

@@ -52,3 +52,14 @@ def sign_in(context, live_server, user) -> None:
     client.force_login(user)
     cookie = client.cookies["sessionid"]
     context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def smallest_chart_text_px(page) -> float:
+    """The smallest label of any trend chart on the page, in screen pixels: an SVG's text scales with its box."""
+    return page.evaluate(
+        """() => Math.min(...[...document.querySelectorAll("svg.trend-chart")].map((svg) => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize));
+            return Math.min(...sizes) * scale;
+        }))"""
+    )

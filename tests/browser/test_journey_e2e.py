@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assessments.models import CheckIn, MoveReview, ResilientMove
+from tests.browser.conftest import smallest_chart_text_px
 from tests.conftest import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journey"
@@ -101,6 +102,7 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
     expect(moves.get_by_text("Not yet")).to_be_visible()
     expect(page.locator("svg.trend-chart")).to_have_count(10)
     expect(page.locator("circle.trend-point")).to_have_count(20)
+    assert smallest_chart_text_px(page) >= 12  # the charts' labels can be read on the phone
     assert_accessible(page)
     shot(page, "05-trends")
     page.locator("section", has=page.get_by_role("heading", name="1. Work-related challenges")).screenshot(

@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from assessments.core.periods import latest_shown_period
 from assessments.models import ServiceLead
+from tests.browser.conftest import smallest_chart_text_px
 from tests.conftest import PASSWORD, contributions, make_user
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -34,6 +35,9 @@ def test_a_service_lead_reads_the_summaries_and_they_pass_accessibility_checks(
     page.click(f"a[href='/summaries/teams/{team.pk}/{latest_shown_period().key}/']")
     assert page.get_by_role("heading", name="What the service can change").is_visible()
     assert page.locator("svg.trend-chart").count() == 7
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert smallest_chart_text_px(page) >= 12  # the charts' labels can be read on a phone
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     for url in (f"/summaries/teams/{team.pk}/{latest_shown_period().key}/", f"/summaries/services/{service.pk}/"):
         page.goto(live_server.url + url)

@@ -42,3 +42,9 @@ def test_the_question_file_has_at_least_three_statements_per_dimension():
     assert all(n >= 3 for n in counts.values()), counts
     assert sum(counts.values()) >= 21
     assert len({q["code"] for q in data["questions"]}) == len(data["questions"])
+
+
+def test_each_direction_says_what_a_higher_score_means():
+    assert str(Direction.PRESSURE.label) == "Higher means more pressure"
+    assert str(Direction.RESOURCE.label) == "Higher means more support and strength"
+    assert {str(d.direction.label) for d in DIMENSIONS} == {str(d.label) for d in Direction}

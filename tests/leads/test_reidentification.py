@@ -19,7 +19,6 @@ import re
 from collections import defaultdict
 from datetime import date, datetime
 
-import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
@@ -28,7 +27,7 @@ from django.utils.formats import date_format
 
 from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.core.periods import current_period, latest_shown_period, parse_period
-from assessments.models import CheckIn, Membership, Role, ServiceLead, SummaryEntry, Team
+from assessments.models import CheckIn, Membership, Role, SummaryEntry, Team
 from assessments.practitioner.checkins import checkin_delete
 from tests.conftest import JOINED, make_user, moment_in, submit_checkin
 
@@ -41,18 +40,6 @@ PERIOD_IN_URL = re.compile(r"/([0-9]{4}-(?:Q[1-4]|[0-9]{2}))/")
 OUTLIER = {d.slug: v for d, v in zip(DIMENSIONS, (5, 1, 5, 4, 1, 5, 2), strict=True)}
 OTHERS = {d.slug: 3 for d in DIMENSIONS}
 NAMES = ["Bramwell", "Cressida", "Dunstan", "Euphemia", "Fitzroy", "Gwendolen", "Horatio", "Isolde"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def service_lead(service):
-    user = make_user("sasha", first_name="Sasha")
-    ServiceLead.objects.create(user=user, service=service)
-    return user
 
 
 # --- building the team ------------------------------------------------------------------------------

@@ -30,7 +30,15 @@ from assessments.models import (
     TeamAction,
 )
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import SESSION_SAVE, contributions, make_user, people_in, shown_moment, submit_checkin
+from tests.conftest import (
+    SESSION_SAVE,
+    chart_svg,
+    contributions,
+    moment_in,
+    people_in,
+    shown_moment,
+    submit_checkin,
+)
 
 HIDDEN_TEXT = "fewer than 5 people took part"
 
@@ -52,19 +60,6 @@ def last_month_moment():
     """A moment in the period before the newest shown one."""
     start = shown_period().previous().start
     return timezone.make_aware(datetime.combine(start, time.min)) + timedelta(days=2, hours=12)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # These tests make many people; the real hasher is deliberately slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def service_lead(service):
-    user = make_user("sasha", first_name="Sasha")
-    ServiceLead.objects.create(user=user, service=service)
-    return user
 
 
 # --- the minimum group size -------------------------------------------------------------------------
@@ -546,6 +541,23 @@ def test_the_home_page_links_leads_to_their_summaries(
 
 
 # --- queries do not grow with data ------------------------------------------------------------------------------
+
+
+def test_the_trend_leaves_a_gap_for_a_hidden_period_and_shades_the_concerning_end(client, lead, team, question_set):
+    two_before = shown_period().previous().previous()
+    contributions(team, 5, {"systemic_pressures": 5}, when=moment_in(two_before), prefix="early")
+    contributions(team, 4, {"systemic_pressures": 5}, when=last_month_moment(), prefix="few")  # hidden: too few
+    contributions(team, 5, {"systemic_pressures": 4})
+    client.force_login(lead)
+    html = client.get(team_url(team)).content.decode()
+    assert html.count('<svg class="trend-chart"') == len(DIMENSIONS)
+    chart = chart_svg(html, "trend-systemic_pressures")
+    # Shown, hidden, shown: two dots and no line across the hidden period, so nothing is drawn for it.
+    assert chart.count("<circle") == 2 and "<polyline" not in chart
+    assert f"{shown_period().short_label}: 75 / 100" in chart
+    assert "Trend of Pressures and demands of the service. The figures are in the table below." in chart
+    assert chart.count('class="trend-band"') == 1
+    assert "The shaded band marks the end of the scale that is worth a look." in html
 
 
 @pytest.mark.parametrize("people, history", [(5, False), (20, True)])

@@ -46,6 +46,13 @@ def test_each_step_shows_its_phase_statements_as_radio_groups_with_legends(clien
     assert html.count('type="radio"') == 5 * len(questions_for(question_set, "challenges"))
 
 
+def test_the_reflection_box_says_it_is_private_and_how_long_it_may_be(client_p):
+    checkin = start(client_p)
+    html = client_p.get(step_url(checkin, "challenges")).content.decode()
+    assert "Your private reflection (optional)" in html
+    assert "Only you can see this. Up to 5,000 characters." in html
+
+
 def test_starting_twice_resumes_the_same_draft(client_p):
     first = start(client_p)
     client_p.post(reverse("practitioner:checkin_begin"))
@@ -213,45 +220,39 @@ def test_values_off_the_scale_or_not_numbers_are_refused(client_p, question_set,
     assert checkin.steps_completed == 0
 
 
-def test_an_unknown_question_id_is_refused(client_p, question_set):
-    checkin = start(client_p)
-    body = step_post(question_set, "challenges", 3)
-    body["q_999999"] = "3"
-    response = client_p.post(step_url(checkin, "challenges"), body)
-    assert response.status_code == 200
-    assert "not part of this step" in response.content.decode()
-    assert checkin.answers.count() == 0
+def _unknown_question(question_set: QuestionSet) -> dict:
+    return {"q_999999": "3"}
 
 
-def test_a_question_from_another_phase_is_refused(client_p, question_set):
-    checkin = start(client_p)
-    body = step_post(question_set, "challenges", 3)
-    body[f"q_{questions_for(question_set, 'coping')[0].pk}"] = "3"
-    response = client_p.post(step_url(checkin, "challenges"), body)
-    assert "not part of this step" in response.content.decode()
-    assert checkin.answers.count() == 0
+def _question_from_another_phase(question_set: QuestionSet) -> dict:
+    return {f"q_{questions_for(question_set, 'coping')[0].pk}": "3"}
 
 
-def test_a_question_from_another_version_is_refused(client_p, question_set):
-    checkin = start(client_p)
+def _question_from_another_version(question_set: QuestionSet) -> dict:
     v2 = QuestionSet.objects.create(version=2, title="Next")
     stranger = Question.objects.create(question_set=v2, code="x", dimension="systemic_pressures", text="New", order=1)
-    body = step_post(question_set, "challenges", 3)
-    body[f"q_{stranger.pk}"] = "4"
-    response = client_p.post(step_url(checkin, "challenges"), body)
-    assert response.status_code == 200
-    assert "not part of this step" in response.content.decode()
-    assert checkin.answers.count() == 0
+    return {f"q_{stranger.pk}": "4"}
 
 
-def test_a_duplicated_question_id_is_refused(client_p, question_set):
+def _question_answered_twice(question_set: QuestionSet) -> dict:
+    return {f"q_{questions_for(question_set, 'challenges')[0].pk}": ["2", "5"]}
+
+
+@pytest.mark.parametrize(
+    "tampering, message",
+    [
+        pytest.param(_unknown_question, "not part of this step", id="an unknown question id"),
+        pytest.param(_question_from_another_phase, "not part of this step", id="a question from another phase"),
+        pytest.param(_question_from_another_version, "not part of this step", id="a question from another version"),
+        pytest.param(_question_answered_twice, "answered more than once", id="a question id twice"),
+    ],
+)
+def test_a_tampered_step_is_refused_and_saves_nothing(client_p, question_set, tampering, message):
     checkin = start(client_p)
-    q = questions_for(question_set, "challenges")[0]
-    body = step_post(question_set, "challenges", 3)
-    body[f"q_{q.pk}"] = ["2", "5"]
+    body = {**step_post(question_set, "challenges", 3), **tampering(question_set)}
     response = client_p.post(step_url(checkin, "challenges"), body)
     assert response.status_code == 200
-    assert "answered more than once" in response.content.decode()
+    assert message in response.content.decode()
     assert checkin.answers.count() == 0
 
 

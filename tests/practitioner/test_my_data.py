@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.core.periods import add_months
 from assessments.core.steps import STEPS
 from assessments.leads.invites import invite_accept, invite_create
 from assessments.models import (
@@ -32,7 +33,6 @@ from assessments.models import (
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.my_data import EXPORTED_MODELS, NOT_EXPORTED
-from assessments.practitioner.retention import months_before
 from assessments.practitioner.supervision import supervision_mark
 from tests.conftest import PASSWORD, SESSION_SAVE, make_user, submit_checkin
 
@@ -273,18 +273,19 @@ def test_account_deletion_with_no_password_changes_nothing(client, practitioner,
 # --- Retention ---
 
 
-def test_months_before_handles_month_ends_and_years():
+def test_going_back_months_from_a_moment_handles_month_ends_and_years_and_keeps_the_time():
     moment = timezone.make_aware(datetime(2026, 3, 31, 12, 0))
-    assert months_before(moment, 1).date().isoformat() == "2026-02-28"
-    assert months_before(moment, 24).date().isoformat() == "2024-03-31"
-    assert months_before(moment, 15).date().isoformat() == "2024-12-31"
+    assert add_months(moment, -1).date().isoformat() == "2026-02-28"
+    assert add_months(moment, -24).date().isoformat() == "2024-03-31"
+    assert add_months(moment, -15).date().isoformat() == "2024-12-31"
+    assert add_months(moment, -1).timetz() == moment.timetz()
 
 
 def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate, team, settings):
     settings.RETENTION_MONTHS = 24
     now = timezone.now()
-    expired = submit_checkin(practitioner, team, {}, when=months_before(now, 24) - timedelta(hours=1))
-    kept = submit_checkin(practitioner, team, {}, when=months_before(now, 24) + timedelta(hours=1))
+    expired = submit_checkin(practitioner, team, {}, when=add_months(now, -24) - timedelta(hours=1))
+    kept = submit_checkin(practitioner, team, {}, when=add_months(now, -24) + timedelta(hours=1))
     old_draft = checkin_start(user=teammate, team=team)
     CheckIn.objects.filter(pk=old_draft.pk).update(updated_at=now - timedelta(days=31))
     fresh_draft = checkin_start(user=practitioner, team=team)

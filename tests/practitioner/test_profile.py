@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS, PHASES
+from assessments.models import PractitionerProfile
 from tests.conftest import SESSION_SAVE, submit_checkin
 
 
@@ -100,3 +101,17 @@ def test_the_profile_and_history_query_counts_do_not_grow_with_history(
         assert client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).status_code == 200
     with django_assert_max_num_queries(6 + SESSION_SAVE):
         assert client.get(reverse("practitioner:history")).status_code == 200
+
+
+def test_the_values_i_named_are_shown_back_on_my_profile_and_my_home_page(client, practitioner, team):
+    checkin = submit_checkin(practitioner, team, {})
+    client.force_login(practitioner)
+    profile = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+    assert "What matters to you in your work" not in profile  # none named yet
+    PractitionerProfile.objects.create(user=practitioner, values="Being there for people\nin a hard week")
+    profile = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+    home = client.get(reverse("site:home")).content.decode()
+    for html in (profile, home):
+        assert "What matters to you in your work" in html and "Being there for people<br>in a hard week" in html
+    hint = "You can change these in the second part of your next check-in."
+    assert hint in home and hint not in profile

@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
+from assessments.core.framework import PHASES, get_dimension
 from assessments.models import Question, QuestionSet
-from assessments.practitioner.questions import question_set_load
+from assessments.practitioner.questions import question_set_load, questions_by_phase
 from tests.conftest import submit_checkin
 
 
@@ -11,6 +12,14 @@ def test_loading_the_question_set_twice_changes_nothing(question_set):
     count = Question.objects.count()
     again, created = question_set_load()
     assert not created and again == question_set and Question.objects.count() == count
+
+
+def test_each_statement_knows_its_phase_and_is_asked_on_that_phases_step(question_set):
+    grouped = questions_by_phase(question_set)
+    assert list(grouped) == [p.slug for p in PHASES]
+    for phase_slug, questions in grouped.items():
+        assert questions and all(q.phase_slug == phase_slug == get_dimension(q.dimension).phase_slug for q in questions)
+    assert sum(len(qs) for qs in grouped.values()) == question_set.questions.count()
 
 
 def test_a_check_in_keeps_the_version_it_was_answered_on(practitioner, team, question_set):

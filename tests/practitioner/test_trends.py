@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS, PHASES
-from assessments.practitioner.trends import line_chart
-from tests.conftest import submit_checkin
+from tests.conftest import chart_svg, submit_checkin
 
 
 def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(client, practitioner, team):
@@ -66,23 +65,6 @@ def test_the_trends_page_query_count_does_not_grow_with_history(
         assert client.get(reverse("practitioner:trends")).status_code == 200
 
 
-def test_a_chart_puts_higher_scores_higher_and_shades_the_end_worth_a_look():
-    now = timezone.now()
-    chart = line_chart([now - timedelta(days=7), now], [20.0, 80.0], "pressure")
-    low, high = chart.points
-    assert high.y < low.y and high.x > low.x
-    assert chart.attention_y < low.y  # pressure: the high end is shaded
-    resource = line_chart([now], [50.0], "resource")
-    assert resource.attention_y > resource.points[0].y  # resource: the low end is shaded
-    assert resource.points[0].x == resource.left + (resource.right_x - resource.left) / 2
-
-
-def test_a_missing_score_leaves_a_gap_rather_than_a_zero():
-    now = timezone.now()
-    chart = line_chart([now - timedelta(days=1), now], [None, 40.0], "resource")
-    assert len(chart.points) == 1 and chart.points[0].score == 40.0
-
-
 def test_the_profile_says_what_moved_most_since_last_time(client, practitioner, team):
     submit_checkin(
         practitioner, team, {"work_boundaries": 4, "systemic_pressures": 3}, when=timezone.now() - timedelta(7)
@@ -111,3 +93,22 @@ def test_a_small_wobble_is_not_headlined_as_what_moved_most(client, practitioner
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[latest.pk])).content.decode()
     assert "Nothing changed by more than a little since last time." in html
+
+
+def test_a_part_left_unanswered_leaves_a_gap_in_its_line_and_the_concerning_end_is_shaded(client, practitioner, team):
+    now = timezone.now()
+    submit_checkin(practitioner, team, {"systemic_pressures": 5}, when=now - timedelta(days=60))
+    submit_checkin(
+        practitioner, team, {"work_boundaries": None, "systemic_pressures": 4}, when=now - timedelta(days=30)
+    )
+    submit_checkin(practitioner, team, {"systemic_pressures": 5}, when=now)
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:trends")).content.decode()
+    boundaries = chart_svg(html, "trend-chart-work_boundaries")
+    # Answered, not answered, answered: two dots with nothing drawn between them, not a line across the gap.
+    assert boundaries.count("<circle") == 2 and "<polyline" not in boundaries
+    pressures = chart_svg(html, "trend-chart-systemic_pressures")
+    assert pressures.count("<circle") == 3 and pressures.count("<polyline") == 1
+    assert pressures.count('class="trend-band"') == 1 and boundaries.count('class="trend-band"') == 1
+    middle = timezone.localtime(now - timedelta(days=30))
+    assert f"{middle:%-d %B %Y}: 75 / 100" in pressures  # each dot says when it was and the score

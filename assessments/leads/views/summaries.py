@@ -12,7 +12,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from assessments.core.anonymity import min_group_size
-from assessments.core.charts import trend_chart
+from assessments.core.charts import LineChart, line_chart
+from assessments.core.framework import Dimension
 from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
 from assessments.core.spreadsheet import csv_rows
 from assessments.leads.access import (
@@ -23,9 +24,17 @@ from assessments.leads.access import (
     summary_teams,
 )
 from assessments.leads.audit import summary_access_record
-from assessments.leads.summaries import EXPORT_HEADER, ORDERED_DIMENSIONS, action_progress, export_rows, service_figures
+from assessments.leads.summaries import (
+    EXPORT_HEADER,
+    ORDERED_DIMENSIONS,
+    Cell,
+    ServiceFigures,
+    action_progress,
+    export_rows,
+    service_figures,
+)
 from assessments.models.figures import SummaryAccess, TeamAction
-from assessments.models.organisation import Role
+from assessments.models.organisation import Role, Service, Team
 
 
 def _period(key: str) -> Period | None:
@@ -46,6 +55,15 @@ def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
             "(like 2026-Q1) that have ended."
         ) % {"key": key[:20]}
     return render(request, "assessments/leads/summary_not_found.html", {"message": message}, status=404)
+
+
+def _figures_read(
+    request: HttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
+) -> ServiceFigures:
+    """The figures a summary page or export shows, and the audit row saying who read them: never one alone."""
+    figures = service_figures(service, selected)
+    summary_access_record(user=request.user, action=action, service=service, team=team, period=selected)
+    return figures
 
 
 def _team_scopes(team, figures) -> list:
@@ -96,13 +114,16 @@ def _rows_html(rows: list[list[str]]) -> str:
     )
 
 
-def _trend_charts(cells) -> list:
-    periods = [c.period for c in cells]
+def _trend_charts(cells: list[Cell]) -> list[tuple[Dimension, LineChart]]:
+    """One line per dimension over the trend's periods; a hidden period is a gap in it."""
+    labels = [c.period.short_label for c in cells]
     return [
         (
             d,
-            trend_chart([c.dimensions[d.slug] for c in cells], periods, str(d.direction)).svg(
-                f"trend-{d.slug}", _("Trend of %(name)s. The figures are in the table below.") % {"name": d.name}
+            line_chart(
+                [f.mean if f.is_shown else None for f in (c.dimensions[d.slug] for c in cells)],
+                d.direction,
+                labels=labels,
             ),
         )
         for d in ORDERED_DIMENSIONS
@@ -137,11 +158,8 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(team.service, selected)
+    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
     actions = list(TeamAction.objects.filter(team=team))
-    summary_access_record(
-        user=request.user, action=SummaryAccess.Action.VIEW, service=team.service, team=team, period=selected
-    )
     context = _page_context(
         figures.cell(team.pk), figures.cell(None), figures.trend(team.pk), selected, "leads:team_summary", team.pk
     )
@@ -161,10 +179,7 @@ def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> Http
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(team.service, selected)
-    summary_access_record(
-        user=request.user, action=SummaryAccess.Action.EXPORT, service=team.service, team=team, period=selected
-    )
+    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, team.service, team)
     return _csv(f"team-{team.pk}-{selected.key}.csv", export_rows(figures, _team_scopes(team, figures)))
 
 
@@ -180,8 +195,7 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(service, selected)
-    summary_access_record(user=request.user, action=SummaryAccess.Action.VIEW, service=service, period=selected)
+    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, service)
     cell = figures.cell(None)
     context = _page_context(cell, cell, figures.trend(None), selected, "leads:service_summary", service.pk)
     team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
@@ -202,6 +216,5 @@ def service_summary_export(request: HttpRequest, service_pk: int, period: str) -
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = service_figures(service, selected)
-    summary_access_record(user=request.user, action=SummaryAccess.Action.EXPORT, service=service, period=selected)
+    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, service)
     return _csv(f"service-{service.pk}-{selected.key}.csv", export_rows(figures, _service_scopes(figures)))
