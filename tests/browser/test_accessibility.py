@@ -269,18 +269,16 @@ def audit(page) -> AxeResults:
     return AxeResults(page.evaluate("options => axe.run(document, options)", options))
 
 
-def visit(spec: Page, world: World, live_server, context, monkeypatch) -> list[str]:
+def visit(spec: Page, world: World, live_server, page, monkeypatch) -> list[str]:
     """Open one page as its visitor, then audit it at each width; a line (and axe's report) per failure."""
     failures = []
-    context.clear_cookies()  # no session or CSRF cookie from the page before
-    page = None
+    page.context.clear_cookies()  # no session or CSRF cookie from the page before
     try:
         with monkeypatch.context() as patch:
             if spec.fault:
                 spec.fault(patch)
             if spec.role != "anonymous":
-                sign_in(context, live_server, world.users[spec.role])
-            page = context.new_page()
+                sign_in(page.context, live_server, world.users[spec.role])
             page.set_viewport_size(WIDTHS[0])
             response = page.goto(live_server.url + spec.path(world))
             if spec.status is not None and response.status != spec.status:
@@ -296,20 +294,17 @@ def visit(spec: Page, world: World, live_server, context, monkeypatch) -> list[s
                     failures.append(f"{where}: {results.generate_snapshot()}\n{results.generate_report()}")
     except Exception as error:  # one broken page must not hide the others; it is reported with them
         failures.append(f"{spec.id}: {type(error).__name__}: {error}")
-    finally:
-        if page is not None:
-            page.close()
     return failures
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_has_no_accessibility_violations_on_a_phone_or_a_desktop(
-    role, world, live_server, context, monkeypatch
+    role, world, live_server, page, monkeypatch
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     failures = []
     for spec in PAGES:
         if spec.role == role:
-            failures += visit(spec, world, live_server, context, monkeypatch)
+            failures += visit(spec, world, live_server, page, monkeypatch)
     headlines = [f.splitlines()[0].split(": ")[0] for f in failures]
     assert not failures, f"{len(failures)} failing: {', '.join(headlines)}\n\n" + "\n\n".join(failures)
