@@ -251,7 +251,9 @@ def world(practitioner, teammate, lead, outsider, service, team, other_team, que
         answers = {q.pk: 4 for q in questions_for(question_set, s.slug)}
         checkin_save_step(checkin=draft, step=s, answers=answers, reflection="A private note.")
     _invite, token = invite_create(team=team, created_by=lead, role=Role.PRACTITIONER)
-    used, used_token = invite_create(team=team, created_by=lead, role=Role.PRACTITIONER)
+    used, used_token = invite_create(
+        team=team, created_by=lead, role=Role.PRACTITIONER, email="margaret.featherstonehaugh@riverside.nhs.uk"
+    )
     used.used_at = timezone.now()
     used.save()
     reset_user = make_user("rosa")
