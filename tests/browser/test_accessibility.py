@@ -98,8 +98,13 @@ def too_long_reflection(page, w: World) -> None:
     page.get_by_role("button", name="Save and continue").click()
 
 
-def create_invite(page, w: World) -> None:
-    page.get_by_role("button", name="Create an invite link").click()
+def send_invite(page, w: World) -> None:
+    page.get_by_label("Their work email address").fill("a.new.colleague@riverside.nhs.uk")
+    page.get_by_role("button", name="Send the invite").click()
+
+
+def send_invite_with_errors(page, w: World) -> None:
+    page.get_by_role("button", name="Send the invite").click()
 
 
 def join_with_errors(page, w: World) -> None:
@@ -172,7 +177,13 @@ PAGES = [
     Page("password-change-done", "practitioner", lambda w: reverse("password_change_done")),
     Page("join-signed-in", "outsider", lambda w: reverse("site:join", args=[w.invite_token])),
     Page("invites", "lead", lambda w: reverse("leads:team_invites", args=[w.team.pk])),
-    Page("invites-new-link", "lead", lambda w: reverse("leads:team_invites", args=[w.team.pk]), create_invite),
+    Page("invites-sent", "lead", lambda w: reverse("leads:team_invites", args=[w.team.pk]), send_invite),
+    Page(
+        "invites-with-errors",
+        "lead",
+        lambda w: reverse("leads:team_invites", args=[w.team.pk]),
+        send_invite_with_errors,
+    ),
     # Issue 3: summaries for leads (the lead also leads the service; five teammates checked in during
     # the newest period that has ended, the newest one summaries show).
     Page("summary-index", "lead", lambda w: reverse("leads:summary_index")),
