@@ -114,7 +114,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["order", "code", "dimension", "text"]
+    fields = ["order", "code", "dimension", "text", "reverse_keyed"]
 
     # Once a version has been answered its wording is fixed, so past check-ins
     # keep their meaning. Changes go into a new version (see the action below).

@@ -3,7 +3,11 @@
 A statement is answered on a 1-5 scale. A dimension's score is the mean of
 its *answered* statements mapped onto 0-100 (1 -> 0, 3 -> 50, 5 -> 100);
 unanswered statements are left out rather than counted as zero. A dimension
-with no answers has no score (None), and is shown as "not answered".
+is scored only when at least half of its statements are answered: one answer
+out of four is not a dimension's score. Otherwise it has no score (None): "not
+answered" when nothing was answered, "not enough answers" when some were; in
+both cases it counts in no lead's figures. A reverse-keyed statement (agreeing
+means less of what the dimension measures) is turned round before scoring.
 
 A phase's score is the mean of its dimensions' scores, so a dimension with
 more statements does not outweigh the others. There is deliberately no
@@ -34,25 +38,50 @@ class DimensionResult:
     score: float | None
     answered: int
 
+    @property
+    def too_few_answers(self) -> bool:
+        """Some statements were answered, but fewer than half: no score, and it says so."""
+        return self.score is None and self.answered > 0
+
 
 def to_profile_scale(mean_answer: float) -> float:
     """Map a mean on the 1-5 answer scale onto 0-100."""
     return (mean_answer - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * 100
 
 
-def dimension_score(values: Iterable[int | None]) -> DimensionResult:
+def keyed(value: int, *, reverse: bool) -> int:
+    """The answer as scored: a reverse-keyed statement's answer turned round (5 -> 1, 4 -> 2, 3 -> 3)."""
+    return SCALE_MIN + SCALE_MAX - value if reverse else value
+
+
+def dimension_score(values: Iterable[int | None], *, statements: int | None = None) -> DimensionResult:
+    """The dimension's score from its statements' answers (None for a blank). `statements` is how many the
+    dimension has in the question set (defaults to the number of values given); fewer than half answered
+    gives no score."""
+    values = list(values)
     answered = [v for v in values if v is not None]
     for v in answered:
         if not SCALE_MIN <= v <= SCALE_MAX:
             raise ValueError(f"Answer {v} is outside the {SCALE_MIN}-{SCALE_MAX} scale.")
-    if not answered:
-        return DimensionResult(score=None, answered=0)
+    statements = max(statements if statements is not None else len(values), len(answered))
+    if not answered or 2 * len(answered) < statements:
+        return DimensionResult(score=None, answered=len(answered))
     return DimensionResult(score=round(to_profile_scale(sum(answered) / len(answered)), 1), answered=len(answered))
 
 
-def score_dimensions(values_by_dimension: Mapping[str, Iterable[int | None]]) -> dict[str, DimensionResult]:
-    """Score every dimension of the model; a dimension missing from the input has no score."""
-    return {d.slug: dimension_score(values_by_dimension.get(d.slug, ())) for d in DIMENSIONS}
+def score_dimensions(
+    values_by_dimension: Mapping[str, Iterable[int | None]], statements: Mapping[str, int] | None = None
+) -> dict[str, DimensionResult]:
+    """Score every dimension of the model; a dimension missing from the input has no score.
+
+    `statements` gives each dimension's number of statements in the question set, so that answers missing from
+    `values_by_dimension` (left blank) count against the half-answered rule.
+    """
+    statements = statements or {}
+    return {
+        d.slug: dimension_score(values_by_dimension.get(d.slug, ()), statements=statements.get(d.slug))
+        for d in DIMENSIONS
+    }
 
 
 def phase_scores(dimension_scores: Mapping[str, float | None]) -> dict[str, float | None]:

@@ -45,6 +45,14 @@ class Question(models.Model):
     dimension = models.CharField(_("dimension"), max_length=50, choices=DIMENSION_CHOICES)
     text = models.CharField(_("statement"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    reverse_keyed = models.BooleanField(
+        _("reverse-keyed"),
+        default=False,
+        help_text=_(
+            "Agreeing means less of what the dimension measures, so the answer is scored the other way round "
+            "(strongly agree counts as strongly disagree)."
+        ),
+    )
 
     class Meta:
         ordering = ["question_set", "order", "id"]

@@ -6,6 +6,7 @@ draft tampered with between steps cannot be submitted.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.core.framework import SCALE_MAX, SCALE_MIN
-from assessments.core.scoring import score_dimensions
+from assessments.core.scoring import keyed, score_dimensions
 from assessments.core.steps import PHASE_STEP_COUNT, Step
 from assessments.leads.contributions import entries_refresh
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
@@ -124,11 +125,13 @@ def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     for answer in answers:
         if answer.question.question_set_id != checkin.question_set_id or not SCALE_MIN <= answer.value <= SCALE_MAX:
             raise CheckInError(_("Some answers could not be checked. Please go through the check-in again."))
-        values_by_dimension.setdefault(answer.question.dimension, []).append(answer.value)
+        value = keyed(answer.value, reverse=answer.question.reverse_keyed)
+        values_by_dimension.setdefault(answer.question.dimension, []).append(value)
+    statements = Counter(checkin.question_set.questions.values_list("dimension", flat=True))
     if any(len(r.text) > REFLECTION_MAX_LENGTH for r in checkin.reflections.all()):
         raise CheckInError(_("Your reflection is too long."))
 
-    results = score_dimensions(values_by_dimension)
+    results = score_dimensions(values_by_dimension, statements)
     DimensionScore.objects.bulk_create(
         DimensionScore(checkin=checkin, dimension=slug, score=result.score, answered=result.answered)
         for slug, result in results.items()

@@ -37,7 +37,14 @@ def question_set_load(*, path: Path = DEFAULT_QUESTION_FILE, activate: bool = Tr
     )
     if created:
         Question.objects.bulk_create(
-            Question(question_set=question_set, code=q["code"], dimension=q["dimension"], text=q["text"], order=i)
+            Question(
+                question_set=question_set,
+                code=q["code"],
+                dimension=q["dimension"],
+                text=q["text"],
+                order=i,
+                reverse_keyed=bool(q.get("reverse", False)),
+            )
             for i, q in enumerate(data["questions"], start=1)
         )
     if activate and not question_set.is_active:

@@ -104,3 +104,27 @@ def test_two_very_low_resources_suggest_high_strain_but_one_does_not():
 
 def test_changes_since_the_previous_check_in():
     assert changes_since({"a": 60.0, "b": None, "c": 30.0}, {"a": 50.0, "b": 40.0}) == {"a": 10.0, "b": None, "c": None}
+
+
+def test_a_dimension_needs_at_least_half_its_statements_answered():
+    assert dimension_score([5, None, None, None]).score is None  # one of four
+    assert dimension_score([5, None, None, None]).too_few_answers
+    assert dimension_score([5, 5, None, None]).score == 100.0  # two of four is half
+    assert dimension_score([5], statements=3).score is None  # blanks sent as missing still count against it
+    assert dimension_score([5, 4], statements=3).score == 87.5
+    assert not dimension_score([None, None]).too_few_answers  # nothing answered is "not answered"
+
+
+def test_score_dimensions_counts_statements_left_blank_against_the_half_rule():
+    results = score_dimensions(
+        {"systemic_pressures": [5], "work_boundaries": [1, 2]}, {"systemic_pressures": 4, "work_boundaries": 3}
+    )
+    assert results["systemic_pressures"].score is None and results["systemic_pressures"].too_few_answers
+    assert results["work_boundaries"].score == 12.5
+
+
+def test_a_reverse_keyed_answer_is_turned_round():
+    from assessments.core.scoring import keyed
+
+    assert [keyed(v, reverse=True) for v in (1, 2, 3, 4, 5)] == [5, 4, 3, 2, 1]
+    assert [keyed(v, reverse=False) for v in (1, 5)] == [1, 5]
