@@ -234,39 +234,34 @@ class TeamActionAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at"]
 
 
+class AuditLogAdmin(admin.ModelAdmin):
+    """An audit log: administrators read it; nobody adds, changes or deletes entries."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SummaryAccess)
-class SummaryAccessAdmin(admin.ModelAdmin):
-    """The audit log: administrators read it; nobody adds, changes or deletes entries."""
+class SummaryAccessAdmin(AuditLogAdmin):
+    """Who read which summary, for which period, when."""
 
     list_display = ["at", "username", "action", "scope", "period"]
     list_filter = ["action", "period"]
     search_fields = ["username", "scope"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditLogAdmin):
     """Who invited or added whom, and who was made a lead: read-only, like the log of summary reads."""
 
     list_display = ["at", "actor_username", "action", "subject", "team", "service", "detail"]
     list_filter = ["action", "service"]
     search_fields = ["actor_username", "subject"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
