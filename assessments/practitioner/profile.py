@@ -112,7 +112,7 @@ def build_profile(checkin: CheckIn) -> Profile:
         previous=previous,
         phases=phase_rows,
         dimensions=dimension_rows,
-        feedback=feedback_for(current),
+        feedback=feedback_for(current, dim_changes),
         high_strain=suggests_high_strain(current),
         levels=levels,
         moved_most=moved_most(dimension_rows),
