@@ -58,6 +58,14 @@ CATALOGUE: tuple[CatalogueMove, ...] = (
         "individual_challenges",
         _("Pick one skill you want to feel surer of and ask your supervisor for a resource or a role-play on it."),
     ),
+    CatalogueMove(
+        "challenge-debrief-hard-call",
+        "individual_challenges",
+        _(
+            "After a hard or risky call, take five minutes the same day to talk it through with your supervisor or a "
+            "colleague."
+        ),
+    ),
     # Phase 1, systemic: raise it, do not absorb it.
     CatalogueMove(
         "pressure-raise-with-lead",
@@ -142,6 +150,14 @@ CATALOGUE: tuple[CatalogueMove, ...] = (
         "individual_coping",
         _("Plan one enjoyable thing outside work this week and put it in your diary."),
     ),
+    CatalogueMove(
+        "selfcare-help-for-you",
+        "individual_coping",
+        _(
+            "If things feel like too much, talk to someone for yourself: your GP, occupational health, your employee "
+            "assistance programme or NHS Practitioner Health."
+        ),
+    ),
     # Phase 3, work boundaries.
     CatalogueMove(
         "boundary-finish-time",
@@ -163,6 +179,19 @@ CATALOGUE: tuple[CatalogueMove, ...] = (
         "work_boundaries",
         _("Protect five minutes between sessions to write up and breathe, rather than going straight on."),
     ),
+    CatalogueMove(
+        "boundary-done-what-i-can",
+        "work_boundaries",
+        _(
+            "At the end of the day, write down what to pick up tomorrow and tell yourself: I have done what I can "
+            "today. Then leave it at work."
+        ),
+    ),
+    CatalogueMove(
+        "boundary-structure-sessions",
+        "work_boundaries",
+        _("Start each session by agreeing what you will cover and when it ends, so sessions finish on time."),
+    ),
     # Phase 3, systemic: ask for support the service should provide.
     CatalogueMove(
         "support-ask-supervisor-time",
@@ -183,6 +212,22 @@ CATALOGUE: tuple[CatalogueMove, ...] = (
         "support-say-what-you-need",
         "systemic_support",
         _("Tell your supervisor one thing that would make supervision more useful to you."),
+    ),
+    CatalogueMove(
+        "support-start-peer-space",
+        "systemic_support",
+        _(
+            "Start a peer space yourself: invite two colleagues to half an hour every fortnight to talk about the work "
+            "and how it feels."
+        ),
+    ),
+    CatalogueMove(
+        "support-after-incident",
+        "systemic_support",
+        _(
+            "After an incident, a complaint or a loss, ask your lead or supervisor for a debrief and for the support "
+            "the service offers."
+        ),
     ),
 )
 

@@ -25,6 +25,22 @@ def test_the_catalogue_has_at_least_four_moves_for_every_dimension_and_unique_ke
     assert len({m.key for m in CATALOGUE}) == len(CATALOGUE)
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("hard or risky call", "talk it through"),  # a debrief after a hard or risk call
+        ("start a peer space yourself",),
+        ("i have done what i can",),  # compartmentalising
+        ("start each session", "when it ends"),  # structuring sessions
+        ("gp", "occupational health", "employee assistance", "practitioner health"),  # help for oneself
+        ("after an incident", "debrief"),
+    ],
+)
+def test_the_catalogue_has_the_moves_the_research_names(words):
+    texts = [str(m.text).lower() for m in CATALOGUE]
+    assert any(all(word in text for word in words) for text in texts), words
+
+
 def test_the_catalogue_includes_values_connection_exercises():
     values_moves = [str(m.text) for m in CATALOGUE if m.dimension_slug == "individual_values"]
     assert any("made a difference" in text for text in values_moves)
