@@ -79,12 +79,15 @@ INSTALLED_APPS = [
     "assessments",
 ]
 
-# The outage middleware sits just inside the security middleware so a database error anywhere below it, in a view
-# or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its 400
-# page knows who is signed in, and still before the CSRF check or any view reads a body. Axes goes last, as its
+# The size check comes first after the security middleware, so a body too large to be a form (or any upload) is
+# refused before anything reads it. The outage middleware sits just inside so a database error anywhere below it, in
+# a view or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its
+# 400 page knows who is signed in, and still before the CSRF check or any view reads a body. The no-store header is
+# added to every response to a signed-in person (whitenoise answers static files before it). Axes goes last, as its
 # documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "assessments.web.middleware.RequestSizeMiddleware",
     "assessments.web.middleware.DatabaseOutageMiddleware",
     "csp.middleware.CSPMiddleware",
     "assessments.web.middleware.PermissionsPolicyMiddleware",
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "assessments.web.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "assessments.web.middleware.Utf8FormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -240,6 +244,11 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, m
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The largest request body the app reads: its forms are a few kilobytes (a 5,000-character reflection at most), and it
+# takes no uploads. Larger bodies, and every multipart body, get a 413 page unread (RequestSizeMiddleware).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * 1024 * 1024, minimum=64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # Seconds a browser is asked to wait before retrying when the database is unavailable.
 OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 10, minimum=1)

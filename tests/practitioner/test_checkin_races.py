@@ -11,13 +11,12 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from assessments.models import CheckIn, DimensionScore
 from assessments.practitioner import checkins as checkin_writes
 from assessments.practitioner.views import checkins as checkin_views
-from tests.conftest import step_post
+from tests.conftest import BrowserClient, step_post
 
 THANK_YOU = "Thank you. Your check-in has been sent."
 ALREADY_SENT = "Your check-in has already been sent. Thank you."
@@ -31,7 +30,7 @@ def step_url(checkin: CheckIn, slug: str) -> str:
     return reverse("practitioner:checkin_step", args=[checkin.pk, slug])
 
 
-def draft_ready_to_send(client: Client, question_set) -> CheckIn:
+def draft_ready_to_send(client: BrowserClient, question_set) -> CheckIn:
     client.post(reverse("practitioner:checkin_begin"))
     checkin = CheckIn.objects.get(status=CheckIn.Status.DRAFT)
     for slug in ("challenges", "values", "coping"):
@@ -137,8 +136,8 @@ def at_once(requests, *, pause_in, name: str, monkeypatch) -> list:
     return responses
 
 
-def two_tabs(practitioner) -> list[Client]:
-    tabs = [Client(), Client()]
+def two_tabs(practitioner) -> list[BrowserClient]:
+    tabs = [BrowserClient(), BrowserClient()]
     for tab in tabs:
         tab.force_login(practitioner)
     return tabs
