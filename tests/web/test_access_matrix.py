@@ -71,6 +71,7 @@ EXPECTED: dict[str, Case] = {
     "site:join": Case("get", lambda w: [w.invite_token], (200, 200, 200, 200, 200, 200)),
     # Operations
     "site:healthz": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
+    "site:livez": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     # Lead summaries (issue 3): the team's lead sees their team; only a service lead or an administrator
     # sees the service. Nobody else learns the team exists (404).
     "leads:summary_index": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 200)),
