@@ -3,7 +3,8 @@
 Each acknowledged check-in (the server answered "sent" with a redirect to its profile) is written, with the
 answers and reflections the client sent, to LOADTEST_ACK_FILE; loadtest/verify.py then compares it with the
 database. With LOADTEST_EXPECT_OUTAGE=1 a 503 ("try again") is expected while PostgreSQL restarts: it is
-counted, not failed, and the request is retried. Any other 5xx fails the run.
+counted, not failed, and the request is retried. Any other 5xx, and any request that got no answer at all (locust's
+status 0), fails the run (loadtest/checks.py).
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ import json
 import os
 import random
 import re
+import sys
 import time
 from collections import Counter
 
 from locust import HttpUser, between, events, task
 
+sys.path.insert(0, os.path.dirname(__file__))
+from checks import FAIL, OK, RETRY, judge  # noqa: E402
+
 PASSWORD = "load-test-password-2026"
 EXPECT_OUTAGE = os.environ.get("LOADTEST_EXPECT_OUTAGE") == "1"
 ACK_FILE = os.environ.get("LOADTEST_ACK_FILE", "loadtest-acks.jsonl")
 OUTAGE_FILE = os.environ.get("LOADTEST_OUTAGE_FILE", "loadtest-outage.json")
-FRIENDLY_503 = "Sorry, please try again in a moment"
 RETRY_LIMIT = 60  # 503s in a row before giving up on one request (0.5 s apart: 30 s)
 
 # Pages a lead reads, one line each: ("name for the figures", "/path/{team}/"). {team} is the id of a team they
@@ -44,6 +48,7 @@ STEP_URL = re.compile(r"/checkins/(\d+)/([a-z]+)/$")
 SUMMARY_URL = re.compile(r"/summaries/teams/\d+/([^/]+)/$")
 SERVICE_LINK = re.compile(r"/summaries/services/(\d+)/")
 outage_counts: Counter[str] = Counter()
+error_seconds: set[int] = set()  # seconds (Unix time) in which some client was shown an error or got no answer
 
 
 class Outage(Exception):
@@ -57,15 +62,19 @@ class SignedInUser(HttpUser):
         """One request; a 503 during an expected outage is counted and retried."""
         for _ in range(RETRY_LIMIT):
             with self.client.request(method, path, name=name, catch_response=True, **kwargs) as response:
-                if response.status_code == 503 and EXPECT_OUTAGE:
+                verdict, reason = judge(
+                    response.status_code,
+                    response.text or "",
+                    response.headers.get("Retry-After"),
+                    expect_outage=EXPECT_OUTAGE,
+                )
+                if verdict != OK:
+                    error_seconds.add(int(time.time()))
+                if verdict == RETRY:
                     outage_counts[name] += 1
-                    if FRIENDLY_503 in response.text and response.headers.get("Retry-After"):
-                        response.success()
-                    else:
-                        response.failure("a 503 without the friendly page and Retry-After")
-                        return response
-                elif response.status_code >= 400:
-                    response.failure(f"status {response.status_code}")
+                    response.success()
+                elif verdict == FAIL:
+                    response.failure(reason)
                     return response
                 else:
                     response.success()
@@ -170,3 +179,5 @@ class Lead(SignedInUser):
 def write_outage_counts(environment, **kwargs) -> None:
     with open(OUTAGE_FILE, "w") as out:
         json.dump(dict(outage_counts), out)
+    with open(os.path.join(os.path.dirname(OUTAGE_FILE) or ".", "error-seconds.json"), "w") as out:
+        json.dump(sorted(error_seconds), out)

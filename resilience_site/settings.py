@@ -79,12 +79,15 @@ INSTALLED_APPS = [
     "assessments",
 ]
 
-# The outage middleware sits just inside the security middleware so a database error anywhere below it, in a view
-# or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its 400
-# page knows who is signed in, and still before the CSRF check or any view reads a body. Axes goes last, as its
+# The size check comes first after the security middleware, so a body too large to be a form (or any upload) is
+# refused before anything reads it. The outage middleware sits just inside so a database error anywhere below it, in
+# a view or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its
+# 400 page knows who is signed in, and still before the CSRF check or any view reads a body. The no-store header is
+# added to every response to a signed-in person (whitenoise answers static files before it). Axes goes last, as its
 # documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "assessments.web.middleware.RequestSizeMiddleware",
     "assessments.web.middleware.DatabaseOutageMiddleware",
     "csp.middleware.CSPMiddleware",
     "assessments.web.middleware.PermissionsPolicyMiddleware",
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "assessments.web.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "assessments.web.middleware.Utf8FormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,6 +128,25 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 except Exception as exc:  # dj-database-url raises several types for a bad URL
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django understands: {exc}") from None
+# A primary with standbys: libpq takes comma-separated lists of hosts and ports and, with
+# ?target_session_attrs=read-write on DATABASE_URL, connects to whichever of them is the primary now.
+# dj-database-url refuses a port per host inside the URL, so the lists come from these two variables instead.
+DATABASE_HOSTS = env_list("DATABASE_HOSTS", [])
+DATABASE_PORTS = env_list("DATABASE_PORTS", [])
+if DATABASE_PORTS and not DATABASE_HOSTS:
+    raise ImproperlyConfigured("DATABASE_PORTS needs DATABASE_HOSTS (one port per host, or one port for all).")
+if DATABASE_HOSTS and len(DATABASE_PORTS) not in (0, 1, len(DATABASE_HOSTS)):
+    raise ImproperlyConfigured(
+        f"DATABASE_PORTS must name one port, or one per host in DATABASE_HOSTS ({len(DATABASE_HOSTS)}), "
+        f"not {len(DATABASE_PORTS)}."
+    )
+for _port in DATABASE_PORTS:
+    if not _port.isdigit():
+        raise ImproperlyConfigured(f"DATABASE_PORTS must be port numbers, not {_port!r}.")
+if DATABASE_HOSTS:
+    DATABASES["default"]["HOST"] = ",".join(DATABASE_HOSTS)
+if DATABASE_PORTS:
+    DATABASES["default"]["PORT"] = ",".join(DATABASE_PORTS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -232,14 +255,19 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 
 # HTTPS. On by default when DEBUG is off; SECURE_SSL_REDIRECT and SECURE_COOKIES can be switched off for a plain-http
-# run on 127.0.0.1 (the load test does). /healthz stays reachable over plain http for load balancer probes.
+# run on 127.0.0.1 (the load test does). /healthz and /livez stay reachable over plain http for load balancer probes.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The largest request body the app reads: its forms are a few kilobytes (a 5,000-character reflection at most), and it
+# takes no uploads. Larger bodies, and every multipart body, get a 413 page unread (RequestSizeMiddleware).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * 1024 * 1024, minimum=64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # Seconds a browser is asked to wait before retrying when the database is unavailable.
 OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 10, minimum=1)

@@ -6,9 +6,11 @@ import itertools
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
 from assessments.core.periods import Period, latest_shown_period
@@ -22,6 +24,27 @@ PASSWORD = "a-long-test-password-1"
 # The cast joined their teams long ago, so their check-ins count in every period a test uses (a practitioner
 # counts in a team's figures from the first whole period after joining).
 JOINED = datetime(2023, 1, 2, 9, 0, tzinfo=UTC)
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+class BrowserClient(Client):
+    """Posts a dict as a browser posts a form without a file input: URL-encoded.
+
+    Django's test client sends multipart bodies by default, and the app refuses every multipart body with a 413 (it
+    takes no uploads: tests/web/test_request_limits.py), so tests post what a browser would.
+    """
+
+    def post(self, path, data=None, content_type=FORM, **extra):
+        if content_type == FORM and not isinstance(data, str | bytes):
+            data = urlencode(data or {}, doseq=True)
+        return super().post(path, data, content_type=content_type, **extra)
+
+
+@pytest.fixture
+def client() -> BrowserClient:
+    return BrowserClient()
 
 
 @pytest.fixture(autouse=True)

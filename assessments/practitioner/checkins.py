@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,10 @@ class CheckInError(Exception):
     """A request the check-in cannot accept. The message is safe to show to the person."""
 
 
+class CheckInAlreadySent(CheckInError):
+    """The check-in was sent already: by an earlier request, or by another tab or a double click just now."""
+
+
 def current_draft(user: AbstractBaseUser) -> CheckIn | None:
     return CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).select_related("team").first()
 
@@ -43,13 +47,22 @@ def checkin_start(*, user: AbstractBaseUser, team: Team) -> CheckIn:
     question_set = active_question_set()
     if question_set is None:
         raise CheckInError(_("The check-in is not set up yet. Please ask your administrator to load the questions."))
-    return CheckIn.objects.create(user=user, team=team, question_set=question_set)
+    # Two tabs (or a double click) can both find no draft above. The one-draft-per-person constraint decides which
+    # insert wins; the other fetches the winner's draft, so both requests lead to the same check-in.
+    try:
+        with transaction.atomic():
+            return CheckIn.objects.create(user=user, team=team, question_set=question_set)
+    except IntegrityError:
+        draft = current_draft(user)
+        if draft is None:
+            raise
+        return draft
 
 
 def _lock_draft(checkin: CheckIn) -> CheckIn:
     locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if locked.status != CheckIn.Status.DRAFT:
-        raise CheckInError(_("This check-in has already been sent, so it can no longer be changed."))
+        raise CheckInAlreadySent(_("This check-in has already been sent, so it can no longer be changed."))
     return locked
 
 

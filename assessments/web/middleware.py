@@ -1,5 +1,5 @@
-"""Turn a database outage into a friendly "try again" page instead of a stack trace; refuse form bodies that are not
-UTF-8; add headers Django does not."""
+"""Turn a database outage into a friendly "try again" page instead of a stack trace; refuse bodies too large to be
+a form, file uploads, and form bodies that are not UTF-8; add headers Django does not."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +79,43 @@ class Utf8FormsMiddleware:
             # Django's own rule for form bodies, so nothing that gets past here can raise it again later.
             raise BadRequest("A form was sent in a character set other than UTF-8.")
         return self.get_response(request)
+
+
+class RequestSizeMiddleware:
+    """Any multipart body, and any body declared larger than REQUEST_MAX_BYTES, gets the 413 page unread.
+
+    The app takes no uploads, so a multipart body is never ours; left to Django, a 100 MB one is read and spooled
+    to disk before anything refuses it. Checking the headers first means the body is never read at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        multipart = request.META.get("CONTENT_TYPE", "").lower().lstrip().startswith("multipart/")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body for a length it cannot parse
+        if multipart or length > settings.REQUEST_MAX_BYTES:
+            # Rendered without the request: nothing about the person is needed, and nothing may read the body.
+            return HttpResponse(render_to_string("413.html"), status=413, headers={"Cache-Control": "no-store"})
+        return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every response to a signed-in person says Cache-Control: no-store, private.
+
+    Their pages (a reflection, a profile, a lead's CSV) must not stay in a shared computer's browser cache or in a
+    proxy. Static files are served by whitenoise before this runs and keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # The session is read anyway (it is saved on every request), so this costs no query.
+        if SESSION_KEY in request.session:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -8,4 +8,5 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
 ]

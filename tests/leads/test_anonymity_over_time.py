@@ -32,7 +32,6 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period, parse_period
@@ -40,7 +39,7 @@ from assessments.leads.publication import refuse_a_changed_period_kind
 from assessments.models import CheckIn, Invite, Membership, PublishedPeriod, Role, ServiceLead, Team
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import JOINED, PASSWORD, make_user, submit_checkin
+from tests.conftest import JOINED, PASSWORD, BrowserClient, make_user, submit_checkin
 
 LONDON = ZoneInfo("Europe/London")
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +63,7 @@ def lead_reads(lead, teams: list[Team], services: list, months: int = 14) -> dic
     The lead signs in afresh (sessions end after 30 idle minutes, and the attacks take weeks). The per-request
     CSRF token in the sign-out form is the only thing taken out: it is not a figure.
     """
-    client = Client()
+    client = BrowserClient()
     client.force_login(lead)
     period = latest_shown_period()
     keys = []
@@ -99,9 +98,9 @@ def figures_for(reads: dict[str, bytes], key: str) -> set[tuple[str, ...]]:
 
 
 @pytest.fixture
-def lead_client(lead, service) -> Client:
+def lead_client(lead, service) -> BrowserClient:
     ServiceLead.objects.create(user=lead, service=service)
-    client = Client()
+    client = BrowserClient()
     client.force_login(lead)
     return client
 
@@ -134,7 +133,7 @@ def test_a_lead_cannot_fill_a_team_with_made_up_colleagues_to_subtract_one_real_
 
         # The lead controls the four mailboxes: they follow the links, sign up and check in with known answers.
         for message in mail.outbox:
-            stranger = Client()
+            stranger = BrowserClient()
             link = re.search(r"(/join/[^\s]+/)", message.body).group(1)
             body = {"first_name": "", "password1": PASSWORD, "password2": PASSWORD}
             assert stranger.post(link, body).status_code == 302

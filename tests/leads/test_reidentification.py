@@ -20,7 +20,6 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from django.conf import settings as django_settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,7 +28,7 @@ from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.core.periods import current_period, latest_shown_period, parse_period
 from assessments.models import CheckIn, Membership, Role, SummaryEntry, Team
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import JOINED, make_user, moment_in, submit_checkin
+from tests.conftest import JOINED, BrowserClient, make_user, moment_in, submit_checkin
 
 SERVICE = "<service>"  # the service's own row, named "Whole service" on one page and "Service average" on another
 SECRET = "Ottoline's private worry about the waiting list"
@@ -125,7 +124,7 @@ class Harvest:
 
 
 def harvest(
-    client: Client, team_ids: list[int], service_ids: list[int], months_back: int = 24, limit: int = 400
+    client: BrowserClient, team_ids: list[int], service_ids: list[int], months_back: int = 24, limit: int = 400
 ) -> Harvest:
     """Every page and export the signed-in lead can reach, for every period from `months_back` months ago to
     now, plus every /summaries/ link found in them. Every page's trend covers twelve periods, so the last

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Answer, CheckIn, DimensionScore, PractitionerProfile, Question, QuestionSet, Reflection
-from tests.conftest import SESSION_SAVE, questions_for, step_post
+from tests.conftest import SESSION_SAVE, BrowserClient, questions_for, step_post
 
 
 @pytest.fixture
@@ -87,9 +87,7 @@ def test_save_and_finish_later_then_resume_from_another_device(client_p, client,
     )
     assert response.headers["Location"] == reverse("site:home")
 
-    from django.test import Client
-
-    other_device = Client()
+    other_device = BrowserClient()
     other_device.force_login(practitioner)
     home = other_device.get(reverse("site:home")).content.decode()
     assert "Carry on with your check-in" in home

@@ -17,14 +17,13 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
 from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
-from tests.conftest import submit_checkin
+from tests.conftest import BrowserClient, submit_checkin
 
 ROLES = ("anonymous", "practitioner", "teammate", "other_lead", "lead", "admin")
 
@@ -72,6 +71,7 @@ EXPECTED: dict[str, Case] = {
     "site:join": Case("get", lambda w: [w.invite_token], (200, 200, 200, 200, 200, 200)),
     # Operations
     "site:healthz": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
+    "site:livez": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     # Lead summaries (issue 3): the team's lead sees their team; only a service lead or an administrator
     # sees the service. Nobody else learns the team exists (404).
     "leads:summary_index": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 200)),
@@ -187,7 +187,7 @@ def outcome_of(response) -> Any:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_access(name, role, world):
     case = EXPECTED[name]
-    client = Client()
+    client = BrowserClient()
     user = world.users[role]
     if user is not None:
         client.force_login(user)
@@ -203,7 +203,7 @@ def test_the_login_redirect_in_the_matrix_is_the_configured_sign_in_page():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_url_refuses_a_post_without_a_csrf_token(name, world):
-    client = Client(enforce_csrf_checks=True)
+    client = BrowserClient(enforce_csrf_checks=True)
     client.force_login(world.users["practitioner"])
     response = client.post(reverse(name, args=EXPECTED[name].args(world)), {"anything": "x"})
     assert response.status_code == 403
@@ -215,7 +215,7 @@ def test_no_page_anyone_else_can_open_shows_a_practitioners_private_words_or_the
     practitioner = world.users["practitioner"]
     Reflection.objects.create(checkin=world.submitted, phase="challenges", text="Private-reflection-7431")
     PractitionerProfile.objects.update_or_create(user=practitioner, defaults={"values": "Private-values-2718"})
-    client = Client()
+    client = BrowserClient()
     if world.users[role] is not None:
         client.force_login(world.users[role])
     opened = 0

@@ -16,7 +16,6 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import SUCCESS, get_messages
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -43,7 +42,7 @@ from assessments.models import (
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import questions_for, submit_checkin
+from tests.conftest import BrowserClient, questions_for, submit_checkin
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -85,7 +84,7 @@ STRAY_FIELDS = ["q_999999", "q_", "q_abc", "team", "role", "next", "save_and_lea
 class Target:
     name: str
     role: str  # a key of the cast below, or "anonymous"
-    url: Callable[[Client, Any], str]  # may prepare state (a GET first, say) and returns where to post
+    url: Callable[[BrowserClient, Any], str]  # may prepare state (a GET first, say) and returns where to post
     fields: Callable[[Any], list[str]] = field(default=lambda w: [])
     # Whether this response means the form was accepted (so changes to the database are expected).
     accepted: Callable[[Any], bool] = field(default=lambda r: r.status_code in (301, 302, 303))
@@ -120,7 +119,7 @@ def saved(response) -> bool:
     )
 
 
-def reset_confirm_url(client: Client, w: World) -> str:
+def reset_confirm_url(client: BrowserClient, w: World) -> str:
     uid = urlsafe_base64_encode(force_bytes(w.reset_user.pk))
     token = default_token_generator.make_token(w.reset_user)
     response = client.get(reverse("password_reset_confirm", args=[uid, token]))
@@ -292,7 +291,7 @@ def body_for(data: st.DataObject, names: list[str]) -> dict[str, list[str]]:
 @given(data=st.data())
 def test_hostile_data_never_breaks_a_form(target, world, data):
     with transaction.atomic():
-        client = Client()
+        client = BrowserClient()
         if target.role != "anonymous":
             client.force_login(world.users[target.role])
         url = target.url(client, world)
@@ -328,7 +327,7 @@ RAW_BODIES = [
     ids=["json", "binary", "bad-boundary", "no-boundary", "odd-encoding", "too-many-fields"],
 )
 def test_bodies_that_are_not_forms_never_break_a_form(target, content_type, raw, world):
-    client = Client()
+    client = BrowserClient()
     if target.role != "anonymous":
         client.force_login(world.users[target.role])
     url = target.url(client, world)

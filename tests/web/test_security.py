@@ -14,13 +14,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import OperationalError
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 import resilience_site.settings as configured
 from assessments.models import CheckIn
-from tests.conftest import PASSWORD, step_post
+from tests.conftest import PASSWORD, BrowserClient, step_post
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -195,7 +194,7 @@ def test_signing_out_deletes_the_session(client, practitioner):
 
 
 def test_a_form_sent_without_its_csrf_token_is_refused_and_nothing_is_saved(practitioner, question_set):
-    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client = BrowserClient(enforce_csrf_checks=True)
     csrf_client.force_login(practitioner)
     response = csrf_client.post(reverse("practitioner:checkin_begin"))
     assert response.status_code == 403

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessments.leads.publication import published_purge
+from assessments.management.locks import job_lock
 from assessments.practitioner.retention import expired_purge
 
 
@@ -10,13 +11,17 @@ class Command(BaseCommand):
     help = (
         "Delete sent check-ins older than RETENTION_MONTHS, drafts not saved for DRAFT_RETENTION_DAYS, and the "
         "published figures of periods that ended before the retention cut-off (whole periods). Prints counts "
-        "only. Run daily from cron."
+        "only. Run daily from cron, on every server if you like: one runs at a time."
     )
 
     def handle(self, *args, **options):
-        now = timezone.now()
-        counts = expired_purge(now=now)
-        periods = published_purge(now=now)
+        with job_lock("purge_expired") as mine:
+            if not mine:
+                self.stdout.write("Another server is purging expired data; nothing to do here.")
+                return
+            now = timezone.now()
+            counts = expired_purge(now=now)
+            periods = published_purge(now=now)
         self.stdout.write(
             f"Deleted {counts['submitted check-ins']} sent check-ins older than {settings.RETENTION_MONTHS} months, "
             f"{counts['abandoned drafts']} drafts not saved for {settings.DRAFT_RETENTION_DAYS} days "

@@ -17,6 +17,7 @@ from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Team
 from assessments.practitioner.access import get_checkin_for_user
 from assessments.practitioner.checkins import (
+    CheckInAlreadySent,
     CheckInError,
     checkin_discard,
     checkin_save_step,
@@ -31,6 +32,12 @@ from assessments.practitioner.views.moves import profile_extras, review_panel
 
 def _step_url(checkin: CheckIn, slug: str) -> str:
     return reverse("practitioner:checkin_step", args=[checkin.pk, slug])
+
+
+def _already_sent(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
+    """Sending again (a double click, a retry after a lost answer, another tab) is not an error: show the profile."""
+    messages.info(request, _("Your check-in has already been sent. Thank you."))
+    return redirect("practitioner:checkin_detail", pk=checkin.pk)
 
 
 @login_required
@@ -60,6 +67,8 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
     step = get_step(step_slug)
     if step is None:
         raise Http404
+    if checkin.is_submitted and step.slug == REVIEW:
+        return _already_sent(request, checkin)
     if checkin.is_submitted:
         messages.info(request, _("This check-in has already been sent, so it can no longer be changed."))
         return redirect("practitioner:checkin_detail", pk=checkin.pk)
@@ -82,6 +91,9 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
                     reflection=form.cleaned_data["reflection"],
                     values=form.cleaned_data.get("values") if with_values else None,
                 )
+            except CheckInAlreadySent as exc:  # sent from another tab while this page was open
+                messages.info(request, str(exc))
+                return redirect("practitioner:checkin_detail", pk=checkin.pk)
             except CheckInError as exc:
                 messages.error(request, str(exc))
                 return redirect(_step_url(checkin, step.slug))
@@ -118,6 +130,8 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
     if request.method == "POST":
         try:
             checkin_submit(checkin=checkin)
+        except CheckInAlreadySent:
+            return _already_sent(request, checkin)
         except CheckInError as exc:
             messages.error(request, str(exc))
             return redirect(_step_url(checkin, step.slug))

@@ -1,0 +1,81 @@
+"""What the load balancer relies on: a liveness probe that needs no database, the app's own error pages as files
+it can serve when no server answers, and a database address with several hosts for failover."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_livez_answers_without_touching_the_database(client, db, django_assert_num_queries, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patch, django_assert_num_queries(0):
+        patch.setattr("django.db.backends.base.base.BaseDatabaseWrapper.cursor", broken_cursor)
+        response = client.get("/livez")
+    assert response.status_code == 200 and response.content == b"alive\n"
+    assert "no-cache" in response["Cache-Control"] and "Set-Cookie" not in response
+
+
+def test_the_balancers_503_file_is_the_apps_friendly_page_with_retry_after(tmp_path, settings):
+    settings.OUTAGE_RETRY_AFTER_SECONDS = 7
+    call_command("render_error_pages", tmp_path, stdout=open(os.devnull, "w"))
+    raw = (tmp_path / "503.http").read_bytes()
+    head, body = raw.split(b"\r\n\r\n", 1)
+    lines = head.decode().split("\r\n")
+    assert lines[0] == "HTTP/1.1 503 Service Unavailable"
+    assert "Retry-After: 7" in lines and "Cache-Control: no-store" in lines
+    assert f"Content-Length: {len(body)}" in lines
+    assert "Sorry, please try again in a moment" in body.decode()
+    assert len(raw) < 15 * 1024, "haproxy serves an error file only if it fits in one buffer (16 KB less headroom)"
+    assert b"Too Large" in (tmp_path / "413.http").read_bytes().split(b"\r\n", 1)[0]
+    assert "That was too much to send" in (tmp_path / "413.http").read_text()
+
+
+def database_settings(**env) -> str:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    environ.update(env)
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; print(d['HOST'], d['PORT'], d['OPTIONS'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={**environ, "DJANGO_SETTINGS_MODULE": "resilience_site.settings"},
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip() or result.stderr
+
+
+def test_a_primary_and_a_standby_are_given_as_host_and_port_lists():
+    out = database_settings(
+        DATABASE_URL="postgres://app:pw@db/checkin?target_session_attrs=read-write&connect_timeout=2",
+        DATABASE_HOSTS="10.0.0.1,10.0.0.2",
+        DATABASE_PORTS="5433,5434",
+    )
+    assert out.startswith("10.0.0.1,10.0.0.2 5433,5434 ")
+    assert "'target_session_attrs': 'read-write'" in out and "'connect_timeout': 2" in out
+
+
+@pytest.mark.parametrize(
+    "hosts, ports, message",
+    [("a,b,c", "1,2", "one per host"), ("", "5433", "needs DATABASE_HOSTS"), ("a", "five", "port numbers")],
+)
+def test_host_and_port_lists_that_do_not_match_stop_start_up(hosts, ports, message):
+    out = database_settings(DATABASE_URL="postgres://app@db/checkin", DATABASE_HOSTS=hosts, DATABASE_PORTS=ports)
+    assert "ImproperlyConfigured" in out and message in out
+
+
+def test_livez_is_listed_with_the_other_site_urls():
+    assert reverse("site:livez") == "/livez"
