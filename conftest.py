@@ -24,3 +24,22 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`, keeping the browser group together even where xdist cannot see the mark.
+
+    With pytest 9.2, xdist 3.8 writes the group into a node id field pytest no longer reads
+    (pytest-dev/pytest-xdist#1386), so the mark above has no effect and the browser tests were spread over both
+    workers. This scheduler finds the group from the path as well. As the largest work unit, it is also handed
+    out first (xdist's default --loadscope-reorder), so the longest run one worker must do starts at once."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class BrowserGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "browser" if nodeid.startswith("tests/browser/") else super()._split_scope(nodeid)
+
+    return BrowserGroupScheduling(config, log)
