@@ -237,6 +237,36 @@ class Cluster:
             time.sleep(0.1)
         self.wait_all_up()
 
+    def front_end_checks(self) -> dict:
+        """What a scanner sees at the balancer: uploads, huge and chunked bodies refused before they are read."""
+
+        def first_line(head: bytes, body: bytes = b"") -> str:
+            with socket.create_connection(("127.0.0.1", FRONT), timeout=5) as conn:
+                conn.sendall(head + body)
+                answer = conn.recv(4096).decode(errors="replace")
+            status = answer.split("\r\n", 1)[0]
+            return status + (" (the app's page)" if "That was too much to send" in answer else "")
+
+        host = b"Host: 127.0.0.1\r\n"
+        return {
+            "multipart body": first_line(
+                b"POST /accounts/login/ HTTP/1.1\r\n"
+                + host
+                + b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 10\r\n\r\n",
+                b"0123456789",
+            ),
+            "100 MB declared": first_line(
+                b"POST /accounts/login/ HTTP/1.1\r\n"
+                + host
+                + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 104857600\r\n\r\n"
+            ),
+            "chunked body": first_line(
+                b"POST /accounts/login/ HTTP/1.1\r\n"
+                + host
+                + b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+            ),
+        }
+
     def stop(self) -> None:
         for proc in self.running:
             if proc.poll() is None:
@@ -591,8 +621,11 @@ def main() -> int:
     signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(args.budget)
     records: list[dict] = []
+    front_end: dict = {}
     try:
         cluster.start(args.worker_class)
+        front_end = cluster.front_end_checks()
+        log(f"front end: {front_end}")
         for sc in SCENARIOS:
             if sc.name in wanted:
                 log(f"scenario {sc.name}: {sc.what}")
@@ -608,7 +641,9 @@ def main() -> int:
         log("stopping everything")
         cluster.stop()
     report = summary(records, args.worker_class)
+    report += f"\nAt the front end: {json.dumps(front_end)}\n"
     problems = [p for r in records for p in missed(r)]
+    problems += [f"front end let through a {kind}" for kind, line in front_end.items() if " 413 " not in line]
     report += "\nTargets missed:\n" + ("\n".join(f"- {p}" for p in problems) if problems else "- none") + "\n"
     (out / "summary.md").write_text(report)
     print(report)
