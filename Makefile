@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint browser install install-test migrate demo clean bench serve loadtest loadtest-faults
+.PHONY: run test lint browser install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,24 @@ loadtest: $(VENV)/.installed-load
 ## loadtest-faults: the same, with PostgreSQL restarted in the middle of the run
 loadtest-faults: $(VENV)/.installed-load
 	PY=$(PY) loadtest/run.sh faults
+
+## loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL primary and
+## synchronous standby; scenarios one after another (a server killed, hung, restarted in turn; the database restarted,
+## exhausted, failed over), each checked with loadtest/verify.py. About 9 minutes, loopback only; not part of CI.
+## Needs root (it installs haproxy with apt-get, and runs PostgreSQL as the postgres user).
+loadtest-cluster: $(VENV)/.installed-load haproxy
+	PY=$(PY) $(PY) loadtest/cluster.py
+
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 && command -v socat >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's haproxy and socat..."; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy socat >/dev/null || { \
+	      DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy socat >/dev/null; }; \
+	  else \
+	    echo "The cluster load test needs haproxy and socat:  sudo apt-get install -y haproxy socat"; exit 1; \
+	  fi; }
 
 clean:
 	rm -rf $(VENV) db.sqlite3 bench.sqlite3 staticfiles loadtest/results
