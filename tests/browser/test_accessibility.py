@@ -11,13 +11,21 @@ in PAGES order, each in a new tab with no cookies from the page before (and a ne
 the page at 390 x 844, audits it, then widens the same page to 1280 x 800 and audits it again, so an action is done
 once and both widths see its result. Each test reports every failing page and width in one message. Screenshots of
 both widths are in test-results/screenshots/, named a11y-<page id>-<width>.png.
+
+The HTML the server sent for each page (after its action) is kept in a temporary folder, and the last test checks
+them all with the W3C Nu Html Checker in one run of Java (vnu.jar: `make vnu` fetches it into .cache/vnu/).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,6 +58,7 @@ AXE = Axe()
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 WIDTHS = [PHONE, DESKTOP]  # the first is the one the page is opened at
+VNU_JAR = Path(os.environ.get("VNU_JAR", Path(__file__).resolve().parents[2] / ".cache" / "vnu" / "vnu.jar"))
 
 
 @dataclass
@@ -225,6 +234,8 @@ PAGES = [
     Page("team-reminders", "lead", lambda w: reverse("leads:team_reminders", args=[w.team.pk])),
     Page("privacy", "anonymous", lambda w: reverse("site:privacy")),
     Page("privacy-signed-in", "practitioner", lambda w: reverse("site:privacy")),
+    Page("accessibility-statement", "anonymous", lambda w: reverse("site:accessibility")),
+    Page("accessibility-statement-signed-in", "lead", lambda w: reverse("site:accessibility")),
     # The database is out of reach: the friendly 503 page.
     Page("outage", "practitioner", lambda w: reverse("practitioner:history"), fault=database_down, status=503),
 ]
@@ -280,10 +291,12 @@ def audit(page) -> AxeResults:
     return AxeResults(page.evaluate("options => axe.run(document, options)", options))
 
 
-def visit(spec: Page, world: World, live_server, page, monkeypatch) -> list[str]:
+def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Path) -> list[str]:
     """Open one page as its visitor, then audit it at each width; a line (and axe's report) per failure."""
     failures = []
     page.context.clear_cookies()  # no session or CSRF cookie from the page before
+    documents = []  # what the server sent for each page the tab showed: the last is the one audited
+    page.on("response", lambda r: documents.append(r) if r.request.resource_type == "document" else None)
     try:
         with monkeypatch.context() as patch:
             if spec.fault:
@@ -296,6 +309,9 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch) -> list[str]
                 failures.append(f"{spec.id}: status {response.status}, expected {spec.status}")
             if spec.then:
                 spec.then(page, world)
+                page.wait_for_load_state()
+            shown = [r for r in documents if r.frame == page.main_frame and not 300 <= r.status < 400]
+            (html_dir / f"{spec.id}.html").write_bytes(shown[-1].body())
             for size in WIDTHS:
                 page.set_viewport_size(size)
                 page.screenshot(path=str(SCREENSHOTS / f"a11y-{spec.id}-{size['width']}.png"), full_page=True)
@@ -308,14 +324,42 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch) -> list[str]
     return failures
 
 
+@pytest.fixture(scope="session")
+def html_dir(tmp_path_factory) -> Path:
+    """A new folder for each run, so the HTML check never reads a page left over from an earlier one."""
+    return tmp_path_factory.mktemp("html")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_has_no_accessibility_violations_on_a_phone_or_a_desktop(
-    role, world, live_server, page, monkeypatch
+    role, world, live_server, page, monkeypatch, html_dir
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     failures = []
     for spec in PAGES:
         if spec.role == role:
-            failures += visit(spec, world, live_server, page, monkeypatch)
+            failures += visit(spec, world, live_server, page, monkeypatch, html_dir)
     headlines = [f.splitlines()[0].split(": ")[0] for f in failures]
     assert not failures, f"{len(failures)} failing: {', '.join(headlines)}\n\n" + "\n\n".join(failures)
+
+
+def test_the_html_of_every_audited_page_is_valid(html_dir):
+    """Runs after the audits above (pytest keeps the file's order), on the HTML they kept: one Java start for all."""
+    files = sorted(html_dir.glob("*.html"))
+    missing = sorted({p.id for p in PAGES} - {f.stem for f in files})
+    assert not missing, f"No HTML kept for {missing}: run this test with the audits above (the whole file)."
+    if shutil.which("java") is None or not VNU_JAR.is_file():
+        pytest.fail(f"The HTML check needs Java and {VNU_JAR}. Run:  make vnu")
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    errors = [m for m in json.loads(result.stdout)["messages"] if m["type"] in ("error", "non-document-error")]
+    report = "\n".join(
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}  [{m.get('extract', '').strip()}]"
+        for m in errors
+    )
+    assert not errors, f"{len(errors)} HTML errors in {len(files)} pages:\n{report}"
