@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint browser install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
+.PHONY: run test lint browser vnu install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ run: demo
 
 ## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite), in two processes; the browser
 ## tests stay together in one of them (xdist group "browser") so Chromium and the live server do not compete.
-test: install-test browser
+test: install-test browser vnu
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## browser: make sure Debian's Chromium is here for the browser tests (installed when we are root, as on CI).
@@ -50,6 +50,28 @@ browser:
 	  else \
 	    echo "The browser tests need Chromium. Install it with:  sudo apt-get install -y chromium"; exit 1; \
 	  fi; }
+
+## vnu: the W3C Nu Html Checker for the browser tests (tests/browser/test_accessibility.py): vnu.jar from npm into
+## .cache/vnu/ when it is missing, and Java (installed when we are root, as on CI).
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/vnu/vnu.jar
+vnu: $(VNU_JAR)
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Java for the HTML check (Debian's package)..."; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else \
+	    echo "The HTML check needs Java. Install it with:  sudo apt-get install -y openjdk-17-jre-headless"; exit 1; \
+	  fi; }
+
+$(VNU_JAR):
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Fetching vnu.jar needs npm. Install it with:  sudo apt-get install -y npm"; exit 1; }
+	@echo "Fetching the Nu Html Checker (npm vnu-jar@$(VNU_VERSION), about 30 MB)..."
+	@rm -rf .cache/vnu/tmp && mkdir -p .cache/vnu/tmp
+	@cd .cache/vnu/tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
+	@mv .cache/vnu/tmp/package/build/dist/vnu.jar $(VNU_JAR) && rm -rf .cache/vnu/tmp
 
 ## lint: style, formatting, migrations in step with the models, and the import contract between the areas
 lint: install-test

@@ -139,6 +139,8 @@ def step_post(question_set: QuestionSet, phase_slug: str, value: int | None = 3,
 # Every signed-in request saves the session, so the 30-minute idle timeout slides. Inside a test's
 # transaction that save is an UPDATE wrapped in a savepoint: three statements. Query pins add it explicitly.
 SESSION_SAVE = 3
+# Every signed-in page's menu asks once what this person can use (assessments/web/context_processors.py).
+MENU = 1
 
 
 # --- building check-ins through the real write path ------------------------------------------------------------

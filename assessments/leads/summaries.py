@@ -185,6 +185,11 @@ class ActionProgress:
     since: list[DimensionFigures]  # the dimension's figures in each trend period from the action's start
     periods: list[Period]
 
+    @property
+    def rows(self) -> list[tuple[Period, DimensionFigures]]:
+        """Each period since the action started, with the team's figures then."""
+        return list(zip(self.periods, self.since, strict=True))
+
 
 def action_progress(figures: ServiceFigures, team: Team, actions: Iterable[TeamAction]) -> list[ActionProgress]:
     result = []

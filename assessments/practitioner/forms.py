@@ -47,6 +47,8 @@ class PhaseStepForm(forms.Form):
         self.questions = list(questions)
         self.phase = phase
         self.fields["reflection"].widget.attrs["placeholder"] = ""
+        # The phase's own prompt leads the hint, so the template pack shows it where the design system puts hints.
+        self.fields["reflection"].help_text = f"{phase.reflection_prompt} {self.fields['reflection'].help_text}"
         for question in self.questions:
             self.fields[question_field_name(question)] = forms.TypedChoiceField(
                 label=question.text,
@@ -201,6 +203,26 @@ class SupervisionMarkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only you can see this list. Up to 500 characters."),
     )
+
+    @classmethod
+    def for_profile(cls, *, reflections: Sequence, dimension_rows: Sequence) -> SupervisionMarkForm:
+        """The form on a profile: only the reflections this check-in has, and the parts worth a look marked."""
+        form = cls(auto_id="sup-%s")
+        form.fields["phases"].choices = [
+            (r.phase, _("My reflection on %(phase)s") % {"phase": r.get_phase_display()}) for r in reflections
+        ]
+        form.fields["dimensions"].choices = [
+            (row.slug, _("%(name)s (worth a look)") % {"name": row.name} if row.needs_attention else row.name)
+            for row in dimension_rows
+        ]
+        return form
+
+    @classmethod
+    def for_own_note(cls) -> SupervisionMarkForm:
+        """The supervision list's own form: a note and nothing else."""
+        form = cls(auto_id="sup-own-%s")
+        form.fields["note"].label = _("What would you like to talk about?")
+        return form
 
 
 class ReminderSettingsForm(forms.ModelForm):

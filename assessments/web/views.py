@@ -1,4 +1,5 @@
-"""Pages for everyone: the home page, joining a team from an invite, the privacy notice."""
+"""Pages for everyone: the home page, joining a team from an invite, the privacy notice, the accessibility statement,
+and the two files browsers and crawlers ask for."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -58,6 +60,32 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "draft_days": settings.DRAFT_RETENTION_DAYS,
         },
     )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 ask for."""
+    return render(
+        request,
+        "assessments/web/accessibility.html",
+        {
+            "site_url": settings.SITE_URL,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
+    )
+
+
+# A staff-only service: nothing in it is for search engines. Pages also say noindex, for crawlers that skip this.
+ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the design system's icon."""
+    return HttpResponseRedirect(static("vendor/nhsuk-frontend/assets/images/favicon.ico"))
 
 
 @require_http_methods(["GET", "POST"])

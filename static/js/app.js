@@ -1,14 +1,5 @@
-/* Small enhancements to pages that work without JavaScript. Loaded in <head>, so it runs before first paint. */
-(function () {
-  "use strict";
-  // Pages are styled for "no-js" until this runs: the menu is shown open, since its toggle needs JavaScript.
-  document.documentElement.classList.remove("no-js");
+/* Starts NHS.UK frontend's components (header menu, error summary, character count, radios, checkboxes...).
+   A module script, so it runs once the page is parsed; every page works without it. */
+import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 
-  document.addEventListener("DOMContentLoaded", function () {
-    // After a form is sent with problems, take keyboard and screen reader users straight to the summary.
-    var summary = document.getElementById("error-summary");
-    if (summary) {
-      summary.focus();
-    }
-  });
-})();
+initAll();

@@ -11,13 +11,22 @@ in PAGES order, each in a new tab with no cookies from the page before (and a ne
 the page at 390 x 844, audits it, then widens the same page to 1280 x 800 and audits it again, so an action is done
 once and both widths see its result. Each test reports every failing page and width in one message. Screenshots of
 both widths are in test-results/screenshots/, named a11y-<page id>-<width>.png.
+
+The HTML the server sent for each page (after its action) is kept in a temporary folder, and the last of these tests
+to finish checks them all with the W3C Nu Html Checker in one run of Java (vnu.jar: `make vnu` fetches it into
+.cache/vnu/); its errors are reported with that test's failures.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,6 +59,7 @@ AXE = Axe()
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 WIDTHS = [PHONE, DESKTOP]  # the first is the one the page is opened at
+VNU_JAR = Path(os.environ.get("VNU_JAR", Path(__file__).resolve().parents[2] / ".cache" / "vnu" / "vnu.jar"))
 
 
 @dataclass
@@ -225,6 +235,8 @@ PAGES = [
     Page("team-reminders", "lead", lambda w: reverse("leads:team_reminders", args=[w.team.pk])),
     Page("privacy", "anonymous", lambda w: reverse("site:privacy")),
     Page("privacy-signed-in", "practitioner", lambda w: reverse("site:privacy")),
+    Page("accessibility-statement", "anonymous", lambda w: reverse("site:accessibility")),
+    Page("accessibility-statement-signed-in", "lead", lambda w: reverse("site:accessibility")),
     # The database is out of reach: the friendly 503 page.
     Page("outage", "practitioner", lambda w: reverse("practitioner:history"), fault=database_down, status=503),
 ]
@@ -280,10 +292,12 @@ def audit(page) -> AxeResults:
     return AxeResults(page.evaluate("options => axe.run(document, options)", options))
 
 
-def visit(spec: Page, world: World, live_server, page, monkeypatch) -> list[str]:
+def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Path) -> list[str]:
     """Open one page as its visitor, then audit it at each width; a line (and axe's report) per failure."""
     failures = []
     page.context.clear_cookies()  # no session or CSRF cookie from the page before
+    documents = []  # what the server sent for each page the tab showed: the last is the one audited
+    page.on("response", lambda r: documents.append(r) if r.request.resource_type == "document" else None)
     try:
         with monkeypatch.context() as patch:
             if spec.fault:
@@ -296,6 +310,9 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch) -> list[str]
                 failures.append(f"{spec.id}: status {response.status}, expected {spec.status}")
             if spec.then:
                 spec.then(page, world)
+                page.wait_for_load_state()
+            shown = [r for r in documents if r.frame == page.main_frame and not 300 <= r.status < 400]
+            (html_dir / f"{spec.id}.html").write_bytes(shown[-1].body())
             for size in WIDTHS:
                 page.set_viewport_size(size)
                 page.screenshot(path=str(SCREENSHOTS / f"a11y-{spec.id}-{size['width']}.png"), full_page=True)
@@ -308,14 +325,48 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch) -> list[str]
     return failures
 
 
+@pytest.fixture(scope="session")
+def html_check(request, tmp_path_factory) -> dict:
+    """Where the audits keep each page's HTML (a new folder per run), and how many role tests are still to run:
+    the last one to finish checks every page's HTML at once, whatever order the tests run in."""
+    selected = [i for i in request.session.items if getattr(i, "originalname", "") == AUDIT_TEST]
+    return {"dir": tmp_path_factory.mktemp("html"), "left": len(selected)}
+
+
+def html_errors(html_dir: Path) -> list[str]:
+    """The W3C Nu Html Checker over every page kept so far, in one Java start: a line per error."""
+    files = sorted(html_dir.glob("*.html"))
+    if shutil.which("java") is None or not VNU_JAR.is_file():
+        return [f"HTML check: it needs Java and {VNU_JAR}. Run:  make vnu"]
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    errors = [m for m in json.loads(result.stdout)["messages"] if m["type"] in ("error", "non-document-error")]
+    return [
+        f"HTML check: {Path(m.get('url', '')).stem} line {m.get('lastLine', '?')}: {m['message']}"
+        f"  [{m.get('extract', '').strip()}]"
+        for m in errors
+    ]
+
+
+AUDIT_TEST = "test_every_page_has_no_accessibility_violations_on_a_phone_or_a_desktop"
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_has_no_accessibility_violations_on_a_phone_or_a_desktop(
-    role, world, live_server, page, monkeypatch
+    role, world, live_server, page, monkeypatch, html_check
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     failures = []
     for spec in PAGES:
         if spec.role == role:
-            failures += visit(spec, world, live_server, page, monkeypatch)
+            failures += visit(spec, world, live_server, page, monkeypatch, html_check["dir"])
+    html_check["left"] -= 1
+    if html_check["left"] == 0:  # every selected role's pages are kept: their HTML must be valid too
+        failures += html_errors(html_check["dir"])
     headlines = [f.splitlines()[0].split(": ")[0] for f in failures]
     assert not failures, f"{len(failures)} failing: {', '.join(headlines)}\n\n" + "\n\n".join(failures)

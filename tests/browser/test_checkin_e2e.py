@@ -22,7 +22,7 @@ def sign_in(page, base_url: str, username: str) -> None:
 
 
 def answer_all(page, label: str) -> None:
-    for group in page.locator("fieldset.statement").all():
+    for group in page.get_by_role("group").all():  # each statement is a group of radios named by its legend
         group.get_by_label(label, exact=True).check()
 
 
@@ -42,8 +42,7 @@ def test_a_practitioner_checks_in_on_a_phone_with_a_break_in_the_middle(
     page.get_by_role("button", name="Save and finish later").click()
     expect(page.get_by_text("Saved. You can carry on later")).to_be_visible()
 
-    # Leave entirely: sign out from the phone menu, then come back later.
-    page.get_by_role("button", name="Show menu").click()
+    # Leave entirely: sign out (in the header, on a phone too), then come back later.
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     sign_in(page, live_server.url, "priya")

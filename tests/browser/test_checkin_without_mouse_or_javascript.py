@@ -17,12 +17,14 @@ def focused(page, selector: str) -> bool:
     return page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector)
 
 
-def tab_until(page, selector: str, limit: int = 200) -> None:
+def tab_until_named(page, role: str, name: str, limit: int = 200) -> None:
+    """Press Tab until the element with this role and accessible name has focus."""
+    target = page.get_by_role(role, name=name, exact=True)
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if focused(page, selector):
+        if target.evaluate("e => e === document.activeElement"):
             return
-    raise AssertionError(f"Tab never reached {selector}")
+    raise AssertionError(f"Tab never reached the {role} {name!r}")
 
 
 def answer_step_with_keyboard(page, note: str) -> None:
@@ -47,15 +49,15 @@ def test_a_check_in_can_be_completed_with_the_keyboard_alone(live_server, page, 
     page.goto(live_server.url + reverse("site:home"))
 
     page.keyboard.press("Tab")
-    assert focused(page, ".skip-link"), "the first Tab stop is the skip link"
-    tab_until(page, "button.btn-primary")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()  # the first Tab stop
+    tab_until_named(page, "button", "Start a check-in")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Step 1 of 4")).to_be_visible()
 
     for n, note in enumerate(["Busy week.", "Still care.", "Took a walk."], start=2):
         answer_step_with_keyboard(page, note)
         expect(page.get_by_text(f"Step {n} of 4")).to_be_visible()
-    tab_until(page, "button.btn-primary")
+    tab_until_named(page, "button", "Send my check-in")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
 
@@ -98,7 +100,7 @@ def test_a_check_in_works_with_javascript_switched_off_on_a_phone(no_js_page, li
     page.get_by_label("Username").fill("priya")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    # The menu needs JavaScript to open, so without it the links are simply shown.
+    # Without JavaScript the menu's links are simply shown.
     expect(page.get_by_role("link", name="My check-ins")).to_be_visible()
 
     page.get_by_role("button", name="Start a check-in").click()

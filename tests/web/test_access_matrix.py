@@ -35,6 +35,7 @@ class Redirect:
 
 LOGIN = Redirect("/accounts/login/")
 ADMIN_LOGIN = Redirect("/admin/login/")
+STATIC = Redirect("/static/")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,9 @@ EXPECTED: dict[str, Case] = {
     "practitioner:account_delete": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "leads:team_reminders": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
     "site:privacy": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
+    "site:accessibility": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
+    "site:robots": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
+    "site:favicon": Case("get", no_args, (STATIC, STATIC, STATIC, STATIC, STATIC, STATIC)),
 }
 
 
@@ -176,7 +180,7 @@ def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team
 def outcome_of(response) -> Any:
     if response.status_code in (301, 302, 303, 307, 308):
         location = response["Location"]
-        for target in (LOGIN, ADMIN_LOGIN):
+        for target in (LOGIN, ADMIN_LOGIN, STATIC):
             if location.startswith(target.prefix):
                 return target
         return response.status_code

@@ -94,7 +94,8 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
         "systemic_rows": list(zip(cell.systemic, compare.systemic, strict=True)),
         "individual_rows": list(zip(cell.individual, compare.individual, strict=True)),
         "trend": trend,
-        "trend_rows": [[c.dimensions[d.slug] for c in trend] for d in ORDERED_DIMENSIONS],
+        # Each figure with its period's label: on a phone the trend table stacks, and each value says its period.
+        "trend_rows": [[(c.period.short_label, c.dimensions[d.slug]) for c in trend] for d in ORDERED_DIMENSIONS],
         "charts": _trend_charts(trend),
         "period": selected,
         "previous": selected.previous(),
@@ -203,7 +204,8 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
         {
             "service": service,
             "team_cells": team_cells,
-            "side_by_side": [(d, [c.dimensions[d.slug] for _t, c in team_cells]) for d in ORDERED_DIMENSIONS],
+            # Each figure with its team's name, for the heading a cell shows when the table stacks on a phone.
+            "side_by_side": [(d, [(t.name, c.dimensions[d.slug]) for t, c in team_cells]) for d in ORDERED_DIMENSIONS],
             "all_rows_html": _rows_html(export_rows(figures, _service_scopes(figures))),
         }
     )

@@ -182,7 +182,7 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "sections": [(level, rows, bar_chart(rows)) for level, rows in profile.levels.items()],
             "values": saved_values(request.user),
-            **profile_extras(request.user, checkin),
+            **profile_extras(request.user, checkin, profile.dimensions),
         },
     )
 

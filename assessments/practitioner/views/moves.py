@@ -19,6 +19,7 @@ from assessments.practitioner.access import get_checkin_for_user, get_move_for_u
 from assessments.practitioner.forms import (
     MoveReviewForm,
     MovesChooseForm,
+    SupervisionMarkForm,
 )
 from assessments.practitioner.moves import (
     MAX_OPEN_MOVES,
@@ -33,13 +34,15 @@ from assessments.practitioner.profile import scores_of
 MOVE_FIELD = re.compile(r"^(?:outcome|note)_(\d+)$")
 
 
-def profile_extras(user, checkin: CheckIn) -> dict:
+def profile_extras(user, checkin: CheckIn, dimension_rows: list) -> dict:
     """What the profile page shows about moves and supervision for this check-in (two queries)."""
     still_open = open_moves(user)
+    reflections = list(checkin.reflections.all())
     return {
         "open_moves": still_open,
         "moves_left": max(MAX_OPEN_MOVES - len(still_open), 0),
-        "reflections": list(checkin.reflections.all()),
+        "reflections": reflections,
+        "supervision_form": SupervisionMarkForm.for_profile(reflections=reflections, dimension_rows=dimension_rows),
     }
 
 

@@ -23,7 +23,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
         {
             "items": supervision_items(request.user, done=False),
             "done_items": supervision_items(request.user, done=True),
-            "form": SupervisionMarkForm(),
+            "form": SupervisionMarkForm.for_own_note(),
         },
     )
 

@@ -1,0 +1,55 @@
+"""What the page frame needs to know on every page: which parts of the app this person can use."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
+
+from assessments.leads.access import is_administrator
+from assessments.models.checkins import CheckIn
+from assessments.models.organisation import Membership, Role, ServiceLead
+
+
+class Menu:
+    """The links the header offers. Worked out once, in one query, and only if a template asks."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    @cached_property
+    def _roles(self) -> dict[str, bool]:
+        if not self.user.is_authenticated:
+            return {"practises": False, "checked_in": False, "leads": False}
+        mine = {"user": OuterRef("pk")}
+        row = (
+            User.objects.filter(pk=self.user.pk)
+            .annotate(
+                practises=Exists(Membership.objects.filter(**mine, role=Role.PRACTITIONER)),
+                checked_in=Exists(CheckIn.objects.filter(**mine)),
+                leads_team=Exists(Membership.objects.filter(**mine, role=Role.LEAD)),
+                leads_service=Exists(ServiceLead.objects.filter(**mine)),
+            )
+            .values("practises", "checked_in", "leads_team", "leads_service")
+            .first()
+        ) or {}
+        return {
+            "practises": bool(row.get("practises")),
+            "checked_in": bool(row.get("checked_in")),
+            "leads": bool(row.get("leads_team") or row.get("leads_service")) or is_administrator(self.user),
+        }
+
+    @property
+    def practitioner(self) -> bool:
+        """Practitioner pages: for someone in a practitioner team, or who still has check-ins from one."""
+        return self._roles["practises"] or self._roles["checked_in"]
+
+    @property
+    def lead(self) -> bool:
+        return self._roles["leads"]
+
+
+def menu(request: HttpRequest) -> dict[str, Menu]:
+    return {"menu": Menu(request.user)}
