@@ -61,3 +61,14 @@ def test_bad_settings_stop_start_up_with_a_message_naming_the_variable(env, mess
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_username_longer_than_any_account_is_refused_before_it_is_looked_up(client, db, settings):
+    """Found by the fuzz test on PostgreSQL: the sign-in throttle could not record a 300-character username (500)."""
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    response = client.post(reverse("login"), {"username": "x" * 300, "password": "whatever"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
