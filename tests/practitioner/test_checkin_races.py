@@ -7,6 +7,7 @@ and locks the whole file) sends two requests at once from two threads, each with
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -39,7 +40,8 @@ def draft_ready_to_send(client: BrowserClient, question_set) -> CheckIn:
 
 
 def alerts(html: str) -> list[str]:
-    return [part.split('"', 1)[0] for part in html.split('class="alert ')[1:]]
+    """The kind of each message on the page, by its banner's title: "Done", "Important" or "Please check"."""
+    return re.findall(r'class="nhsuk-notification-banner__title" id="message-\d+-title">([^<]+)</h2>', html)
 
 
 def test_starting_while_another_tab_opens_the_draft_takes_both_to_it(
@@ -81,7 +83,7 @@ def test_sending_while_another_tab_sends_shows_the_profile_with_one_calm_message
 
     assert response.redirect_chain == [(reverse("practitioner:checkin_detail", args=[checkin.pk]), 302)]
     html = response.content.decode()
-    assert alerts(html) == ["alert-info"]
+    assert alerts(html) == ["Important"]
     assert html.count(ALREADY_SENT) == 1 and "can no longer be changed" not in html
     assert CheckIn.objects.filter(user=practitioner, status=CheckIn.Status.SUBMITTED).count() == 1
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7
@@ -98,7 +100,7 @@ def test_sending_again_after_a_lost_answer_shows_the_profile_calmly(client, prac
 
     assert response.redirect_chain == [(reverse("practitioner:checkin_detail", args=[checkin.pk]), 302)]
     html = response.content.decode()
-    assert alerts(html) == ["alert-info"] and html.count(ALREADY_SENT) == 1
+    assert alerts(html) == ["Important"] and html.count(ALREADY_SENT) == 1
     assert CheckIn.objects.get(pk=checkin.pk).submitted_at == submitted_at
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7
 
@@ -180,7 +182,7 @@ def test_a_double_click_on_send_stores_one_check_in_and_shows_each_click_a_calm_
     assert [r["Location"] for r in responses] == [profile, profile]
     monkeypatch.undo()
     pages = [tab.get(profile).content.decode() for tab in tabs]
-    assert sorted(alerts(page)[0] for page in pages) == ["alert-info", "alert-success"]
+    assert sorted(alerts(page)[0] for page in pages) == ["Done", "Important"]
     assert sum(THANK_YOU in page for page in pages) == 1 and sum(ALREADY_SENT in page for page in pages) == 1
     assert CheckIn.objects.filter(user=practitioner, status=CheckIn.Status.SUBMITTED).count() == 1
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7
