@@ -52,8 +52,9 @@ def test_each_job_has_its_own_lock():
     assert all(-(2**63) <= lock_key(job) < 2**63 for job in JOBS)
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite behaviour")
-def test_on_sqlite_a_job_just_runs(db):
+def test_on_a_database_without_advisory_locks_a_job_just_runs(db, monkeypatch):
+    """SQLite (one machine, a try-out): nothing to coordinate. Run on every database, pretending where needed."""
+    monkeypatch.setattr(connection, "vendor", "sqlite")
     with job_lock("purge_expired") as first, job_lock("purge_expired") as second:
         assert first and second
 
