@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -103,11 +103,22 @@ def invitee_join(*, token: str, first_name: str, password: str) -> AbstractBaseU
     invite = find_invite(token)
     if invite is None or not invite.email:
         raise InviteError(_("This invite link is not valid. Please ask your lead for a new one."))
+    # Lock the invite first: a double-click or a second tab waits here, then finds the invite used.
+    invite = Invite.objects.select_for_update().get(pk=invite.pk)
+    if invite.used_at is not None:
+        raise InviteError(_("This invite link has already been used. Please ask your lead for a new one."))
     address = invite.email.strip()
     users = get_user_model().objects
+    exists = AccountExists(_("You already have an account with this address. Sign in, then open the link again."))
     if users.filter(Q(username__iexact=address) | Q(email__iexact=address)).exists():
-        raise AccountExists(_("You already have an account with this address. Sign in, then open the link again."))
-    user = users.create_user(username=address.lower(), email=address, first_name=first_name.strip(), password=password)
+        raise exists
+    try:
+        with transaction.atomic():  # another invite to the same address, accepted at the same moment
+            user = users.create_user(
+                username=address.lower(), email=address, first_name=first_name.strip(), password=password
+            )
+    except IntegrityError:
+        raise exists from None
     invite_accept(token=token, user=user)
     return user
 

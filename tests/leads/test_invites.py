@@ -197,3 +197,30 @@ def test_an_invite_that_cannot_be_emailed_is_not_kept(client, lead, team, settin
     assert response.status_code == 400
     assert "could not send the invite email" in response.content.decode()
     assert not Invite.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_sending_the_sign_up_twice_creates_one_account_and_answers_the_second_calmly(client, lead, team):
+    """A double-click: the second request waits for the first's lock on the invite, then finds it used."""
+    _invite, token = invite_create(team=team, created_by=lead, email=NEW_ADDRESS)
+    assert client.post(reverse("site:join", args=[token]), join_body()).status_code == 302
+    client.logout()
+    second = client.post(reverse("site:join", args=[token]), join_body())
+    assert second.status_code == 410 and "already been used" in second.content.decode()
+    assert User.objects.filter(email=NEW_ADDRESS).count() == 1
+
+
+def test_an_account_made_for_the_address_at_the_same_moment_is_met_with_sign_in_not_a_500(
+    client, lead, team, monkeypatch
+):
+    """Two invites to one address, accepted at once: the username's unique constraint decides."""
+    _invite, token = invite_create(team=team, created_by=lead, email=NEW_ADDRESS)
+    real_create = User.objects.create_user
+
+    def beaten_to_it(**fields):
+        real_create(username=fields["username"], email="other@example.nhs.uk", password=NEW_PASSWORD)
+        return real_create(**fields)
+
+    monkeypatch.setattr(User.objects, "create_user", beaten_to_it)
+    response = client.post(reverse("site:join", args=[token]), join_body())
+    assert response.status_code == 409 and "Sign in, then open the link again" in response.content.decode()
+    assert Invite.objects.get().used_at is None
