@@ -114,7 +114,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["order", "code", "dimension", "text", "reverse_keyed"]
+    fields = ["order", "code", "dimension", "kind", "scale", "text", "reverse_keyed", "source"]
 
     # Once a version has been answered its wording is fixed, so past check-ins
     # keep their meaning. Changes go into a new version (see the action below).
@@ -137,7 +137,17 @@ def copy_to_new_version(modeladmin, request, queryset):
             next_version = (QuestionSet.objects.aggregate(v=Max("version"))["v"] or 0) + 1
             copy = QuestionSet.objects.create(version=next_version, title=question_set.title)
             Question.objects.bulk_create(
-                Question(question_set=copy, code=q.code, dimension=q.dimension, text=q.text, order=q.order)
+                Question(
+                    question_set=copy,
+                    code=q.code,
+                    dimension=q.dimension,
+                    text=q.text,
+                    order=q.order,
+                    reverse_keyed=q.reverse_keyed,
+                    kind=q.kind,
+                    scale=q.scale,
+                    source=q.source,
+                )
                 for q in question_set.questions.all()
             )
         messages.success(request, _("Created version %(v)s. Edit it, then mark it active.") % {"v": next_version})

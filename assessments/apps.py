@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-    verbose_name = _("Resilience check-ins")
+    verbose_name = _("Practitioner check-ins")
 
     def ready(self) -> None:
         from assessments import checks  # noqa: F401  (registers the database checks)

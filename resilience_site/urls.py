@@ -6,8 +6,8 @@ from assessments.practitioner.views.my_data import PasswordChange
 from assessments.web import errors
 from assessments.web.forms import SignInForm
 
-admin.site.site_header = "Resilience check-in administration"
-admin.site.site_title = "Resilience check-in"
+admin.site.site_header = "Practitioner check-in administration"
+admin.site.site_title = "Practitioner check-in"
 
 urlpatterns = [
     # Before Django's own, so the name "password_change" finds this one: the old password is throttled like a sign-in.

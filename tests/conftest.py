@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.core.periods import Period, latest_shown_period
+from assessments.core.scoring import keyed
 from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_refresh
 from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team
@@ -159,6 +160,16 @@ def shown_moment() -> datetime:
     return moment_in(latest_shown_period())
 
 
+def _answer(question, values: Mapping[str, int], default: int) -> int | None:
+    """The answer that puts `question` at its dimension's value; a reverse-keyed statement is answered the other
+    way round, so that a dimension at 5 scores 100 whatever its wording. A statement named by code gets that answer."""
+    if question.code in values:
+        return values[question.code]
+    if not question.is_scored:
+        return None
+    return keyed(values.get(question.dimension, default), reverse=question.reverse_keyed)
+
+
 def submit_checkin(
     user: User,
     team: Team,
@@ -168,7 +179,10 @@ def submit_checkin(
     when: datetime | None = None,
     reflections: Mapping[str, str] | None = None,
 ) -> CheckIn:
-    """A sent check-in: every statement answered with its dimension's value in `values` (else `default`).
+    """A sent check-in: every scored statement answered with its dimension's value in `values` (else `default`).
+
+    `values` may also name a statement by its code, which wins over its dimension; statements that are not scored
+    (frequencies, how the person is, the intention to leave) are answered only when named by code.
 
     `reflections` maps a phase slug to its private reflection. With `when`, the check-in is back-dated and
     the person's standing in the periods it left and joined is worked out again, as a real send would.
@@ -177,7 +191,7 @@ def submit_checkin(
     checkin = checkin_start(user=user, team=team)
     by_phase = questions_by_phase(checkin.question_set)
     for step in STEPS[:3]:
-        answers = {q.pk: values.get(q.dimension, default) for q in by_phase[step.slug]}
+        answers = {q.pk: _answer(q, values, default) for q in by_phase[step.slug]}
         checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflections.get(step.slug, ""))
     checkin = checkin_submit(checkin=checkin)
     if when is not None:

@@ -82,7 +82,7 @@ PHASES: tuple[Phase, ...] = (
         short_name=_("Challenges"),
         direction=Direction.PRESSURE,
         intro=_(
-            "Think about the last few weeks at work. These statements are about "
+            "Think about the last 4 weeks at work. These statements are about "
             "the pressures you have been carrying. There are no right answers."
         ),
         reflection_prompt=_(
@@ -97,8 +97,8 @@ PHASES: tuple[Phase, ...] = (
         short_name=_("Values"),
         direction=Direction.RESOURCE,
         intro=_(
-            "This part is about why you do this work, and how you make sense of "
-            "hard days in the light of what matters to you."
+            "Think about the same 4 weeks. This part is about why you do this work, "
+            "and how you make sense of hard days in the light of what matters to you."
         ),
         reflection_prompt=_(
             "When did the work last feel worthwhile? What did you do that made a difference, however small?"
@@ -111,8 +111,8 @@ PHASES: tuple[Phase, ...] = (
         short_name=_("Coping"),
         direction=Direction.RESOURCE,
         intro=_(
-            "This part is about what you do to look after yourself, keep work in "
-            "its place, and get support from others."
+            "Still thinking about the last 4 weeks: this part is about what you do to "
+            "look after yourself, keep work in its place, and get support from others."
         ),
         reflection_prompt=_("What has helped you cope recently? Is there something you would like to do more of?"),
     ),
@@ -201,15 +201,88 @@ SYSTEMIC_DIMENSIONS: tuple[Dimension, ...] = tuple(d for d in DIMENSIONS if d.is
 DIMENSION_CHOICES = [(d.slug, d.name) for d in DIMENSIONS]
 PHASE_CHOICES = [(p.slug, p.name) for p in PHASES]
 
-# The labelled five-point agreement scale used by every statement.
+# Every statement is answered on five points, 1 to 5; what the points say depends on the statement's scale.
 SCALE_MIN = 1
 SCALE_MAX = 5
-SCALE_CHOICES = [
-    (1, _("Strongly disagree")),
-    (2, _("Disagree")),
-    (3, _("Neither agree nor disagree")),
-    (4, _("Agree")),
-    (5, _("Strongly agree")),
+
+
+class AnswerScale(StrEnum):
+    """The words of a statement's five answers. Stored on each statement: never rename one."""
+
+    AGREEMENT = "agreement"
+    HOW_OFTEN = "how_often"
+    TIMES = "times"
+    HOW_MUCH = "how_much"
+
+    @property
+    def choices(self) -> list[tuple[int, str]]:
+        return SCALE_LABELS[self]
+
+
+SCALE_LABELS: dict[AnswerScale, list[tuple[int, str]]] = {
+    AnswerScale.AGREEMENT: [
+        (1, _("Strongly disagree")),
+        (2, _("Disagree")),
+        (3, _("Neither agree nor disagree")),
+        (4, _("Agree")),
+        (5, _("Strongly agree")),
+    ],
+    AnswerScale.HOW_OFTEN: [
+        (1, _("Never")),
+        (2, _("Rarely")),
+        (3, _("Sometimes")),
+        (4, _("Often")),
+        (5, _("Most of the time")),
+    ],
+    AnswerScale.TIMES: [
+        (1, _("Not at all")),
+        (2, _("Once or twice")),
+        (3, _("About once a week")),
+        (4, _("Several times a week")),
+        (5, _("Most days")),
+    ],
+    AnswerScale.HOW_MUCH: [
+        (1, _("None of it")),
+        (2, _("Less than half")),
+        (3, _("About half")),
+        (4, _("Most of it")),
+        (5, _("All of it")),
+    ],
+}
+ANSWER_SCALE_CHOICES = [
+    (AnswerScale.AGREEMENT.value, _("Agree or disagree")),
+    (AnswerScale.HOW_OFTEN.value, _("How often (never to most of the time)")),
+    (AnswerScale.TIMES.value, _("How many times (not at all to most days)")),
+    (AnswerScale.HOW_MUCH.value, _("How much (none of it to all of it)")),
+]
+
+# The agreement scale, which most statements use.
+SCALE_CHOICES = SCALE_LABELS[AnswerScale.AGREEMENT]
+
+
+class StatementKind(StrEnum):
+    """What a statement's answer is for. Stored on each statement: never rename one.
+
+    Only SCORED statements make a dimension's score. The others are never blended into one: a frequency is its own
+    figure, how the person is stays with them (it decides whether the support panel shows), and the intention to
+    leave reaches leads only as a team figure under the anonymity rules.
+    """
+
+    SCORED = "scored"
+    FREQUENCY = "frequency"
+    WELLBEING = "wellbeing"
+    INTENTION = "intention"
+
+    @property
+    def is_scored(self) -> bool:
+        return self == StatementKind.SCORED
+
+
+STATEMENT_KIND_CHOICES = [
+    (StatementKind.SCORED.value, _("Scored in its dimension")),
+    (StatementKind.FREQUENCY.value, _("A frequency, shown as its own figure")),
+    (StatementKind.WELLBEING.value, _("How the person is: private, shows the support panel")),
+    (StatementKind.INTENTION.value, _("Intention to leave: a team figure only")),
 ]
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from assessments.core.framework import DIMENSIONS, PHASES, SCALE_MAX, SCALE_MIN, Direction
+from assessments.core.framework import DIMENSIONS, PHASES, SCALE_MAX, SCALE_MIN, Direction, Level
 
 # Band edges on the 0-100 scale, shared by the profile and team summaries.
 LOW_BELOW = 40.0
@@ -93,6 +93,23 @@ def phase_scores(dimension_scores: Mapping[str, float | None]) -> dict[str, floa
     return result
 
 
+def level_scores(dimension_scores: Mapping[str, float | None], phase_slug: str) -> dict[Level, float | None]:
+    """A phase's individual part and its systemic part, each the mean of that level's scored dimensions.
+
+    The headline of a phase shows both instead of one blended number: the individual part is what a person can
+    shape, the systemic part is the service's to change.
+    """
+    result: dict[Level, float | None] = {}
+    for level in (Level.INDIVIDUAL, Level.SYSTEMIC):
+        scored = [
+            s
+            for d in DIMENSIONS
+            if d.phase_slug == phase_slug and d.level == level and (s := dimension_scores.get(d.slug)) is not None
+        ]
+        result[level] = round(sum(scored) / len(scored), 1) if scored else None
+    return result
+
+
 def band(score: float | None) -> Band | None:
     if score is None:
         return None
@@ -107,28 +124,6 @@ def is_concerning(score: float | None, direction: Direction) -> bool:
     """High pressure or low resource: the end of the scale that needs attention."""
     b = band(score)
     return (direction == Direction.PRESSURE and b == Band.HIGH) or (direction == Direction.RESOURCE and b == Band.LOW)
-
-
-# Strain that warrants signposting to support: a pressure at the very top of
-# the scale, or several resources near the bottom.
-STRAIN_PRESSURE_FROM = 75.0
-STRAIN_RESOURCE_BELOW = 30.0
-
-
-def suggests_high_strain(dimension_scores: Mapping[str, float | None]) -> bool:
-    very_high_pressure = any(
-        (s := dimension_scores.get(d.slug)) is not None and s >= STRAIN_PRESSURE_FROM
-        for d in DIMENSIONS
-        if d.direction == Direction.PRESSURE
-    )
-    very_low_resources = sum(
-        1
-        for d in DIMENSIONS
-        if d.direction == Direction.RESOURCE
-        and (s := dimension_scores.get(d.slug)) is not None
-        and s < STRAIN_RESOURCE_BELOW
-    )
-    return very_high_pressure or very_low_resources >= 2
 
 
 def changes_since(current: Mapping[str, float | None], previous: Mapping[str, float | None]) -> dict[str, float | None]:

@@ -42,10 +42,10 @@ def email_allowed(email: str) -> bool:
 
 
 def _invite_message(invite: Invite, link: str) -> tuple[str, str]:
-    subject = _("You are invited to join %(team)s on the resilience check-in") % {"team": invite.team.name}
+    subject = _("You are invited to join %(team)s on the Practitioner check-in") % {"team": invite.team.name}
     body = _(
         "Hello,\n\n"
-        "You have been invited to join %(team)s (%(service)s) on the resilience check-in, a short private "
+        "You have been invited to join %(team)s (%(service)s) on the Practitioner check-in, a short private "
         "check-in for practitioners.\n\n"
         "To create your account and join, open this link within %(days)s days. It works once:\n%(link)s\n\n"
         "If you were not expecting this email, you can ignore it."

@@ -75,11 +75,26 @@ class MoveOutcome(models.TextChoices):
     DROPPED = "dropped", _("I have dropped it")
 
 
+class MoveObstacle(models.TextChoices):
+    """What got in the way of a move, when it was not tried or was dropped. Counted, never read, for the team."""
+
+    NO_TIME = "no_time", _("There was no time")
+    DIARY_FULL = "diary_full", _("My diary was full")
+    NOT_ALLOWED = "not_allowed", _("It was not allowed or not possible at work")
+    FORGOT = "forgot", _("I forgot")
+    OTHER = "other", _("Something else")
+
+
+# "What got in the way" is asked only of a move that did not happen: not yet tried, or dropped.
+OBSTACLE_OUTCOMES = frozenset({MoveOutcome.NOT_YET, MoveOutcome.DROPPED})
+
+
 class MoveReview(models.Model):
     """How a move went, given at a later check-in. A move reviewed "not yet" stays open."""
 
     move = models.ForeignKey(ResilientMove, on_delete=models.CASCADE, related_name="reviews")
     outcome = models.CharField(max_length=20, choices=MoveOutcome.choices)
+    obstacle = models.CharField(_("what got in the way"), max_length=20, choices=MoveObstacle.choices, blank=True)
     note = models.CharField(_("note"), max_length=MOVE_NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.framework import DIMENSION_CHOICES, DIMENSIONS_BY_SLUG
+from assessments.core.framework import (
+    ANSWER_SCALE_CHOICES,
+    DIMENSION_CHOICES,
+    DIMENSIONS_BY_SLUG,
+    STATEMENT_KIND_CHOICES,
+    AnswerScale,
+    StatementKind,
+)
 from assessments.models.organisation import Team  # noqa: F401
 
 
@@ -54,12 +61,40 @@ class Question(models.Model):
         ),
     )
 
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=STATEMENT_KIND_CHOICES,
+        default=StatementKind.SCORED.value,
+        help_text=_(
+            "Only scored statements count towards their dimension's score. The others are asked on the dimension's "
+            "step and kept apart."
+        ),
+    )
+    scale = models.CharField(
+        _("answer scale"), max_length=20, choices=ANSWER_SCALE_CHOICES, default=AnswerScale.AGREEMENT.value
+    )
+    # Where the statement comes from, for the people who maintain the question set (docs/question-set.md).
+    source = models.CharField(_("source in the research"), max_length=300, blank=True)
+
     class Meta:
         ordering = ["question_set", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["question_set", "code"], name="question_code_unique_in_set")]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def is_scored(self) -> bool:
+        return StatementKind(self.kind).is_scored
+
+    @property
+    def answer_choices(self) -> list[tuple[int, str]]:
+        return AnswerScale(self.scale).choices
+
+    def answer_label(self, value: int | None) -> str:
+        """The words of an answer, as the person saw them; "" for a blank."""
+        return str(dict(self.answer_choices).get(value, "")) if value is not None else ""
 
     @property
     def phase_slug(self) -> str:

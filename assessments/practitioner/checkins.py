@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.core.framework import SCALE_MAX, SCALE_MIN
+from assessments.core.framework import SCALE_MAX, SCALE_MIN, StatementKind
 from assessments.core.scoring import keyed, score_dimensions
 from assessments.core.steps import PHASE_STEP_COUNT, Step
 from assessments.leads.contributions import entries_refresh
@@ -138,9 +138,13 @@ def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     for answer in answers:
         if answer.question.question_set_id != checkin.question_set_id or not SCALE_MIN <= answer.value <= SCALE_MAX:
             raise CheckInError(_("Some answers could not be checked. Please go through the check-in again."))
+        if not answer.question.is_scored:
+            continue  # a frequency, how the person is or the intention to leave: never blended into a score
         value = keyed(answer.value, reverse=answer.question.reverse_keyed)
         values_by_dimension.setdefault(answer.question.dimension, []).append(value)
-    statements = Counter(checkin.question_set.questions.values_list("dimension", flat=True))
+    statements = Counter(
+        checkin.question_set.questions.filter(kind=StatementKind.SCORED).values_list("dimension", flat=True)
+    )
     if any(len(r.text) > REFLECTION_MAX_LENGTH for r in checkin.reflections.all()):
         raise CheckInError(_("Your reflection is too long."))
 

@@ -10,14 +10,16 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES, SCALE_CHOICES, Phase
+from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES, Phase
 from assessments.models.organisation import Team
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
     MOVE_TEXT_MAX_LENGTH,
+    OBSTACLE_OUTCOMES,
     REFLECTION_MAX_LENGTH,
     SUPERVISION_NOTE_MAX_LENGTH,
     VALUES_MAX_LENGTH,
+    MoveObstacle,
     MoveOutcome,
     PractitionerProfile,
 )
@@ -25,6 +27,10 @@ from assessments.models.questions import Question
 from assessments.practitioner.account import password_is_right
 
 QUESTION_FIELD = re.compile(r"^q_(.+)$")
+
+
+class ScaleSelect(forms.RadioSelect):
+    """A check-in statement's five answers on one row (templates/nhsuk/scale.html), still native radios."""
 
 
 def question_field_name(question: Question) -> str:
@@ -39,7 +45,10 @@ class PhaseStepForm(forms.Form):
         required=False,
         max_length=REFLECTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Only you can see this. Up to 5,000 characters."),
+        help_text=_(
+            "Nobody else reads this, not your lead and not your supervisor. Up to 5,000 characters. If you need help "
+            "now, the Get support page, linked at the bottom of every page, says who to contact."
+        ),
     )
 
     def __init__(self, *args, questions: Sequence[Question], phase: Phase, with_values: bool = False, **kwargs):
@@ -52,11 +61,11 @@ class PhaseStepForm(forms.Form):
         for question in self.questions:
             self.fields[question_field_name(question)] = forms.TypedChoiceField(
                 label=question.text,
-                choices=SCALE_CHOICES,
+                choices=question.answer_choices,
                 coerce=int,
                 required=False,
                 empty_value=None,
-                widget=forms.RadioSelect,
+                widget=ScaleSelect,
                 error_messages={"invalid_choice": _("Please choose one of the options, or leave it blank.")},
             )
         if with_values:
@@ -98,7 +107,10 @@ class StartCheckInForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         label=_("Which team is this check-in for?"),
-        help_text=_("Your answers count, anonymously, towards this team's summary."),
+        help_text=_(
+            "Your answers are confidential. They count towards this team's figures only when enough people take "
+            "part, and never with your name."
+        ),
         widget=forms.RadioSelect,
         empty_label=None,
     )
@@ -159,6 +171,13 @@ class MoveReviewForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"invalid_choice": _("Please choose one of the options.")},
             )
+            self.fields[f"obstacle_{move.pk}"] = forms.ChoiceField(
+                label=_("If it has not happened yet, what got in the way? (optional)"),
+                choices=MoveObstacle.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Please choose one of the options.")},
+            )
             self.fields[f"note_{move.pk}"] = forms.CharField(
                 label=_("A note about how it went (optional)"),
                 required=False,
@@ -167,20 +186,30 @@ class MoveReviewForm(forms.Form):
             )
 
     def rows(self):
-        return [(m, self[f"outcome_{m.pk}"], self[f"note_{m.pk}"]) for m in self.moves]
+        return [(m, self[f"outcome_{m.pk}"], self[f"obstacle_{m.pk}"], self[f"note_{m.pk}"]) for m in self.moves]
 
     def clean(self):
         cleaned = super().clean()
         for move in self.moves:
-            if cleaned.get(f"note_{move.pk}") and not cleaned.get(f"outcome_{move.pk}"):
-                self.add_error(f"outcome_{move.pk}", _("Please choose how it went, to keep your note."))
+            outcome = cleaned.get(f"outcome_{move.pk}")
+            if (cleaned.get(f"note_{move.pk}") or cleaned.get(f"obstacle_{move.pk}")) and not outcome:
+                self.add_error(f"outcome_{move.pk}", _("Please choose how it went, to keep your answer."))
+            elif cleaned.get(f"obstacle_{move.pk}") and outcome not in OBSTACLE_OUTCOMES:
+                self.add_error(
+                    f"obstacle_{move.pk}",
+                    _("You said you tried it, so leave “what got in the way” blank, or change how it went."),
+                )
         if not self.errors and not any(cleaned.get(f"outcome_{m.pk}") for m in self.moves):
             raise forms.ValidationError(_("Please choose how at least one move went."), code="empty")
         return cleaned
 
-    def reviews(self) -> dict[int, tuple[str, str]]:
+    def reviews(self) -> dict[int, tuple[str, str, str]]:
         return {
-            m.pk: (self.cleaned_data[f"outcome_{m.pk}"], self.cleaned_data.get(f"note_{m.pk}", ""))
+            m.pk: (
+                self.cleaned_data[f"outcome_{m.pk}"],
+                self.cleaned_data.get(f"note_{m.pk}", ""),
+                self.cleaned_data.get(f"obstacle_{m.pk}", ""),
+            )
             for m in self.moves
             if self.cleaned_data.get(f"outcome_{m.pk}")
         }

@@ -19,6 +19,8 @@ from assessments.models.checkins import CheckIn
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
     MOVE_TEXT_MAX_LENGTH,
+    OBSTACLE_OUTCOMES,
+    MoveObstacle,
     MoveOutcome,
     MoveReview,
     ResilientMove,
@@ -106,19 +108,22 @@ def moves_to_review(user: AbstractBaseUser, draft: CheckIn) -> list[ResilientMov
 
 
 @transaction.atomic
-def moves_review(*, user: AbstractBaseUser, reviews: Mapping[int, tuple[str, str]]) -> list[MoveReview]:
-    """Record how each move went: {move id: (outcome, note)}. A move that is not this person's open move
-    refuses the whole lot."""
+def moves_review(*, user: AbstractBaseUser, reviews: Mapping[int, tuple[str, str, str]]) -> list[MoveReview]:
+    """Record how each move went: {move id: (outcome, note, obstacle)}, the obstacle ("what got in the way") blank
+    or one of MoveObstacle for a move not tried or dropped. A move that is not this person's open move refuses the
+    whole lot."""
     owned_open = {m.pk: m for m in open_moves(user)}
     if not reviews or set(reviews) - set(owned_open):
         raise MoveError(_("That move could not be found."))
-    for outcome, note in reviews.values():
+    for outcome, note, obstacle in reviews.values():
         if outcome not in MoveOutcome.values:
             raise MoveError(_("Please choose how each move went."))
+        if obstacle and (obstacle not in MoveObstacle.values or outcome not in OBSTACLE_OUTCOMES):
+            raise MoveError(_("“What got in the way” is only for a move that has not happened. Nothing was saved."))
         if len(note) > MOVE_NOTE_MAX_LENGTH:
             raise MoveError(_("A note is too long. Please keep each note under %(n)d characters.") % {"n": 500})
     now = timezone.now()
     return MoveReview.objects.bulk_create(
-        MoveReview(move=owned_open[pk], outcome=outcome, note=note.strip(), created_at=now)
-        for pk, (outcome, note) in reviews.items()
+        MoveReview(move=owned_open[pk], outcome=outcome, note=note.strip(), obstacle=obstacle, created_at=now)
+        for pk, (outcome, note, obstacle) in reviews.items()
     )

@@ -15,7 +15,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from assessments.core.framework import SCALE_CHOICES
 from assessments.core.spreadsheet import csv_rows
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import AuditEvent, SummaryAccess, SummaryEntry, TeamAction
@@ -173,7 +172,6 @@ CSV_HEADER = [
 
 def user_export_csv(user: AbstractBaseUser) -> str:
     """One row per answer of each of this person's check-ins (one query)."""
-    labels = {value: str(label) for value, label in SCALE_CHOICES}
     answers = (
         Answer.objects.filter(checkin__user=user)
         .select_related("checkin__team", "checkin__question_set", "question")
@@ -193,7 +191,7 @@ def user_export_csv(user: AbstractBaseUser) -> str:
                 a.question.dimension,
                 a.question.text,
                 a.value,
-                labels.get(a.value, ""),
+                a.question.answer_label(a.value),
             ]
         )
     out = io.StringIO()

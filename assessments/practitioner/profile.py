@@ -8,9 +8,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 
 from assessments.core.feedback import FeedbackItem, feedback_for
-from assessments.core.framework import DIMENSIONS, PHASES, Dimension, Direction, Level, Phase
-from assessments.core.scoring import Band, band, changes_since, is_concerning, phase_scores, suggests_high_strain
-from assessments.models.checkins import CheckIn, DimensionScore
+from assessments.core.framework import (
+    DIMENSIONS,
+    LEVEL_LABELS,
+    PHASES,
+    Dimension,
+    Direction,
+    Level,
+    Phase,
+    StatementKind,
+)
+from assessments.core.scoring import Band, band, changes_since, is_concerning, level_scores
+from assessments.core.signposting import shows_raise_it, shows_support
+from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.private import PractitionerProfile
 
 
@@ -27,22 +37,50 @@ class ScoreRow:
     needs_attention: bool
     dimension: Dimension | None = None
     phase: Phase | None = None
+    # Some statements answered, fewer than half: no score, and the profile says "not enough answers".
+    too_few_answers: bool = False
 
     @property
     def is_pressure(self) -> bool:
         return self.direction == Direction.PRESSURE
 
 
+@dataclass(frozen=True)
+class LevelPart:
+    """A phase's individual or systemic part, shown side by side in the phase's headline."""
+
+    level: Level
+    label: str
+    score: float | None
+    change: float | None
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    phase: Phase
+    parts: list[LevelPart]
+
+    @property
+    def direction(self) -> Direction:
+        return self.phase.direction
+
+
 @dataclass
 class Profile:
     checkin: CheckIn
     previous: CheckIn | None
-    phases: list[ScoreRow]
+    phases: list[PhaseRow]
     dimensions: list[ScoreRow]
     feedback: list[FeedbackItem]
-    high_strain: bool
+    # The support panel (from how the person is) and the "raise it" card (from the system's part).
+    shows_support: bool
+    shows_raise_it: bool
     levels: dict[str, list[ScoreRow]] = field(default_factory=dict)
     moved_most: ScoreRow | None = None
+
+    @property
+    def has_too_few_answers(self) -> bool:
+        return any(r.too_few_answers for r in self.dimensions)
 
     @property
     def is_first(self) -> bool:
@@ -77,20 +115,49 @@ def previous_submitted(checkin: CheckIn) -> CheckIn | None:
     )
 
 
-def _row(part: Phase | Dimension, score: float | None, change: float | None) -> ScoreRow:
-    """A phase or a dimension as the profile shows it; a dimension's row also names its phase."""
-    is_dimension = isinstance(part, Dimension)
+def _row(dimension: Dimension, score: float | None, change: float | None, answered: int) -> ScoreRow:
+    """A dimension as the profile shows it, naming its phase."""
     return ScoreRow(
-        slug=part.slug,
-        name=part.name,
-        direction=part.direction,
+        slug=dimension.slug,
+        name=dimension.name,
+        direction=dimension.direction,
         score=score,
         band=band(score),
         change=change,
-        needs_attention=is_concerning(score, part.direction),
-        dimension=part if is_dimension else None,
-        phase=part.phase if is_dimension else part,
+        needs_attention=is_concerning(score, dimension.direction),
+        dimension=dimension,
+        phase=dimension.phase,
+        too_few_answers=score is None and answered > 0,
     )
+
+
+def _phase_row(phase: Phase, current, previous_scores, has_previous: bool) -> PhaseRow:
+    now = level_scores(current, phase.slug)
+    before = level_scores(previous_scores, phase.slug) if has_previous else {}
+    changes = changes_since(now, before) if has_previous else {}
+    return PhaseRow(
+        phase=phase,
+        parts=[
+            LevelPart(level=level, label=LEVEL_LABELS[level], score=score, change=changes.get(level))
+            for level, score in now.items()
+        ],
+    )
+
+
+def _answers_read(checkin: CheckIn) -> tuple[dict[str, int], list[int]]:
+    """How many scored statements of each dimension were answered, and the answers about how the person is (none
+    in question sets before v2). One query over the check-in's own answers, a few dozen at most."""
+    answered: dict[str, int] = {}
+    wellbeing: list[int] = []
+    rows = Answer.objects.filter(
+        checkin=checkin, question__kind__in=[StatementKind.SCORED, StatementKind.WELLBEING]
+    ).values_list("question__dimension", "question__kind", "value")
+    for dimension, kind, value in rows:
+        if kind == StatementKind.WELLBEING:
+            wellbeing.append(value)
+        else:
+            answered[dimension] = answered.get(dimension, 0) + 1
+    return answered, wellbeing
 
 
 def build_profile(checkin: CheckIn) -> Profile:
@@ -98,11 +165,10 @@ def build_profile(checkin: CheckIn) -> Profile:
     previous = previous_submitted(checkin)
     previous_scores = scores_of(previous) if previous else {}
     dim_changes = changes_since(current, previous_scores) if previous else {}
-    current_phases = phase_scores(current)
-    phase_changes = changes_since(current_phases, phase_scores(previous_scores)) if previous else {}
+    answered, wellbeing = _answers_read(checkin)
 
-    phase_rows = [_row(p, current_phases[p.slug], phase_changes.get(p.slug)) for p in PHASES]
-    dimension_rows = [_row(d, current[d.slug], dim_changes.get(d.slug)) for d in DIMENSIONS]
+    phase_rows = [_phase_row(p, current, previous_scores, previous is not None) for p in PHASES]
+    dimension_rows = [_row(d, current[d.slug], dim_changes.get(d.slug), answered.get(d.slug, 0)) for d in DIMENSIONS]
     levels = {
         Level.SYSTEMIC: [r for r in dimension_rows if r.dimension.is_systemic],
         Level.INDIVIDUAL: [r for r in dimension_rows if not r.dimension.is_systemic],
@@ -113,7 +179,8 @@ def build_profile(checkin: CheckIn) -> Profile:
         phases=phase_rows,
         dimensions=dimension_rows,
         feedback=feedback_for(current, dim_changes),
-        high_strain=suggests_high_strain(current),
+        shows_support=shows_support(current, wellbeing),
+        shows_raise_it=shows_raise_it(current),
         levels=levels,
         moved_most=moved_most(dimension_rows),
     )

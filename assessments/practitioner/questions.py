@@ -7,10 +7,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG
+from assessments.core.framework import DIMENSIONS_BY_SLUG, AnswerScale, StatementKind
 from assessments.models.questions import Question, QuestionSet
 
-DEFAULT_QUESTION_FILE = Path(__file__).resolve().parent.parent / "data" / "questions_v1.json"
+DATA = Path(__file__).resolve().parent.parent / "data"
+# New installations start on the newest edition; an older one is loaded only for the check-ins answered on it.
+DEFAULT_QUESTION_FILE = DATA / "questions_v2.json"
+FIRST_EDITION_FILE = DATA / "questions_v1.json"
 
 
 class QuestionSetError(Exception):
@@ -32,6 +35,11 @@ def question_set_load(*, path: Path = DEFAULT_QUESTION_FILE, activate: bool = Tr
     unknown = {q["dimension"] for q in data["questions"]} - set(DIMENSIONS_BY_SLUG)
     if unknown:
         raise QuestionSetError(f"Unknown dimensions in {path}: {', '.join(sorted(unknown))}")
+    for q in data["questions"]:
+        if q.get("kind", StatementKind.SCORED) not in set(StatementKind):
+            raise QuestionSetError(f"Unknown kind {q['kind']!r} for {q['code']} in {path}")
+        if q.get("scale", AnswerScale.AGREEMENT) not in set(AnswerScale):
+            raise QuestionSetError(f"Unknown scale {q['scale']!r} for {q['code']} in {path}")
     question_set, created = QuestionSet.objects.get_or_create(
         version=data["version"], defaults={"title": data["title"]}
     )
@@ -44,6 +52,9 @@ def question_set_load(*, path: Path = DEFAULT_QUESTION_FILE, activate: bool = Tr
                 text=q["text"],
                 order=i,
                 reverse_keyed=bool(q.get("reverse", False)),
+                kind=q.get("kind", StatementKind.SCORED),
+                scale=q.get("scale", AnswerScale.AGREEMENT),
+                source=q.get("source", ""),
             )
             for i, q in enumerate(data["questions"], start=1)
         )

@@ -95,7 +95,7 @@ def reminders_due(today: date) -> list[DueReminder]:
 def reminder_message(reminder: DueReminder) -> tuple[str, str]:
     """Subject and body: a link and nothing else about the person's check-ins or answers."""
     site = settings.SITE_URL.rstrip("/")
-    subject = _("Time for your resilience check-in")
+    subject = _("Time for your check-in")
     body = _(
         "Hello %(name)s,\n\n"
         "This is a reminder that your team checks in regularly. When you have five minutes, you can start "

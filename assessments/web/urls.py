@@ -8,6 +8,7 @@ urlpatterns = [
     path("join/<str:token>/", views.join, name="join"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("support/", views.support, name="support"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),

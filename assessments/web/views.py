@@ -62,6 +62,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
+def support(request: HttpRequest) -> HttpResponse:
+    """Who can help: for everyone, signed in or not, one click away on every page (the footer)."""
+    return render(request, "assessments/web/support.html")
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 ask for."""
     return render(

@@ -11,7 +11,6 @@ from assessments.core.scoring import (
     is_concerning,
     phase_scores,
     score_dimensions,
-    suggests_high_strain,
 )
 
 
@@ -90,16 +89,6 @@ def test_high_pressure_and_low_resource_are_the_concerning_ends():
     assert not is_concerning(80, Direction.RESOURCE)
     assert is_concerning(10, Direction.RESOURCE)
     assert not is_concerning(10, Direction.PRESSURE)
-
-
-def test_very_high_pressure_suggests_high_strain():
-    assert suggests_high_strain({"systemic_pressures": 75.0})
-    assert not suggests_high_strain({"systemic_pressures": 74.9})
-
-
-def test_two_very_low_resources_suggest_high_strain_but_one_does_not():
-    assert not suggests_high_strain({"individual_coping": 10.0, "work_boundaries": 50.0})
-    assert suggests_high_strain({"individual_coping": 10.0, "work_boundaries": 25.0})
 
 
 def test_changes_since_the_previous_check_in():

@@ -52,7 +52,7 @@ def test_the_reflection_box_says_it_is_private_and_how_long_it_may_be(client_p):
     checkin = start(client_p)
     html = client_p.get(step_url(checkin, "challenges")).content.decode()
     assert "Your private reflection (optional)" in html
-    assert "Only you can see this. Up to 5,000 characters." in html
+    assert "Nobody else reads this, not your lead and not your supervisor. Up to 5,000 characters." in html
 
 
 def test_starting_twice_resumes_the_same_draft(client_p):
@@ -119,7 +119,15 @@ def test_the_review_step_lists_answers_and_submitting_stores_scores(client_p, qu
     checkin.refresh_from_db()
     assert checkin.is_submitted and checkin.submitted_at is not None
     scores = dict(DimensionScore.objects.filter(checkin=checkin).values_list("dimension", "score"))
-    assert scores == {slug: 75.0 for slug in scores} and len(scores) == 7
+    # "Agree" everywhere: 75 on every dimension, except that agreeing with a reverse-keyed statement ("I had a say in
+    # decisions…") counts as disagreeing, so it pulls its dimension down.
+    turned = question_set.questions.filter(reverse_keyed=True, kind="scored").values_list("dimension", flat=True)
+    assert set(turned) == {"systemic_pressures"}
+    pressures = question_set.questions.filter(dimension="systemic_pressures", kind="scored").count()
+    expected = {slug: 75.0 for slug in scores} | {
+        "systemic_pressures": round(((pressures - 1) * 75 + 25) / pressures, 1)
+    }
+    assert scores == expected and len(scores) == 7
 
 
 def test_values_named_in_phase_two_are_kept_and_shown_back_next_time(client_p, question_set):
@@ -229,7 +237,7 @@ def _question_from_another_phase(question_set: QuestionSet) -> dict:
 
 
 def _question_from_another_version(question_set: QuestionSet) -> dict:
-    v2 = QuestionSet.objects.create(version=2, title="Next")
+    v2 = QuestionSet.objects.create(version=question_set.version + 1, title="Next")
     stranger = Question.objects.create(question_set=v2, code="x", dimension="systemic_pressures", text="New", order=1)
     return {f"q_{stranger.pk}": "4"}
 
@@ -296,7 +304,7 @@ def test_a_reflection_of_exactly_five_thousand_characters_is_kept(client_p, ques
 def test_a_draft_tampered_with_before_submit_is_refused(client_p, question_set):
     checkin = start(client_p)
     complete_phases(client_p, checkin, question_set)
-    v2 = QuestionSet.objects.create(version=2, title="Next")
+    v2 = QuestionSet.objects.create(version=question_set.version + 1, title="Next")
     stranger = Question.objects.create(question_set=v2, code="x", dimension="systemic_pressures", text="New", order=1)
     Answer.objects.create(checkin=checkin, question=stranger, value=5)
     response = client_p.post(step_url(checkin, "review"), follow=True)

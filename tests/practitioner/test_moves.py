@@ -12,8 +12,8 @@ from assessments.core.framework import DIMENSIONS, SYSTEMIC_DIMENSIONS
 from assessments.core.move_catalogue import CATALOGUE, dimensions_by_need, suggestions_for
 from assessments.models import CheckIn, MoveReview, ResilientMove
 from assessments.practitioner.checkins import checkin_start
-from assessments.practitioner.moves import MoveError, moves_choose
-from tests.conftest import MENU, SESSION_SAVE, submit_checkin
+from assessments.practitioner.moves import MoveError, moves_choose, moves_review
+from tests.conftest import MENU, SESSION_SAVE, questions_for, submit_checkin
 
 COPING = ("individual_coping", "work_boundaries", "systemic_support")
 RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")
@@ -155,12 +155,17 @@ def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sen
     draft = _next_draft(client, practitioner)
     response = client.post(
         reverse("practitioner:moves_review", args=[draft.pk]),
-        {f"outcome_{a.pk}": "helped", f"note_{a.pk}": "My lead listened.", f"outcome_{b.pk}": "not_yet"},
+        {
+            f"outcome_{a.pk}": "helped",
+            f"note_{a.pk}": "My lead listened.",
+            f"outcome_{b.pk}": "not_yet",
+            f"obstacle_{b.pk}": "diary_full",
+        },
     )
     assert response.headers["Location"] == reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
-    assert list(MoveReview.objects.values_list("move_id", "outcome", "note").order_by("move_id")) == [
-        (a.pk, "helped", "My lead listened."),
-        (b.pk, "not_yet", ""),
+    assert list(MoveReview.objects.values_list("move_id", "outcome", "note", "obstacle").order_by("move_id")) == [
+        (a.pk, "helped", "My lead listened.", ""),
+        (b.pk, "not_yet", "", "diary_full"),
     ]
     # Reviewed in this check-in: the panel does not come back, even for "not yet".
     html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
@@ -204,6 +209,9 @@ def test_reviewing_through_someone_elses_draft_is_404(client, practitioner, team
         ({"outcome_{pk}": "brilliant"}, "Please choose one of the options"),
         ({"note_{pk}": "a note but no outcome"}, "Please choose how it went"),
         ({"outcome_{pk}": ""}, "at least one move"),
+        ({"outcome_{pk}": "helped", "obstacle_{pk}": "no_time"}, "leave “what got in the way” blank"),
+        ({"outcome_{pk}": "dropped", "obstacle_{pk}": "the-weather"}, "Please choose one of the options"),
+        ({"obstacle_{pk}": "forgot"}, "Please choose how it went"),
     ],
 )
 def test_a_bad_review_shows_a_message_and_saves_nothing(client, practitioner, sent, body, message):
@@ -258,7 +266,9 @@ def test_step_one_with_its_review_panel_and_the_choose_page_use_a_fixed_number_o
     draft = _next_draft(client, practitioner)
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
         html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
-    assert html.count("<legend ") == n_moves + 8  # the moves, then phase 1's statements
+    statements = len(questions_for(draft.question_set, "challenges"))
+    # Each move: how it went, what got in the way; then phase 1's statements.
+    assert html.count("<legend ") == 2 * n_moves + statements
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
         assert client.get(reverse("practitioner:moves_choose", args=[sent.pk])).status_code == 200
     with django_assert_max_num_queries(9 + SESSION_SAVE + MENU):
@@ -282,3 +292,13 @@ def test_made_up_move_ids_in_a_review_are_404_or_a_message_never_a_500(client, p
     response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), {field: "helped"})
     assert response.status_code in (302, 404)
     assert MoveReview.objects.count() == 0
+
+
+def test_what_got_in_the_way_is_refused_for_a_move_that_was_tried_even_past_the_form(practitioner, sent):
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    for outcome, obstacle in (("helped", "no_time"), ("did_not_help", "forgot"), ("not_yet", "bad-choice")):
+        with pytest.raises(MoveError):
+            moves_review(user=practitioner, reviews={move.pk: (outcome, "", obstacle)})
+    assert MoveReview.objects.count() == 0
+    moves_review(user=practitioner, reviews={move.pk: ("dropped", "", "not_allowed")})
+    assert MoveReview.objects.get().obstacle == "not_allowed"

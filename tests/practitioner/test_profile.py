@@ -49,14 +49,25 @@ def test_low_individual_coping_gets_a_concrete_suggestion(client, practitioner, 
     assert "lunch break away from your desk" in html
 
 
-def test_high_strain_shows_the_signposting_panel(client, practitioner, team):
-    checkin = submit_checkin(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
+def test_feeling_low_shows_the_support_panel_even_in_the_middle_of_every_dimension(client, practitioner, team):
+    checkin = submit_checkin(practitioner, team, {"hp_low": 4})  # "Often"; every scored statement in the middle
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "Support is there if you want it" in html
+    assert "This is worth raising" not in html
+    assert reverse("site:support") in html
     assert "NHS Practitioner Health" in html
     assert "occupational health" in html
     assert "116 123" in html
+
+
+def test_the_heaviest_workload_alone_shows_the_raise_it_card_not_crisis_lines(client, practitioner, team):
+    checkin = submit_checkin(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+    assert "Support is there if you want it" not in html
+    assert "116 123" not in html and "Call 999" not in html
+    assert "This is worth raising" in html and "Freedom to Speak Up guardian" in html
 
 
 def test_a_calm_profile_shows_no_signposting_panel(client, practitioner, team):

@@ -24,7 +24,7 @@ def test_each_statement_knows_its_phase_and_is_asked_on_that_phases_step(questio
 
 def test_a_check_in_keeps_the_version_it_was_answered_on(practitioner, team, question_set):
     checkin = submit_checkin(practitioner, team, {})
-    v2 = QuestionSet.objects.create(version=2, title="Second edition")
+    v2 = QuestionSet.objects.create(version=question_set.version + 1, title="Second edition")
     QuestionSet.objects.filter(pk=question_set.pk).update(is_active=False)
     QuestionSet.objects.filter(pk=v2.pk).update(is_active=True)
     checkin.refresh_from_db()
@@ -47,6 +47,8 @@ def test_the_admin_can_copy_a_version_to_edit(client, admin_user, question_set):
         reverse("admin:assessments_questionset_changelist"),
         {"action": "copy_to_new_version", "_selected_action": [question_set.pk]},
     )
-    v2 = QuestionSet.objects.get(version=2)
-    assert v2.questions.count() == question_set.questions.count()
-    assert not v2.is_active
+    copy = QuestionSet.objects.get(version=question_set.version + 1)
+    assert not copy.is_active
+    fields = ["code", "dimension", "text", "order", "reverse_keyed", "kind", "scale", "source"]
+    assert list(copy.questions.values_list(*fields)) == list(question_set.questions.values_list(*fields))
+    assert copy.questions.filter(reverse_keyed=True).exists()  # the copy keeps which way each statement scores

@@ -99,6 +99,7 @@ EXPECTED: dict[str, Case] = {
     "leads:team_reminders": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
     "site:privacy": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:accessibility": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
+    "site:support": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:robots": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:favicon": Case("get", no_args, (STATIC, STATIC, STATIC, STATIC, STATIC, STATIC)),
 }

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.core.charts import bar_chart
-from assessments.core.framework import SCALE_CHOICES
 from assessments.core.steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Team
@@ -27,6 +26,7 @@ from assessments.practitioner.checkins import (
 from assessments.practitioner.forms import PhaseStepForm, StartCheckInForm, question_field_name
 from assessments.practitioner.profile import build_profile, saved_values, submitted_checkins
 from assessments.practitioner.questions import questions_by_phase
+from assessments.practitioner.values_prompt import values_prompt
 from assessments.practitioner.views.moves import profile_extras, review_panel
 
 
@@ -118,9 +118,10 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
             "steps": STEPS,
             "previous": previous_step(step),
             "form": form,
-            "scale": SCALE_CHOICES,
             # At the next check-in, a short review of the moves chosen last time (issue 4).
             "move_review_form": review_panel(request.user, checkin) if step.index == 0 else None,
+            # The values named last time, brought to this period's biggest pressure from step 1.
+            "values_prompt": values_prompt(checkin, saved_values(request.user)) if with_values else None,
         },
     )
 
@@ -138,13 +139,12 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
         messages.success(request, _("Thank you. Your check-in has been sent."))
         return redirect("practitioner:checkin_detail", pk=checkin.pk)
     answers = {a.question_id: a.value for a in checkin.answers.all()}
-    labels = dict(SCALE_CHOICES)
     reflections = {r.phase: r.text for r in checkin.reflections.all()}
     questions = questions_by_phase(checkin.question_set)
     sections = [
         {
             "step": s,
-            "rows": [(q.text, labels.get(answers.get(q.pk))) for q in questions.get(s.slug, [])],
+            "rows": [(q.text, q.answer_label(answers.get(q.pk)) or None) for q in questions.get(s.slug, [])],
             "reflection": reflections.get(s.slug, ""),
         }
         for s in STEPS[:PHASE_STEP_COUNT]

@@ -31,7 +31,7 @@ from assessments.practitioner.moves import (
 )
 from assessments.practitioner.profile import scores_of
 
-MOVE_FIELD = re.compile(r"^(?:outcome|note)_(\d+)$")
+MOVE_FIELD = re.compile(r"^(?:outcome|obstacle|note)_(\d+)$")
 
 
 def profile_extras(user, checkin: CheckIn, dimension_rows: list) -> dict:
