@@ -86,7 +86,7 @@ PHASES: tuple[Phase, ...] = (
             "the pressures you have been carrying. There are no right answers."
         ),
         reflection_prompt=_(
-            "Is there a moment from the last few weeks that has stayed with you? "
+            "Is there a moment from the last 4 weeks that has stayed with you? "
             "You could write what happened and how it felt."
         ),
     ),

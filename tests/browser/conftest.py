@@ -63,3 +63,25 @@ def smallest_chart_text_px(page) -> float:
             return Math.min(...sizes) * scale;
         }))"""
     )
+
+
+# --- axe, for tests outside the page-by-page audit (test_accessibility.py) -------------------------------------
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """Axe (WCAG 2.2 AA tags) on the page as it is now: one line per violation, empty when clean."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(Axe().axe_script)
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in result["violations"]]
+
+
+def answer_step(page, value: int) -> None:
+    """Choose answer `value` (1 to 5) for every statement on the check-in step the page shows (not the moves)."""
+    for radio in page.locator(f'form:not([action*="moves"]) input.app-scale__input[value="{value}"]').all():
+        radio.check()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assessments.models import CheckIn, MoveReview, ResilientMove
-from tests.browser.conftest import smallest_chart_text_px
+from tests.browser.conftest import answer_step, smallest_chart_text_px
 from tests.conftest import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journey"
@@ -28,10 +28,9 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def answer_every_phase(page: Page, value: str) -> None:
+def answer_every_phase(page: Page, value: int) -> None:
     for _ in range(3):
-        for radio in page.locator(f'form:not([action*="moves"]) input[type=radio][value="{value}"]').all():
-            radio.check()
+        answer_step(page, value)
         page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Step 4 of 4")).to_be_visible()
     page.get_by_role("button", name="Send my check-in").click()
@@ -51,7 +50,7 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
     # First check-in: high pressure from the service.
     page.get_by_role("button", name="Start a check-in").click()
     expect(page.get_by_text("Step 1 of 4")).to_be_visible()
-    answer_every_phase(page, "4")
+    answer_every_phase(page, 4)
     shot(page, "01-first-profile")
     page.locator("section", has=page.get_by_role("heading", name="Your moves before next time")).screenshot(
         path=str(SHOTS / "01b-profile-moves-entry.png")
@@ -82,13 +81,16 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
     lead_move = page.get_by_role("group", name="Tell your lead about one specific pressure")
     lead_move.get_by_label("I tried it and it helped").check()
     lead_move.get_by_label("A note about how it went").fill("My lead moved two clinics.")
-    page.get_by_role("group", name="Take a proper lunch break").get_by_label("Not yet").check()
+    lunch = page.get_by_role("group", name="Take a proper lunch break")
+    lunch.get_by_label("Not yet").check()
+    lunch.get_by_role("group", name="what got in the way").get_by_label("My diary was full").check()
     page.get_by_role("button", name="Save how my moves went").click()
     expect(page.get_by_text("Your review of your moves has been saved")).to_be_visible()
     expect(page.get_by_role("heading", name="How did your moves go?")).to_have_count(0)
     assert MoveReview.objects.count() == 2
+    assert MoveReview.objects.get(outcome="not_yet").obstacle == "diary_full"
 
-    answer_every_phase(page, "2")
+    answer_every_phase(page, 2)
     expect(page.get_by_role("heading", name="What moved most since last time")).to_be_visible()
     shot(page, "04-second-profile")
     page.screenshot(path=str(SHOTS / "04b-second-profile-top.png"))

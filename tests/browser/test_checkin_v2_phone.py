@@ -1,0 +1,97 @@
+"""Question set v2 on a phone (390 x 844): every answer on one row, targets of at least 44 px, each step measured,
+axe clean, and the values named last time brought to this check-in's biggest pressure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.models import CheckIn, PractitionerProfile
+from tests.browser.conftest import SCREENSHOTS, axe_violations, sign_in
+from tests.conftest import submit_checkin
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+HEIGHTS = SCREENSHOTS.parent / "checkin-v2-step-heights.json"
+
+
+def statement_rows(page) -> list[dict]:
+    """Each statement's radios as the phone lays them out: how many rows they take and their smallest size."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("fieldset")].filter((f) => f.querySelector(".app-scale__input"))
+            .map((f) => {
+                const boxes = [...f.querySelectorAll("input[type=radio]")].map((r) => r.getBoundingClientRect());
+                return {
+                    legend: f.querySelector("legend").innerText,
+                    radios: boxes.length,
+                    rows: new Set(boxes.map((b) => Math.round(b.top))).size,
+                    smallest: Math.min(...boxes.map((b) => Math.min(b.width, b.height))),
+                    right: Math.max(...boxes.map((b) => b.right)),
+                };
+            })"""
+    )
+
+
+def test_a_v2_check_in_on_a_phone_is_one_row_per_statement_and_axe_clean(
+    live_server, browser, practitioner, team, question_set, screenshot
+):
+    # Last time: values named, so step 2 can bring them to this time's biggest pressure.
+    submit_checkin(practitioner, team)
+    PractitionerProfile.objects.update_or_create(user=practitioner, defaults={"values": "Helping people feel heard"})
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(context, live_server, practitioner)
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Start a check-in").click()
+
+    heights, problems = {}, []
+    for number, (slug, answer) in enumerate([("challenges", 3), ("values", 4), ("coping", 2)], start=1):
+        expect(page.get_by_text(f"Step {number} of 4")).to_be_visible()
+        heights[slug] = page.evaluate("document.documentElement.scrollHeight")
+        rows = statement_rows(page)
+        assert rows and all(r["radios"] == 5 and r["rows"] == 1 for r in rows), rows
+        assert min(r["smallest"] for r in rows) >= 44
+        assert max(r["right"] for r in rows) <= PHONE["width"]  # nothing off the side of the screen
+        # The ends' words are on screen above the row; every answer keeps its own name for screen readers.
+        first = page.locator("fieldset").filter(has=page.locator(".app-scale__input")).first
+        expect(first.get_by_role("radio")).to_have_count(5)
+        ends = first.locator(".app-scale__ends span")
+        assert ends.nth(0).bounding_box()["width"] > 40 and ends.nth(1).bounding_box()["width"] > 40
+        labels = first.locator(".app-scale__label").all_inner_texts()
+        assert [ends.nth(0).inner_text(), ends.nth(1).inner_text()] == [labels[0], labels[-1]]
+        for name in labels:
+            expect(first.get_by_role("radio", name=name, exact=True)).to_have_count(1)
+        if slug == "values":
+            prompt = page.locator("#values-prompt")
+            expect(prompt).to_contain_text("Helping people feel heard")
+            expect(prompt).to_contain_text("The number of patients I was expected to see felt relentless.")
+        screenshot(page, f"v2-phone-step-{number}-{slug}")
+        problems += [f"step {number}: {v}" for v in axe_violations(page)]
+        for group in page.locator("fieldset").filter(has=page.locator(".app-scale__input")).all():
+            # Tapping the label, as a thumb would, chooses the answer (the middle labels are hidden on a phone).
+            group.get_by_role("radio").nth(answer - 1).check()
+        if slug == "challenges":
+            # Strong agreement with the first pressure statement, so step 2 names it.
+            page.get_by_role("group", name="The number of patients I was expected to see felt relentless.").get_by_role(
+                "radio"
+            ).nth(4).check()
+        page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_text("Step 4 of 4")).to_be_visible()
+    expect(page.get_by_text("Several times a week").or_(page.get_by_text("Once or twice")).first).to_be_visible()
+    problems += [f"review: {v}" for v in axe_violations(page)]
+    screenshot(page, "v2-phone-step-4-review")
+    page.get_by_role("button", name="Send my check-in").click()
+    expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
+    problems += [f"profile: {v}" for v in axe_violations(page)]
+    screenshot(page, "v2-phone-profile")
+    context.close()
+
+    HEIGHTS.write_text(json.dumps(heights, indent=2))
+    print("step heights at 390x844:", heights)
+    assert not problems, problems
+    sent = CheckIn.objects.filter(user=practitioner, status="submitted").order_by("-submitted_at").first()
+    assert sent.question_set == question_set and sent.answers.count() == question_set.questions.count()
