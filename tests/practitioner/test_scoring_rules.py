@@ -2,6 +2,8 @@
 
 import json
 
+from django.urls import reverse
+
 from assessments.core.steps import STEPS
 from assessments.models import DimensionScore, Question, SummaryEntry
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
@@ -38,7 +40,9 @@ def test_a_reverse_keyed_statement_scores_the_other_way(practitioner, team, ques
     assert DimensionScore.objects.get(checkin=checkin, dimension="work_boundaries").score == 100.0
 
 
-def test_a_dimension_with_too_few_answers_has_no_score_and_does_not_count_for_leads(practitioner, team, question_set):
+def test_a_dimension_with_too_few_answers_has_no_score_and_does_not_count_for_leads(
+    client, practitioner, team, question_set
+):
     pressures = list(Question.objects.filter(question_set=question_set, dimension="systemic_pressures", kind="scored"))
     assert len(pressures) > 2  # so one answer is fewer than half
     only_one = pressures[0].pk
@@ -53,3 +57,7 @@ def test_a_dimension_with_too_few_answers_has_no_score_and_does_not_count_for_le
     assert "systemic_pressures" not in scored and "work_boundaries" in scored
     entry = SummaryEntry.objects.filter(user=practitioner).first()
     assert entry.score_systemic_pressures is None and entry.score_work_boundaries == 50.0
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+    assert html.count("<span>Not enough answers</span>") == 1  # that dimension alone; the others have scores
+    assert "fewer than half of its statements were answered" in html
