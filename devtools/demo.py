@@ -1,7 +1,14 @@
-"""Demo data for a newcomer's first run. Safe to run twice: it never duplicates."""
+"""Demo data for a newcomer's first run: a service worth looking at. Safe to run twice: it never duplicates.
+
+Three teams of 11 to 13 practitioners check in most months for a year, through the real write path, so the lead's
+first look shows trends, statement-level hotspots and actions. The first half of the year was answered on question
+set v1 and the second on v2, as in a service that upgraded: trends compare by dimension across both. Pat, the demo
+practitioner, has a year of check-ins with reflections, values, moves and their reviews.
+"""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime, time, timedelta
 
@@ -14,16 +21,37 @@ from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_rebuild
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
+from assessments.models.private import MoveReview, ResilientMove
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
-from assessments.practitioner.questions import question_set_load, questions_by_phase
+from assessments.practitioner.moves import moves_choose
+from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load, questions_by_phase
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_PRACTITIONER = "pat"
 DEMO_LEAD = "lee"
 DEMO_ADMIN = "admin"
+MONTHS = 12
+# The months before this one answered on v1; the rest, and today's, on v2.
+V1_MONTHS = 6
 
-# Each demo teammate leans a little differently; systemic pressure is high across the team.
-TEAMMATES = ["alex", "bea", "cal", "dev", "eli", "fran", "gus"]
+# Each team: its name, its people, and how its systemic pressure and supervision move over the year (a phase in
+# months, so the three teams differ). North carries the heaviest pressure and loses supervision mid-year.
+TEAMS = [
+    ("North PWP team", ["alex", "bea", "cal", "dev", "eli", "fran", "gus", "hana", "ivo", "jo", "kit", "lou"], 0.0),
+    ("South PWP team", ["mo", "nia", "oli", "pia", "quin", "ray", "sam", "tia", "uma", "vic", "wes"], 2.0),
+    ("East PWP team", ["xan", "yas", "zac", "abi", "ben", "cleo", "dan", "eve", "finn", "gail"], 4.0),
+]
+PAT_REFLECTIONS = {
+    "challenges": "Three risk calls in one afternoon, and no gap between them.",
+    "values": "A patient said the worry time made her feel in charge again. That is why I do this.",
+    "coping": "Walked at lunch twice. Supervision moved again this week.",
+}
+PAT_MOVES = [
+    ["pressure-raise-with-lead", "selfcare-lunch-away"],
+    ["support-ask-supervisor-time", "boundary-finish-time"],
+    ["values-moment-made-difference"],
+    ["pressure-supervision-agenda", "selfcare-book-leave"],
+]
 
 
 def _user(username: str, first_name: str, *, staff: bool = False) -> User:
@@ -42,60 +70,143 @@ def _user(username: str, first_name: str, *, staff: bool = False) -> User:
     return user
 
 
-def _mid(period: Period):
-    """Ten days into a period, at a quarter past ten."""
-    return timezone.make_aware(datetime.combine(period.start, time(10, 15))) + timedelta(days=10)
+def _mid(period: Period, rng: random.Random):
+    """Some day in the first three weeks of a period, in working hours."""
+    start = timezone.make_aware(datetime.combine(period.start, time(9, 0)))
+    return start + timedelta(days=rng.randint(2, 20), minutes=rng.randint(0, 8 * 60))
 
 
-def _answer_checkin(user: User, team: Team, rng: random.Random, *, when, lean: dict[str, int]) -> CheckIn:
+def _lean(team_phase: float, month: int, person: random.Random) -> dict[str, float]:
+    """Where a person's answers sit this month, on the 1-5 scale, per dimension (and for some statements)."""
+    wave = math.sin((month + team_phase) / 12 * 2 * math.pi)  # pressure rises and falls over the year
+    pressure = 3.6 + 0.8 * wave
+    return {
+        "systemic_pressures": pressure + person.uniform(-0.4, 0.4),
+        "individual_challenges": 2.8 + person.uniform(-0.6, 0.6),
+        "individual_values": 3.9 + person.uniform(-0.5, 0.4),
+        "systemic_values": 3.3 - 0.4 * wave + person.uniform(-0.5, 0.5),
+        "individual_coping": 3.2 - 0.3 * wave + person.uniform(-0.6, 0.6),
+        "work_boundaries": 3.0 - 0.4 * wave + person.uniform(-0.5, 0.5),
+        "systemic_support": 3.3 - 0.7 * wave + person.uniform(-0.5, 0.5),
+        # Statements answered apart from any score: v2 only.
+        "worked_over": 2.4 + 1.2 * wave,
+        "supervision_happened": 3.8 - 1.3 * wave,
+        "leave_thoughts": 1.8 + 0.9 * wave,
+        "hp_worn_out": 2.6 + 0.8 * wave,
+        "hp_low": 1.6,
+    }
+
+
+def _answer(question, lean: dict[str, float], rng: random.Random) -> int | None:
+    if rng.random() < 0.03:
+        return None  # now and then a statement is left blank, as people do
+    base = lean.get(question.code, lean.get(question.dimension, 3.0) if question.is_scored else None)
+    if base is None:
+        return None
+    if question.reverse_keyed:
+        base = 6 - base
+    return min(5, max(1, round(base + rng.choice([-0.6, -0.3, 0, 0, 0.3, 0.6]))))
+
+
+def _checkin(user: User, team: Team, rng: random.Random, lean, *, when, reflections=None, values=None) -> CheckIn:
     checkin = checkin_start(user=user, team=team)
     by_phase = questions_by_phase(checkin.question_set)
     for step in STEPS[:-1]:
-        answers = {}
-        for q in by_phase[step.slug]:
-            base = lean.get(q.dimension, 3)
-            answers[q.pk] = min(5, max(1, base + rng.choice([-1, 0, 0, 1])))
-        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")
+        answers = {q.pk: _answer(q, lean, rng) for q in by_phase[step.slug]}
+        checkin_save_step(
+            checkin=checkin,
+            step=step,
+            answers=answers,
+            reflection=(reflections or {}).get(step.slug, ""),
+            values=values if step.slug == "values" else None,
+        )
     checkin = checkin_submit(checkin=checkin)
     CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when, created_at=when)
     return checkin
 
 
+# How each of Pat's moves went at the next check-in: (outcome, what got in the way); the last group is still open.
+PAT_REVIEWS = [
+    [("helped", ""), ("not_yet", "diary_full")],
+    [("helped", ""), ("dropped", "no_time")],
+    [("helped", "")],
+]
+
+
+def _pat_moves(pat: User, checkins: list[CheckIn]) -> None:
+    """Moves chosen every few months, each reviewed at the next check-in; the newest are still open."""
+    for i, keys in enumerate(PAT_MOVES):
+        chosen_at = checkins[i * 3]
+        moves = moves_choose(user=pat, checkin=chosen_at, catalogue_keys=keys)
+        ResilientMove.objects.filter(pk__in=[m.pk for m in moves]).update(chosen_at=chosen_at.submitted_at)
+        if i >= len(PAT_REVIEWS):
+            continue
+        reviewed_at = checkins[i * 3 + 1].submitted_at
+        for move, (outcome, obstacle) in zip(moves, PAT_REVIEWS[i], strict=True):
+            note = "My lead moved two clinics." if move.catalogue_key == "pressure-raise-with-lead" else ""
+            MoveReview.objects.create(move=move, outcome=outcome, obstacle=obstacle, note=note, created_at=reviewed_at)
+            if outcome == "not_yet":  # tried in the end, and said so a check-in later
+                later = checkins[i * 3 + 2].submitted_at
+                MoveReview.objects.create(move=move, outcome="helped", created_at=later)
+
+
 @transaction.atomic
 def demo_seed(*, seed: int = 2026) -> dict[str, int]:
-    """Create a demo service with two teams, a practitioner, a lead, an admin and a history of check-ins."""
+    """A demo service with three teams, a practitioner, a lead, an admin and a year of check-ins."""
     rng = random.Random(seed)
-    question_set_load()
+    if CheckIn.objects.exists():
+        return {"check-ins created": 0}
+    v1, _ = question_set_load(path=FIRST_EDITION_FILE)
     service, _ = Service.objects.get_or_create(name="Northshire Talking Therapies")
-    team, _ = Team.objects.get_or_create(service=service, name="North PWP team")
-    Team.objects.get_or_create(service=service, name="South PWP team")
-
     _user(DEMO_ADMIN, "Ada", staff=True)
     pat = _user(DEMO_PRACTITIONER, "Pat")
     lee = _user(DEMO_LEAD, "Lee")
-    # The demo team has worked together for a while: a practitioner counts in the team's figures from the first
-    # whole period after joining, and the demo's check-ins go back two months.
-    joined = {"created_at": timezone.now() - timedelta(days=365)}
-    Membership.objects.get_or_create(user=pat, team=team, role=Role.PRACTITIONER, defaults=joined)
-    Membership.objects.get_or_create(user=lee, team=team, role=Role.LEAD)
     ServiceLead.objects.get_or_create(user=lee, service=service)
+    # Everyone joined over a year ago: a practitioner counts in the team's figures from the first whole period
+    # after joining.
+    joined = {"created_at": timezone.now() - timedelta(days=31 * (MONTHS + 2))}
+    teams = []
+    for name, people, phase in TEAMS:
+        team, _ = Team.objects.get_or_create(service=service, name=name)
+        members = [_user(p, p.title()) for p in people]
+        if team.name.startswith("North"):
+            members.insert(0, pat)
+            Membership.objects.get_or_create(user=lee, team=team, role=Role.LEAD)
+        for member in members:
+            Membership.objects.get_or_create(user=member, team=team, role=Role.PRACTITIONER, defaults=joined)
+        teams.append((team, members, phase))
 
-    created = 0
-    now = timezone.now()
-    people = [(pat, {"systemic_pressures": 4, "individual_coping": 3, "individual_values": 4})]
-    for name in TEAMMATES:
-        mate = _user(name, name.title())
-        Membership.objects.get_or_create(user=mate, team=team, role=Role.PRACTITIONER, defaults=joined)
-        people.append((mate, {"systemic_pressures": 4, "systemic_support": rng.choice([2, 3]), "work_boundaries": 3}))
-    for user, lean in people:
-        if CheckIn.objects.filter(user=user).exists():
-            continue
-        # One check-in in each of the two months before this one (summaries show months that have ended)
-        # and one today, so the practitioner sees a trend and the lead's latest summary has figures.
-        two_months_ago = current_period(MONTH).previous().previous()
-        for when in (_mid(two_months_ago), _mid(two_months_ago.next()), now - timedelta(minutes=5)):
-            _answer_checkin(user, team, rng, when=when, lean=lean)
-            created += 1
+    first = current_period(MONTH)
+    for _ in range(MONTHS):
+        first = first.previous()
+    created, pat_checkins = 0, []
+    period = first
+    for month in range(MONTHS + 1):  # a year of ended months, then this one
+        if month == V1_MONTHS:
+            question_set_load()  # the service moves to v2
+        for team, members, phase in teams:
+            for member in members:
+                person = random.Random(f"{seed}-{member.username}")
+                is_pat = member == pat
+                if not is_pat and rng.random() < 0.12:
+                    continue  # most people check in most months
+                when = timezone.now() - timedelta(minutes=5) if month == MONTHS else _mid(period, rng)
+                checkin = _checkin(
+                    member,
+                    team,
+                    rng,
+                    _lean(phase, month, person),
+                    when=when,
+                    reflections=PAT_REFLECTIONS if is_pat and month % 2 == 0 else None,
+                    values="Helping people feel heard. Being honest. Learning." if is_pat and month == 1 else None,
+                )
+                created += 1
+                if is_pat:
+                    pat_checkins.append(checkin)
+        period = period.next()
+    if v1.is_active:
+        question_set_load()
+    _pat_moves(pat, pat_checkins)
     # The check-ins were back-dated after submitting, so work out again which one counts in each period.
-    entries_rebuild(user_ids=[user.pk for user, _lean in people])
+    entries_rebuild(user_ids=[m.pk for _team, members, _phase in teams for m in members])
     return {"check-ins created": created}
