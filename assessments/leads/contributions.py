@@ -18,10 +18,10 @@ from datetime import date, datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS
+from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, StatementKind
 from assessments.core.periods import KINDS, Period, period_of
-from assessments.models.checkins import CheckIn
-from assessments.models.figures import SummaryEntry
+from assessments.models.checkins import Answer, CheckIn
+from assessments.models.figures import StatementEntry, SummaryEntry
 
 
 def score_field(slug: str) -> str:
@@ -32,6 +32,19 @@ def score_field(slug: str) -> str:
 SCORE_FIELDS: dict[str, str] = {d.slug: score_field(d.slug) for d in DIMENSIONS}
 
 
+def counts_for_team(kind: str, dimension: str) -> bool:
+    """Whether leads may see a statement as a team figure: a systemic one, a frequency or the intention to leave.
+
+    Never one about how the person is, and never an individual statement (those stay with the person).
+    """
+    if kind in (StatementKind.FREQUENCY, StatementKind.INTENTION):
+        return True
+    return kind == StatementKind.SCORED and DIMENSIONS_BY_SLUG[dimension].is_systemic
+
+
+TEAM_STATEMENT_KINDS = [StatementKind.SCORED, StatementKind.FREQUENCY, StatementKind.INTENTION]
+
+
 def _moment(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -39,8 +52,9 @@ def _moment(day: date) -> datetime:
 def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
     """Recompute which of this person's check-ins counts in every period (of each kind) holding one of `moments`.
 
-    Four queries whatever the person's history: their submitted check-ins in
-    those periods with scores, one delete, one insert.
+    Six queries whatever the person's history: their submitted check-ins in
+    those periods with scores, one delete, one insert, and for the statement
+    figures the counting check-ins' answers and one insert.
     """
     periods: set[Period] = {period_of(m, kind) for m in moments for kind in KINDS}
     if not periods:
@@ -69,7 +83,7 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
     for period in periods:
         in_periods |= Q(kind=period.kind, period_start=period.start)
     SummaryEntry.objects.filter(in_periods, user_id=user_id).delete()
-    SummaryEntry.objects.bulk_create(
+    entries = SummaryEntry.objects.bulk_create(
         SummaryEntry(
             checkin=checkin,
             user_id=user_id,
@@ -82,6 +96,27 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
         # A latest check-in without a team (its team was deleted) counts nowhere.
         for period, checkin in latest.items()
         if checkin.team_id is not None
+    )
+    _statements_write(entries)
+
+
+def _statements_write(entries: list[SummaryEntry]) -> None:
+    """The answers leads may see as team figures, beside each entry (two queries)."""
+    if not entries:
+        return
+    answers = (
+        Answer.objects.filter(checkin_id__in={e.checkin_id for e in entries}, question__kind__in=TEAM_STATEMENT_KINDS)
+        .values_list("checkin_id", "question__code", "question__kind", "question__dimension", "value")
+        .order_by()
+    )
+    by_checkin: dict[int, list[tuple[str, int]]] = {}
+    for checkin_id, code, kind, dimension, value in answers:
+        if counts_for_team(kind, dimension):
+            by_checkin.setdefault(checkin_id, []).append((code, value))
+    StatementEntry.objects.bulk_create(
+        StatementEntry(entry=entry, code=code, value=value)
+        for entry in entries
+        for code, value in by_checkin.get(entry.checkin_id, [])
     )
 
 

@@ -1,7 +1,14 @@
 """The app's models, one module per kind of data. Django finds them all through this package."""
 
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
-from assessments.models.figures import AuditEvent, PublishedPeriod, SummaryAccess, SummaryEntry, TeamAction
+from assessments.models.figures import (
+    AuditEvent,
+    PublishedPeriod,
+    StatementEntry,
+    SummaryAccess,
+    SummaryEntry,
+    TeamAction,
+)
 from assessments.models.organisation import Cadence, Invite, Membership, Role, Service, ServiceLead, Team
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
@@ -46,6 +53,7 @@ __all__ = [
     "Service",
     "ServiceLead",
     "SummaryAccess",
+    "StatementEntry",
     "SummaryEntry",
     "SupervisionNote",
     "Team",

@@ -45,6 +45,23 @@ class SummaryEntry(models.Model):
         return f"Summary entry {self.pk}"
 
 
+class StatementEntry(models.Model):
+    """One answer of a person's counting check-in (see SummaryEntry) to a statement leads may see as a team figure:
+    a systemic statement, a frequency, or the intention to leave. Never a statement about how the person is, never
+    an individual one. Per-person data like SummaryEntry: only aggregated, under the share threshold, never shown.
+    """
+
+    entry = models.ForeignKey(SummaryEntry, on_delete=models.CASCADE, related_name="statements")
+    code = models.SlugField(max_length=50)
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "code"], name="one_statement_entry_per_code")]
+
+    def __str__(self) -> str:
+        return f"Statement entry {self.pk}"
+
+
 class TeamAction(models.Model):
     """Something the service agreed to do about a systemic dimension, shown to the team."""
 
