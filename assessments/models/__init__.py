@@ -2,7 +2,16 @@
 
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import AuditEvent, PublishedPeriod, SummaryAccess, SummaryEntry, TeamAction
-from assessments.models.organisation import Cadence, Invite, Membership, Role, Service, ServiceLead, Team
+from assessments.models.organisation import (
+    Cadence,
+    Invite,
+    Membership,
+    OrganisationIdentity,
+    Role,
+    Service,
+    ServiceLead,
+    Team,
+)
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
     MOVE_TEXT_MAX_LENGTH,
@@ -32,6 +41,7 @@ __all__ = [
     "Membership",
     "MoveOutcome",
     "MoveReview",
+    "OrganisationIdentity",
     "PractitionerProfile",
     "Question",
     "QuestionSet",
