@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from dataclasses import dataclass
 
 import requests
@@ -26,6 +27,7 @@ from joserfc.jwk import RSAKey
 from assessments.leads.invites import email_allowed
 
 NAME = "organisation"
+logger = logging.getLogger(__name__)
 
 
 class SignInFailed(Exception):
@@ -156,9 +158,11 @@ def verified_person(request: HttpRequest) -> VerifiedPerson:
             if userinfo.get("sub") != id_claims["sub"]:
                 raise _not_finished()
             claims = {**userinfo, **id_claims}  # what the signed ID token says wins
-    except (requests.RequestException, json.JSONDecodeError):
+    except (requests.RequestException, json.JSONDecodeError) as exc:
+        logger.warning("Organisation sign-in: the provider did not answer (%s)", type(exc).__name__)
         raise _unavailable() from None
-    except (OAuthError, JoseError, ValueError, KeyError):
+    except (OAuthError, JoseError, ValueError, KeyError) as exc:
+        logger.warning("Organisation sign-in refused: %s %s", type(exc).__name__, exc)
         raise _not_finished() from None
     if settings.OIDC_ACR_VALUES and claims.get("acr") not in settings.OIDC_ACR_VALUES:
         raise AddressRefused(
