@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from assessments.leads.invites import invite_create
 from assessments.models import AuditEvent, Membership, OrganisationIdentity
+from assessments.web import identities
 from tests.conftest import PASSWORD, configure_sign_in, make_user, sign_in_at_provider
 
 HOME = reverse("site:home")
@@ -271,3 +272,30 @@ def test_with_local_passwords_off_an_invite_link_leads_to_the_organisations_sign
     settings.LOCAL_PASSWORDS = False
     _invite, token = invite_create(team=team, created_by=lead, email="ivy@example.nhs.uk")
     assert client.get(reverse("site:join", args=[token]))["Location"] == START
+
+
+def test_two_tabs_finishing_a_first_sign_in_at_once_reach_one_account_the_database_deciding(
+    client, lead, team, by_secret, monkeypatch
+):
+    """Both tabs read before either writes: the second one's inserts hit the unique constraints, and it finds the
+    account and the link the first one made (no check-then-create)."""
+    invite_create(team=team, created_by=lead, email="ivy@example.nhs.uk")
+    real_open_invites_to = identities.open_invites_to
+    other_tab: list = []
+
+    def other_tab_finishes_in_between(email):
+        invites = real_open_invites_to(email)
+        if not other_tab:
+            monkeypatch.setattr(identities, "open_invites_to", real_open_invites_to)
+            other_tab.append(
+                identities.identity_sign_in(issuer=by_secret.issuer, subject="ivy", email=email, name="Ivy")
+            )
+        return invites
+
+    monkeypatch.setattr(identities, "open_invites_to", other_tab_finishes_in_between)
+    response = sign_in_as(client, "ivy")
+    assert response.status_code == 302 and response["Location"] == HOME
+    ivy = User.objects.get(email="ivy@example.nhs.uk")
+    assert other_tab[0][0] == ivy == signed_in_user(client)
+    assert OrganisationIdentity.objects.filter(user=ivy).count() == 1
+    assert Membership.objects.filter(user=ivy, team=team).count() == 1
