@@ -222,6 +222,8 @@ if _key_file := os.environ.get("OIDC_PRIVATE_KEY_FILE", "").strip():
         OIDC_PRIVATE_KEY = Path(_key_file).read_text()
     except OSError as exc:
         raise ImproperlyConfigured(f"OIDC_PRIVATE_KEY_FILE cannot be read: {exc}") from None
+# The algorithm our client assertions are signed with (CIS2's connection manager asks which: RS512 there).
+OIDC_CLIENT_ASSERTION_ALG = os.environ.get("OIDC_CLIENT_ASSERTION_ALG", "").strip() or "RS256"
 OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "").split() or ["openid", "email", "profile"]
 # The assurance levels to ask for (acr_values, space-separated); when set, a sign-in at any other level is refused.
 OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "").split()
@@ -241,6 +243,10 @@ if OIDC_ISSUER:
         raise ImproperlyConfigured(
             "OIDC_CLIENT_AUTH must be client_secret_basic, client_secret_post or private_key_jwt, "
             f"not {OIDC_CLIENT_AUTH!r}."
+        )
+    if OIDC_CLIENT_ASSERTION_ALG not in {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}:
+        raise ImproperlyConfigured(
+            f"OIDC_CLIENT_ASSERTION_ALG must be an RSA algorithm (RS256, RS512...), not {OIDC_CLIENT_ASSERTION_ALG!r}."
         )
     if OIDC_CLIENT_AUTH == "private_key_jwt" and not OIDC_PRIVATE_KEY:
         raise ImproperlyConfigured("OIDC_PRIVATE_KEY_FILE must be set when OIDC_CLIENT_AUTH is private_key_jwt.")

@@ -293,16 +293,20 @@ def oidc_provider(live_server, tmp_path_factory) -> Iterator[ProviderProcess]:
     ).decode()
     sites = ["http://testserver", live_server.url]
     # Node looks localhost up as ::1 first, where the live server is not listening.
+    jwks_uri = live_server.url.replace("//localhost:", "//127.0.0.1:") + JWKS_PATH
     config = {
         "clients": [
             _oidc_client(
                 "checkin-secret", sites, client_secret=secret, token_endpoint_auth_method="client_secret_basic"
             ),
+            _oidc_client("checkin-key", sites, token_endpoint_auth_method="private_key_jwt", jwks_uri=jwks_uri),
+            # Registered as CIS2's connection manager registers a client: the assertion's algorithm pinned.
             _oidc_client(
-                "checkin-key",
+                "checkin-key-rs512",
                 sites,
                 token_endpoint_auth_method="private_key_jwt",
-                jwks_uri=live_server.url.replace("//localhost:", "//127.0.0.1:") + JWKS_PATH,
+                token_endpoint_auth_signing_alg="RS512",
+                jwks_uri=jwks_uri,
             ),
         ],
         "accounts": OIDC_ACCOUNTS,
@@ -336,6 +340,7 @@ def configure_sign_in(settings, provider: ProviderProcess, *, site_url: str, by_
     settings.OIDC_CLIENT_AUTH = "private_key_jwt" if by_key else "client_secret_basic"
     settings.OIDC_CLIENT_SECRET = "" if by_key else provider.client_secret
     settings.OIDC_PRIVATE_KEY = provider.private_key_pem if by_key else ""
+    settings.OIDC_CLIENT_ASSERTION_ALG = "RS256"
     settings.OIDC_SCOPES = ["openid", "email", "profile"]
     settings.OIDC_ACR_VALUES = []
     settings.OIDC_TIMEOUT_SECONDS = 2

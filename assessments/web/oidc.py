@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -73,9 +73,24 @@ def _key_from_pem(pem: str) -> RSAKey:
 
 
 def public_jwks() -> dict:
-    """The public half of the app's signing key, for the provider to check our client assertions."""
-    key = _private_key()
-    return {"keys": [{**key.as_dict(private=False), "use": "sig", "alg": "RS256"}]}
+    """The public half of the app's signing key, for the provider to check our client assertions. It names no
+    algorithm, so changing OIDC_CLIENT_ASSERTION_ALG does not wait for the provider's copy of this set to expire."""
+    return {"keys": [{**_private_key().as_dict(private=False), "use": "sig"}]}
+
+
+class ShortLivedPrivateKeyJWT(PrivateKeyJWT):
+    """private_key_jwt with an assertion that expires after a minute (Authlib's last an hour; CIS2 refuses those)."""
+
+    def sign(self, auth, token_endpoint):
+        return private_key_jwt_sign(
+            auth.client_secret,
+            client_id=auth.client_id,
+            token_endpoint=token_endpoint,
+            claims=self.claims,
+            header=self.headers,
+            alg=self.alg,
+            expires_in=60,
+        )
 
 
 def _client() -> DjangoOAuth2App:
@@ -86,6 +101,7 @@ def _client() -> DjangoOAuth2App:
         settings.OIDC_CLIENT_AUTH,
         settings.OIDC_CLIENT_SECRET,
         settings.OIDC_PRIVATE_KEY,
+        settings.OIDC_CLIENT_ASSERTION_ALG,
         " ".join(settings.OIDC_SCOPES),
         settings.OIDC_TIMEOUT_SECONDS,
     )
@@ -93,11 +109,11 @@ def _client() -> DjangoOAuth2App:
 
 @functools.lru_cache(maxsize=8)
 def _client_for(
-    discovery_url: str, client_id: str, auth: str, secret: str, private_key: str, scope: str, timeout: int
+    discovery_url: str, client_id: str, auth: str, secret: str, private_key: str, alg: str, scope: str, timeout: int
 ) -> DjangoOAuth2App:
     if auth == "private_key_jwt":
         key = _key_from_pem(private_key)
-        credential, methods = key, [PrivateKeyJWT(headers={"kid": key.kid})]
+        credential, methods = key, [ShortLivedPrivateKeyJWT(headers={"kid": key.kid}, alg=alg)]
     else:
         credential, methods = secret, None
     return DjangoOAuth2App(

@@ -8,6 +8,10 @@ and in Chromium in tests/browser/test_organisation_sign_in_e2e.py.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -76,6 +80,13 @@ def test_a_practitioner_signs_in_with_private_key_jwt_the_provider_checking_our_
     assert signed_in_user(client) == practitioner
     keys = client.get(reverse("site:organisation_jwks")).json()["keys"]
     assert [k["kty"] for k in keys] == ["RSA"] and "d" not in keys[0]  # the public half only
+
+
+def test_client_assertions_can_be_signed_with_rs512_as_cis2_asks(client, practitioner, by_key, settings):
+    settings.OIDC_CLIENT_ID = "checkin-key-rs512"  # the provider accepts RS512 assertions only from this client
+    assert sign_in_as(client, "priya").status_code == 400
+    settings.OIDC_CLIENT_ASSERTION_ALG = "RS512"
+    assert sign_in_as(client, "priya")["Location"] == HOME
 
 
 def test_the_published_key_set_is_not_there_when_the_app_signs_in_with_a_secret(client, by_secret):
@@ -299,3 +310,62 @@ def test_two_tabs_finishing_a_first_sign_in_at_once_reach_one_account_the_databa
     assert other_tab[0][0] == ivy == signed_in_user(client)
     assert OrganisationIdentity.objects.filter(user=ivy).count() == 1
     assert Membership.objects.filter(user=ivy, team=team).count() == 1
+
+
+ROOT = Path(__file__).resolve().parents[2]
+ENTRA_LIKE = {
+    "OIDC_ISSUER": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+    "OIDC_CLIENT_ID": "resilience-checkin",
+    "OIDC_CLIENT_SECRET": "a-secret",
+    "ALLOWED_EMAIL_DOMAINS": "nhs.net",
+}
+
+
+def settings_in_a_new_process(env: dict[str, str], code: str = "") -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "resilience_site.settings", "DATABASE_URL": "", **env}
+    command = [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings as s; {code}"]
+    return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def test_the_organisations_sign_in_is_configured_from_environment_variables(tmp_path, oidc_provider):
+    key_file = tmp_path / "key.pem"
+    key_file.write_text(oidc_provider.private_key_pem)
+    env = {
+        **ENTRA_LIKE,
+        "OIDC_CLIENT_SECRET": "",
+        "OIDC_CLIENT_AUTH": "private_key_jwt",
+        "OIDC_PRIVATE_KEY_FILE": str(key_file),
+        "OIDC_ACR_VALUES": "AAL3_ANY AAL2_OR_ABOVE",
+        "LOCAL_PASSWORDS": "false",
+    }
+    code = (
+        "print(s.OIDC_DISCOVERY_URL); print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']); "
+        "print(s.OIDC_ACR_VALUES, s.LOCAL_PASSWORDS, s.OIDC_PRIVATE_KEY.startswith('-----BEGIN'))"
+    )
+    result = settings_in_a_new_process(env, code)
+    assert result.stdout.splitlines() == [
+        ENTRA_LIKE["OIDC_ISSUER"] + "/.well-known/openid-configuration",
+        "[\"'self'\", 'https://login.microsoftonline.com']",  # signing out goes on to the provider after a form
+        "['AAL3_ANY', 'AAL2_OR_ABOVE'] False True",
+    ], result.stderr
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"OIDC_CLIENT_ID": ""}, "OIDC_CLIENT_ID must be set"),
+        ({"OIDC_ISSUER": "http://login.example.org"}, "OIDC_ISSUER must start with https://"),
+        ({"OIDC_CLIENT_AUTH": "none"}, "OIDC_CLIENT_AUTH must be"),
+        ({"OIDC_CLIENT_SECRET": ""}, "OIDC_CLIENT_SECRET must be set"),
+        ({"OIDC_CLIENT_AUTH": "private_key_jwt"}, "OIDC_PRIVATE_KEY_FILE must be set"),
+        ({"OIDC_PRIVATE_KEY_FILE": "/no/such/key.pem"}, "OIDC_PRIVATE_KEY_FILE cannot be read"),
+        ({"OIDC_SCOPES": "openid profile"}, "OIDC_SCOPES must include openid and email"),
+        ({"ALLOWED_EMAIL_DOMAINS": ""}, "ALLOWED_EMAIL_DOMAINS must be set"),
+        ({"OIDC_ISSUER": "", "LOCAL_PASSWORDS": "false"}, "LOCAL_PASSWORDS can only be off"),
+        ({"OIDC_TIMEOUT_SECONDS": "0"}, "OIDC_TIMEOUT_SECONDS must be at least 1"),
+    ],
+)
+def test_a_bad_sign_in_setting_stops_start_up_with_a_message_naming_it(env, message):
+    result = settings_in_a_new_process({**ENTRA_LIKE, **env})
+    assert result.returncode != 0
+    assert message in result.stderr
