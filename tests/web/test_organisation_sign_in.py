@@ -123,7 +123,9 @@ def test_the_first_sign_in_from_an_invited_address_makes_the_account_and_joins_t
     invite.refresh_from_db()
     assert invite.used_by == ivy
     assert AuditEvent.objects.filter(action=AuditEvent.Action.INVITE_ACCEPTED, subject="ivy@example.nhs.uk").exists()
-    assert f"You have joined {team.name}" in client.get(HOME).content.decode()
+    home = client.get(HOME).content.decode()
+    assert f"You have joined {team.name}" in home
+    assert "Change password" not in home  # there is no password to change
 
 
 def test_a_person_with_no_membership_and_no_invite_is_told_who_to_ask_and_no_account_is_made(client, by_secret):
