@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint browser vnu install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
+.PHONY: run test lint browser vnu oidc-provider install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ run: demo
 
 ## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite), in two processes; the browser
 ## tests stay together in one of them (xdist group "browser") so Chromium and the live server do not compete.
-test: install-test browser vnu
+test: install-test browser vnu oidc-provider
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## browser: make sure Debian's Chromium is here for the browser tests (installed when we are root, as on CI).
@@ -72,6 +72,23 @@ $(VNU_JAR):
 	@rm -rf .cache/vnu/tmp && mkdir -p .cache/vnu/tmp
 	@cd .cache/vnu/tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
 	@mv .cache/vnu/tmp/package/build/dist/vnu.jar $(VNU_JAR) && rm -rf .cache/vnu/tmp
+
+## oidc-provider: the real OpenID Connect provider the sign-in tests start on 127.0.0.1 (tests/oidc_provider: panva's
+## oidc-provider on Node), installed from its lock file. Node and npm come from Debian when they are missing and we are root.
+OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
+oidc-provider: $(OIDC_PROVIDER)
+
+$(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Node and npm for the test OpenID Connect provider (Debian's packages)..."; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "The sign-in tests need Node and npm. Install them with:  sudo apt-get install -y nodejs npm"; exit 1; \
+	  fi; }
+	cd tests/oidc_provider && npm ci --no-audit --no-fund --silent
+	@touch $@
 
 ## lint: style, formatting, migrations in step with the models, and the import contract between the areas
 lint: install-test
@@ -125,4 +142,4 @@ haproxy:
 	  fi; }
 
 clean:
-	rm -rf $(VENV) db.sqlite3 bench.sqlite3 staticfiles loadtest/results
+	rm -rf $(VENV) tests/oidc_provider/node_modules db.sqlite3 bench.sqlite3 staticfiles loadtest/results

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.leads.audit import audit_record
 from assessments.models.figures import AuditEvent, SummaryAccess, TeamAction
-from assessments.models.organisation import Invite, Membership, Service, ServiceLead, Team
+from assessments.models.organisation import Invite, Membership, OrganisationIdentity, Service, ServiceLead, Team
 from assessments.models.questions import Question, QuestionSet
 
 
@@ -208,6 +208,22 @@ class InviteAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OrganisationIdentity)
+class OrganisationIdentityAdmin(admin.ModelAdmin):
+    """Who signs in with which organisation account. Made only by a first sign-in; deleting one unlinks it, so the
+    next sign-in links again (after the provider's identifiers changed, say, or an address was given to someone new)."""
+
+    list_display = ["user", "issuer", "created_at"]
+    search_fields = ["user__username", "user__email"]
+    readonly_fields = ["user", "issuer", "subject", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -160,9 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Usernames and passwords (switched off by LOCAL_PASSWORDS below), then the sessions the organisation's sign-in
+# begins, which never check a password (assessments/web/backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "assessments.web.backends.LocalPasswordBackend",
+    "assessments.web.backends.OrganisationSignInBackend",
 ]
 
 # Argon2 first: new and changed passwords use it; older hashes are upgraded at the next sign-in.
@@ -200,6 +203,64 @@ AXES_VERBOSE = False
 _proxy_count = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_IPWARE_PROXY_COUNT = _proxy_count or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _proxy_count else ["REMOTE_ADDR"]
+
+# --- Sign in with the organisation's account (OpenID Connect) --------------------------------------------------------
+# Off unless OIDC_ISSUER is set. docs/deploy.md, "Sign in with your organisation", has Microsoft Entra ID and CIS2.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip().rstrip("/")
+# Where the provider describes itself; by default the standard place under the issuer.
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "").strip() or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+# How the app proves who it is to the provider: a shared secret, or a private key whose public half the app
+# publishes at /sign-in/organisation/jwks.json (private_key_jwt, as CIS2 asks).
+OIDC_CLIENT_AUTH = os.environ.get("OIDC_CLIENT_AUTH", "").strip() or "client_secret_basic"
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_PRIVATE_KEY = ""
+if _key_file := os.environ.get("OIDC_PRIVATE_KEY_FILE", "").strip():
+    try:
+        OIDC_PRIVATE_KEY = Path(_key_file).read_text()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"OIDC_PRIVATE_KEY_FILE cannot be read: {exc}") from None
+# The algorithm our client assertions are signed with (CIS2's connection manager asks which: RS512 there).
+OIDC_CLIENT_ASSERTION_ALG = os.environ.get("OIDC_CLIENT_ASSERTION_ALG", "").strip() or "RS256"
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "").split() or ["openid", "email", "profile"]
+# The assurance levels to ask for (acr_values, space-separated); when set, a sign-in at any other level is refused.
+OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "").split()
+# The claim that says the provider has confirmed the address (Microsoft Entra ID: xms_edov).
+OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "").strip() or "email_verified"
+# Seconds to wait for the provider before telling the person it is not answering.
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 5, minimum=1)
+# Local usernames and passwords: on by default (the demo, small services). Off once everyone signs in with the
+# organisation's account: no password is accepted anywhere, and the password pages are gone.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+if OIDC_ISSUER:
+    if not OIDC_ISSUER.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        raise ImproperlyConfigured(f"OIDC_ISSUER must start with https://, not {OIDC_ISSUER!r}.")
+    if not OIDC_CLIENT_ID:
+        raise ImproperlyConfigured("OIDC_CLIENT_ID must be set when OIDC_ISSUER is.")
+    if OIDC_CLIENT_AUTH not in {"client_secret_basic", "client_secret_post", "private_key_jwt"}:
+        raise ImproperlyConfigured(
+            "OIDC_CLIENT_AUTH must be client_secret_basic, client_secret_post or private_key_jwt, "
+            f"not {OIDC_CLIENT_AUTH!r}."
+        )
+    if OIDC_CLIENT_ASSERTION_ALG not in {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}:
+        raise ImproperlyConfigured(
+            f"OIDC_CLIENT_ASSERTION_ALG must be an RSA algorithm (RS256, RS512...), not {OIDC_CLIENT_ASSERTION_ALG!r}."
+        )
+    if OIDC_CLIENT_AUTH == "private_key_jwt" and not OIDC_PRIVATE_KEY:
+        raise ImproperlyConfigured("OIDC_PRIVATE_KEY_FILE must be set when OIDC_CLIENT_AUTH is private_key_jwt.")
+    if OIDC_CLIENT_AUTH != "private_key_jwt" and not OIDC_CLIENT_SECRET:
+        raise ImproperlyConfigured(f"OIDC_CLIENT_SECRET must be set when OIDC_CLIENT_AUTH is {OIDC_CLIENT_AUTH}.")
+    if "openid" not in OIDC_SCOPES or "email" not in OIDC_SCOPES:
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include openid and email, not {' '.join(OIDC_SCOPES)!r}.")
+    # A person's address decides which account they reach: only the organisation's own domains.
+    if not env_list("ALLOWED_EMAIL_DOMAINS", []):
+        raise ImproperlyConfigured("ALLOWED_EMAIL_DOMAINS must be set when OIDC_ISSUER is (e.g. nhs.net).")
+elif not LOCAL_PASSWORDS:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS can only be off when OIDC_ISSUER is set: nobody could sign in.")
+# Signing out sends the browser on to the provider after a form is sent, which form-action must allow.
+OIDC_ORIGINS = ["/".join(OIDC_ISSUER.split("/")[:3])] if OIDC_ISSUER else []
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]
@@ -246,7 +307,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *OIDC_ORIGINS],
         "frame-ancestors": ["'none'"],
     }
 }

@@ -139,6 +139,23 @@ def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
     invite = find_invite(token)
     if invite is None:
         raise InviteError(_("This invite link is not valid. Please ask your lead for a new one."))
+    return invite_use(invite=invite, user=user)
+
+
+def open_invites_to(email: str) -> list[Invite]:
+    """The usable practitioner invites sent to this address, oldest first (a first sign-in with the organisation's
+    account, from that address, uses them all)."""
+    return list(
+        Invite.objects.select_related("team__service")
+        .filter(email__iexact=email.strip(), role=Role.PRACTITIONER, used_at__isnull=True)
+        .filter(expires_at__gt=timezone.now())
+        .order_by("created_at")
+    )
+
+
+@transaction.atomic
+def invite_use(*, invite: Invite, user: AbstractBaseUser) -> Membership:
+    """invite_accept for an invite already found: by its link, or by the address it went to."""
     invite = Invite.objects.select_for_update().get(pk=invite.pk)
     if invite.used_at is not None:
         raise InviteError(_("This invite link has already been used. Please ask your lead for a new one."))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_question_set_v2_and_move_obstacles'),
+        ('assessments', '0008_organisation_sign_in'),
     ]
 
     operations = [

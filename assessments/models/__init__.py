@@ -9,7 +9,16 @@ from assessments.models.figures import (
     SummaryEntry,
     TeamAction,
 )
-from assessments.models.organisation import Cadence, Invite, Membership, Role, Service, ServiceLead, Team
+from assessments.models.organisation import (
+    Cadence,
+    Invite,
+    Membership,
+    OrganisationIdentity,
+    Role,
+    Service,
+    ServiceLead,
+    Team,
+)
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
     MOVE_TEXT_MAX_LENGTH,
@@ -41,6 +50,7 @@ __all__ = [
     "MoveObstacle",
     "MoveOutcome",
     "MoveReview",
+    "OrganisationIdentity",
     "PractitionerProfile",
     "Question",
     "QuestionSet",

@@ -122,3 +122,30 @@ class ServiceLead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} leads {self.service}"
+
+
+# --- Sign in with the organisation's account (OpenID Connect) -------------------------------
+
+
+class OrganisationIdentity(models.Model):
+    """A person as their organisation's sign-in knows them: the provider (its issuer) and the provider's own
+    identifier for them (the subject). Never the email address alone: an address can be reissued to someone else.
+
+    One identity per person and provider. The first sign-in links it to the account an administrator gave a
+    membership to, or to the account made from an invite to that address (assessments/web/identities.py).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_identities")
+    issuer = models.CharField(_("provider"), max_length=255)
+    subject = models.CharField(_("subject identifier"), max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation sign-in")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="organisation_identity_unique"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="organisation_identity_one_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from assessments.core.spreadsheet import csv_rows
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import AuditEvent, SummaryAccess, SummaryEntry, TeamAction
-from assessments.models.organisation import Invite, Membership, ServiceLead
+from assessments.models.organisation import Invite, Membership, OrganisationIdentity, ServiceLead
 from assessments.models.private import (
     MoveReview,
     PractitionerProfile,
@@ -33,6 +33,7 @@ EXPORTED_MODELS = (
     PractitionerProfile,
     Membership,
     ServiceLead,
+    OrganisationIdentity,
     CheckIn,
     Answer,
     Reflection,
@@ -60,7 +61,7 @@ def _iso(value) -> str | None:
 
 
 def user_export(user: AbstractBaseUser) -> dict[str, Any]:
-    """Every row the app holds about this person, and nothing about anyone else (eight queries)."""
+    """Every row the app holds about this person, and nothing about anyone else (nine queries)."""
     profile = PractitionerProfile.objects.filter(user=user).first()
     checkins = (
         CheckIn.objects.filter(user=user)
@@ -98,6 +99,10 @@ def user_export(user: AbstractBaseUser) -> dict[str, Any]:
         ],
         "services_led": [
             {"service": s.service.name} for s in ServiceLead.objects.filter(user=user).select_related("service")
+        ],
+        "organisation_sign_ins": [
+            {"provider": i.issuer, "subject": i.subject, "linked_at": _iso(i.created_at)}
+            for i in OrganisationIdentity.objects.filter(user=user).order_by("created_at")
         ],
         "checkins": [
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
@@ -51,5 +52,5 @@ class Menu:
         return self._roles["leads"]
 
 
-def menu(request: HttpRequest) -> dict[str, Menu]:
-    return {"menu": Menu(request.user)}
+def menu(request: HttpRequest) -> dict[str, Menu | bool]:
+    return {"menu": Menu(request.user), "local_passwords": settings.LOCAL_PASSWORDS}

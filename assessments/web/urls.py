@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.web import health, views
+from assessments.web import health, sign_in, views
 
 app_name = "site"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("support/", views.support, name="support"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("sign-in/organisation/", sign_in.organisation_sign_in, name="organisation_sign_in"),
+    path("sign-in/organisation/callback/", sign_in.organisation_sign_in_callback, name="organisation_sign_in_callback"),
+    path("sign-in/organisation/jwks.json", sign_in.organisation_jwks, name="organisation_jwks"),
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
 ]

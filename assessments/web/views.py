@@ -105,6 +105,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             reason = _("This invite link has expired.")
         return render(request, "assessments/web/join_invalid.html", {"reason": reason}, status=410 if invite else 404)
 
+    if not settings.LOCAL_PASSWORDS and not request.user.is_authenticated:
+        # No passwords here: the organisation's sign-in finds the invite by the address it went to.
+        return redirect("site:organisation_sign_in")
     form = None if request.user.is_authenticated else JoinForm(request.POST or None, email=invite.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
@@ -114,7 +117,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 user = invitee_join(
                     token=token, first_name=form.cleaned_data["first_name"], password=form.cleaned_data["password1"]
                 )
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="assessments.web.backends.LocalPasswordBackend")
         except AccountExists as exc:
             return render(
                 request, "assessments/web/join.html", {"invite": invite, "form": None, "exists": str(exc)}, status=409

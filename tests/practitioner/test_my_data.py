@@ -24,6 +24,7 @@ from assessments.models import (
     CheckIn,
     DimensionScore,
     MoveReview,
+    OrganisationIdentity,
     PractitionerProfile,
     Reflection,
     ReminderSent,
@@ -45,6 +46,7 @@ def give_everything(user, team, secret: str) -> CheckIn:
     MoveReview.objects.create(move=move, outcome="helped", note=f"{secret} review note")
     supervision_mark(user=user, checkin=checkin, phases=["challenges"], dimensions=["work_boundaries"], note=secret)
     ReminderSent.objects.create(user=user, window_start=timezone.localdate())
+    OrganisationIdentity.objects.create(user=user, issuer="https://login.example.nhs.uk", subject=f"{secret}-subject")
     checkin_start(user=user, team=team)  # a draft too
     return checkin
 
@@ -71,6 +73,7 @@ def test_the_json_export_holds_everything_about_me_and_nothing_about_anyone_else
     assert len(sent["answers"]) == Answer.objects.filter(checkin=mine).count() > 0
     assert sent["reflections"] == [{"phase": "challenges", "text": "MINE reflection"}]
     assert len(sent["scores"]) == 7
+    assert [i["subject"] for i in data["organisation_sign_ins"]] == ["MINE-subject"]
     assert data["resilient_moves"][0]["text"] == "MINE move"
     assert data["resilient_moves"][0]["reviews"][0]["note"] == "MINE review note"
     assert {n["kind"] for n in data["supervision_notes"]} == {"reflection", "dimension", "own"}
