@@ -40,7 +40,8 @@ def private_words_open(app_configs, databases=None, **kwargs) -> list[checks.Che
     return [
         checks.Error(
             f"The private words in {label} cannot be opened with any key in {KEYS_VARIABLE}.",
-            hint=f"Put the key they were sealed with back in {KEYS_VARIABLE} (newest first, comma-separated). "
+            hint=f"Put the key they were sealed with back in {KEYS_VARIABLE} (newest first, comma-separated); "
+            f"on a laptop without {KEYS_VARIABLE}, the key is the one in .private_words_key. "
             "See docs/deploy.md, 'Encryption keys'.",
             id="assessments.E002",
         )
