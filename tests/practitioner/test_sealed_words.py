@@ -35,8 +35,9 @@ from assessments.practitioner.moves import moves_choose
 from tests.conftest import step_post, submit_checkin
 
 ROOT = Path(__file__).resolve().parents[2]
-OLD_KEY = Fernet.generate_key().decode()
-NEW_KEY = Fernet.generate_key().decode()
+# Fixed, so every xdist worker collects the same test ids; they guard nothing.
+OLD_KEY = "dGVzdHMtb25seS1hbi1vbGRlci13b3Jkcy1rZXktMzI="
+NEW_KEY = "dGVzdHMtb25seS1hLW5ld2VyLXdvcmRzLWtleS0zMmI="
 
 # One distinctive phrase per kind of private words, each typed into the real pages below.
 WORDS = {
