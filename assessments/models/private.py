@@ -69,7 +69,8 @@ class ResilientMove(models.Model):
         indexes = [models.Index(fields=["user", "chosen_at"])]
 
     def __str__(self) -> str:
-        return self.text
+        # Not the words: the admin names related objects by str() (deleting an account lists its moves).
+        return f"Move {self.pk}"
 
 
 class MoveOutcome(models.TextChoices):

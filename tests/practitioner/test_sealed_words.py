@@ -329,3 +329,15 @@ def test_the_migration_seals_words_already_stored_and_going_back_opens_them(ques
         assert raw_value(ResilientMove, move.pk, "text") == WORDS["own_move"]
     finally:
         MigrationExecutor(connection).migrate(leaves)
+
+
+def test_an_administrator_deleting_an_account_is_not_shown_the_persons_own_words(
+    client, admin_user, practitioner, team
+):
+    """The admin's "are you sure?" page lists everything the deletion takes, by each object's name."""
+    checkin = submit_checkin(practitioner, team, reflections={"challenges": WORDS["challenges"]})
+    moves_choose(user=practitioner, checkin=checkin, catalogue_keys=[], own_text=WORDS["own_move"])
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:auth_user_delete", args=[practitioner.pk])).content.decode()
+    assert "Resilient move" in page
+    assert WORDS["own_move"] not in page and WORDS["challenges"] not in page
