@@ -34,6 +34,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 PGBIN = Path("/usr/lib/postgresql/15/bin")
 FRONT = 8600
@@ -606,6 +608,7 @@ def main() -> int:
         DATABASE_PORTS=f"{PRIMARY_PORT},{STANDBY_PORT}",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
+        PRIVATE_WORDS_KEYS=os.environ.get("PRIVATE_WORDS_KEYS") or Fernet.generate_key().decode(),
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",

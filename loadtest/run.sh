@@ -28,6 +28,7 @@ su postgres -c "dropdb --if-exists --force $DB" && su postgres -c "createdb -O r
 # Production settings, except plain http on 127.0.0.1 (no TLS redirect, no secure-only cookies, no HSTS).
 export DATABASE_URL=postgres://root:root@127.0.0.1:5432/$DB
 export DEBUG=false SECRET_KEY=$($PY -c "import secrets; print(secrets.token_urlsafe(50))")
+export PRIVATE_WORDS_KEYS=${PRIVATE_WORDS_KEYS:-$($PY -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")}
 export ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
 unset DJANGO_ALLOW_ASYNC_UNSAFE
 

@@ -58,6 +58,61 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
+# --- Private words sealed at rest (issue 15) -------------------------------------------------------------------------
+# Reflections, values, moves, move notes and supervision notes are encrypted in the database with these keys
+# (assessments/models/sealed.py): Fernet keys, comma-separated, newest first. The newest seals; any of them opens, so
+# a new key can go first and `manage.py reseal_private_words` moves every row onto it. Separate from SECRET_KEY.
+# Without the keys the words cannot be read by anyone: docs/deploy.md, "Encryption keys".
+
+
+def _development_words_key(path: Path) -> str:
+    """For a laptop only: a key generated once into a git-ignored file, so `make run` needs no setup. Written whole
+    under a temporary name and then linked into place, so two processes starting at once agree on one key."""
+    from cryptography.fernet import Fernet
+
+    if not path.exists():
+        draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(Fernet.generate_key().decode() + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def _words_keys() -> list[str]:
+    from cryptography.fernet import Fernet
+
+    keys = env_list("PRIVATE_WORDS_KEYS", [])
+    if not keys:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                "PRIVATE_WORDS_KEYS must be set when DEBUG is off: the keys that seal private words in the database "
+                "(see docs/deploy.md, 'Encryption keys')."
+            )
+        keys = [_development_words_key(BASE_DIR / ".private_words_key")]
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PRIVATE_WORDS_KEYS entry {number} is not a Fernet key (32 random bytes in url-safe base64, "
+                "44 characters). Make one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            ) from None
+        if key == SECRET_KEY:
+            raise ImproperlyConfigured("PRIVATE_WORDS_KEYS must not contain SECRET_KEY: keep the two apart.")
+    if len(set(keys)) != len(keys):
+        raise ImproperlyConfigured("PRIVATE_WORDS_KEYS names the same key twice.")
+    return keys
+
+
+PRIVATE_WORDS_KEYS = _words_keys()
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 for origin in CSRF_TRUSTED_ORIGINS:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_question_set_v2_and_move_obstacles'),
+        ('assessments', '0007_seal_private_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

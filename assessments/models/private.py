@@ -1,4 +1,7 @@
-"""What only its author may read: reflections, values, moves and their reviews, supervision notes."""
+"""What only its author may read: reflections, values, moves and their reviews, supervision notes.
+
+Every field holding a person's own words is sealed at rest (assessments/models/sealed.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
 from assessments.models.checkins import CheckIn
+from assessments.models.sealed import SealedCharField, SealedTextField
 
 REFLECTION_MAX_LENGTH = 5000
 
@@ -20,7 +24,7 @@ class Reflection(models.Model):
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reflections")
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES)
-    text = models.TextField(max_length=REFLECTION_MAX_LENGTH)
+    text = SealedTextField(max_length=REFLECTION_MAX_LENGTH)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["checkin", "phase"], name="one_reflection_per_phase")]
@@ -31,7 +35,7 @@ class Reflection(models.Model):
 
 class PractitionerProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile")
-    values = models.TextField(_("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True)
+    values = SealedTextField(_("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True)
     reminders_enabled = models.BooleanField(_("email me when it is time to check in"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -55,7 +59,7 @@ class ResilientMove(models.Model):
     # The catalogue entry it came from; blank for a move the person wrote themselves.
     catalogue_key = models.SlugField(max_length=60, blank=True)
     dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
-    text = models.CharField(_("move"), max_length=MOVE_TEXT_MAX_LENGTH)
+    text = SealedCharField(_("move"), max_length=MOVE_TEXT_MAX_LENGTH)
     # The check-in whose profile it was chosen from. Kept if that check-in is deleted.
     chosen_from = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     chosen_at = models.DateTimeField(default=timezone.now)
@@ -65,7 +69,8 @@ class ResilientMove(models.Model):
         indexes = [models.Index(fields=["user", "chosen_at"])]
 
     def __str__(self) -> str:
-        return self.text
+        # Not the words: the admin names related objects by str() (deleting an account lists its moves).
+        return f"Move {self.pk}"
 
 
 class MoveOutcome(models.TextChoices):
@@ -95,7 +100,7 @@ class MoveReview(models.Model):
     move = models.ForeignKey(ResilientMove, on_delete=models.CASCADE, related_name="reviews")
     outcome = models.CharField(max_length=20, choices=MoveOutcome.choices)
     obstacle = models.CharField(_("what got in the way"), max_length=20, choices=MoveObstacle.choices, blank=True)
-    note = models.CharField(_("note"), max_length=MOVE_NOTE_MAX_LENGTH, blank=True)
+    note = SealedCharField(_("note"), max_length=MOVE_NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -122,7 +127,7 @@ class SupervisionNote(models.Model):
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
     dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
-    note = models.CharField(_("note"), max_length=SUPERVISION_NOTE_MAX_LENGTH, blank=True)
+    note = SealedCharField(_("note"), max_length=SUPERVISION_NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
 
