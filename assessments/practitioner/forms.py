@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -271,10 +272,25 @@ class AccountDeleteForm(forms.Form):
         help_text=_("To make sure it is you."),
     )
 
+    confirm = forms.CharField(
+        label=_("Type the word delete to confirm"),
+        help_text=_("Your account signs in with your organisation, so there is no password to ask for."),
+    )
+
     def __init__(self, *args, user, request: HttpRequest, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.request = request
+        # An account made by the organisation's sign-in has no password (and passwords may be off altogether):
+        # it confirms by typing a word instead, so that it can still delete itself.
+        self.with_password = settings.LOCAL_PASSWORDS and user.has_usable_password()
+        del self.fields["confirm" if self.with_password else "password"]
+
+    def clean_confirm(self):
+        confirm = self.cleaned_data["confirm"]
+        if confirm.strip().lower() != str(_("delete")):
+            raise forms.ValidationError(_("Please type the word delete. Nothing has been deleted."), code="wrong")
+        return confirm
 
     def clean_password(self):
         password = self.cleaned_data["password"]

@@ -388,3 +388,21 @@ def test_account_deletion_also_removes_failed_sign_in_records_kept_under_my_user
     client.force_login(practitioner)
     client.post(reverse("practitioner:account_delete"), {"password": PASSWORD})
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["tom"]
+
+
+def test_an_account_without_a_password_deletes_itself_by_typing_a_word(client, practitioner, team):
+    """An account made by the organisation's sign-in has no password to ask for."""
+    from assessments.models import CheckIn
+
+    practitioner.set_unusable_password()
+    practitioner.save()
+    submit_checkin(practitioner, team)
+    client.force_login(practitioner)
+    url = reverse("practitioner:account_delete")
+    page = client.get(url).content.decode()
+    assert "Type the word delete to confirm" in page and 'type="password"' not in page
+    response = client.post(url, {"confirm": "yes please"})
+    assert response.status_code == 400 and "Please type the word delete" in response.content.decode()
+    assert CheckIn.objects.filter(user=practitioner).exists()
+    client.post(url, {"confirm": " Delete "})
+    assert not CheckIn.objects.exists() and not type(practitioner).objects.filter(pk=practitioner.pk).exists()
