@@ -1,7 +1,15 @@
 """The app's models, one module per kind of data. Django finds them all through this package."""
 
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
-from assessments.models.figures import AuditEvent, PublishedPeriod, SummaryAccess, SummaryEntry, TeamAction
+from assessments.models.figures import (
+    ActionVoice,
+    AuditEvent,
+    PublishedPeriod,
+    SummaryAccess,
+    SummaryEntry,
+    TeamAction,
+    TeamActionEvent,
+)
 from assessments.models.organisation import Cadence, Invite, Membership, Role, Service, ServiceLead, Team
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
@@ -20,6 +28,7 @@ from assessments.models.private import (
 from assessments.models.questions import Question, QuestionSet
 
 __all__ = [
+    "ActionVoice",
     "AuditEvent",
     "PublishedPeriod",
     "Answer",
@@ -48,5 +57,6 @@ __all__ = [
     "SupervisionNote",
     "Team",
     "TeamAction",
+    "TeamActionEvent",
     "VALUES_MAX_LENGTH",
 ]
