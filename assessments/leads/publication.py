@@ -44,7 +44,7 @@ from assessments.core.anonymity import (
     suppress,
 )
 from assessments.core.framework import DIMENSIONS
-from assessments.core.periods import Period, add_months
+from assessments.core.periods import KINDS, Period, add_months
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.leads.contributions import SCORE_FIELDS
 from assessments.models.figures import ActionVoice, PublishedPeriod, SummaryEntry
@@ -316,7 +316,8 @@ def published_purge(*, now: datetime | None = None) -> int:
     """Delete the published figures of periods past retention, whole periods only.
 
     A period goes when every check-in it could hold is past retention, so its figures go at once, never one
-    team or one person at a time. Returns how many periods' figures were deleted.
+    team or one person at a time; so do the answers about team actions given in it (action_voices.py).
+    Returns how many periods' figures were deleted.
     """
     cutoff = kept_from(now)
     expired = [
@@ -328,6 +329,10 @@ def published_purge(*, now: datetime | None = None) -> int:
     ]
     for kind, start in expired:
         PublishedPeriod.objects.filter(kind=kind, period_start=start).delete()
+    # The answers about team actions of every period past retention go too, whole periods at a time.
+    for kind in KINDS:
+        months = Period(kind, cutoff).months
+        ActionVoice.objects.filter(kind=kind, period_start__lte=add_months(cutoff, -months)).delete()
     return len(expired)
 
 

@@ -3,12 +3,14 @@ published team figure from enough answers, so no read before and after one perso
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.leads.team_actions import team_action_create, team_action_move
@@ -160,3 +162,16 @@ def test_the_voice_of_someone_who_can_read_the_figures_or_joined_during_the_peri
     with time_machine.travel(at(2026, 4, 2), tick=False):
         detail = lead_pages(lead, team, action, "2026-03")[reverse("leads:action_detail", args=[action.pk])]
     assert "Of 10 people who answered: 0 yes, 10 not yet, 0 no." in detail
+
+
+def test_answers_go_with_their_period_once_it_is_past_retention(practitioner, action):
+    with time_machine.travel(at(2023, 12, 10), tick=False):
+        tap(practitioner, action, "yes")
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        tap(practitioner, action, "no")
+        call_command("purge_expired", stdout=io.StringIO())
+    # December 2023 (and its quarter) ended more than 24 months before 10 March 2026; this period is kept.
+    assert sorted(ActionVoice.objects.values_list("kind", "period_start")) == [
+        ("month", date(2026, 3, 1)),
+        ("quarter", date(2026, 1, 1)),
+    ]
