@@ -14,7 +14,7 @@ from assessments.core.periods import latest_shown_period as shown_period
 from assessments.leads.action_library import LIBRARY_BY_KEY
 from assessments.leads.team_actions import TRANSITIONS, team_action_create, team_action_move
 from assessments.models import Membership, Role, SummaryAccess, TeamAction, TeamActionEvent
-from tests.conftest import make_user
+from tests.conftest import contributions, make_user
 
 Status = TeamAction.Status
 
@@ -300,3 +300,13 @@ def test_reading_an_action_is_recorded_as_reading_the_teams_figures(client, lead
     client.force_login(lead)
     client.get(reverse("leads:action_detail", args=[action.pk]))
     assert SummaryAccess.objects.filter(user=lead, team=team, period=shown_period().key).count() == 1
+
+
+def test_each_hotspot_links_to_the_suggestions_for_its_dimension(client, lead, team, question_set):
+    contributions(team, 5, {"systemic_pressures": 5, "systemic_support": 1})
+    client.force_login(lead)
+    html = client.get(reverse("leads:team_summary", args=[team.pk, shown_period().key])).content.decode()
+    add = reverse("leads:team_action_add", args=[team.pk])
+    assert f'href="{add}#suggestions-systemic_pressures"' in html
+    assert f'href="{add}#suggestions-systemic_support"' in html
+    assert 'id="suggestions-systemic_pressures"' in client.get(add).content.decode()

@@ -164,6 +164,7 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
         {
             "team": team,
             "progress": action_progress(figures, actions_of_team(team), team),
+            "suggest_url": reverse("leads:team_action_add", args=[team.pk]),
             "all_rows_html": _rows_html(export_rows(figures, _team_scopes(team, figures))),
         }
     )
@@ -204,6 +205,7 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
             "side_by_side": [(d, [(t.name, c.dimensions[d.slug]) for t, c in team_cells]) for d in ORDERED_DIMENSIONS],
             "all_rows_html": _rows_html(export_rows(figures, _service_scopes(figures))),
             "progress": action_progress(figures, actions_of_service(service)),
+            "suggest_url": reverse("leads:service_action_add", args=[service.pk]),
         }
     )
     return render(request, "assessments/leads/service_summary.html", context)
