@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.periods import latest_shown_period
-from assessments.leads.team_actions import team_action_create, team_action_move
+from assessments.leads.team_actions import team_action_move
 from assessments.models import ActionVoice, ServiceLead, TeamAction
 from tests.browser.conftest import SCREENSHOTS, sign_in
-from tests.conftest import contributions, moment_in
+from tests.conftest import contributions, make_action, moment_in
 
 pytestmark = pytest.mark.browser
 
@@ -38,36 +38,35 @@ def scene(service, team, other_team, lead, practitioner, question_set):
     contributions(team, 12, {"systemic_pressures": 5, "systemic_support": 3}, prefix="mar")
     contributions(other_team, 6, {"systemic_values": 2}, prefix="south")
     ServiceLead.objects.create(user=lead, service=service)
-    year_ago = timezone.localdate() - timedelta(days=365)
-    under_way = team_action_create(
-        team=team,
-        created_by=lead,
-        dimension="systemic_support",
+    year_ago, today = timezone.localdate() - timedelta(days=365), timezone.localdate()
+    under_way = make_action(
+        lead,
+        team,
         description="A reflective practice group every fortnight, in work time.",
         owner="Dana Okafor, clinical lead",
         starts_on=year_ago,
-        review_on=timezone.localdate(),
+        review_on=today,
     )
     team_action_move(action=under_way, by=lead, status=TeamAction.Status.UNDER_WAY)
-    done = team_action_create(
-        team=team,
-        created_by=lead,
+    done = make_action(
+        lead,
+        team,
         dimension="individual_challenges",
         provision=TeamAction.Provision.TRAINING,
         description="Training in risk assessment for everyone who asks.",
         owner="Training team",
         starts_on=year_ago,
-        review_on=timezone.localdate(),
+        review_on=today,
     )
     team_action_move(action=done, by=lead, status=TeamAction.Status.DONE)
-    for_all = team_action_create(
+    for_all = make_action(
+        lead,
         service=service,
-        created_by=lead,
         dimension="systemic_pressures",
         description="A caseload ceiling agreed with every team.",
         owner="Operations manager",
         starts_on=year_ago,
-        review_on=timezone.localdate() + timedelta(days=60),
+        review_on=today + timedelta(days=60),
     )
     return {"lead": lead, "practitioner": practitioner, "under_way": under_way, "for_all": for_all}
 

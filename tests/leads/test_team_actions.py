@@ -12,36 +12,24 @@ from django.utils import timezone
 from assessments.core.periods import add_months
 from assessments.core.periods import latest_shown_period as shown_period
 from assessments.leads.action_library import LIBRARY_BY_KEY
-from assessments.leads.team_actions import TRANSITIONS, team_action_create, team_action_move
+from assessments.leads.team_actions import TRANSITIONS, team_action_move
 from assessments.models import Membership, Role, SummaryAccess, TeamAction, TeamActionEvent
-from tests.conftest import contributions, make_user
+from tests.conftest import contributions, make_action, make_user
 
 Status = TeamAction.Status
 
 
 def an_action(team, lead, **extra) -> TeamAction:
-    values = {
-        "team": team,
-        "created_by": lead,
-        "dimension": "systemic_support",
-        "description": "A peer group every fortnight",
-        "owner": "Dana",
-        "starts_on": date(2026, 1, 5),
-        "review_on": date(2026, 4, 1),
-        **extra,
-    }
-    return team_action_create(**values)
+    return make_action(lead, team, **extra)
 
 
 def a_service_action(service, service_lead) -> TeamAction:
-    return team_action_create(
+    return make_action(
+        service_lead,
         service=service,
-        created_by=service_lead,
         dimension="systemic_pressures",
         description="A caseload ceiling for every team",
         owner="Operations manager",
-        starts_on=date(2026, 1, 5),
-        review_on=date(2026, 4, 1),
     )
 
 

@@ -13,9 +13,9 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.leads.team_actions import team_action_create, team_action_move
+from assessments.leads.team_actions import team_action_move
 from assessments.models import ActionVoice, Membership, Role, TeamAction
-from tests.conftest import BrowserClient, make_user, people_in
+from tests.conftest import BrowserClient, make_action, make_user, people_in
 
 LONDON = ZoneInfo("Europe/London")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -27,15 +27,7 @@ def at(year: int, month: int, day: int) -> datetime:
 
 @pytest.fixture
 def action(team, lead) -> TeamAction:
-    return team_action_create(
-        team=team,
-        created_by=lead,
-        dimension="systemic_support",
-        description="A peer group every fortnight",
-        owner="Dana",
-        starts_on=date(2026, 1, 5),
-        review_on=date(2026, 6, 1),
-    )
+    return make_action(lead, team, review_on=date(2026, 6, 1))
 
 
 def tap(user, action: TeamAction, answer: str):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pytest
@@ -22,10 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
-from assessments.leads.team_actions import team_action_create
 from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
-from tests.conftest import BrowserClient, submit_checkin
+from tests.conftest import BrowserClient, make_action, submit_checkin
 
 ROLES = ("anonymous", "practitioner", "teammate", "other_lead", "lead", "admin")
 
@@ -192,15 +190,7 @@ def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team
         service=team.service,
         period=latest_shown_period().key,
         note=note,
-        action=team_action_create(
-            team=team,
-            created_by=lead,
-            dimension="systemic_support",
-            description="A peer group every fortnight",
-            owner="Leah",
-            starts_on=date(2026, 1, 1),
-            review_on=date(2026, 4, 1),
-        ),
+        action=make_action(lead, team),
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import pytest
@@ -26,7 +25,6 @@ from hypothesis import strategies as st
 from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.steps import STEPS
 from assessments.leads.invites import invite_create
-from assessments.leads.team_actions import team_action_create
 from assessments.models import (
     ActionVoice,
     Answer,
@@ -46,7 +44,7 @@ from assessments.models import (
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import BrowserClient, questions_for, submit_checkin
+from tests.conftest import BrowserClient, make_action, questions_for, submit_checkin
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -297,15 +295,7 @@ def world(practitioner, lead, team, question_set, settings) -> World:
         sent=sent,
         move=move,
         note=note,
-        action=team_action_create(
-            team=team,
-            created_by=lead,
-            dimension="systemic_support",
-            description="A peer group every fortnight",
-            owner="Leah",
-            starts_on=date(2026, 1, 1),
-            review_on=date(2026, 4, 1),
-        ),
+        action=make_action(lead, team),
     )
 
 
