@@ -253,11 +253,12 @@ class ServiceLeadAdmin(admin.ModelAdmin):
 
 @admin.register(TeamAction)
 class TeamActionAdmin(admin.ModelAdmin):
-    list_display = ["description", "team", "dimension", "starts_on", "created_by"]
-    list_filter = ["dimension", "team__service"]
-    search_fields = ["description", "team__name"]
+    list_display = ["description", "service", "team", "dimension", "status", "owner", "review_on"]
+    list_filter = ["status", "dimension", "service"]
+    search_fields = ["description", "team__name", "owner"]
     autocomplete_fields = ["team"]
-    readonly_fields = ["created_by", "created_at"]
+    # Status changes go through the action's page, which keeps its history and closing date in step.
+    readonly_fields = ["service", "status", "closed_at", "suggestion", "created_by", "created_at"]
 
 
 class AuditLogAdmin(admin.ModelAdmin):

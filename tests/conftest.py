@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
@@ -30,7 +30,8 @@ from assessments.core.periods import Period, latest_shown_period
 from assessments.core.scoring import keyed
 from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_refresh
-from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team
+from assessments.leads.team_actions import team_action_create
+from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team, TeamAction
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
 from assessments.practitioner.questions import question_set_load, questions_by_phase
 
@@ -231,6 +232,20 @@ def contributions(team: Team, count: int, values=None, when=None, prefix=None) -
     for user in users:
         submit_checkin(user, team, values, when=when or shown_moment())
     return users
+
+
+def make_action(created_by: User, team: Team | None = None, service: Service | None = None, **extra) -> TeamAction:
+    """A planned action on supervision and peer support, recorded through the real write path: for `team`, or
+    for every team of `service`. `extra` overrides any field."""
+    values = {
+        "dimension": "systemic_support",
+        "description": "A peer group every fortnight",
+        "owner": "Dana",
+        "starts_on": date(2026, 1, 5),
+        "review_on": date(2026, 4, 1),
+        **extra,
+    }
+    return team_action_create(created_by=created_by, team=team, service=service, **values)
 
 
 def chart_svg(html: str, chart_id: str) -> str:

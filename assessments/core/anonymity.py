@@ -28,6 +28,9 @@ PROTECTS_ANOTHER = "protects_another"
 # Why shares are left out where the mean is shown.
 SHARES_TOO_FEW = "shares_too_few"
 SHARES_PROTECT_ANOTHER = "shares_protect_another"
+# Why the team's voice on an action ("has it made a difference?") is not shown: too few answers. Its yes /
+# not yet / no counts are shares in disguise, so they need SHARE_MIN_GROUP_SIZE answers, as band shares do.
+VOICES_TOO_FEW = "voices_too_few"
 # A team that had no figures in a period because it did not exist when the period was published.
 NOT_PUBLISHED = "not_published"
 # A period older than the retention period: its figures were deleted, whole.
@@ -50,6 +53,10 @@ def reason_text(reason: str, *, minimum: int | None = None) -> str:
         }
     if reason == SHARES_TOO_FEW:
         return _("Shares are shown when at least %(n)s people answered, so that they cannot point to anyone.") % {
+            "n": minimum or share_min_group_size()
+        }
+    if reason == VOICES_TOO_FEW:
+        return _("Shown once at least %(n)s people have answered in a period, so that no one's answer can be told.") % {
             "n": minimum or share_min_group_size()
         }
     if reason == PAST_RETENTION:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments.models.figures import TeamAction
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
 
@@ -46,3 +48,34 @@ def get_summary_team(user: AbstractBaseUser, pk: int) -> Team:
 def get_summary_service(user: AbstractBaseUser, pk: int) -> Service:
     """A service whose summary this person may see, otherwise 404."""
     return get_object_or_404(summary_services(user), pk=pk)
+
+
+# --- Actions: readable by whoever sees the team's (or, for a service's action, any team's) summary; changed
+# only by the leads of its team or service, and administrators ---
+
+
+def get_readable_action(user: AbstractBaseUser, pk: int) -> TeamAction:
+    """An action this person may read, otherwise 404. A service's action is for every team, so team leads read it."""
+    teams = summary_teams(user)
+    readable = (
+        Q(team__in=teams)
+        | Q(team__isnull=True, service__in=summary_services(user))
+        | Q(team__isnull=True, service__in=teams.values("service_id"))
+    )
+    return get_object_or_404(TeamAction.objects.filter(readable).select_related("team", "service"), pk=pk)
+
+
+def may_change_action(user: AbstractBaseUser, action: TeamAction) -> bool:
+    """Who may change an action. A team's: its leads, its service's leads, administrators. A service's: its service
+    leads and administrators."""
+    if action.team_id is not None:
+        return summary_teams(user).filter(pk=action.team_id).exists()
+    return summary_services(user).filter(pk=action.service_id).exists()
+
+
+def get_changeable_action(user: AbstractBaseUser, pk: int) -> TeamAction:
+    """An action this person may change, otherwise 404 (for a team lead reading a service's action too)."""
+    action = get_readable_action(user, pk)
+    if not may_change_action(user, action):
+        raise Http404
+    return action

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 
 from assessments.core.periods import Period
+from assessments.leads.summaries import ServiceFigures, service_figures
 from assessments.models.figures import AuditEvent, SummaryAccess
 from assessments.models.organisation import Service, Team
 
@@ -21,6 +22,15 @@ def summary_access_record(
         scope=f"{service.name} – {team.name}" if team else service.name,
         period=period.key,
     )
+
+
+def figures_read(
+    *, user: AbstractBaseUser, action: str, period: Period, service: Service, team: Team | None = None
+) -> ServiceFigures:
+    """The figures a page or export shows, and the audit row saying who read them: never one without the other."""
+    figures = service_figures(service, period)
+    summary_access_record(user=user, action=action, service=service, team=team, period=period)
+    return figures
 
 
 def audit_record(

@@ -8,8 +8,9 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.framework import SYSTEMIC_DIMENSIONS
+from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG
 from assessments.leads.invites import email_allowed
+from assessments.models.figures import TeamAction
 from assessments.models.organisation import Team
 
 
@@ -66,20 +67,94 @@ class JoinForm(forms.Form):
         return cleaned
 
 
-class TeamActionForm(forms.Form):
-    """An action the service agreed about a systemic dimension. Only systemic dimensions can be chosen."""
+def _dimension_choices() -> list[tuple[str, str]]:
+    # Systemic dimensions first: they are what the service changes first.
+    ordered = sorted(DIMENSIONS, key=lambda d: not d.is_systemic)
+    return [
+        (d.slug, d.name if d.is_systemic else _("%(name)s (through what the service provides)") % {"name": d.name})
+        for d in ordered
+    ]
 
-    dimension = forms.ChoiceField(
-        label=_("Which part of the service it is about"),
-        choices=[(d.slug, d.name) for d in SYSTEMIC_DIMENSIONS],
-        error_messages={"invalid_choice": _("Please choose one of the parts the service can change.")},
+
+PROVISION_CHOICES = [("", _("Nothing: it is about a part the service runs")), *TeamAction.Provision.choices]
+
+
+class TeamActionDetailsForm(forms.Form):
+    """What an action says, and who owns it. Used to record an action and to edit one."""
+
+    provision = forms.ChoiceField(
+        label=_("For an individual dimension: what will the service provide?"),
+        choices=PROVISION_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Individual figures are shaped by workload and support. An action on one is something the service "
+            "provides, never something people are asked to fix on their own."
+        ),
     )
     description = forms.CharField(
         label=_("What the service will do"),
         max_length=500,
         help_text=_("For example: protected reflection time every fortnight."),
     )
+    owner = forms.CharField(
+        label=_("Who owns it"),
+        max_length=150,
+        help_text=_("The person who will make it happen, for example the clinical lead. They do not need an account."),
+    )
+    review_on = forms.DateField(
+        label=_("When to look at it again"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The team summary shows the action as due for review from this date."),
+    )
+
+    def __init__(self, *args, dimension: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimension = dimension
+
+    def clean(self):
+        cleaned = super().clean()
+        found = DIMENSIONS_BY_SLUG.get(cleaned.get("dimension") or self.dimension or "")
+        provision = cleaned.get("provision", "")
+        if found is not None and not found.is_systemic and not provision:
+            self.add_error(
+                "provision",
+                _("Choose what the service will provide: training, preceptorship, induction or protected time."),
+            )
+        elif found is not None and found.is_systemic and provision:
+            self.add_error("provision", _("Leave this as “Nothing” for a part the service runs."))
+        return cleaned
+
+
+class TeamActionForm(TeamActionDetailsForm):
+    """A new action: what it is about and when it starts, then its details."""
+
+    dimension = forms.ChoiceField(
+        label=_("Which part of the work it is about"),
+        choices=_dimension_choices,
+        error_messages={"invalid_choice": _("Please choose one of the parts listed.")},
+    )
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["dimension", "provision", "description", "owner", "starts_on", "review_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, review = cleaned.get("starts_on"), cleaned.get("review_on")
+        if starts and review and review < starts:
+            self.add_error("review_on", _("The review date must be on or after the date the action starts."))
+        return cleaned
+
+
+class TeamActionStatusForm(forms.Form):
+    """Move an action on: only the statuses it may move to are offered."""
+
+    status = forms.ChoiceField(label=_("Move this action to"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = choices
+        self.fields["status"].error_messages["invalid_choice"] = _("Please choose one of the statuses listed.")
 
 
 class TeamCadenceForm(forms.ModelForm):

@@ -13,6 +13,11 @@ Who counts, decided at publication:
 - never anyone who can read this service's figures (its team leads, its service leads, administrators):
   a person's own check-ins never count in figures they can read.
 
+Beside each shown head count it stores how many members could have taken part (the same people: practitioners
+whose membership began before the period, never its readers), for "8 of 11 members took part"; and, per action,
+how many of the people who could answer said it made a difference (yes / not yet / no), counted from each
+person's latest answer in the period, only where at least SHARE_MIN_GROUP_SIZE answered (action_voices.py).
+
 Two app servers publishing the same period at once both insert; the unique constraint keeps the first and
 both then read that one back.
 """
@@ -32,16 +37,17 @@ from django.utils import timezone
 from assessments.core.anonymity import (
     SHARES_PROTECT_ANOTHER,
     SHARES_TOO_FEW,
+    VOICES_TOO_FEW,
     Suppression,
     min_group_size,
     share_min_group_size,
     suppress,
 )
 from assessments.core.framework import DIMENSIONS
-from assessments.core.periods import Period, add_months
+from assessments.core.periods import KINDS, Period, add_months
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.leads.contributions import SCORE_FIELDS
-from assessments.models.figures import PublishedPeriod, SummaryEntry
+from assessments.models.figures import ActionVoice, PublishedPeriod, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
 SERVICE = "service"  # the key of the whole service's cell; teams are keyed by their id as a string
@@ -102,12 +108,78 @@ def _counted_rows(service: Service, kind: str, starts: list[date]) -> dict[tuple
     return {(row["team_id"], row["period_start"]): row for row in rows}
 
 
+def _eligible_members(service: Service):
+    """The practitioner memberships whose people could count in the service's figures: never its readers."""
+    return Membership.objects.filter(team__service=service, role=Role.PRACTITIONER).exclude(
+        user_id__in=readers_of(service)
+    )
+
+
+def _member_counts(service: Service, starts: list[date]) -> dict[tuple[int | str, date], int]:
+    """How many people could have taken part in each team, and in the whole service, in each period (two queries).
+
+    The same people as the counts: practitioners whose membership began before the period did, never a reader
+    of the service; counted from the memberships that are there when the period is published (just after it
+    ends, by the nightly job).
+    """
+    columns = {
+        f"m{i}": Count("user_id", distinct=True, filter=Q(created_at__date__lt=start)) for i, start in enumerate(starts)
+    }
+    counts: dict[tuple[int | str, date], int] = {}
+    for row in _eligible_members(service).values("team_id").annotate(**columns).order_by():
+        counts.update({(row["team_id"], start): row[f"m{i}"] for i, start in enumerate(starts)})
+    whole = _eligible_members(service).aggregate(**columns)
+    counts.update({(SERVICE, start): whole[f"m{i}"] or 0 for i, start in enumerate(starts)})
+    return counts
+
+
+def _voice_counts(service: Service, kind: str, starts: list[date]) -> dict[tuple[int, date], dict]:
+    """One grouped query: per action and period, the latest answers of the people who could answer.
+
+    A team's action is answered by its practitioners, a service's action by the practitioners of any of its
+    teams; as for the figures, only those who were members before the period began, never a reader.
+    """
+    member_before = Membership.objects.filter(
+        user_id=OuterRef("user_id"), role=Role.PRACTITIONER, created_at__date__lt=OuterRef("period_start")
+    )
+    in_team = Exists(member_before.filter(team_id=OuterRef("action__team_id")))
+    in_service = Exists(member_before.filter(team__service_id=OuterRef("action__service_id")))
+    rows = (
+        ActionVoice.objects.filter(action__service=service, kind=kind, period_start__in=starts)
+        .filter(Q(Q(action__team__isnull=False) & in_team) | Q(Q(action__team__isnull=True) & in_service))
+        .exclude(user_id__in=readers_of(service))
+        .values("action_id", "period_start")
+        .annotate(
+            answered=Count("id"),
+            **{answer: Count("id", filter=Q(answer=answer)) for answer in ActionVoice.Answer.values},
+        )
+        .order_by()
+    )
+    return {(row["action_id"], row["period_start"]): row for row in rows}
+
+
+def _voices(rows: Iterable[dict]) -> dict[str, dict]:
+    """What may be shown of each action's voice: counts only where enough people answered."""
+    shown = {}
+    for row in rows:
+        if row["answered"] < share_min_group_size():
+            shown[str(row["action_id"])] = {"hidden": VOICES_TOO_FEW}
+        else:
+            shown[str(row["action_id"])] = {
+                "hidden": None,
+                "answered": row["answered"],
+                **{answer: row[answer] for answer in ActionVoice.Answer.values},
+            }
+    return shown
+
+
 def _share(count: int, n: int) -> int:
     return round(100 * count / n)
 
 
-def _cell(row: dict, hidden: str | None, dim_hidden: dict[str, str | None], shares_hidden: dict) -> dict:
-    """What may be shown of one team (or the service) in one period. Hidden cells keep no figures at all."""
+def _cell(row: dict, hidden: str | None, dim_hidden: dict[str, str | None], shares_hidden: dict, members: int) -> dict:
+    """What may be shown of one team (or the service) in one period. Hidden cells keep no figures at all, not even
+    how many members could have taken part."""
     if hidden is not None:
         return {"people": None, "hidden": hidden, "dims": {}}
     dims = {}
@@ -121,10 +193,12 @@ def _cell(row: dict, hidden: str | None, dim_hidden: dict[str, str | None], shar
             low, high = row[f"low_{d.slug}"], row[f"high_{d.slug}"]
             figure.update(low=_share(low, n), middle=_share(n - low - high, n), high=_share(high, n))
         dims[d.slug] = figure
-    return {"people": row["people"], "hidden": None, "dims": dims}
+    return {"people": row["people"], "members": members, "hidden": None, "dims": dims}
 
 
-def _period_figures(teams: list[Team], rows: dict[int, dict]) -> dict:
+def _period_figures(
+    teams: list[Team], rows: dict[int, dict], members: dict[int | str, int], voices: Iterable[dict]
+) -> dict:
     """Suppression decided once for every team and the service, and the figures that survive it."""
     head = suppress({t.pk: rows[t.pk]["people"] for t in teams})
     means: dict[str, Suppression] = {}
@@ -145,6 +219,7 @@ def _period_figures(teams: list[Team], rows: dict[int, dict]) -> dict:
             head.hidden.get(t.pk),
             {slug: s.hidden.get(t.pk) for slug, s in means.items()},
             {slug: s.hidden.get(t.pk) for slug, s in shares.items()},
+            members.get(t.pk, 0),
         )
         for t in teams
     }
@@ -153,12 +228,14 @@ def _period_figures(teams: list[Team], rows: dict[int, dict]) -> dict:
         head.total_hidden,
         {slug: s.total_hidden for slug, s in means.items()},
         {slug: s.total_hidden for slug, s in shares.items()},
+        members.get(SERVICE, 0),
     )
     return {
         "min_group_size": min_group_size(),
         "share_min_group_size": share_min_group_size(),
         "teams": [[t.pk, t.name] for t in teams],
         "cells": cells,
+        "voices": _voices(voices),
     }
 
 
@@ -179,7 +256,8 @@ def _expired() -> dict:
 def published_periods(service: Service, periods: list[Period]) -> dict[Period, dict]:
     """The stored figures of these ended periods, publishing the ones nobody has needed yet.
 
-    One query when all are published; otherwise three more (teams, the grouped sums, the insert) and a read back.
+    One query when all are published; otherwise six more (teams, the grouped sums, the members of each team and of
+    the service, the actions' voices, the insert) and a read back.
     A period past retention has no figures, and is never published again.
     """
     kind = periods[0].kind
@@ -198,14 +276,22 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
     missing = [p for p in periods if p not in stored]
     if missing:
         teams = list(Team.objects.filter(service=service).order_by("name", "pk"))
-        raw = _counted_rows(service, kind, [p.start for p in missing])
+        starts = [p.start for p in missing]
+        raw = _counted_rows(service, kind, starts)
+        members = _member_counts(service, starts)
+        voices = _voice_counts(service, kind, starts)
         PublishedPeriod.objects.bulk_create(
             [
                 PublishedPeriod(
                     service=service,
                     kind=kind,
                     period_start=p.start,
-                    figures=_period_figures(teams, {t.pk: raw.get((t.pk, p.start)) or _empty_row() for t in teams}),
+                    figures=_period_figures(
+                        teams,
+                        {t.pk: raw.get((t.pk, p.start)) or _empty_row() for t in teams},
+                        {key: n for (key, start), n in members.items() if start == p.start},
+                        [row for (_action, start), row in voices.items() if start == p.start],
+                    ),
                 )
                 for p in missing
             ],
@@ -230,7 +316,8 @@ def published_purge(*, now: datetime | None = None) -> int:
     """Delete the published figures of periods past retention, whole periods only.
 
     A period goes when every check-in it could hold is past retention, so its figures go at once, never one
-    team or one person at a time. Returns how many periods' figures were deleted.
+    team or one person at a time; so do the answers about team actions given in it (action_voices.py).
+    Returns how many periods' figures were deleted.
     """
     cutoff = kept_from(now)
     expired = [
@@ -242,6 +329,10 @@ def published_purge(*, now: datetime | None = None) -> int:
     ]
     for kind, start in expired:
         PublishedPeriod.objects.filter(kind=kind, period_start=start).delete()
+    # The answers about team actions of every period past retention go too, whole periods at a time.
+    for kind in KINDS:
+        months = Period(kind, cutoff).months
+        ActionVoice.objects.filter(kind=kind, period_start__lte=add_months(cutoff, -months)).delete()
     return len(expired)
 
 

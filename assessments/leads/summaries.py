@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, reason_text
+from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, VOICES_TOO_FEW, reason_text
+from assessments.core.changes import chance_margin, is_real_change
 from assessments.core.framework import DIMENSIONS, Dimension, Direction
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.core.scoring import is_concerning
@@ -31,6 +32,8 @@ class DimensionFigures:
     high: int | None = None
     hidden: str | None = None  # why it is hidden, for the page
     change: float | None = None
+    # Whether `change` is larger than chance for the head counts of both periods (core/changes.py).
+    change_is_real: bool | None = None
     shares_hidden: str | None = None  # why the shares are left out where the mean is shown
 
     @property
@@ -66,6 +69,13 @@ class Cell:
     people: int | None  # None when hidden
     hidden: str | None
     dimensions: dict[str, DimensionFigures] = field(default_factory=dict)
+    # How many members could have taken part (None when hidden, or published before this was kept).
+    members: int | None = None
+
+    @property
+    def chance_margin(self) -> float | None:
+        """How far this cell's means could move by chance alone, for the page's explanation."""
+        return chance_margin(self.people) if self.people else None
 
     @property
     def ordered(self) -> list[DimensionFigures]:
@@ -123,16 +133,18 @@ def _cell(period: Period, stored: dict | None, minimum: int, share_minimum: int)
         text = reason_text(NOT_PUBLISHED) if stored is None else reason_text(stored["hidden"], minimum=minimum)
         return Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
     figures = {d.slug: _figures(d, stored["dims"].get(d.slug), minimum, share_minimum) for d in DIMENSIONS}
-    return Cell(period, stored["people"], None, figures)
+    return Cell(period, stored["people"], None, figures, members=stored.get("members"))
 
 
 def _with_changes(cells: list[Cell]) -> None:
-    """Change since the previous period, where both periods are shown."""
+    """Change since the previous period, where both periods are shown, and whether it is larger than chance."""
     for before, cell in zip(cells, cells[1:], strict=False):
         for slug, now in cell.dimensions.items():
             then = before.dimensions[slug]
             if now.is_shown and then.is_shown:
-                cell.dimensions[slug] = DimensionFigures(**{**now.__dict__, "change": round(now.mean - then.mean, 1)})
+                change = round(now.mean - then.mean, 1)
+                real = is_real_change(change, people_before=before.people, people_now=cell.people)
+                cell.dimensions[slug] = DimensionFigures(**{**now.__dict__, "change": change, "change_is_real": real})
 
 
 @dataclass
@@ -170,6 +182,26 @@ class ServiceFigures:
             _with_changes([self.cell(team_id, period.previous()), cell])
         return cell
 
+    def voice(self, action_id: int, period: Period | None = None) -> VoiceFigures:
+        """The team's voice on one action in one period, as published."""
+        published = self.published[period or self.periods[-1]]
+        stored = published.get("voices", {}).get(str(action_id))
+        minimum = published.get("share_min_group_size")
+        if stored is None or stored["hidden"] is not None:
+            return VoiceFigures(hidden=reason_text(VOICES_TOO_FEW, minimum=minimum))
+        return VoiceFigures(answered=stored["answered"], yes=stored["yes"], not_yet=stored["not_yet"], no=stored["no"])
+
+
+@dataclass(frozen=True)
+class VoiceFigures:
+    """How many of the team said an action made a difference, in one period; or why it is not shown."""
+
+    answered: int | None = None
+    yes: int | None = None
+    not_yet: int | None = None
+    no: int | None = None
+    hidden: str | None = None
+
 
 def service_figures(service: Service, period: Period) -> ServiceFigures:
     """One query once the trend's periods are published (see publication.py)."""
@@ -184,26 +216,49 @@ class ActionProgress:
     action: TeamAction
     since: list[DimensionFigures]  # the dimension's figures in each trend period from the action's start
     periods: list[Period]
+    voices: list[VoiceFigures]  # the team's voice on the action in each of those periods
 
     @property
-    def rows(self) -> list[tuple[Period, DimensionFigures]]:
-        """Each period since the action started, with the team's figures then."""
-        return list(zip(self.periods, self.since, strict=True))
+    def rows(self) -> list[tuple[Period, DimensionFigures, VoiceFigures]]:
+        """Each period since the action started, with the figures and the team's voice then."""
+        return list(zip(self.periods, self.since, self.voices, strict=True))
+
+    @property
+    def voice(self) -> VoiceFigures | None:
+        """The team's voice in the page's period, if the action had started by then."""
+        return self.voices[-1] if self.voices else None
 
 
-def action_progress(figures: ServiceFigures, team: Team, actions: Iterable[TeamAction]) -> list[ActionProgress]:
+def action_progress(
+    figures: ServiceFigures, actions: Iterable[TeamAction], team: Team | None = None
+) -> list[ActionProgress]:
+    """Each action with its dimension's figures since it started: `team`'s when given (a team's page shows how a
+    service's action goes for that team), else the action's own team's, or the whole service's."""
     result = []
     for action in actions:
+        key = team.pk if team is not None else action.team_id
         start = period_of(action.starts_on, figures.periods[0].kind)
         periods = [p for p in figures.periods if p >= start]
-        since = [figures.cell(team.pk, p).dimensions[action.dimension] for p in periods]
-        result.append(ActionProgress(action=action, since=since, periods=periods))
+        since = [figures.cell(key, p).dimensions[action.dimension] for p in periods]
+        voices = [figures.voice(action.pk, p) for p in periods]
+        result.append(ActionProgress(action=action, since=since, periods=periods, voices=voices))
     return result
 
 
 # --- what a page shows, as rows: the page's full table and its CSV are both built from this ---
 
-EXPORT_HEADER = ["scope", "period", "dimension", "people", "mean", "low_share", "middle_share", "high_share", "note"]
+EXPORT_HEADER = [
+    "scope",
+    "period",
+    "dimension",
+    "people",
+    "members",
+    "mean",
+    "low_share",
+    "middle_share",
+    "high_share",
+    "note",
+]
 
 
 def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, list[Period]]]) -> list[list[str]]:
@@ -213,13 +268,14 @@ def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, lis
     for scope_name, key, periods in scopes:
         for p in periods:
             cell = figures.cell(key, p)
+            people = "" if cell.people is None else str(cell.people)
+            members = "" if cell.members is None else str(cell.members)
             for f in cell.ordered:
                 if f.shares_shown:
-                    values = [str(cell.people), f"{f.mean:.1f}", str(f.low), str(f.middle), str(f.high), ""]
+                    values = [people, members, f"{f.mean:.1f}", str(f.low), str(f.middle), str(f.high), ""]
                 elif f.is_shown:
-                    values = [str(cell.people), f"{f.mean:.1f}", "", "", "", f.shares_hidden or ""]
+                    values = [people, members, f"{f.mean:.1f}", "", "", "", f.shares_hidden or ""]
                 else:
-                    people = "" if cell.people is None else str(cell.people)
-                    values = [people, "", "", "", "", f.hidden or ""]
+                    values = [people, members, "", "", "", "", f.hidden or ""]
                 rows.append([scope_name, p.key, names[f.dimension.slug], *values])
     return rows

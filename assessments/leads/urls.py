@@ -9,6 +9,20 @@ urlpatterns = [
     path("summaries/", summaries.summary_index, name="summary_index"),
     path("summaries/teams/<int:team_pk>/", summaries.team_summary_current, name="team_summary_current"),
     path("summaries/teams/<int:team_pk>/actions/new/", actions.team_action_add, name="team_action_add"),
+    path(
+        "summaries/teams/<int:team_pk>/actions/suggested/<slug:key>/",
+        actions.team_action_suggested,
+        name="team_action_suggested",
+    ),
+    path("summaries/services/<int:service_pk>/actions/new/", actions.service_action_add, name="service_action_add"),
+    path(
+        "summaries/services/<int:service_pk>/actions/suggested/<slug:key>/",
+        actions.service_action_suggested,
+        name="service_action_suggested",
+    ),
+    path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
+    path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
+    path("actions/<int:pk>/status/", actions.action_status, name="action_status"),
     path("summaries/teams/<int:team_pk>/<str:period>/", summaries.team_summary, name="team_summary"),
     path(
         "summaries/teams/<int:team_pk>/<str:period>/export.csv",

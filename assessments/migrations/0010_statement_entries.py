@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_organisation_sign_in'),
+        ('assessments', '0009_team_action_cycle'),
     ]
 
     operations = [

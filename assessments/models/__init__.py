@@ -2,12 +2,14 @@
 
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import (
+    ActionVoice,
     AuditEvent,
     PublishedPeriod,
     StatementEntry,
     SummaryAccess,
     SummaryEntry,
     TeamAction,
+    TeamActionEvent,
 )
 from assessments.models.organisation import (
     Cadence,
@@ -37,6 +39,7 @@ from assessments.models.private import (
 from assessments.models.questions import Question, QuestionSet
 
 __all__ = [
+    "ActionVoice",
     "AuditEvent",
     "PublishedPeriod",
     "Answer",
@@ -68,5 +71,6 @@ __all__ = [
     "SupervisionNote",
     "Team",
     "TeamAction",
+    "TeamActionEvent",
     "VALUES_MAX_LENGTH",
 ]

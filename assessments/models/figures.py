@@ -1,4 +1,4 @@
-"""What the leads' side keeps: who counts in each period, team actions, the audit log of reads."""
+"""What the leads' side keeps: who counts in each period, team actions and the team's voice on them, the audit logs."""
 
 from __future__ import annotations
 
@@ -63,20 +63,126 @@ class StatementEntry(models.Model):
 
 
 class TeamAction(models.Model):
-    """Something the service agreed to do about a systemic dimension, shown to the team."""
+    """Something the service agreed to do about what its teams reported, shown to the team while it is open.
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
+    For one team, or (team empty) for every team of the service. About a systemic dimension, or about an
+    individual one through something the service provides (training, preceptorship, induction, protected time):
+    the responsibility stays with the service. Every change is in its history (TeamActionEvent).
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        UNDER_WAY = "under_way", _("Under way")
+        DONE = "done", _("Done")
+        STOPPED = "stopped", _("Stopped")
+
+    class Provision(models.TextChoices):
+        # What the service provides, for an action on an individual dimension.
+        TRAINING = "training", _("Training")
+        PRECEPTORSHIP = "preceptorship", _("Preceptorship")
+        INDUCTION = "induction", _("Induction")
+        PROTECTED_TIME = "protected_time", _("Protected time in job plans")
+
+    OPEN = (Status.PLANNED, Status.UNDER_WAY)
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="actions")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="actions")
     dimension = models.CharField(_("what it is about"), max_length=50, choices=DIMENSION_CHOICES)
+    provision = models.CharField(_("what the service provides"), max_length=20, choices=Provision.choices, blank=True)
     description = models.CharField(_("what the service will do"), max_length=500)
+    # A name, not an account: the person doing the work is often not a user of this app (a supervisor, the
+    # training team, an operational manager), and only administrators make leads.
+    owner = models.CharField(_("who owns it"), max_length=150, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     starts_on = models.DateField(_("from"))
+    review_on = models.DateField(_("review by"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The key of the suggestion it was started from (assessments/leads/action_library.py), if any.
+    suggestion = models.CharField(max_length=50, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["-starts_on", "-created_at"]
+        ordering = ["-starts_on", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["planned", "under_way"], closed_at__isnull=True)
+                | models.Q(status__in=["done", "stopped"], closed_at__isnull=False),
+                name="team_action_closed_when_done_or_stopped",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_for_the_service(self) -> bool:
+        return self.team_id is None
+
+    @property
+    def review_due(self) -> bool:
+        return self.is_open and self.review_on is not None and self.review_on <= timezone.localdate()
+
+
+class TeamActionEvent(models.Model):
+    """One line of an action's history: who changed what, when, from what to what (in the words shown then)."""
+
+    class Field(models.TextChoices):
+        CREATED = "created", _("Recorded")
+        STATUS = "status", _("Status")
+        DESCRIPTION = "description", _("What the service will do")
+        OWNER = "owner", _("Who owns it")
+        REVIEW_ON = "review_on", _("Review by")
+        PROVISION = "provision", _("What the service provides")
+
+    action = models.ForeignKey(TeamAction, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_username = models.CharField(max_length=150)
+    field = models.CharField(max_length=20, choices=Field.choices)
+    before = models.CharField(max_length=500, blank=True)
+    after = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} {self.field} {self.at:%Y-%m-%d}"
+
+
+class ActionVoice(models.Model):
+    """One practitioner's answer to "has this made a difference?" about one open action, in one period.
+
+    Per-person, like SummaryEntry: never shown to anyone but its author, only counted when the period is
+    published (publication.py), so no lead can read it before and after one person changes their answer.
+    One row per person, action, period kind and period (both kinds, as SummaryEntry keeps): changing an answer
+    within a period replaces it; a new period asks afresh.
+    """
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NOT_YET = "not_yet", _("Not yet")
+        NO = "no", _("No")
+
+    action = models.ForeignKey(TeamAction, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    period_start = models.DateField()
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["action", "user", "kind", "period_start"], name="one_voice_per_period")
+        ]
+        indexes = [models.Index(fields=["kind", "period_start"], name="action_voice_period")]
+
+    def __str__(self) -> str:
+        return f"Voice {self.pk}"
 
 
 class SummaryAccess(models.Model):

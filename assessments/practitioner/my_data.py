@@ -15,9 +15,17 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from assessments.core.periods import configured_kind
 from assessments.core.spreadsheet import csv_rows
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
-from assessments.models.figures import AuditEvent, SummaryAccess, SummaryEntry, TeamAction
+from assessments.models.figures import (
+    ActionVoice,
+    AuditEvent,
+    SummaryAccess,
+    SummaryEntry,
+    TeamAction,
+    TeamActionEvent,
+)
 from assessments.models.organisation import Invite, Membership, OrganisationIdentity, ServiceLead
 from assessments.models.private import (
     MoveReview,
@@ -42,6 +50,7 @@ EXPORTED_MODELS = (
     MoveReview,
     SupervisionNote,
     ReminderSent,
+    ActionVoice,
 )
 # Models that point at a user but are not that person's data, and why.
 NOT_EXPORTED = {
@@ -51,6 +60,8 @@ NOT_EXPORTED = {
     TeamAction: "An action the service agreed for a team; its link to the lead who recorded it is cleared.",
     SummaryAccess: "The audit log of leads reading anonymised summaries, kept for administrators; "
     "its link to a deleted user is cleared.",
+    TeamActionEvent: "The history of a team action, kept for its leads: who changed it and when; its link to a "
+    "deleted user is cleared.",
     AuditEvent: "The audit log of invites and memberships, kept for administrators; its link to a deleted "
     "user is cleared.",
 }
@@ -157,6 +168,19 @@ def user_export(user: AbstractBaseUser) -> dict[str, Any]:
         "reminders_sent": [
             {"window_start": r.window_start.isoformat(), "sent_at": _iso(r.sent_at)}
             for r in ReminderSent.objects.filter(user=user).order_by("window_start")
+        ],
+        # Whether the service's actions made a difference: one answer per action and period (the rows of the
+        # other period kind hold the same answers).
+        "action_answers": [
+            {
+                "action": v.action.description,
+                "period_start": v.period_start.isoformat(),
+                "answer": v.answer,
+                "answered_at": _iso(v.answered_at),
+            }
+            for v in ActionVoice.objects.filter(user=user, kind=configured_kind())
+            .select_related("action")
+            .order_by("period_start", "action_id")
         ],
     }
 

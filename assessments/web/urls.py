@@ -6,6 +6,7 @@ app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
     path("join/<str:token>/", views.join, name="join"),
+    path("actions/<int:pk>/difference/", views.action_voice, name="action_voice"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("support/", views.support, name="support"),

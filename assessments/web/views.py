@@ -10,14 +10,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments.core.anonymity import share_min_group_size
+from assessments.core.periods import current_period
 from assessments.core.steps import first_open_step
 from assessments.leads.access import is_administrator, summary_services
+from assessments.leads.action_voices import VoiceError, get_voiced_action, latest_voices, voice_record
 from assessments.leads.forms import JoinForm
 from assessments.leads.invites import AccountExists, InviteError, find_invite, invite_accept, invitee_join
 from assessments.leads.team_actions import actions_for_practitioner
+from assessments.models.figures import ActionVoice
 from assessments.models.organisation import Team
 from assessments.practitioner.checkins import current_draft
 from assessments.practitioner.forms import StartCheckInForm
@@ -31,6 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
     teams = list(practised_in)
     latest = submitted_checkins(request.user).first()
     draft = current_draft(request.user)
+    team_actions = list(actions_for_practitioner(request.user)) if teams else []
+    voices = latest_voices(request.user, team_actions) if team_actions else {}
     return render(
         request,
         "assessments/web/home.html",
@@ -42,11 +49,32 @@ def home(request: HttpRequest) -> HttpResponse:
             "latest": latest,
             "led_teams": Team.objects.led_by(request.user),
             "led_services": summary_services(request.user) if not is_administrator(request.user) else None,
-            "team_actions": actions_for_practitioner(request.user) if teams else [],
+            "team_actions": [(action, voices.get(action.pk)) for action in team_actions],
+            "current_period": current_period(),
+            "voice_answers": ActionVoice.Answer.choices,
+            "voice_minimum": share_min_group_size(),
             "values": saved_values(request.user),
             "open_moves": open_moves(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def action_voice(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap on the home page: has this action made a difference? Works without JavaScript."""
+    action = get_voiced_action(request.user, pk)
+    try:
+        voice_record(action=action, user=request.user, answer=request.POST.get("answer", ""))
+    except VoiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Thank you. Your answer counts in the team's figures for %(period)s, once it has ended.")
+            % {"period": current_period().label},
+        )
+    return redirect(reverse("site:home") + f"#action-{action.pk}")
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

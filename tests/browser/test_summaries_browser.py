@@ -34,7 +34,7 @@ def test_a_service_lead_reads_the_summaries_and_they_pass_accessibility_checks(
     page.click("button[type=submit]")
     page.click(f"a[href='/summaries/services/{service.pk}/']")
     assert page.locator("h1").inner_text() == f"Service summary: {service.name}"
-    assert page.get_by_text("12 people took part this period.").is_visible()
+    assert page.get_by_text("12 of 12 members took part this period.").is_visible()
     page.screenshot(path="test-results/service-summary.png", full_page=True)
 
     page.click(f"a[href='/summaries/teams/{team.pk}/{latest_shown_period().key}/']")
@@ -92,7 +92,7 @@ def test_on_a_phone_the_summaries_fit_the_screen_and_open_on_what_needs_attentio
     for url in (f"/summaries/teams/{team.pk}/{period}/", f"/summaries/services/{service.pk}/{period}/"):
         page.goto(live_server.url + url)
         # The first screen answers "what needs attention": who took part, and the hotspots.
-        for target in (page.get_by_text("5 people took part this period."), page.locator("#hotspots-heading")):
+        for target in (page.get_by_text("5 of 5 members took part this period."), page.locator("#hotspots-heading")):
             box = target.bounding_box()
             assert box is not None and box["y"] + box["height"] <= 844, (url, box)
         # With every table and detail opened, nothing is wider than the screen and nothing scrolls sideways.

@@ -92,7 +92,7 @@ def figures_for(reads: dict[str, bytes], key: str) -> set[tuple[str, ...]]:
     for url, body in reads.items():
         if url.endswith(".csv"):
             for row in list(csv.reader(io.StringIO(body.decode())))[1:]:
-                if row[1] == key and (row[3] or row[4]):
+                if row[1] == key and (row[3] or row[5]):
                     rows.add(tuple(row))
     return rows
 
@@ -331,5 +331,5 @@ def test_band_shares_are_shown_only_where_they_do_not_count_heads(
         page = reads[reverse("leads:team_summary", args=[team.pk, "2026-03"])].decode()
         assert ("middle 100%" in page) is shares_shown
         for row in figures_for(reads, "2026-03"):
-            assert row[4] != ""  # the mean is shown from five people
-            assert (row[5:8] != ("", "", "")) is shares_shown, row
+            assert row[5] != ""  # the mean is shown from five people
+            assert (row[6:9] != ("", "", "")) is shares_shown, row

@@ -99,12 +99,16 @@ class Harvest:
         self.texts: dict[str, str] = {}
         self.figures: dict[tuple[str, str, str], set[tuple[str, ...]]] = defaultdict(set)
         self.views: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+        self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
 
     def add_rows(self, url: str, rows: list[list[str]]) -> None:
-        for scope, period, dimension, *values in rows:
+        for scope, period, dimension, people, members, *values in rows:
             if scope in ("Whole service", "Service average"):
                 scope = SERVICE
-            self.figures[(scope, period, dimension)].add(tuple(values))
+            # How many members could have taken part is shown exactly where the head count is, never alone.
+            assert (members == "") == (people == ""), (url, scope, period, members)
+            self.figures[(scope, period, dimension)].add((people, *values))
+            self.members[(scope, period)].add(members)
             self.views[(scope, period, dimension)].add(url)
 
     def shown(self, scope: str, period: str, dimension: str) -> tuple[int, float] | None:
@@ -212,6 +216,8 @@ def assert_each_cell_reads_the_same_everywhere(found: Harvest) -> None:
     of P+1: the same (scope, period, dimension) has one set of figures, so no two views can be subtracted."""
     for key, values in found.figures.items():
         assert len(values) == 1, (key, values, found.views[key])
+    for key, members in found.members.items():
+        assert len(members) == 1, (key, members)
 
 
 def assert_no_team_can_be_subtracted(found: Harvest, service) -> None:
@@ -436,7 +442,7 @@ def test_checking_in_twice_counts_once_and_deleting_after_publication_moves_noth
     checkin_delete(checkin=checkins[1])  # a person with a single check-in deletes it: four left underneath
     assert csv_rows(client.get(url).content) == before
     page = client.get(reverse("leads:team_summary", args=[team.pk, key])).content.decode()
-    assert "5 people took part this period" in page
+    assert "5 of 5 members took part this period" in page
     for person in people:
         assert person.first_name not in page and person.username not in page
 

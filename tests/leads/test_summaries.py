@@ -12,6 +12,8 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +21,9 @@ from assessments.core.anonymity import PROTECTS_ANOTHER, TOO_FEW, suppress
 from assessments.core.framework import DIMENSIONS
 from assessments.core.periods import current_period, parse_period, period_of
 from assessments.core.periods import latest_shown_period as shown_period
+from assessments.leads.action_voices import voice_record
 from assessments.leads.contributions import SCORE_FIELDS
+from assessments.leads.team_actions import team_action_create, team_action_move
 from assessments.models import (
     CheckIn,
     Reflection,
@@ -72,17 +76,17 @@ def test_a_team_with_four_contributors_shows_no_figures_and_no_count(client, lea
     response = client.get(team_url(team))
     html = response.content.decode()
     assert "figures are hidden for this period" in html and HIDDEN_TEXT in html
-    assert "4 people" not in html and "people took part this period" not in html
+    assert "4 people" not in html and "took part this period" not in html and "of 4 members" not in html
     assert response.context["cell"].people is None
     mine = [r for r in _page_table(html) if r[0] == "North team" and r[1] == shown_period().key]
-    assert len(mine) == 7 and all(r[3:8] == ["", "", "", "", ""] for r in mine)
+    assert len(mine) == 7 and all(r[3:9] == ["", "", "", "", "", ""] for r in mine)
 
 
 def test_a_team_with_five_contributors_shows_figures(client, lead, team, question_set):
     contributions(team, 5, {"systemic_pressures": 5})
     client.force_login(lead)
     html = client.get(team_url(team)).content.decode()
-    assert "5 people took part this period." in html
+    assert "5 of 5 members took part this period." in html
     assert "Highest pressure: <strong>Pressures and demands of the service</strong> (100 out of 100)" in html
     # At five people each step of a share is one person: the shares are left out, with the reason.
     assert "low 0% · middle 0% · high 100%" not in html
@@ -93,7 +97,7 @@ def test_shares_are_shown_from_ten_people(client, lead, team, question_set):
     contributions(team, 10, {"systemic_pressures": 5})
     client.force_login(lead)
     html = client.get(team_url(team)).content.decode()
-    assert "10 people took part this period." in html
+    assert "10 of 10 members took part this period." in html
     assert "low 0% · middle 0% · high 100%" in html
 
 
@@ -111,8 +115,8 @@ def test_shares_of_a_hidden_team_cannot_be_worked_out_from_the_service_and_the_o
     pressures = {
         r[0]: r for r in rows[1:] if r[2] == "Pressures and demands of the service" and r[1] == shown_period().key
     }
-    assert all(r[4] != "" for r in pressures.values())  # every mean is shown
-    shares_shown = {scope for scope, r in pressures.items() if r[5] != ""}
+    assert all(r[5] != "" for r in pressures.values())  # every mean is shown
+    shares_shown = {scope for scope, r in pressures.items() if r[6] != ""}
     assert shares_shown == {"Whole service"}  # the team of 12 gives up its shares to protect the team of 7
 
 
@@ -121,7 +125,7 @@ def test_a_person_who_checks_in_twice_in_a_period_counts_once_with_their_latest(
     submit_in(users[0], team, {"systemic_pressures": 5})
     client.force_login(lead)
     response = client.get(team_url(team))
-    assert "5 people took part this period." in response.content.decode()
+    assert "5 of 5 members took part this period." in response.content.decode()
     # Four people at 0 and the latest of the fifth at 100: mean 20.
     assert response.context["cell"].dimensions["systemic_pressures"].mean == 20.0
     assert SummaryEntry.objects.filter(user=users[0], kind="month").count() == 1
@@ -215,7 +219,7 @@ def test_the_service_page_hides_the_next_smallest_team_when_one_is_hidden(
     client.force_login(service_lead)
     response = client.get(service_url(service))
     html = response.content.decode()
-    assert "9 people took part this period." in html
+    assert "9 of 9 members took part this period." in html
     cells = {name: cell for name, cell in [(t.name, c) for t, c in response.context["team_cells"]]}
     assert cells["North team"].people is None and cells["South team"].people is None
     assert "Hidden so that the figures of a smaller group cannot be worked out" in html
@@ -274,12 +278,12 @@ def test_the_csv_equals_the_page(client, service_lead, service, team, other_team
         assert rows[0][:4] == ["scope", "period", "dimension", "people"]
         assert rows[1:] == _page_table(html)
         for row in rows[1:]:
-            if row[4] == "":
-                assert row[5:8] == ["", "", ""] and row[8].startswith("Hidden")
-            elif row[5] == "":
-                assert row[6:8] == ["", ""] and row[8].startswith("Shares")
+            if row[5] == "":
+                assert row[6:9] == ["", "", ""] and row[9].startswith("Hidden")
+            elif row[6] == "":
+                assert row[7:9] == ["", ""] and row[9].startswith("Shares")
             else:
-                assert row[8] == ""
+                assert row[9] == ""
 
 
 def test_the_csv_leaves_hidden_cells_blank_with_the_reason(client, lead, team, question_set):
@@ -288,7 +292,8 @@ def test_the_csv_leaves_hidden_cells_blank_with_the_reason(client, lead, team, q
     rows = list(csv.reader(io.StringIO(client.get(team_url(team, name="leads:team_summary_export")).content.decode())))
     mine = [r for r in rows[1:] if r[0] == "North team" and r[1] == shown_period().key]
     assert len(mine) == 7
-    assert all(r[3:8] == ["", "", "", "", ""] and HIDDEN_TEXT in r[8] for r in mine)
+    # No head count, no number of members, no figures: only the reason.
+    assert all(r[3:9] == ["", "", "", "", "", ""] and HIDDEN_TEXT in r[9] for r in mine)
 
 
 def test_the_csv_does_not_carry_spreadsheet_formulas(client, admin_user, service, question_set):
@@ -321,7 +326,7 @@ def test_the_csv_keeps_ordinary_team_names_and_figures_as_they_are(client, lead,
     rows = list(csv.reader(io.StringIO(client.get(team_url(team, name="leads:team_summary_export")).content.decode())))
     mine = [r for r in rows[1:] if r[0] == "North team" and r[1] == shown_period().key]
     assert len(mine) == 7
-    assert all(re.fullmatch(r"\d+", r[3]) and re.fullmatch(r"\d+\.\d", r[4]) for r in mine)
+    assert all(r[3] == "5" and r[4] == "5" and re.fullmatch(r"\d+\.\d", r[5]) for r in mine)
 
 
 # --- who may look ---------------------------------------------------------------------------------------------
@@ -465,7 +470,7 @@ def test_a_quarterly_setting_takes_quarter_keys(client, lead, team, settings, qu
     client.force_login(lead)
     quarter = shown_period()
     assert re.fullmatch(r"\d{4}-Q[1-4]", quarter.key)
-    assert "5 people took part this period." in client.get(team_url(team, quarter)).content.decode()
+    assert "5 of 5 members took part this period." in client.get(team_url(team, quarter)).content.decode()
     assert (
         client.get(reverse("leads:team_summary", args=[team.pk, period_of(timezone.now(), "month").key])).status_code
         == 404
@@ -501,28 +506,43 @@ def test_a_lead_records_an_action_and_the_team_sees_it(client, lead, practitione
         reverse("leads:team_action_add", args=[team.pk]),
         {
             "dimension": "systemic_pressures",
+            "provision": "",
             "description": "Protected reflection time every fortnight",
+            "owner": "Dana, clinical lead",
             "starts_on": shown_period().previous().start.isoformat(),
+            "review_on": shown_period().end.isoformat(),
         },
     )
-    assert response.status_code == 302
     action = TeamAction.objects.get()
-    assert action.team == team and action.created_by == lead
+    assert response.status_code == 302 and response["Location"] == reverse("leads:action_detail", args=[action.pk])
+    assert action.team == team and action.service == team.service and action.created_by == lead
+    assert action.status == TeamAction.Status.PLANNED and action.owner == "Dana, clinical lead"
     html = client.get(team_url(team)).content.decode()
-    assert "Protected reflection time every fortnight" in html
-    assert "Team mean on this dimension in the periods since" in html
+    assert "Protected reflection time every fortnight" in html and "Owner: Dana, clinical lead" in html
+    detail = client.get(response["Location"]).content.decode()
+    assert "Team mean on this dimension in the periods since" in detail
     client.force_login(practitioner)
     assert "Protected reflection time every fortnight" in client.get(reverse("site:home")).content.decode()
 
 
-def test_an_action_on_a_dimension_that_is_not_systemic_is_refused(client, lead, team, question_set):
+def test_an_action_on_an_individual_dimension_without_what_the_service_provides_is_refused(
+    client, lead, team, question_set
+):
     client.force_login(lead)
     response = client.post(
         reverse("leads:team_action_add", args=[team.pk]),
-        {"dimension": "individual_coping", "description": "Do more yoga", "starts_on": "2026-01-01"},
+        {
+            "dimension": "individual_coping",
+            "description": "Do more yoga",
+            "owner": "Leah",
+            "starts_on": "2026-01-01",
+            "review_on": "2026-03-01",
+        },
     )
-    assert response.status_code == 200
-    assert "Please choose one of the parts the service can change." in response.content.decode()
+    assert response.status_code == 400
+    assert "Choose what the service will provide: training, preceptorship, induction or protected time." in (
+        response.content.decode()
+    )
     assert not TeamAction.objects.exists()
 
 
@@ -570,12 +590,28 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
         contributions(t, people, prefix=f"q{t.pk}")
         if history:
             contributions(t, people, when=last_month_moment(), prefix=f"h{t.pk}")
-    TeamAction.objects.create(
-        team=team, dimension="systemic_support", description="More peer time", starts_on=shown_period().start
-    )
+    actions = [
+        team_action_create(
+            team=team if i % 2 else None,
+            service=service,
+            created_by=service_lead,
+            dimension="systemic_support",
+            description=f"More peer time {i}",
+            starts_on=shown_period().previous().start,
+        )
+        for i in range(4 if history else 1)
+    ]
+    if history:  # the team's members answered on every action, in both periods; one action is closed
+        for user in User.objects.filter(memberships__team=team):
+            for action in actions:
+                for when in (shown_moment(), last_month_moment()):
+                    with time_machine.travel(when, tick=False):
+                        voice_record(action=action, user=user, answer="yes")
+        team_action_move(action=actions[0], by=service_lead, status=TeamAction.Status.DONE)
     client.force_login(service_lead)
-    # The first read of a period publishes it (the teams, one grouped query, the insert, the read back) ...
-    with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
+    # The first read of a period publishes it (the teams, one grouped query, the members of the teams and of the
+    # service, the actions' voices, the insert, the read back) ...
+    with django_assert_max_num_queries(13 + SESSION_SAVE + MENU):
         assert client.get(team_url(team)).status_code == 200
     # ... and every read after it reads the stored figures in one query.
     with django_assert_max_num_queries(6 + SESSION_SAVE + MENU):
@@ -599,4 +635,4 @@ def test_seed_demo_makes_a_summary_a_lead_can_open(client, db):
     lead = ServiceLead.objects.get(service__name="Scale service 001").user
     client.force_login(lead)
     html = client.get(service_url(lead.services_led.get().service)).content.decode()
-    assert "12 people took part this period." in html
+    assert "12 of 12 members took part this period." in html

@@ -23,7 +23,7 @@ from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
 from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
-from tests.conftest import BrowserClient, submit_checkin
+from tests.conftest import BrowserClient, make_action, submit_checkin
 
 ROLES = ("anonymous", "practitioner", "teammate", "other_lead", "lead", "admin")
 
@@ -103,6 +103,21 @@ EXPECTED: dict[str, Case] = {
     "practitioner:export_csv": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:account_delete": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "leads:team_reminders": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
+    # The action cycle (issue 11): a team's action is read and moved on by whoever leads the team (its leads,
+    # service leads, administrators); a service's action for every team by its service leads and administrators.
+    "leads:team_action_suggested": Case(
+        "post", lambda w: [w.team.pk, "peer_network"], (LOGIN, 404, 404, 404, 302, 302)
+    ),
+    "leads:service_action_add": Case("get", lambda w: [w.service.pk], (LOGIN, 404, 404, 404, 404, 200)),
+    "leads:service_action_suggested": Case(
+        "post", lambda w: [w.service.pk, "peer_network"], (LOGIN, 404, 404, 404, 404, 302)
+    ),
+    "leads:action_detail": Case("get", lambda w: [w.action.pk], (LOGIN, 404, 404, 404, 200, 200)),
+    "leads:action_edit": Case("get", lambda w: [w.action.pk], (LOGIN, 404, 404, 404, 200, 200)),
+    # Posted without a status: the lead gets the page back with the error; nobody else learns it exists.
+    "leads:action_status": Case("post", lambda w: [w.action.pk], (LOGIN, 404, 404, 404, 400, 400)),
+    # The team's voice on it: the team's practitioners only (posted without an answer: back home with a message).
+    "site:action_voice": Case("post", lambda w: [w.action.pk], (LOGIN, 302, 302, 404, 404, 404)),
     "site:privacy": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:accessibility": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:support": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
@@ -155,6 +170,7 @@ class World:
     service: Any
     period: str
     note: Any
+    action: Any
 
 
 @pytest.fixture
@@ -181,6 +197,7 @@ def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team
         service=team.service,
         period=latest_shown_period().key,
         note=note,
+        action=make_action(lead, team),
     )
 
 

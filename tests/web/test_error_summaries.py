@@ -14,9 +14,9 @@ def test_a_team_action_without_its_fields_links_each_error_to_its_field(client, 
     client.force_login(lead)
     response = client.post(reverse("leads:team_action_add", args=[team.pk]), {"dimension": "", "description": ""})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert SUMMARY in html
-    for field in ("id_dimension", "id_description", "id_starts_on"):
+    for field in ("id_dimension", "id_description", "id_owner", "id_starts_on", "id_review_on"):
         assert f'href="#{field}"' in html
         assert f'id="{field}"' in html
 

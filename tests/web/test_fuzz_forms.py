@@ -26,6 +26,7 @@ from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.steps import STEPS
 from assessments.leads.invites import invite_create
 from assessments.models import (
+    ActionVoice,
     Answer,
     CheckIn,
     DimensionScore,
@@ -38,11 +39,12 @@ from assessments.models import (
     SupervisionNote,
     Team,
     TeamAction,
+    TeamActionEvent,
 )
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import BrowserClient, questions_for, submit_checkin
+from tests.conftest import BrowserClient, make_action, questions_for, submit_checkin
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -100,6 +102,7 @@ class World:
     sent: CheckIn
     move: ResilientMove
     note: SupervisionNote
+    action: TeamAction
 
 
 def step_target(slug: str) -> Target:
@@ -163,7 +166,7 @@ TARGETS = [
         "team_action_add",
         "lead",
         lambda c, w: reverse("leads:team_action_add", args=[w.team.pk]),
-        lambda w: ["dimension", "description", "starts_on"],
+        lambda w: ["dimension", "provision", "description", "owner", "starts_on", "review_on"],
     ),
     # Issue 4: the practitioner's journey, and the lead's reminder rhythm.
     Target(
@@ -216,6 +219,23 @@ TARGETS = [
         lambda c, w: reverse("leads:team_reminders", args=[w.team.pk]),
         lambda w: ["checkin_cadence"],
     ),
+    # Issue 11: the action cycle, and the team's voice on an action.
+    Target(
+        "action_edit",
+        "lead",
+        lambda c, w: reverse("leads:action_edit", args=[w.action.pk]),
+        lambda w: ["provision", "description", "owner", "review_on"],
+    ),
+    Target(
+        "action_status", "lead", lambda c, w: reverse("leads:action_status", args=[w.action.pk]), lambda w: ["status"]
+    ),
+    Target(
+        "action_voice",
+        "practitioner",
+        lambda c, w: reverse("site:action_voice", args=[w.action.pk]),
+        lambda w: ["answer"],
+        accepted=saved,
+    ),
 ]
 
 
@@ -232,10 +252,16 @@ def snapshot() -> tuple:
         list(User.objects.order_by("pk").values_list("pk", "username", "password", "email", "first_name")),
         list(PractitionerProfile.objects.order_by("pk").values_list("user", "reminders_enabled")),
         list(Team.objects.order_by("pk").values_list("pk", "checkin_cadence")),
-        list(TeamAction.objects.order_by("pk").values_list("pk", "team", "dimension", "description", "starts_on")),
+        list(
+            TeamAction.objects.order_by("pk").values_list(
+                "pk", "team", "dimension", "description", "starts_on", "owner", "status", "review_on", "provision"
+            )
+        ),
         list(ResilientMove.objects.order_by("pk").values_list("pk", "user", "catalogue_key", "text")),
         list(MoveReview.objects.order_by("pk").values_list("pk", "move", "outcome", "note")),
         list(SupervisionNote.objects.order_by("pk").values_list("pk", "user", "done_at", "note")),
+        list(TeamActionEvent.objects.order_by("pk").values_list("pk", "field", "before", "after")),
+        list(ActionVoice.objects.order_by("pk").values_list("pk", "user", "kind", "answer")),
     )
 
 
@@ -269,6 +295,7 @@ def world(practitioner, lead, team, question_set, settings) -> World:
         sent=sent,
         move=move,
         note=note,
+        action=make_action(lead, team),
     )
 
 

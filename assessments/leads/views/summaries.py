@@ -23,7 +23,7 @@ from assessments.leads.access import (
     summary_services,
     summary_teams,
 )
-from assessments.leads.audit import summary_access_record
+from assessments.leads.audit import figures_read
 from assessments.leads.summaries import (
     EXPORT_HEADER,
     ORDERED_DIMENSIONS,
@@ -31,9 +31,9 @@ from assessments.leads.summaries import (
     ServiceFigures,
     action_progress,
     export_rows,
-    service_figures,
 )
-from assessments.models.figures import SummaryAccess, TeamAction
+from assessments.leads.team_actions import actions_of_service, actions_of_team
+from assessments.models.figures import SummaryAccess
 from assessments.models.organisation import Role, Service, Team
 
 
@@ -60,10 +60,7 @@ def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
 def _figures_read(
     request: HttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
 ) -> ServiceFigures:
-    """The figures a summary page or export shows, and the audit row saying who read them: never one alone."""
-    figures = service_figures(service, selected)
-    summary_access_record(user=request.user, action=action, service=service, team=team, period=selected)
-    return figures
+    return figures_read(user=request.user, action=action, period=selected, service=service, team=team)
 
 
 def _team_scopes(team, figures) -> list:
@@ -160,14 +157,14 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     if selected is None:
         return _bad_period(request, period)
     figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
-    actions = list(TeamAction.objects.filter(team=team))
     context = _page_context(
         figures.cell(team.pk), figures.cell(None), figures.trend(team.pk), selected, "leads:team_summary", team.pk
     )
     context.update(
         {
             "team": team,
-            "progress": action_progress(figures, team, actions),
+            "progress": action_progress(figures, actions_of_team(team), team),
+            "suggest_url": reverse("leads:team_action_add", args=[team.pk]),
             "all_rows_html": _rows_html(export_rows(figures, _team_scopes(team, figures))),
         }
     )
@@ -207,6 +204,8 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
             # Each figure with its team's name, for the heading a cell shows when the table stacks on a phone.
             "side_by_side": [(d, [(t.name, c.dimensions[d.slug]) for t, c in team_cells]) for d in ORDERED_DIMENSIONS],
             "all_rows_html": _rows_html(export_rows(figures, _service_scopes(figures))),
+            "progress": action_progress(figures, actions_of_service(service)),
+            "suggest_url": reverse("leads:service_action_add", args=[service.pk]),
         }
     )
     return render(request, "assessments/leads/service_summary.html", context)

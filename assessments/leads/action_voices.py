@@ -1,0 +1,64 @@
+"""The team's voice on an action: "has this made a difference?" (yes, not yet, no), one tap on the home page.
+
+Each answer is one person's, kept like SummaryEntry (models/figures.py): never shown to anyone but its author,
+counted only when a period is published (publication.py), with the same rules as the figures. A lead who read
+the counts just before and just after one person changed their answer could otherwise tell what that person
+said, so the counts come only from periods that have ended, each person's latest answer in the period, and
+they never change once published. A new period asks afresh, as the check-in does.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.core.periods import KINDS, configured_kind, period_of
+from assessments.models.figures import ActionVoice, TeamAction
+from assessments.models.organisation import Team
+
+
+class VoiceError(Exception):
+    """The answer cannot be taken. The message is safe to show."""
+
+
+def get_voiced_action(user: AbstractBaseUser, pk: int) -> TeamAction:
+    """An action this person may give their voice on: one for a team they practise in, or for its service."""
+    teams = Team.objects.practised_in_by(user)
+    in_service = Q(team__isnull=True, service__in=teams.values("service_id"))
+    actions = TeamAction.objects.filter(Q(team__in=teams) | in_service)
+    return get_object_or_404(actions, pk=pk)
+
+
+@transaction.atomic
+def voice_record(*, action: TeamAction, user: AbstractBaseUser, answer: str) -> ActionVoice:
+    """This person's answer for the current period (replacing an earlier one in the same period)."""
+    if answer not in ActionVoice.Answer.values:
+        raise VoiceError(_("Please choose yes, not yet or no."))
+    if not action.is_open:
+        raise VoiceError(_("This action has been closed, so it is no longer asking for answers."))
+    now = timezone.now()
+    saved = None
+    for kind in KINDS:
+        voice, _created = ActionVoice.objects.update_or_create(
+            action=action,
+            user=user,
+            kind=kind,
+            period_start=period_of(now, kind).start,
+            defaults={"answer": answer, "answered_at": now},
+        )
+        if kind == configured_kind():
+            saved = voice
+    return saved
+
+
+def latest_voices(user: AbstractBaseUser, actions: list[TeamAction]) -> dict[int, ActionVoice]:
+    """This person's latest answer on each of these actions (one query), for their home page."""
+    voices = ActionVoice.objects.filter(user=user, kind=configured_kind(), action__in=[a.pk for a in actions])
+    latest: dict[int, ActionVoice] = {}
+    for voice in voices.order_by("period_start"):
+        latest[voice.action_id] = voice  # oldest first, so the newest wins
+    return latest
