@@ -93,7 +93,7 @@ def test_how_the_person_is_and_the_intention_to_leave_never_reach_a_lead(client,
     client.force_login(lead)
     pages = [client.get(reverse("leads:team_summary_current", args=[team.pk]), follow=True)]
     html = "".join(p.content.decode() for p in pages)
-    assert "6 people took part this period." in html
+    assert "6 of 6 members took part this period." in html
     for code in ("hp_worn_out", "hp_low", "leave_thoughts"):
         text = question_set.questions.get(code=code).text
         assert text not in html and code not in html
