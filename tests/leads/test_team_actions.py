@@ -14,7 +14,7 @@ from assessments.core.periods import latest_shown_period as shown_period
 from assessments.leads.action_library import LIBRARY_BY_KEY
 from assessments.leads.team_actions import TRANSITIONS, team_action_move
 from assessments.models import Membership, Role, SummaryAccess, TeamAction, TeamActionEvent
-from tests.conftest import contributions, make_action, make_user
+from tests.conftest import MENU, SESSION_SAVE, contributions, make_action, make_user
 
 Status = TeamAction.Status
 
@@ -298,3 +298,33 @@ def test_each_hotspot_links_to_the_suggestions_for_its_dimension(client, lead, t
     assert f'href="{add}#suggestions-systemic_pressures"' in html
     assert f'href="{add}#suggestions-systemic_support"' in html
     assert 'id="suggestions-systemic_pressures"' in client.get(add).content.decode()
+
+
+@pytest.mark.parametrize("moves", [1, 12])
+def test_an_actions_page_uses_the_same_number_of_queries_however_long_its_history(
+    client, lead, team, moves, django_assert_max_num_queries
+):
+    action = an_action(team, lead)
+    for i in range(moves):
+        status = Status.UNDER_WAY if i % 2 == 0 else Status.DONE
+        action = team_action_move(action=action, by=lead, status=status)
+    client.force_login(lead)
+    client.get(reverse("leads:action_detail", args=[action.pk]))  # the first read publishes the periods
+    # The action and its access check, may-change, the figures, the audit row, the history.
+    with django_assert_max_num_queries(8 + SESSION_SAVE + MENU):
+        assert client.get(reverse("leads:action_detail", args=[action.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_the_home_page_uses_the_same_number_of_queries_however_many_actions_and_answers(
+    client, lead, team, practitioner, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        action = an_action(team, lead, description=f"Action {i}")
+        client.force_login(practitioner)
+        client.post(reverse("site:action_voice", args=[action.pk]), {"answer": "yes"})
+    # The same pin as the home page without actions (tests/practitioner/test_checkin_flow.py): the actions and this
+    # person's answers are one query each.
+    with django_assert_max_num_queries(11 + SESSION_SAVE + MENU):
+        html = client.get(reverse("site:home")).content.decode()
+    assert html.count("You said yes for") == count
