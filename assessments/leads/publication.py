@@ -46,7 +46,9 @@ from assessments.core.anonymity import (
 from assessments.core.framework import DIMENSIONS
 from assessments.core.periods import KINDS, Period, add_months
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
+from assessments.core.statements import statement_figures
 from assessments.leads.contributions import SCORE_FIELDS
+from assessments.leads.statement_figures import statement_counts, statement_texts
 from assessments.models.figures import ActionVoice, PublishedPeriod, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
@@ -197,7 +199,12 @@ def _cell(row: dict, hidden: str | None, dim_hidden: dict[str, str | None], shar
 
 
 def _period_figures(
-    teams: list[Team], rows: dict[int, dict], members: dict[int | str, int], voices: Iterable[dict]
+    teams: list[Team],
+    rows: dict[int, dict],
+    members: dict[int | str, int],
+    voices: Iterable[dict],
+    statements: dict[int, dict[str, dict[int, int]]] | None = None,
+    texts: dict[str, dict] | None = None,
 ) -> dict:
     """Suppression decided once for every team and the service, and the figures that survive it."""
     head = suppress({t.pk: rows[t.pk]["people"] for t in teams})
@@ -230,12 +237,23 @@ def _period_figures(
         {slug: s.total_hidden for slug, s in shares.items()},
         members.get(SERVICE, 0),
     )
+    # Each statement leads may see, with its own n, hidden and complemented like the dimensions' shares.
+    decided = statement_figures(
+        {t.pk: (statements or {}).get(t.pk, {}) for t in teams}, forced=head.hidden, total_forced=head.total_hidden
+    )
+    for t in teams:
+        if cells[str(t.pk)]["hidden"] is None:
+            cells[str(t.pk)]["statements"] = decided.teams[t.pk]
+    if cells[SERVICE]["hidden"] is None:
+        cells[SERVICE]["statements"] = decided.service
+    codes = {code for by_code in decided.teams.values() for code in by_code} | set(decided.service)
     return {
         "min_group_size": min_group_size(),
         "share_min_group_size": share_min_group_size(),
         "teams": [[t.pk, t.name] for t in teams],
         "cells": cells,
         "voices": _voices(voices),
+        "statements": {code: info for code, info in (texts or {}).items() if code in codes},
     }
 
 
@@ -256,8 +274,9 @@ def _expired() -> dict:
 def published_periods(service: Service, periods: list[Period]) -> dict[Period, dict]:
     """The stored figures of these ended periods, publishing the ones nobody has needed yet.
 
-    One query when all are published; otherwise six more (teams, the grouped sums, the members of each team and of
-    the service, the actions' voices, the insert) and a read back.
+    One query when all are published; otherwise eight more (teams, the grouped sums, the members of each team and
+    of the service, the actions' voices, the statements' grouped counts and their words, the insert) and a read
+    back.
     A period past retention has no figures, and is never published again.
     """
     kind = periods[0].kind
@@ -280,6 +299,8 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
         raw = _counted_rows(service, kind, starts)
         members = _member_counts(service, starts)
         voices = _voice_counts(service, kind, starts)
+        said = statement_counts(service, kind, starts, readers_of(service))
+        texts = statement_texts({code for by_team in said.values() for c in by_team.values() for code in c})
         PublishedPeriod.objects.bulk_create(
             [
                 PublishedPeriod(
@@ -291,6 +312,8 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
                         {t.pk: raw.get((t.pk, p.start)) or _empty_row() for t in teams},
                         {key: n for (key, start), n in members.items() if start == p.start},
                         [row for (_action, start), row in voices.items() if start == p.start],
+                        said.get(p.start, {}),
+                        texts,
                     ),
                 )
                 for p in missing

@@ -8,11 +8,11 @@ export can show them; nothing a person does after publication moves a figure.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, VOICES_TOO_FEW, reason_text
 from assessments.core.changes import chance_margin, is_real_change
-from assessments.core.framework import DIMENSIONS, Dimension, Direction
+from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, AnswerScale, Dimension, Direction, StatementKind
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.core.scoring import is_concerning
 from assessments.leads.publication import SERVICE, published_periods
@@ -21,6 +21,53 @@ from assessments.models.organisation import Service, Team
 
 # Systemic dimensions first: they are what the service can change.
 ORDERED_DIMENSIONS: tuple[Dimension, ...] = tuple(sorted(DIMENSIONS, key=lambda d: not d.is_systemic))
+
+
+@dataclass(frozen=True)
+class StatementFigure:
+    """One statement's team figure in one period: the shares of the people who answered it, or why it is hidden."""
+
+    code: str
+    text: str
+    dimension: Dimension
+    kind: str
+    scale: str
+    reverse: bool
+    order: int
+    n: int | None = None
+    shares: tuple[int, ...] = ()  # per cent at each answer, 1 to 5
+    top: int | None = None  # agree or strongly agree (the top two answers of other scales)
+    bottom: int | None = None
+    hidden: str | None = None
+
+    @property
+    def is_shown(self) -> bool:
+        return self.hidden is None and self.n is not None
+
+    @property
+    def is_scored(self) -> bool:
+        return StatementKind(self.kind).is_scored
+
+    @property
+    def agreeing_is_concern(self) -> bool:
+        """Whether the top end of this statement is the end that needs attention."""
+        if StatementKind(self.kind) == StatementKind.FREQUENCY and self.scale == AnswerScale.HOW_MUCH:
+            return False  # "how much planned supervision went ahead": too little is the concern
+        if not self.is_scored:
+            return True  # working over, thinking of leaving: more is the concern
+        return (self.dimension.direction == Direction.PRESSURE) != self.reverse
+
+    @property
+    def concern(self) -> int | None:
+        return None if not self.is_shown else (self.top if self.agreeing_is_concern else self.bottom)
+
+    @property
+    def answers(self) -> list[tuple[str, int]]:
+        """Each answer's words with its share, for the page (none when hidden)."""
+        if not self.is_shown:
+            return []
+        choices = AnswerScale(self.scale).choices
+        return [(str(label), share) for (_v, label), share in zip(choices, self.shares, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -35,6 +82,9 @@ class DimensionFigures:
     # Whether `change` is larger than chance for the head counts of both periods (core/changes.py).
     change_is_real: bool | None = None
     shares_hidden: str | None = None  # why the shares are left out where the mean is shown
+    # The statement that drives it: the shown statement of this dimension with the largest share at its concerning
+    # end, so a hotspot names caseload, paperwork or referrals rather than "pressure".
+    driver: StatementFigure | None = None
 
     @property
     def shares_shown(self) -> bool:
@@ -71,6 +121,20 @@ class Cell:
     dimensions: dict[str, DimensionFigures] = field(default_factory=dict)
     # How many members could have taken part (None when hidden, or published before this was kept).
     members: int | None = None
+    statements: list[StatementFigure] = field(default_factory=list)
+
+    def statements_of(self, slug: str) -> list[StatementFigure]:
+        return [s for s in self.statements if s.dimension.slug == slug and s.is_scored]
+
+    @property
+    def statements_by_dimension(self) -> list[tuple[DimensionFigures, list[StatementFigure]]]:
+        """The systemic dimensions, each with its statements (those the period has figures for)."""
+        return [(f, found) for f in self.systemic if (found := self.statements_of(f.dimension.slug))]
+
+    @property
+    def apart(self) -> list[StatementFigure]:
+        """The frequencies and the intention to leave: their own figures, never blended into a dimension."""
+        return [s for s in self.statements if not s.is_scored]
 
     @property
     def chance_margin(self) -> float | None:
@@ -127,13 +191,51 @@ def _figures(d: Dimension, stored: dict | None, minimum: int, share_minimum: int
     )
 
 
-def _cell(period: Period, stored: dict | None, minimum: int, share_minimum: int) -> Cell:
+def _statements(stored: dict, texts: dict[str, dict], share_minimum: int) -> list[StatementFigure]:
+    found = []
+    for code, cell in stored.items():
+        info = texts.get(code)
+        if info is None:
+            continue
+        base = StatementFigure(
+            code=code,
+            text=info["text"],
+            dimension=DIMENSIONS_BY_SLUG[info["dimension"]],
+            kind=info["kind"],
+            scale=info["scale"],
+            reverse=info["reverse"],
+            order=info["order"],
+        )
+        if cell["hidden"] is not None:
+            found.append(replace(base, hidden=reason_text(cell["hidden"], minimum=share_minimum)))
+        else:
+            found.append(
+                replace(base, n=cell["n"], shares=tuple(cell["shares"]), top=cell["top"], bottom=cell["bottom"])
+            )
+    order = {d.slug: i for i, d in enumerate(ORDERED_DIMENSIONS)}
+    return sorted(found, key=lambda s: (order[s.dimension.slug], s.order))
+
+
+def _driver(statements: list[StatementFigure]) -> StatementFigure | None:
+    shown = [s for s in statements if s.concern is not None]
+    return max(shown, key=lambda s: s.concern) if shown else None
+
+
+def _cell(
+    period: Period, stored: dict | None, minimum: int, share_minimum: int, texts: dict[str, dict] | None = None
+) -> Cell:
     """A page's cell from the published figures. A team that had no figures then (it is newer) is hidden."""
     if stored is None or stored["hidden"] is not None:
         text = reason_text(NOT_PUBLISHED) if stored is None else reason_text(stored["hidden"], minimum=minimum)
         return Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
-    figures = {d.slug: _figures(d, stored["dims"].get(d.slug), minimum, share_minimum) for d in DIMENSIONS}
-    return Cell(period, stored["people"], None, figures, members=stored.get("members"))
+    statements = _statements(stored.get("statements", {}), texts or {}, share_minimum)
+    figures = {}
+    for d in DIMENSIONS:
+        figure = _figures(d, stored["dims"].get(d.slug), minimum, share_minimum)
+        if figure.is_shown:
+            figure = replace(figure, driver=_driver([s for s in statements if s.dimension == d and s.is_scored]))
+        figures[d.slug] = figure
+    return Cell(period, stored["people"], None, figures, members=stored.get("members"), statements=statements)
 
 
 def _with_changes(cells: list[Cell]) -> None:
@@ -144,7 +246,7 @@ def _with_changes(cells: list[Cell]) -> None:
             if now.is_shown and then.is_shown:
                 change = round(now.mean - then.mean, 1)
                 real = is_real_change(change, people_before=before.people, people_now=cell.people)
-                cell.dimensions[slug] = DimensionFigures(**{**now.__dict__, "change": change, "change_is_real": real})
+                cell.dimensions[slug] = replace(now, change=change, change_is_real=real)
 
 
 @dataclass
@@ -177,7 +279,13 @@ class ServiceFigures:
             cell = Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
         else:
             stored = published["cells"].get(SERVICE if team_id is None else str(team_id))
-            cell = _cell(period, stored, published["min_group_size"], published["share_min_group_size"])
+            cell = _cell(
+                period,
+                stored,
+                published["min_group_size"],
+                published["share_min_group_size"],
+                published.get("statements", {}),
+            )
         if period != self.periods[0]:
             _with_changes([self.cell(team_id, period.previous()), cell])
         return cell
@@ -278,4 +386,14 @@ def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, lis
                 else:
                     values = [people, members, "", "", "", "", f.hidden or ""]
                 rows.append([scope_name, p.key, names[f.dimension.slug], *values])
+            for s in cell.statements:
+                # A statement's row: its n in the people column, the shares of its bottom two, middle and top two
+                # answers in the low, middle and high columns.
+                label = f"{names[s.dimension.slug]}: {s.text}"
+                if s.is_shown:
+                    middle = 100 - s.top - s.bottom if s.top is not None else ""
+                    values = [str(s.n), "", "", str(s.bottom), str(middle), str(s.top), ""]
+                else:
+                    values = ["", "", "", "", "", "", s.hidden or ""]
+                rows.append([scope_name, p.key, label, *values])
     return rows

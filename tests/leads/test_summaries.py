@@ -610,8 +610,8 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
         team_action_move(action=actions[0], by=service_lead, status=TeamAction.Status.DONE)
     client.force_login(service_lead)
     # The first read of a period publishes it (the teams, one grouped query, the members of the teams and of the
-    # service, the actions' voices, the insert, the read back) ...
-    with django_assert_max_num_queries(13 + SESSION_SAVE + MENU):
+    # service, the actions' voices, the statements' grouped counts and their words, the insert, the read back) ...
+    with django_assert_max_num_queries(15 + SESSION_SAVE + MENU):
         assert client.get(team_url(team)).status_code == 200
     # ... and every read after it reads the stored figures in one query.
     with django_assert_max_num_queries(6 + SESSION_SAVE + MENU):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from assessments.core.anonymity import min_group_size
+from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.charts import LineChart, line_chart
 from assessments.core.framework import Dimension
 from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
@@ -102,6 +102,7 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
         "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
         "header": EXPORT_HEADER,
         "min_group_size": min_group_size(),
+        "share_min_group_size": share_min_group_size(),
     }
 
 
