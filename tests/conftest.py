@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from assessments.core.periods import Period, latest_shown_period
@@ -59,6 +60,46 @@ def make_user(username: str, **extra) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.nhs.uk", **extra)
 
 
+# --- the cast -----------------------------------------------------------------------------------------------------
+# Each fixture below builds one member of the cast with the function beside it. Worlds built once per module (see
+# `module_db`) call the functions, so both kinds of test meet the same people.
+
+
+def new_service() -> Service:
+    return Service.objects.create(name="Riverside Talking Therapies")
+
+
+def new_team(service: Service, name: str = "North team") -> Team:
+    return Team.objects.create(service=service, name=name)
+
+
+def new_member(team: Team, username: str, first_name: str, role: str = Role.PRACTITIONER, joined=JOINED) -> User:
+    """A new person in `team`; `joined=None` means they joined just now."""
+    user = make_user(username, first_name=first_name)
+    Membership.objects.create(user=user, team=team, role=role, **({"created_at": joined} if joined else {}))
+    return user
+
+
+def new_practitioner(team: Team) -> User:
+    return new_member(team, "priya", "Priya")
+
+
+def new_teammate(team: Team) -> User:
+    return new_member(team, "tom", "Tom")
+
+
+def new_lead(team: Team) -> User:
+    return new_member(team, "leah", "Leah", Role.LEAD, joined=None)
+
+
+def new_other_lead(other_team: Team) -> User:
+    return new_member(other_team, "oscar", "Oscar", Role.LEAD, joined=None)
+
+
+def new_admin() -> User:
+    return User.objects.create_superuser("ada", "ada@example.nhs.uk", PASSWORD)
+
+
 @pytest.fixture
 def question_set(db) -> QuestionSet:
     return question_set_load()[0]
@@ -66,38 +107,32 @@ def question_set(db) -> QuestionSet:
 
 @pytest.fixture
 def service(db) -> Service:
-    return Service.objects.create(name="Riverside Talking Therapies")
+    return new_service()
 
 
 @pytest.fixture
 def team(service) -> Team:
-    return Team.objects.create(service=service, name="North team")
+    return new_team(service)
 
 
 @pytest.fixture
 def other_team(service) -> Team:
-    return Team.objects.create(service=service, name="South team")
+    return new_team(service, "South team")
 
 
 @pytest.fixture
 def practitioner(team, question_set) -> User:
-    user = make_user("priya", first_name="Priya")
-    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER, created_at=JOINED)
-    return user
+    return new_practitioner(team)
 
 
 @pytest.fixture
 def teammate(team, question_set) -> User:
-    user = make_user("tom", first_name="Tom")
-    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER, created_at=JOINED)
-    return user
+    return new_teammate(team)
 
 
 @pytest.fixture
 def lead(team) -> User:
-    user = make_user("leah", first_name="Leah")
-    Membership.objects.create(user=user, team=team, role=Role.LEAD)
-    return user
+    return new_lead(team)
 
 
 @pytest.fixture
@@ -110,9 +145,7 @@ def service_lead(service) -> User:
 
 @pytest.fixture
 def other_lead(other_team) -> User:
-    user = make_user("oscar", first_name="Oscar")
-    Membership.objects.create(user=user, team=other_team, role=Role.LEAD)
-    return user
+    return new_other_lead(other_team)
 
 
 @pytest.fixture
@@ -122,7 +155,36 @@ def outsider(db) -> User:
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("ada", "ada@example.nhs.uk", PASSWORD)
+    return new_admin()
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """Rows built once for every test in a module, as Django's `setUpTestData` builds them once per TestCase class.
+
+    Yields `build(builder)`: it runs `builder()` inside a transaction that stays open until the module's last test
+    has run and is then rolled back. Every test of the module sees the rows; what a test changes is still rolled back
+    at its end, since pytest-django's transaction per test nests inside this one. For modules whose tests use `db`
+    only: `transactional_db` and `live_server` commit and flush, which would end it. Hand each test a
+    `copy.deepcopy` of what `build` returned (as `setUpTestData` does), so an object changed in memory by one test
+    (`force_login` sets `last_login`, say) is fresh for the next.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+    def build(builder):
+        # The autouse settings fixtures are per test, so they have not run yet: hash passwords fast here too.
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            return builder()
+
+    yield build
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 def questions_for(question_set: QuestionSet, phase_slug: str):

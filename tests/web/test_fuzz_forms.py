@@ -7,6 +7,7 @@ HOSTILE and from random text, alongside stray fields.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,8 +42,17 @@ from assessments.models import (
 )
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
+from assessments.practitioner.questions import question_set_load
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import BrowserClient, questions_for, submit_checkin
+from tests.conftest import (
+    BrowserClient,
+    new_lead,
+    new_practitioner,
+    new_service,
+    new_team,
+    questions_for,
+    submit_checkin,
+)
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -248,9 +258,10 @@ def assert_nothing_half_written() -> None:
             assert not checkin.scores.all()
 
 
-@pytest.fixture
-def world(practitioner, lead, team, question_set, settings) -> World:
-    settings.AXES_ENABLED = True
+def build_world() -> World:
+    question_set, _ = question_set_load()
+    team = new_team(new_service())
+    practitioner, lead = new_practitioner(team), new_lead(team)
     sent = submit_checkin(practitioner, team, {"systemic_pressures": 5})
     [move] = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
     [note] = supervision_mark(user=practitioner, checkin=sent, dimensions=["systemic_pressures"])
@@ -270,6 +281,18 @@ def world(practitioner, lead, team, question_set, settings) -> World:
         move=move,
         note=note,
     )
+
+
+@pytest.fixture(scope="module")
+def built_world(module_db) -> World:
+    """One world for every form and body: what a post changes is rolled back after each test (and example)."""
+    return module_db(build_world)
+
+
+@pytest.fixture
+def world(built_world, db, settings) -> World:
+    settings.AXES_ENABLED = True
+    return copy.deepcopy(built_world)
 
 
 def body_for(data: st.DataObject, names: list[str]) -> dict[str, list[str]]:
