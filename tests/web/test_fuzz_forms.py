@@ -250,7 +250,7 @@ def snapshot() -> tuple:
 
 
 def assert_nothing_half_written() -> None:
-    for checkin in CheckIn.objects.prefetch_related("scores", "answers"):
+    for checkin in CheckIn.objects.prefetch_related("scores", "answers__question"):
         if checkin.is_submitted:
             assert checkin.submitted_at is not None
             assert len(checkin.scores.all()) == len({a.question.dimension for a in checkin.answers.all()})
