@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
+from contextlib import nullcontext
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client, override_settings
@@ -16,7 +18,6 @@ from django.utils import timezone
 
 from assessments.core.periods import Period, latest_shown_period
 from assessments.core.steps import STEPS
-from assessments.leads.contributions import entries_refresh
 from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
 from assessments.practitioner.questions import question_set_load, questions_by_phase
@@ -232,22 +233,18 @@ def submit_checkin(
 ) -> CheckIn:
     """A sent check-in: every statement answered with its dimension's value in `values` (else `default`).
 
-    `reflections` maps a phase slug to its private reflection. With `when`, the check-in is back-dated and
-    the person's standing in the periods it left and joined is worked out again, as a real send would.
+    `reflections` maps a phase slug to its private reflection. With `when`, the whole check-in is written with
+    the clock at that moment (time-machine, as the tests across time move it), so it is sent then and counts in
+    that moment's periods exactly as a real send then would.
     """
     values, reflections = values or {}, reflections or {}
-    checkin = checkin_start(user=user, team=team)
-    by_phase = questions_by_phase(checkin.question_set)
-    for step in STEPS[:3]:
-        answers = {q.pk: values.get(q.dimension, default) for q in by_phase[step.slug]}
-        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflections.get(step.slug, ""))
-    checkin = checkin_submit(checkin=checkin)
-    if when is not None:
-        sent_at = checkin.submitted_at
-        CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
-        entries_refresh(user_id=user.pk, moments=[sent_at, when])
-        checkin.refresh_from_db()
-    return checkin
+    with time_machine.travel(when, tick=False) if when is not None else nullcontext():
+        checkin = checkin_start(user=user, team=team)
+        by_phase = questions_by_phase(checkin.question_set)
+        for step in STEPS[:3]:
+            answers = {q.pk: values.get(q.dimension, default) for q in by_phase[step.slug]}
+            checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflections.get(step.slug, ""))
+        return checkin_submit(checkin=checkin)
 
 
 def people_in(team: Team, count: int, prefix: str | None = None) -> list[User]:
