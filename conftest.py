@@ -25,12 +25,27 @@ def _test_settings(settings):
     settings.PRIVATE_WORDS_KEYS = [key.strip() for key in os.environ["PRIVATE_WORDS_KEYS"].split(",") if key.strip()]
 
 
+# Modules whose tests take seconds each (servers started in a subprocess, weeks of simulated nights, hypothesis).
+# They run first, so that the last tests handed out to the two workers are short and both finish together.
+SLOW_MODULES_FIRST = [
+    "tests/web/test_serve.py",
+    "tests/leads/test_anonymity_over_time.py",
+    "tests/web/test_security.py",
+    "tests/leads/test_reidentification.py",
+    "tests/leads/test_summaries.py",
+    "tests/web/test_fuzz_forms.py",
+]
+
+
 def pytest_collection_modifyitems(config, items):
     """Under `pytest -n 2 --dist loadgroup` (make test), the browser tests share one worker, so Chromium and the
-    live server never compete with each other; the rest of the suite runs beside them in the other worker."""
+    live server never compete with each other; the rest of the suite runs beside them in the other worker, slow
+    modules first (each module's tests stay together and in order)."""
     for item in items:
         if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    first = {path: n for n, path in enumerate(SLOW_MODULES_FIRST)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
 
 
 @pytest.hookimpl(optionalhook=True)

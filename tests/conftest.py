@@ -12,7 +12,7 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -20,16 +20,17 @@ from urllib.parse import urlencode, urljoin
 
 import pytest
 import requests
+import time_machine
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth.models import User
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from assessments.core.periods import Period, latest_shown_period
 from assessments.core.scoring import keyed
 from assessments.core.steps import STEPS
-from assessments.leads.contributions import entries_refresh
 from assessments.leads.team_actions import team_action_create
 from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team, TeamAction
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
@@ -74,6 +75,46 @@ def make_user(username: str, **extra) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.nhs.uk", **extra)
 
 
+# --- the cast -----------------------------------------------------------------------------------------------------
+# Each fixture below builds one member of the cast with the function beside it. Worlds built once per module (see
+# `module_db`) call the functions, so both kinds of test meet the same people.
+
+
+def new_service() -> Service:
+    return Service.objects.create(name="Riverside Talking Therapies")
+
+
+def new_team(service: Service, name: str = "North team") -> Team:
+    return Team.objects.create(service=service, name=name)
+
+
+def new_member(team: Team, username: str, first_name: str, role: str = Role.PRACTITIONER, joined=JOINED) -> User:
+    """A new person in `team`; `joined=None` means they joined just now."""
+    user = make_user(username, first_name=first_name)
+    Membership.objects.create(user=user, team=team, role=role, **({"created_at": joined} if joined else {}))
+    return user
+
+
+def new_practitioner(team: Team) -> User:
+    return new_member(team, "priya", "Priya")
+
+
+def new_teammate(team: Team) -> User:
+    return new_member(team, "tom", "Tom")
+
+
+def new_lead(team: Team) -> User:
+    return new_member(team, "leah", "Leah", Role.LEAD, joined=None)
+
+
+def new_other_lead(other_team: Team) -> User:
+    return new_member(other_team, "oscar", "Oscar", Role.LEAD, joined=None)
+
+
+def new_admin() -> User:
+    return User.objects.create_superuser("ada", "ada@example.nhs.uk", PASSWORD)
+
+
 @pytest.fixture
 def question_set(db) -> QuestionSet:
     return question_set_load()[0]
@@ -81,38 +122,32 @@ def question_set(db) -> QuestionSet:
 
 @pytest.fixture
 def service(db) -> Service:
-    return Service.objects.create(name="Riverside Talking Therapies")
+    return new_service()
 
 
 @pytest.fixture
 def team(service) -> Team:
-    return Team.objects.create(service=service, name="North team")
+    return new_team(service)
 
 
 @pytest.fixture
 def other_team(service) -> Team:
-    return Team.objects.create(service=service, name="South team")
+    return new_team(service, "South team")
 
 
 @pytest.fixture
 def practitioner(team, question_set) -> User:
-    user = make_user("priya", first_name="Priya")
-    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER, created_at=JOINED)
-    return user
+    return new_practitioner(team)
 
 
 @pytest.fixture
 def teammate(team, question_set) -> User:
-    user = make_user("tom", first_name="Tom")
-    Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER, created_at=JOINED)
-    return user
+    return new_teammate(team)
 
 
 @pytest.fixture
 def lead(team) -> User:
-    user = make_user("leah", first_name="Leah")
-    Membership.objects.create(user=user, team=team, role=Role.LEAD)
-    return user
+    return new_lead(team)
 
 
 @pytest.fixture
@@ -125,9 +160,7 @@ def service_lead(service) -> User:
 
 @pytest.fixture
 def other_lead(other_team) -> User:
-    user = make_user("oscar", first_name="Oscar")
-    Membership.objects.create(user=user, team=other_team, role=Role.LEAD)
-    return user
+    return new_other_lead(other_team)
 
 
 @pytest.fixture
@@ -137,7 +170,36 @@ def outsider(db) -> User:
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("ada", "ada@example.nhs.uk", PASSWORD)
+    return new_admin()
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """Rows built once for every test in a module, as Django's `setUpTestData` builds them once per TestCase class.
+
+    Yields `build(builder)`: it runs `builder()` inside a transaction that stays open until the module's last test
+    has run and is then rolled back. Every test of the module sees the rows; what a test changes is still rolled back
+    at its end, since pytest-django's transaction per test nests inside this one. For modules whose tests use `db`
+    only: `transactional_db` and `live_server` commit and flush, which would end it. Hand each test a
+    `copy.deepcopy` of what `build` returned (as `setUpTestData` does), so an object changed in memory by one test
+    (`force_login` sets `last_login`, say) is fresh for the next.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+    def build(builder):
+        # The autouse settings fixtures are per test, so they have not run yet: hash passwords fast here too.
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            return builder()
+
+    yield build
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 def questions_for(question_set: QuestionSet, phase_slug: str):
@@ -198,22 +260,18 @@ def submit_checkin(
     `values` may also name a statement by its code, which wins over its dimension; statements that are not scored
     (frequencies, how the person is, the intention to leave) are answered only when named by code.
 
-    `reflections` maps a phase slug to its private reflection. With `when`, the check-in is back-dated and
-    the person's standing in the periods it left and joined is worked out again, as a real send would.
+    `reflections` maps a phase slug to its private reflection. With `when`, the whole check-in is written with
+    the clock at that moment (time-machine, as the tests across time move it), so it is sent then and counts in
+    that moment's periods exactly as a real send then would.
     """
     values, reflections = values or {}, reflections or {}
-    checkin = checkin_start(user=user, team=team)
-    by_phase = questions_by_phase(checkin.question_set)
-    for step in STEPS[:3]:
-        answers = {q.pk: _answer(q, values, default) for q in by_phase[step.slug]}
-        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflections.get(step.slug, ""))
-    checkin = checkin_submit(checkin=checkin)
-    if when is not None:
-        sent_at = checkin.submitted_at
-        CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when)
-        entries_refresh(user_id=user.pk, moments=[sent_at, when])
-        checkin.refresh_from_db()
-    return checkin
+    with time_machine.travel(when, tick=False) if when is not None else nullcontext():
+        checkin = checkin_start(user=user, team=team)
+        by_phase = questions_by_phase(checkin.question_set)
+        for step in STEPS[:3]:
+            answers = {q.pk: _answer(q, values, default) for q in by_phase[step.slug]}
+            checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflections.get(step.slug, ""))
+        return checkin_submit(checkin=checkin)
 
 
 def people_in(team: Team, count: int, prefix: str | None = None) -> list[User]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -40,10 +41,30 @@ def screenshot():
 
     def take(page, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        full_page_png(page, path)
         return path
 
     return take
+
+
+def full_page_png(page, path: Path | str) -> None:
+    """What `page.screenshot(path=..., full_page=True)` takes, in about half the time.
+
+    Playwright asks Chromium for the same capture but with its slowest PNG encoding; `optimizeForSpeed` gives the
+    same pixels in a larger file. The browser tests take over a hundred of these, so it adds up.
+    """
+    page.evaluate("document.fonts.ready.then(() => true)")
+    cdp = page.context.new_cdp_session(page)
+    try:
+        size = cdp.send("Page.getLayoutMetrics")["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        shot = cdp.send(
+            "Page.captureScreenshot",
+            {"format": "png", "captureBeyondViewport": True, "optimizeForSpeed": True, "clip": clip},
+        )
+    finally:
+        cdp.detach()
+    Path(path).write_bytes(base64.b64decode(shot["data"]))
 
 
 def sign_in(context, live_server, user) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assessments.models import CheckIn, MoveReview, ResilientMove
-from tests.browser.conftest import answer_step, smallest_chart_text_px
+from tests.browser.conftest import answer_step, full_page_png, smallest_chart_text_px
 from tests.conftest import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journey"
@@ -20,7 +20,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    full_page_png(page, SHOTS / f"{name}.png")
 
 
 def assert_accessible(page: Page) -> None:

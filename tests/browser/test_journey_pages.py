@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.practitioner.supervision import supervision_mark
+from tests.browser.conftest import full_page_png
 from tests.browser.test_journey_e2e import SHOTS, assert_accessible, shot
 from tests.conftest import PASSWORD, submit_checkin
 
@@ -31,7 +32,7 @@ def test_the_supervision_list_prints_without_the_menu_or_buttons(page: Page, liv
     expect(page.get_by_role("button", name="Tick off: talked about it").first).to_be_hidden()
     expect(page.locator("header")).to_be_hidden()
     expect(page.locator(".supervision-list").get_by_text("Supervision and peer support").first).to_be_visible()
-    page.screenshot(path=str(SHOTS / "11-supervision-print.png"), full_page=True)
+    full_page_png(page, SHOTS / "11-supervision-print.png")
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from assessments.core.periods import latest_shown_period
 from assessments.leads.team_actions import team_action_create
 from assessments.models import ServiceLead
-from tests.browser.conftest import sign_in, smallest_chart_text_px
+from tests.browser.conftest import full_page_png, sign_in, smallest_chart_text_px
 from tests.conftest import PASSWORD, contributions, make_user
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -35,7 +35,7 @@ def test_a_service_lead_reads_the_summaries_and_they_pass_accessibility_checks(
     page.click(f"a[href='/summaries/services/{service.pk}/']")
     assert page.locator("h1").inner_text() == f"Service summary: {service.name}"
     assert page.get_by_text("12 of 12 members took part this period.").is_visible()
-    page.screenshot(path="test-results/service-summary.png", full_page=True)
+    full_page_png(page, "test-results/service-summary.png")
 
     page.click(f"a[href='/summaries/teams/{team.pk}/{latest_shown_period().key}/']")
     assert page.get_by_role("heading", name="What the service can change").is_visible()

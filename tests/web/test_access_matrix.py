@@ -6,11 +6,12 @@ arguments from the World below, and the expected outcome for each role in ROLES 
     "leads:team_summary": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
 
 An outcome is a status code, or LOGIN (a redirect to the sign-in page), or Redirect("/prefix/").
-If the URL needs an object the World does not have yet, add it to the world fixture.
+If the URL needs an object the World does not have yet, add it to build_world (built once for the whole module).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,19 @@ from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
 from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
-from tests.conftest import BrowserClient, make_action, submit_checkin
+from assessments.practitioner.questions import question_set_load
+from tests.conftest import (
+    BrowserClient,
+    make_action,
+    new_admin,
+    new_lead,
+    new_other_lead,
+    new_practitioner,
+    new_service,
+    new_team,
+    new_teammate,
+    submit_checkin,
+)
 
 ROLES = ("anonymous", "practitioner", "teammate", "other_lead", "lead", "admin")
 
@@ -173,8 +186,12 @@ class World:
     action: Any
 
 
-@pytest.fixture
-def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team) -> World:
+def build_world() -> World:
+    question_set_load()
+    service = new_service()
+    team, other_team = new_team(service), new_team(service, "South team")
+    practitioner, teammate, lead = new_practitioner(team), new_teammate(team), new_lead(team)
+    other_lead, admin_user = new_other_lead(other_team), new_admin()
     submitted = submit_checkin(practitioner, team, {})
     draft = checkin_start(user=practitioner, team=team)
     _invite, token = invite_create(team=team, created_by=lead, email="matrix.invitee@example.nhs.uk")
@@ -199,6 +216,17 @@ def world(practitioner, teammate, other_lead, lead, admin_user, team, other_team
         note=note,
         action=make_action(lead, team),
     )
+
+
+@pytest.fixture(scope="module")
+def built_world(module_db) -> World:
+    """One world for the module's few hundred tests: each only reads it (what a request changes is rolled back)."""
+    return module_db(build_world)
+
+
+@pytest.fixture
+def world(built_world, db) -> World:
+    return copy.deepcopy(built_world)
 
 
 def outcome_of(response) -> Any:

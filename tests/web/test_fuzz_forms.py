@@ -7,6 +7,7 @@ HOSTILE and from random text, alongside stray fields.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,8 +44,18 @@ from assessments.models import (
 )
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
+from assessments.practitioner.questions import question_set_load
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import BrowserClient, make_action, questions_for, submit_checkin
+from tests.conftest import (
+    BrowserClient,
+    make_action,
+    new_lead,
+    new_practitioner,
+    new_service,
+    new_team,
+    questions_for,
+    submit_checkin,
+)
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -266,7 +277,7 @@ def snapshot() -> tuple:
 
 
 def assert_nothing_half_written() -> None:
-    for checkin in CheckIn.objects.prefetch_related("scores", "answers"):
+    for checkin in CheckIn.objects.prefetch_related("scores", "answers__question"):
         if checkin.is_submitted:
             assert checkin.submitted_at is not None
             assert len(checkin.scores.all()) == len({a.question.dimension for a in checkin.answers.all()})
@@ -274,9 +285,10 @@ def assert_nothing_half_written() -> None:
             assert not checkin.scores.all()
 
 
-@pytest.fixture
-def world(practitioner, lead, team, question_set, settings) -> World:
-    settings.AXES_ENABLED = True
+def build_world() -> World:
+    question_set, _ = question_set_load()
+    team = new_team(new_service())
+    practitioner, lead = new_practitioner(team), new_lead(team)
     sent = submit_checkin(practitioner, team, {"systemic_pressures": 5})
     [move] = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
     [note] = supervision_mark(user=practitioner, checkin=sent, dimensions=["systemic_pressures"])
@@ -297,6 +309,18 @@ def world(practitioner, lead, team, question_set, settings) -> World:
         note=note,
         action=make_action(lead, team),
     )
+
+
+@pytest.fixture(scope="module")
+def built_world(module_db) -> World:
+    """One world for every form and body: what a post changes is rolled back after each test (and example)."""
+    return module_db(build_world)
+
+
+@pytest.fixture
+def world(built_world, db, settings) -> World:
+    settings.AXES_ENABLED = True
+    return copy.deepcopy(built_world)
 
 
 def body_for(data: st.DataObject, names: list[str]) -> dict[str, list[str]]:
