@@ -386,14 +386,35 @@ def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, lis
                 else:
                     values = [people, members, "", "", "", "", f.hidden or ""]
                 rows.append([scope_name, p.key, names[f.dimension.slug], *values])
-            for s in cell.statements:
-                # A statement's row: its n in the people column, the shares of its bottom two, middle and top two
-                # answers in the low, middle and high columns.
-                label = f"{names[s.dimension.slug]}: {s.text}"
+    return rows
+
+
+STATEMENT_HEADER = [
+    "scope",
+    "period",
+    "dimension",
+    "code",
+    "statement",
+    "answered",
+    "answer_1",
+    "answer_2",
+    "answer_3",
+    "answer_4",
+    "answer_5",
+    "note",
+]
+
+
+def statement_export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, list[Period]]]) -> list[list]:
+    """One row per (scope, period, statement): its own n and the share at each answer (1 to 5), or why hidden."""
+    rows = []
+    names = {d.slug: str(d.name) for d in DIMENSIONS}
+    for scope_name, key, periods in scopes:
+        for p in periods:
+            for s in figures.cell(key, p).statements:
+                start = [scope_name, p.key, names[s.dimension.slug], s.code, s.text]
                 if s.is_shown:
-                    middle = 100 - s.top - s.bottom if s.top is not None else ""
-                    values = [str(s.n), "", "", str(s.bottom), str(middle), str(s.top), ""]
+                    rows.append([*start, str(s.n), *(str(share) for share in s.shares), ""])
                 else:
-                    values = ["", "", "", "", "", "", s.hidden or ""]
-                rows.append([scope_name, p.key, label, *values])
+                    rows.append([*start, "", "", "", "", "", "", s.hidden or ""])
     return rows

@@ -29,6 +29,16 @@ urlpatterns = [
         summaries.team_summary_export,
         name="team_summary_export",
     ),
+    path(
+        "summaries/teams/<int:team_pk>/<str:period>/statements.csv",
+        summaries.team_statements_export,
+        name="team_summary_statements_export",
+    ),
+    path(
+        "summaries/services/<int:service_pk>/<str:period>/statements.csv",
+        summaries.service_statements_export,
+        name="service_summary_statements_export",
+    ),
     path("summaries/services/<int:service_pk>/", summaries.service_summary_current, name="service_summary_current"),
     path("summaries/services/<int:service_pk>/<str:period>/", summaries.service_summary, name="service_summary"),
     path(

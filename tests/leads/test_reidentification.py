@@ -100,6 +100,15 @@ class Harvest:
         self.figures: dict[tuple[str, str, str], set[tuple[str, ...]]] = defaultdict(set)
         self.views: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # Statement-level figures, keyed by (scope, period, statement code): every version of them ever read.
+        self.statements: dict[tuple[str, str, str], set[tuple[str, ...]]] = defaultdict(set)
+
+    def add_statement_rows(self, url: str, rows: list[list[str]]) -> None:
+        for scope, period, _dimension, code, _text, answered, *values in rows:
+            if scope in ("Whole service", "Service average"):
+                scope = SERVICE
+            assert answered == "" or int(answered) >= 10, (url, scope, period, code, answered)  # shares need 10
+            self.statements[(scope, period, code)].add((answered, *values))
 
     def add_rows(self, url: str, rows: list[list[str]]) -> None:
         for scope, period, dimension, people, members, *values in rows:
@@ -160,6 +169,11 @@ def harvest(
             continue
         text = response.content.decode()
         found.texts[url] = text
+        if url.endswith("statements.csv"):
+            rows = list(csv.reader(io.StringIO(response.content.decode())))
+            assert rows[0][:6] == ["scope", "period", "dimension", "code", "statement", "answered"]
+            found.add_statement_rows(url, rows[1:])
+            continue
         if url.endswith(".csv"):
             found.add_rows(url, csv_rows(response.content))
             continue
@@ -209,6 +223,11 @@ def assert_no_small_or_single_cells(found: Harvest) -> None:
                 assert (mean, low, middle, high) == ("", "", "", ""), key
                 assert note, key
                 assert people == "" or int(people) >= minimum, key
+    for key, values in found.statements.items():
+        for answered, *shares, note in values:
+            assert (answered == "") == bool(note), key  # shown with its n, or hidden with its reason
+            assert answered == "" or (int(answered) >= share_minimum and len(shares) == 5), key
+            assert answered != "" or shares == [""] * 5, key
 
 
 def assert_each_cell_reads_the_same_everywhere(found: Harvest) -> None:
@@ -218,6 +237,8 @@ def assert_each_cell_reads_the_same_everywhere(found: Harvest) -> None:
         assert len(values) == 1, (key, values, found.views[key])
     for key, members in found.members.items():
         assert len(members) == 1, (key, members)
+    for key, values in found.statements.items():
+        assert len(values) == 1, (key, values)
 
 
 def assert_no_team_can_be_subtracted(found: Harvest, service) -> None:

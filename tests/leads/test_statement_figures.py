@@ -1,13 +1,16 @@
 """Statement-level figures: what each counting check-in passes on, and what leads may see of it."""
 
+import csv
+import io
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.models import CheckIn, Question, StatementEntry
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import submit_checkin
+from tests.conftest import contributions, submit_checkin
 
 ALL_KINDS = {"hp_worn_out": 5, "hp_low": 5, "leave_thoughts": 4, "worked_over": 3, "supervision_happened": 2}
 
@@ -35,3 +38,35 @@ def test_statement_entries_follow_the_counting_check_in_and_go_with_it(practitio
     assert set(StatementEntry.objects.filter(code="worked_over").values_list("value", flat=True)) == {1}
     checkin_delete(checkin=CheckIn.objects.get(pk=earlier.pk))
     assert not StatementEntry.objects.exists()
+
+
+def _team_page(client, lead, team):
+    client.force_login(lead)
+    return client.get(reverse("leads:team_summary_current", args=[team.pk]), follow=True)
+
+
+def test_a_lead_sees_each_systemic_statement_and_the_hotspot_names_the_one_that_drives_it(
+    client, lead, team, question_set
+):
+    # Twelve colleagues: the caseload is what they agree with most strongly; supervision mostly went ahead.
+    contributions(team, 12, {"systemic_pressures": 3, "sp_volume": 5, "supervision_happened": 4})
+    page = _team_page(client, lead, team)
+    html = page.content.decode()
+    volume = question_set.questions.get(code="sp_volume").text
+    assert "Mostly: 100% of the 12 who answered agreed that “" + volume in html
+    assert "100% agreed, 0% disagreed (12 answered)" in html
+    assert "Most of it 100%" in html  # a frequency, in its own words, never in a dimension
+    period = page.resolver_match.kwargs["period"]
+    body = client.get(reverse("leads:team_summary_statements_export", args=[team.pk, period])).content.decode()
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(body)) if r["scope"] == "North team"}
+    assert rows["sp_volume"]["answered"] == "12" and rows["sp_volume"]["answer_5"] == "100"
+    assert "hp_low" not in rows and "ic_risk" not in rows  # how a person is, and individual statements: never
+
+
+def test_below_the_share_threshold_a_statement_says_why_and_shows_no_share(client, lead, team, question_set):
+    contributions(team, 9, {"sp_volume": 5})
+    html = _team_page(client, lead, team).content.decode()
+    volume = question_set.questions.get(code="sp_volume").text
+    after = html.split(volume, 1)[1][:250]
+    assert "Shares are shown when at least 10 people answered" in after and "%" not in after
+    assert "Mostly:" not in html

@@ -94,6 +94,11 @@ def test_how_the_person_is_and_the_intention_to_leave_never_reach_a_lead(client,
     pages = [client.get(reverse("leads:team_summary_current", args=[team.pk]), follow=True)]
     html = "".join(p.content.decode() for p in pages)
     assert "6 of 6 members took part this period." in html
-    for code in ("hp_worn_out", "hp_low", "leave_thoughts"):
+    for code in ("hp_worn_out", "hp_low"):
         text = question_set.questions.get(code=code).text
         assert text not in html and code not in html
+    # The intention to leave is a team figure only, and six answers are below the share threshold: no share shown.
+    leave = question_set.questions.get(code="leave_thoughts").text
+    assert html.count(leave) == 1
+    after = html.split(leave, 1)[1][:300]
+    assert "Shares are shown when at least 10 people answered" in after and "%" not in after

@@ -98,10 +98,16 @@ EXPECTED: dict[str, Case] = {
     "leads:team_summary_current": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 302, 302)),
     "leads:team_summary": Case("get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)),
     "leads:team_summary_export": Case("get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)),
+    "leads:team_summary_statements_export": Case(
+        "get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)
+    ),
     "leads:team_action_add": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 200)),
     "leads:service_summary_current": Case("get", lambda w: [w.service.pk], (LOGIN, 404, 404, 404, 404, 302)),
     "leads:service_summary": Case("get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)),
     "leads:service_summary_export": Case("get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)),
+    "leads:service_summary_statements_export": Case(
+        "get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)
+    ),
     # The practitioner's journey (issue 4): everyone sees their own; another person's objects are 404.
     "practitioner:trends": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:checkin_delete": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),

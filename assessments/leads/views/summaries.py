@@ -27,10 +27,12 @@ from assessments.leads.audit import figures_read
 from assessments.leads.summaries import (
     EXPORT_HEADER,
     ORDERED_DIMENSIONS,
+    STATEMENT_HEADER,
     Cell,
     ServiceFigures,
     action_progress,
     export_rows,
+    statement_export_rows,
 )
 from assessments.leads.team_actions import actions_of_service, actions_of_team
 from assessments.models.figures import SummaryAccess
@@ -73,10 +75,10 @@ def _service_scopes(figures) -> list:
     return [(_("Whole service"), None, figures.periods)] + [(t.name, t.pk, figures.periods[-1:]) for t in figures.teams]
 
 
-def _csv(filename: str, rows: list[list[str]]) -> HttpResponse:
+def _csv(filename: str, rows: list[list[str]], header: list[str] = EXPORT_HEADER) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    csv_rows(response, EXPORT_HEADER, rows)
+    csv_rows(response, header, rows)
     return response
 
 
@@ -100,6 +102,7 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
         "previous_url": reverse(page, args=[pk, selected.previous().key]),
         "next_url": reverse(page, args=[pk, newer.key]) if newer else None,
         "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
+        "statements_export_url": reverse(f"{page}_statements_export", args=[pk, selected.key]),
         "header": EXPORT_HEADER,
         "min_group_size": min_group_size(),
         "share_min_group_size": share_min_group_size(),
@@ -183,6 +186,18 @@ def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> Http
 
 
 @login_required
+def team_statements_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+    """The team's statement-level figures as CSV, beside the dimensions' (the same reads, the same audit)."""
+    team = get_summary_team(request.user, team_pk)
+    selected = _period(period)
+    if selected is None:
+        return _bad_period(request, period)
+    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, team.service, team)
+    rows = statement_export_rows(figures, _team_scopes(team, figures))
+    return _csv(f"team-{team.pk}-{selected.key}-statements.csv", rows, STATEMENT_HEADER)
+
+
+@login_required
 def service_summary_current(request: HttpRequest, service_pk: int) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     return redirect("leads:service_summary", service_pk=service.pk, period=latest_shown_period().key)
@@ -220,3 +235,14 @@ def service_summary_export(request: HttpRequest, service_pk: int, period: str) -
         return _bad_period(request, period)
     figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, service)
     return _csv(f"service-{service.pk}-{selected.key}.csv", export_rows(figures, _service_scopes(figures)))
+
+
+@login_required
+def service_statements_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+    service = get_summary_service(request.user, service_pk)
+    selected = _period(period)
+    if selected is None:
+        return _bad_period(request, period)
+    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, service)
+    rows = statement_export_rows(figures, _service_scopes(figures))
+    return _csv(f"service-{service.pk}-{selected.key}-statements.csv", rows, STATEMENT_HEADER)
