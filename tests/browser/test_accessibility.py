@@ -239,6 +239,8 @@ PAGES = [
     Page("team-reminders", "lead", lambda w: reverse("leads:team_reminders", args=[w.team.pk])),
     Page("privacy", "anonymous", lambda w: reverse("site:privacy")),
     Page("privacy-signed-in", "practitioner", lambda w: reverse("site:privacy")),
+    Page("get-support", "anonymous", lambda w: reverse("site:support")),
+    Page("get-support-signed-in", "practitioner", lambda w: reverse("site:support")),
     Page("accessibility-statement", "anonymous", lambda w: reverse("site:accessibility")),
     Page("accessibility-statement-signed-in", "lead", lambda w: reverse("site:accessibility")),
     # The database is out of reach: the friendly 503 page.
