@@ -19,6 +19,7 @@ from django.utils import timezone
 from assessments.core.periods import MONTH, Period, current_period
 from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_rebuild
+from assessments.leads.team_actions import team_action_create, team_action_move
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 from assessments.models.private import MoveReview, ResilientMove
@@ -150,6 +151,72 @@ def _pat_moves(pat: User, checkins: list[CheckIn]) -> None:
                 MoveReview.objects.create(move=move, outcome="helped", created_at=later)
 
 
+# Actions the service agreed, in every status: (team or None for the service, dimension, what, owner, months ago,
+# status).
+ACTIONS = [
+    (
+        "North",
+        "systemic_support",
+        "Protect weekly case-management supervision: no clinics booked over it.",
+        "Clinical lead",
+        7,
+        "done",
+    ),
+    (
+        "North",
+        "systemic_pressures",
+        "Cap new assessments at four a day while the waiting list is reviewed.",
+        "Service manager",
+        2,
+        "under_way",
+    ),
+    (
+        "South",
+        "systemic_values",
+        "A monthly reflective practice group, facilitated by a senior therapist.",
+        "Senior PWP",
+        1,
+        "planned",
+    ),
+    (
+        "East",
+        "systemic_pressures",
+        "Move risk paperwork to a shared template to cut duplicate entry.",
+        "Admin lead",
+        5,
+        "stopped",
+    ),
+    (
+        None,
+        "systemic_support",
+        "A peer support network across the three teams, meeting every fortnight.",
+        "Lee",
+        3,
+        "under_way",
+    ),
+]
+
+
+def _actions(service: Service, teams, lee: User) -> None:
+    by_name = {team.name.split()[0]: team for team, _members, _phase in teams}
+    today = timezone.localdate()
+    for team_name, dimension, description, owner, months_ago, status in ACTIONS:
+        action = team_action_create(
+            created_by=lee,
+            dimension=dimension,
+            description=description,
+            starts_on=today - timedelta(days=31 * months_ago),
+            team=by_name[team_name] if team_name else None,
+            service=service if team_name is None else None,
+            owner=owner,
+            review_on=today + timedelta(days=30),
+        )
+        if status in ("done", "stopped"):
+            team_action_move(action=action, by=lee, status="under_way")
+        if status != "planned":
+            team_action_move(action=action, by=lee, status=status)
+
+
 @transaction.atomic
 def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     """A demo service with three teams, a practitioner, a lead, an admin and a year of check-ins."""
@@ -207,6 +274,7 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     if v1.is_active:
         question_set_load()
     _pat_moves(pat, pat_checkins)
+    _actions(service, teams, lee)
     # The check-ins were back-dated after submitting, so work out again which one counts in each period.
     entries_rebuild(user_ids=[m.pk for _team, members, _phase in teams for m in members])
     return {"check-ins created": created}
