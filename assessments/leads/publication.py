@@ -91,21 +91,25 @@ def readers_of(service: Service):
     )
 
 
-def _counted_rows(service: Service, kind: str, starts: list[date]) -> dict[tuple[int, date], dict]:
-    """One grouped query: the sums of every team of the service in each period, over the people who count."""
+def counting_entries(service: Service, kind: str, starts: list[date]):
+    """The entries of the people who count in these periods: members before the period began, never a reader."""
     joined_before = Membership.objects.filter(
         user_id=OuterRef("user_id"),
         team_id=OuterRef("team_id"),
         role=Role.PRACTITIONER,
         created_at__date__lt=OuterRef("period_start"),
     )
-    rows = (
+    return (
         SummaryEntry.objects.filter(service=service, kind=kind, period_start__in=starts)
         .filter(Exists(joined_before))
         .exclude(user_id__in=readers_of(service))
-        .values("team_id", "period_start")
-        .annotate(**_aggregates())
-        .order_by()
+    )
+
+
+def _counted_rows(service: Service, kind: str, starts: list[date]) -> dict[tuple[int, date], dict]:
+    """One grouped query: the sums of every team of the service in each period, over the people who count."""
+    rows = (
+        counting_entries(service, kind, starts).values("team_id", "period_start").annotate(**_aggregates()).order_by()
     )
     return {(row["team_id"], row["period_start"]): row for row in rows}
 
@@ -299,7 +303,7 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
         raw = _counted_rows(service, kind, starts)
         members = _member_counts(service, starts)
         voices = _voice_counts(service, kind, starts)
-        said = statement_counts(service, kind, starts, readers_of(service))
+        said = statement_counts(counting_entries(service, kind, starts))
         texts = statement_texts({code for by_team in said.values() for c in by_team.values() for code in c})
         PublishedPeriod.objects.bulk_create(
             [

@@ -1,35 +1,29 @@
 """Statement-level figures at publication: one grouped query over the statements the counting check-ins passed on.
 
-Who counts is decided exactly as for the dimensions (publication.py): each person's latest check-in in the
-period, only members whose membership began before it, never a reader of the service. The suppression itself is
-core/statements.py; this module only counts, and names each statement for the page from the question set.
+Who counts is decided once, for the dimensions and the statements alike (publication.counting_entries): each
+person's latest check-in in the period, only members whose membership began before it, never a reader. The
+suppression itself is core/statements.py; this module only counts, and names each statement from the question set.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 
 from assessments.models.figures import StatementEntry
-from assessments.models.organisation import Membership, Role, Service
 from assessments.models.questions import Question
 
 Counts = dict[int, dict[str, dict[int, int]]]  # team id -> statement code -> answer -> people
 
 
-def statement_counts(service: Service, kind: str, starts: list[date], readers) -> dict[date, Counts]:
-    """Per period start: how many of the people who count gave each answer to each statement, per team."""
-    joined_before = Membership.objects.filter(
-        user_id=OuterRef("entry__user_id"),
-        team_id=OuterRef("entry__team_id"),
-        role=Role.PRACTITIONER,
-        created_at__date__lt=OuterRef("entry__period_start"),
-    )
+def statement_counts(entries) -> dict[date, Counts]:
+    """Per period start: how many of the people who count gave each answer to each statement, per team.
+
+    `entries` are the counting entries (publication.counting_entries), so who counts is decided in one place.
+    """
     rows = (
-        StatementEntry.objects.filter(entry__service=service, entry__kind=kind, entry__period_start__in=starts)
-        .filter(Exists(joined_before))
-        .exclude(entry__user_id__in=readers)
+        StatementEntry.objects.filter(entry__in=entries.values("pk"))
         .values_list("entry__period_start", "entry__team_id", "code", "value")
         .annotate(people=Count("id"))
         .order_by()
