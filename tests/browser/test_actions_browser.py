@@ -167,4 +167,5 @@ def test_the_team_and_service_summaries_print_on_a4(live_server, page, scene, te
             old.unlink()
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(PRINTS / f"{name}-summary")], check=True)
         pages = sorted(PRINTS.glob(f"{name}-summary-*.png"))
-        assert 1 <= len(pages) <= 6, (name, len(pages))
+        # A board pack, not a printout of every figure: the summary fits on six A4 pages (five when checked).
+        assert pages and len(pages) <= 6, (name, len(pages))

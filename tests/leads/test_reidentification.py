@@ -315,6 +315,7 @@ def test_a_curious_lead_reading_every_page_period_and_export_never_sees_the_outl
         assert_names_nothing(found, [outlier, *others], checkins)
         assert_no_small_or_single_cells(found)
         assert_each_cell_reads_the_same_everywhere(found)
+        assert found.statements  # the statement CSVs were read too, and held to the same rules
         assert_no_team_can_be_subtracted(found, service)
         assert_outlier_not_shown(found, scores)
 

@@ -55,7 +55,9 @@ def test_statements_that_are_not_scored_never_move_a_dimension_score(practitione
 def test_v2_has_the_kinds_the_research_asks_for_each_mapped_to_a_dimension_and_a_source(question_set):
     kinds = Counter(question_set.questions.values_list("kind", flat=True))
     assert kinds[StatementKind.FREQUENCY] == 2 and kinds[StatementKind.INTENTION] == 1
-    assert 1 <= kinds[StatementKind.WELLBEING] <= 2
+    # "One or two optional statements about how the person is": v2 has these two.
+    wellbeing = question_set.questions.filter(kind=StatementKind.WELLBEING).values_list("code", flat=True)
+    assert sorted(wellbeing) == ["hp_low", "hp_worn_out"]
     assert all(q.source for q in question_set.questions.all())
     scored = Counter(question_set.questions.filter(kind="scored").values_list("dimension", flat=True))
     assert set(scored) == {d.slug for d in DIMENSIONS} and min(scored.values()) >= 3

@@ -175,26 +175,25 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     return render(request, "assessments/leads/team_summary.html", context)
 
 
-@login_required
-def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+def _team_export(request: HttpRequest, team_pk: int, period: str, rows_of, header, suffix: str) -> HttpResponse:
+    """A team's CSV (dimension or statement figures): the same access check, period check, read and audit."""
     team = get_summary_team(request.user, team_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
     figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, team.service, team)
-    return _csv(f"team-{team.pk}-{selected.key}.csv", export_rows(figures, _team_scopes(team, figures)))
+    return _csv(f"team-{team.pk}-{selected.key}{suffix}.csv", rows_of(figures, _team_scopes(team, figures)), header)
+
+
+@login_required
+def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+    return _team_export(request, team_pk, period, export_rows, EXPORT_HEADER, "")
 
 
 @login_required
 def team_statements_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
-    """The team's statement-level figures as CSV, beside the dimensions' (the same reads, the same audit)."""
-    team = get_summary_team(request.user, team_pk)
-    selected = _period(period)
-    if selected is None:
-        return _bad_period(request, period)
-    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, team.service, team)
-    rows = statement_export_rows(figures, _team_scopes(team, figures))
-    return _csv(f"team-{team.pk}-{selected.key}-statements.csv", rows, STATEMENT_HEADER)
+    """The team's statement-level figures as CSV, beside the dimensions'."""
+    return _team_export(request, team_pk, period, statement_export_rows, STATEMENT_HEADER, "-statements")
 
 
 @login_required
@@ -227,22 +226,20 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
     return render(request, "assessments/leads/service_summary.html", context)
 
 
-@login_required
-def service_summary_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+def _service_export(request: HttpRequest, service_pk: int, period: str, rows_of, header, suffix: str) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
     figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, service)
-    return _csv(f"service-{service.pk}-{selected.key}.csv", export_rows(figures, _service_scopes(figures)))
+    return _csv(f"service-{service.pk}-{selected.key}{suffix}.csv", rows_of(figures, _service_scopes(figures)), header)
+
+
+@login_required
+def service_summary_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+    return _service_export(request, service_pk, period, export_rows, EXPORT_HEADER, "")
 
 
 @login_required
 def service_statements_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
-    service = get_summary_service(request.user, service_pk)
-    selected = _period(period)
-    if selected is None:
-        return _bad_period(request, period)
-    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, service)
-    rows = statement_export_rows(figures, _service_scopes(figures))
-    return _csv(f"service-{service.pk}-{selected.key}-statements.csv", rows, STATEMENT_HEADER)
+    return _service_export(request, service_pk, period, statement_export_rows, STATEMENT_HEADER, "-statements")
