@@ -5,6 +5,11 @@ with that check-in's dimension scores), so a summary reads one row per person
 instead of every answer. Both period kinds are kept, so switching the
 SUMMARY_PERIOD setting needs no rebuild.
 
+Beside each entry it keeps what leads may count of it: the answers to the statements they see as team figures
+(StatementEntry), and what got in the way of the person's moves as they reviewed them while filling in that
+check-in (MoveObstacleEntry: only the obstacle, never the move or its note). Both go with their entry, so when a
+check-in is deleted what it passed on goes too.
+
 Called inside the check-in writes' transactions (checkins.py). Deleting an
 account deletes its entries by cascade, which is correct: nothing of that
 person then counts anywhere.
@@ -21,7 +26,8 @@ from django.utils import timezone
 from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, StatementKind
 from assessments.core.periods import KINDS, Period, period_of
 from assessments.models.checkins import Answer, CheckIn
-from assessments.models.figures import StatementEntry, SummaryEntry
+from assessments.models.figures import MoveObstacleEntry, StatementEntry, SummaryEntry
+from assessments.models.private import MoveReview
 
 
 def score_field(slug: str) -> str:
@@ -52,9 +58,10 @@ def _moment(day: date) -> datetime:
 def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
     """Recompute which of this person's check-ins counts in every period (of each kind) holding one of `moments`.
 
-    Six queries whatever the person's history: their submitted check-ins in
-    those periods with scores, one delete, one insert, and for the statement
-    figures the counting check-ins' answers and one insert.
+    Eight queries at most whatever the person's history: their submitted
+    check-ins in those periods with scores, one delete, one insert, for the
+    statement figures the counting check-ins' answers and one insert, and for
+    what got in the way of their moves one read and (when they said) one insert.
     """
     periods: set[Period] = {period_of(m, kind) for m in moments for kind in KINDS}
     if not periods:
@@ -98,6 +105,7 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
         if checkin.team_id is not None
     )
     _statements_write(entries)
+    _obstacles_write(user_id, entries)
 
 
 def _statements_write(entries: list[SummaryEntry]) -> None:
@@ -118,6 +126,33 @@ def _statements_write(entries: list[SummaryEntry]) -> None:
         for entry in entries
         for code, value in by_checkin.get(entry.checkin_id, [])
     )
+
+
+def _obstacles_write(user_id: int, entries: list[SummaryEntry]) -> None:
+    """What got in the way of this person's moves, beside each entry: the obstacles they named in the reviews they
+    gave while filling in its check-in (from starting it to sending it, as moves.moves_to_review decides what a
+    draft reviews). A review given in a draft that was never sent counts nowhere. Reads only the obstacle and when
+    it was said, never the move or the note (one query, and one insert when there is anything to keep)."""
+    windows = {e.checkin_id: (e.checkin.created_at, e.checkin.submitted_at) for e in entries}
+    if not windows:
+        return
+    during = Q()
+    for start, end in windows.values():
+        during |= Q(created_at__gte=start, created_at__lte=end)
+    said = list(
+        MoveReview.objects.filter(during, move__user_id=user_id)
+        .exclude(obstacle="")
+        .values_list("created_at", "obstacle")
+        .order_by()
+    )
+    if not said:
+        return
+    kept = []
+    for entry in entries:
+        start, end = windows[entry.checkin_id]
+        named = sorted({obstacle for at, obstacle in said if start <= at <= end})
+        kept += [MoveObstacleEntry(entry=entry, obstacle=obstacle) for obstacle in named]
+    MoveObstacleEntry.objects.bulk_create(kept)
 
 
 def entries_rebuild(*, user_ids: Iterable[int]) -> None:

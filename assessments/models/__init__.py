@@ -4,6 +4,7 @@ from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import (
     ActionVoice,
     AuditEvent,
+    MoveObstacleEntry,
     PublishedPeriod,
     StatementEntry,
     SummaryAccess,
@@ -51,6 +52,7 @@ __all__ = [
     "MOVE_TEXT_MAX_LENGTH",
     "Membership",
     "MoveObstacle",
+    "MoveObstacleEntry",
     "MoveOutcome",
     "MoveReview",
     "OrganisationIdentity",

@@ -1,4 +1,5 @@
-"""What the leads' side keeps: who counts in each period, team actions and the team's voice on them, the audit logs."""
+"""What the leads' side keeps: who counts in each period and what they passed on, team actions and the team's voice
+on them, the audit logs."""
 
 from __future__ import annotations
 
@@ -60,6 +61,23 @@ class StatementEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Statement entry {self.pk}"
+
+
+class MoveObstacleEntry(models.Model):
+    """One obstacle ("what got in the way", a key of core/obstacles.py) that a person named for at least one of their
+    moves while filling in their counting check-in (see SummaryEntry). Only the key: never the move, its words or
+    the note. Per-person data like SummaryEntry, so it goes with that entry: only counted at publication, under the
+    share threshold, never shown.
+    """
+
+    entry = models.ForeignKey(SummaryEntry, on_delete=models.CASCADE, related_name="obstacles")
+    obstacle = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "obstacle"], name="one_obstacle_entry_per_obstacle")]
+
+    def __str__(self) -> str:
+        return f"Obstacle entry {self.pk}"
 
 
 class TeamAction(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
+from assessments.core.obstacles import OBSTACLES
 from assessments.models.checkins import CheckIn
 from assessments.models.sealed import SealedCharField, SealedTextField
 
@@ -80,14 +81,10 @@ class MoveOutcome(models.TextChoices):
     DROPPED = "dropped", _("I have dropped it")
 
 
-class MoveObstacle(models.TextChoices):
-    """What got in the way of a move, when it was not tried or was dropped. Counted, never read, for the team."""
-
-    NO_TIME = "no_time", _("There was no time")
-    DIARY_FULL = "diary_full", _("My diary was full")
-    NOT_ALLOWED = "not_allowed", _("It was not allowed or not possible at work")
-    FORGOT = "forgot", _("I forgot")
-    OTHER = "other", _("Something else")
+# What got in the way of a move, when it was not tried or was dropped (NO_TIME, DIARY_FULL, NOT_ALLOWED, FORGOT,
+# OTHER), in the person's words. Defined once in core/obstacles.py, beside the words of the team figure leads see:
+# counted at publication, never read.
+MoveObstacle = models.TextChoices("MoveObstacle", [(o.key.upper(), (o.key, o.asked)) for o in OBSTACLES])
 
 
 # "What got in the way" is asked only of a move that did not happen: not yet tried, or dropped.
