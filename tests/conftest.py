@@ -28,12 +28,14 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import Period, latest_shown_period
 from assessments.core.scoring import keyed
 from assessments.core.steps import STEPS
 from assessments.leads.team_actions import team_action_create
 from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team, TeamAction
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
+from assessments.practitioner.moves import moves_choose, moves_review
 from assessments.practitioner.questions import question_set_load, questions_by_phase
 
 PASSWORD = "a-long-test-password-1"
@@ -304,6 +306,24 @@ def make_action(created_by: User, team: Team | None = None, service: Service | N
         **extra,
     }
     return team_action_create(created_by=created_by, team=team, service=service, **values)
+
+
+def send_saying_what_got_in_the_way(
+    user: User, team: Team, obstacles: list[str], when: datetime | None = None, values=None
+) -> CheckIn:
+    """A sent check-in (at `when`, by default in the newest period leads can see) that began with a review of the
+    moves `user` chose an hour before: one move per obstacle (three at most), each not tried yet and held up by it.
+    The earlier check-in, which the moves were chosen from, is in the same period, so this one is the one that
+    counts. Through the real write path, as the pages call it."""
+    when = when or shown_moment()
+    chosen_from = submit_checkin(user, team, values, when=when - timedelta(hours=1))
+    keys = [m.key for m in CATALOGUE[: len(obstacles)]]
+    with time_machine.travel(when - timedelta(hours=1), tick=False):
+        moves = moves_choose(user=user, checkin=chosen_from, catalogue_keys=keys)
+    with time_machine.travel(when, tick=False):
+        checkin_start(user=user, team=team)
+        moves_review(user=user, reviews={m.pk: ("not_yet", "", o) for m, o in zip(moves, obstacles, strict=True)})
+    return submit_checkin(user, team, values, when=when)
 
 
 def chart_svg(html: str, chart_id: str) -> str:

@@ -16,7 +16,9 @@ Who counts, decided at publication:
 Beside each shown head count it stores how many members could have taken part (the same people: practitioners
 whose membership began before the period, never its readers), for "8 of 11 members took part"; and, per action,
 how many of the people who could answer said it made a difference (yes / not yet / no), counted from each
-person's latest answer in the period, only where at least SHARE_MIN_GROUP_SIZE answered (action_voices.py).
+person's latest answer in the period, only where at least SHARE_MIN_GROUP_SIZE answered (action_voices.py); and
+what got in the way of the moves people chose, counted from the same people's counting check-ins and decided like
+the statements' shares (core/obstacles.py).
 
 Two app servers publishing the same period at once both insert; the unique constraint keeps the first and
 both then read that one back.
@@ -44,10 +46,12 @@ from assessments.core.anonymity import (
     suppress,
 )
 from assessments.core.framework import DIMENSIONS
+from assessments.core.obstacles import obstacle_figures
 from assessments.core.periods import KINDS, Period, add_months
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.core.statements import statement_figures
 from assessments.leads.contributions import SCORE_FIELDS
+from assessments.leads.obstacle_figures import obstacle_counts
 from assessments.leads.statement_figures import statement_counts, statement_texts
 from assessments.models.figures import ActionVoice, PublishedPeriod, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
@@ -209,6 +213,7 @@ def _period_figures(
     voices: Iterable[dict],
     statements: dict[int, dict[str, dict[int, int]]] | None = None,
     texts: dict[str, dict] | None = None,
+    obstacles: dict[int, dict[str, int]] | None = None,
 ) -> dict:
     """Suppression decided once for every team and the service, and the figures that survive it."""
     head = suppress({t.pk: rows[t.pk]["people"] for t in teams})
@@ -250,6 +255,13 @@ def _period_figures(
             cells[str(t.pk)]["statements"] = decided.teams[t.pk]
     if cells[SERVICE]["hidden"] is None:
         cells[SERVICE]["statements"] = decided.service
+    # What got in the way of the moves people chose: one figure per cell, decided like the statements' shares.
+    got_in_the_way = obstacle_figures(
+        {t.pk: (obstacles or {}).get(t.pk, {}) for t in teams}, forced=head.hidden, total_forced=head.total_hidden
+    )
+    for key, figure in [*((str(t.pk), got_in_the_way.teams[t.pk]) for t in teams), (SERVICE, got_in_the_way.service)]:
+        if cells[key]["hidden"] is None:
+            cells[key]["obstacles"] = figure
     codes = {code for by_code in decided.teams.values() for code in by_code} | set(decided.service)
     return {
         "min_group_size": min_group_size(),
@@ -278,9 +290,9 @@ def _expired() -> dict:
 def published_periods(service: Service, periods: list[Period]) -> dict[Period, dict]:
     """The stored figures of these ended periods, publishing the ones nobody has needed yet.
 
-    One query when all are published; otherwise eight more (teams, the grouped sums, the members of each team and
-    of the service, the actions' voices, the statements' grouped counts and their words, the insert) and a read
-    back.
+    One query when all are published; otherwise nine more (teams, the grouped sums, the members of each team and
+    of the service, the actions' voices, the statements' grouped counts and their words, the obstacles' grouped
+    counts, the insert) and a read back.
     A period past retention has no figures, and is never published again.
     """
     kind = periods[0].kind
@@ -305,6 +317,7 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
         voices = _voice_counts(service, kind, starts)
         said = statement_counts(counting_entries(service, kind, starts))
         texts = statement_texts({code for by_team in said.values() for c in by_team.values() for code in c})
+        got_in_the_way = obstacle_counts(counting_entries(service, kind, starts))
         PublishedPeriod.objects.bulk_create(
             [
                 PublishedPeriod(
@@ -318,6 +331,7 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
                         [row for (_action, start), row in voices.items() if start == p.start],
                         said.get(p.start, {}),
                         texts,
+                        got_in_the_way.get(p.start, {}),
                     ),
                 )
                 for p in missing

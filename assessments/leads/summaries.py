@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, VOICES_TOO_FEW, reason_text
 from assessments.core.changes import chance_margin, is_real_change
 from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, AnswerScale, Dimension, Direction, StatementKind
+from assessments.core.obstacles import OBSTACLES, Obstacle
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.core.scoring import is_concerning
 from assessments.leads.publication import SERVICE, published_periods
@@ -71,6 +72,44 @@ class StatementFigure:
 
 
 @dataclass(frozen=True)
+class ObstacleCount:
+    """How many of the people who said what got in the way of their moves named one obstacle, and what share."""
+
+    obstacle: Obstacle
+    named_by: int
+    share: int
+
+    @property
+    def words(self) -> str:
+        return str(self.obstacle.counted)
+
+
+@dataclass(frozen=True)
+class GotInTheWay:
+    """What got in the way of the moves people chose, in one cell and period; or why it is not shown."""
+
+    people: int | None = None  # who said what got in the way of at least one move
+    counts: tuple[ObstacleCount, ...] = ()  # the most named first
+    hidden: str | None = None
+
+    @property
+    def is_shown(self) -> bool:
+        return self.hidden is None and self.people is not None
+
+
+def _got_in_the_way(stored: dict | None, share_minimum: int) -> GotInTheWay | None:
+    """None for a period published before these figures were kept."""
+    if stored is None:
+        return None
+    if stored["hidden"] is not None:
+        return GotInTheWay(hidden=reason_text(stored["hidden"], minimum=share_minimum))
+    # In the vocabulary's order (a stored mapping's keys may come back in any order), then the most named first.
+    said, shares = stored["said"], stored["shares"]
+    counts = [ObstacleCount(o, said[o.key], shares[o.key]) for o in OBSTACLES if o.key in said]
+    return GotInTheWay(people=stored["n"], counts=tuple(sorted(counts, key=lambda c: -c.named_by)))
+
+
+@dataclass(frozen=True)
 class DimensionFigures:
     dimension: Dimension
     mean: float | None = None
@@ -122,6 +161,7 @@ class Cell:
     # How many members could have taken part (None when hidden, or published before this was kept).
     members: int | None = None
     statements: list[StatementFigure] = field(default_factory=list)
+    obstacles: GotInTheWay | None = None
 
     def statements_of(self, slug: str) -> list[StatementFigure]:
         return [s for s in self.statements if s.dimension.slug == slug and s.is_scored]
@@ -235,7 +275,15 @@ def _cell(
         if figure.is_shown:
             figure = replace(figure, driver=_driver([s for s in statements if s.dimension == d and s.is_scored]))
         figures[d.slug] = figure
-    return Cell(period, stored["people"], None, figures, members=stored.get("members"), statements=statements)
+    return Cell(
+        period,
+        stored["people"],
+        None,
+        figures,
+        members=stored.get("members"),
+        statements=statements,
+        obstacles=_got_in_the_way(stored.get("obstacles"), share_minimum),
+    )
 
 
 def _with_changes(cells: list[Cell]) -> None:
@@ -417,4 +465,26 @@ def statement_export_rows(figures: ServiceFigures, scopes: list[tuple[str, int |
                     rows.append([*start, str(s.n), *(str(share) for share in s.shares), ""])
                 else:
                     rows.append([*start, "", "", "", "", "", "", s.hidden or ""])
+    return rows
+
+
+OBSTACLE_HEADER = ["scope", "period", "code", "obstacle", "named_by", "people", "share", "note"]
+
+
+def obstacle_export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, list[Period]]]) -> list[list]:
+    """One row per (scope, period, obstacle): how many of the people who said what got in the way named it, of how
+    many, and the share; or blank figures and why they are hidden."""
+    rows = []
+    for scope_name, key, periods in scopes:
+        for p in periods:
+            found = figures.cell(key, p).obstacles
+            if found is None:
+                continue
+            if not found.is_shown:
+                rows += [[scope_name, p.key, o.key, str(o.counted), "", "", "", found.hidden] for o in OBSTACLES]
+                continue
+            for c in found.counts:
+                rows.append(
+                    [scope_name, p.key, c.obstacle.key, c.words, str(c.named_by), str(found.people), str(c.share), ""]
+                )
     return rows

@@ -35,9 +35,19 @@ urlpatterns = [
         name="team_summary_statements_export",
     ),
     path(
+        "summaries/teams/<int:team_pk>/<str:period>/obstacles.csv",
+        summaries.team_obstacles_export,
+        name="team_summary_obstacles_export",
+    ),
+    path(
         "summaries/services/<int:service_pk>/<str:period>/statements.csv",
         summaries.service_statements_export,
         name="service_summary_statements_export",
+    ),
+    path(
+        "summaries/services/<int:service_pk>/<str:period>/obstacles.csv",
+        summaries.service_obstacles_export,
+        name="service_summary_obstacles_export",
     ),
     path("summaries/services/<int:service_pk>/", summaries.service_summary_current, name="service_summary_current"),
     path("summaries/services/<int:service_pk>/<str:period>/", summaries.service_summary, name="service_summary"),

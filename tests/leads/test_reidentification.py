@@ -102,6 +102,15 @@ class Harvest:
         self.members: dict[tuple[str, str], set[str]] = defaultdict(set)
         # Statement-level figures, keyed by (scope, period, statement code): every version of them ever read.
         self.statements: dict[tuple[str, str, str], set[tuple[str, ...]]] = defaultdict(set)
+        # What got in the way of moves, keyed by (scope, period, obstacle code): every version of it ever read.
+        self.obstacles: dict[tuple[str, str, str], set[tuple[str, ...]]] = defaultdict(set)
+
+    def add_obstacle_rows(self, url: str, rows: list[list[str]]) -> None:
+        for scope, period, code, _words, named_by, people, share, note in rows:
+            if scope in ("Whole service", "Service average"):
+                scope = SERVICE
+            assert people == "" or int(people) >= 10, (url, scope, period, code, people)  # like shares: 10
+            self.obstacles[(scope, period, code)].add((named_by, people, share, note))
 
     def add_statement_rows(self, url: str, rows: list[list[str]]) -> None:
         for scope, period, _dimension, code, _text, answered, *values in rows:
@@ -169,6 +178,11 @@ def harvest(
             continue
         text = response.content.decode()
         found.texts[url] = text
+        if url.endswith("obstacles.csv"):
+            rows = list(csv.reader(io.StringIO(response.content.decode())))
+            assert rows[0] == ["scope", "period", "code", "obstacle", "named_by", "people", "share", "note"]
+            found.add_obstacle_rows(url, rows[1:])
+            continue
         if url.endswith("statements.csv"):
             rows = list(csv.reader(io.StringIO(response.content.decode())))
             assert rows[0][:6] == ["scope", "period", "dimension", "code", "statement", "answered"]
@@ -228,6 +242,10 @@ def assert_no_small_or_single_cells(found: Harvest) -> None:
             assert (answered == "") == bool(note), key  # shown with its n, or hidden with its reason
             assert answered == "" or (int(answered) >= share_minimum and len(shares) == 5), key
             assert answered != "" or shares == [""] * 5, key
+    for key, values in found.obstacles.items():
+        for named_by, people, share, note in values:
+            assert (people == "") == bool(note) and (named_by == "") == (people == "") == (share == ""), key
+            assert people == "" or int(people) >= share_minimum, key
 
 
 def assert_each_cell_reads_the_same_everywhere(found: Harvest) -> None:
@@ -238,6 +256,8 @@ def assert_each_cell_reads_the_same_everywhere(found: Harvest) -> None:
     for key, members in found.members.items():
         assert len(members) == 1, (key, members)
     for key, values in found.statements.items():
+        assert len(values) == 1, (key, values)
+    for key, values in found.obstacles.items():
         assert len(values) == 1, (key, values)
 
 
@@ -316,6 +336,7 @@ def test_a_curious_lead_reading_every_page_period_and_export_never_sees_the_outl
         assert_no_small_or_single_cells(found)
         assert_each_cell_reads_the_same_everywhere(found)
         assert found.statements  # the statement CSVs were read too, and held to the same rules
+        assert found.obstacles  # and what got in the way of moves
         assert_no_team_can_be_subtracted(found, service)
         assert_outlier_not_shown(found, scores)
 

@@ -101,11 +101,17 @@ EXPECTED: dict[str, Case] = {
     "leads:team_summary_statements_export": Case(
         "get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)
     ),
+    "leads:team_summary_obstacles_export": Case(
+        "get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)
+    ),
     "leads:team_action_add": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 200)),
     "leads:service_summary_current": Case("get", lambda w: [w.service.pk], (LOGIN, 404, 404, 404, 404, 302)),
     "leads:service_summary": Case("get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)),
     "leads:service_summary_export": Case("get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)),
     "leads:service_summary_statements_export": Case(
+        "get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)
+    ),
+    "leads:service_summary_obstacles_export": Case(
         "get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)
     ),
     # The practitioner's journey (issue 4): everyone sees their own; another person's objects are 404.

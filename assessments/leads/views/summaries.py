@@ -26,12 +26,14 @@ from assessments.leads.access import (
 from assessments.leads.audit import figures_read
 from assessments.leads.summaries import (
     EXPORT_HEADER,
+    OBSTACLE_HEADER,
     ORDERED_DIMENSIONS,
     STATEMENT_HEADER,
     Cell,
     ServiceFigures,
     action_progress,
     export_rows,
+    obstacle_export_rows,
     statement_export_rows,
 )
 from assessments.leads.team_actions import actions_of_service, actions_of_team
@@ -103,6 +105,7 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
         "next_url": reverse(page, args=[pk, newer.key]) if newer else None,
         "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
         "statements_export_url": reverse(f"{page}_statements_export", args=[pk, selected.key]),
+        "obstacles_export_url": reverse(f"{page}_obstacles_export", args=[pk, selected.key]),
         "header": EXPORT_HEADER,
         "min_group_size": min_group_size(),
         "share_min_group_size": share_min_group_size(),
@@ -197,6 +200,12 @@ def team_statements_export(request: HttpRequest, team_pk: int, period: str) -> H
 
 
 @login_required
+def team_obstacles_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+    """What got in the way of the moves the team chose, as CSV."""
+    return _team_export(request, team_pk, period, obstacle_export_rows, OBSTACLE_HEADER, "-obstacles")
+
+
+@login_required
 def service_summary_current(request: HttpRequest, service_pk: int) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     return redirect("leads:service_summary", service_pk=service.pk, period=latest_shown_period().key)
@@ -243,3 +252,8 @@ def service_summary_export(request: HttpRequest, service_pk: int, period: str) -
 @login_required
 def service_statements_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
     return _service_export(request, service_pk, period, statement_export_rows, STATEMENT_HEADER, "-statements")
+
+
+@login_required
+def service_obstacles_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+    return _service_export(request, service_pk, period, obstacle_export_rows, OBSTACLE_HEADER, "-obstacles")
