@@ -231,29 +231,32 @@ def _figures(d: Dimension, stored: dict | None, minimum: int, share_minimum: int
     )
 
 
+_DIMENSION_ORDER = {d.slug: i for i, d in enumerate(ORDERED_DIMENSIONS)}
+
+
 def _statements(stored: dict, texts: dict[str, dict], share_minimum: int) -> list[StatementFigure]:
     found = []
     for code, cell in stored.items():
         info = texts.get(code)
         if info is None:
             continue
-        base = StatementFigure(
-            code=code,
-            text=info["text"],
-            dimension=DIMENSIONS_BY_SLUG[info["dimension"]],
-            kind=info["kind"],
-            scale=info["scale"],
-            reverse=info["reverse"],
-            order=info["order"],
-        )
         if cell["hidden"] is not None:
-            found.append(replace(base, hidden=reason_text(cell["hidden"], minimum=share_minimum)))
+            figures = {"hidden": reason_text(cell["hidden"], minimum=share_minimum)}
         else:
-            found.append(
-                replace(base, n=cell["n"], shares=tuple(cell["shares"]), top=cell["top"], bottom=cell["bottom"])
+            figures = {"n": cell["n"], "shares": tuple(cell["shares"]), "top": cell["top"], "bottom": cell["bottom"]}
+        found.append(
+            StatementFigure(
+                code=code,
+                text=info["text"],
+                dimension=DIMENSIONS_BY_SLUG[info["dimension"]],
+                kind=info["kind"],
+                scale=info["scale"],
+                reverse=info["reverse"],
+                order=info["order"],
+                **figures,
             )
-    order = {d.slug: i for i, d in enumerate(ORDERED_DIMENSIONS)}
-    return sorted(found, key=lambda s: (order[s.dimension.slug], s.order))
+        )
+    return sorted(found, key=lambda s: (_DIMENSION_ORDER[s.dimension.slug], s.order))
 
 
 def _driver(statements: list[StatementFigure]) -> StatementFigure | None:
@@ -269,11 +272,15 @@ def _cell(
         text = reason_text(NOT_PUBLISHED) if stored is None else reason_text(stored["hidden"], minimum=minimum)
         return Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
     statements = _statements(stored.get("statements", {}), texts or {}, share_minimum)
+    scored: dict[str, list[StatementFigure]] = {}
+    for s in statements:
+        if s.is_scored:
+            scored.setdefault(s.dimension.slug, []).append(s)
     figures = {}
     for d in DIMENSIONS:
         figure = _figures(d, stored["dims"].get(d.slug), minimum, share_minimum)
-        if figure.is_shown:
-            figure = replace(figure, driver=_driver([s for s in statements if s.dimension == d and s.is_scored]))
+        if figure.is_shown and d.slug in scored:
+            figure = replace(figure, driver=_driver(scored[d.slug]))
         figures[d.slug] = figure
     return Cell(
         period,
@@ -301,7 +308,7 @@ def _with_changes(cells: list[Cell]) -> None:
 class ServiceFigures:
     """Every team of a service and the service as a whole over the trend periods, as published.
 
-    Cells are built only when a page asks for them.
+    Cells are built only when a page asks for them, each once.
     """
 
     service: Service
@@ -309,12 +316,23 @@ class ServiceFigures:
     periods: list[Period]
     published: dict[Period, dict]
     _cells: dict[tuple[int | None, Period], Cell] = field(default_factory=dict)
+    _with_change: set[tuple[int | None, Period]] = field(default_factory=set)
 
     def trend(self, team_id: int | None) -> list[Cell]:
         return [self.cell(team_id, p) for p in self.periods]
 
     def cell(self, team_id: int | None, period: Period | None = None) -> Cell:
+        """One cell with each dimension's change since the period before. The change needs only the means of the
+        period before, so that cell is not asked for its own change (a team's newest cell builds two, not twelve)."""
         period = period or self.periods[-1]
+        cell = self._published_cell(team_id, period)
+        if (team_id, period) not in self._with_change:
+            self._with_change.add((team_id, period))
+            if period != self.periods[0]:
+                _with_changes([self._published_cell(team_id, period.previous()), cell])
+        return cell
+
+    def _published_cell(self, team_id: int | None, period: Period) -> Cell:
         key = (team_id, period)
         if key not in self._cells:
             self._cells[key] = self._build(team_id, period)
@@ -334,8 +352,6 @@ class ServiceFigures:
                 published["share_min_group_size"],
                 published.get("statements", {}),
             )
-        if period != self.periods[0]:
-            _with_changes([self.cell(team_id, period.previous()), cell])
         return cell
 
     def voice(self, action_id: int, period: Period | None = None) -> VoiceFigures:
