@@ -23,7 +23,7 @@ from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import MONTH, latest_shown_period
 from assessments.core.steps import STEPS
 from assessments.models.checkins import CheckIn
-from assessments.models.figures import SummaryEntry
+from assessments.models.figures import MoveObstacleEntry, PublishedPeriod, StatementEntry, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, Team
 from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose, moves_review, open_moves
@@ -162,7 +162,7 @@ def _practitioner_with_words(prefix: str) -> tuple[User, CheckIn]:
             moves = open_moves(user)
             if moves:
                 moves_review(
-                    user=user, reviews={m.pk: ("helped", f"It helped in week {i}. {WORDS[:200]}") for m in moves}
+                    user=user, reviews={m.pk: ("helped", f"It helped in week {i}. {WORDS[:200]}", "") for m in moves}
                 )
             moves_choose(user=user, checkin=checkin, catalogue_keys=keys, own_text=f"Leave on time on Fridays ({i})")
             supervision_mark(
@@ -180,6 +180,25 @@ def _measure_own_pages(prefix: str, iterations: int, out: Callable[[str], None])
     _measure("profile", _get(client, reverse("practitioner:checkin_detail", args=[latest.pk])), iterations, out)
     _measure("trends", _get(client, reverse("practitioner:trends")), iterations, out)
     _measure("export_json", _get(client, reverse("practitioner:export_json")), iterations, out)
+
+
+def _passed_on_lines(service: Service, name: str, out: Callable[[str], None]) -> None:
+    """What the service's newest shown month holds and publishes beside the dimensions: the statement and obstacle
+    rows the publication counted, and how many statement figures and obstacle figures came out shown."""
+    period = latest_shown_period(MONTH)
+    in_period = {"entry__service": service, "entry__kind": MONTH, "entry__period_start": period.start}
+    out(f"statement_entries{name}={StatementEntry.objects.filter(**in_period).count()}")
+    out(f"obstacle_entries{name}={MoveObstacleEntry.objects.filter(**in_period).count()}")
+    published = PublishedPeriod.objects.get(service=service, kind=MONTH, period_start=period.start).figures
+    cells = published["cells"].values()
+    statements = [s for cell in cells for s in cell.get("statements", {}).values()]
+    out(f"statement_figures_shown{name}={sum(s['hidden'] is None for s in statements)}")
+    out(f"statement_figures_hidden{name}={sum(s['hidden'] is not None for s in statements)}")
+    obstacles = [cell["obstacles"] for cell in cells if "obstacles" in cell]
+    out(f"obstacle_figures_shown{name}={sum(o['hidden'] is None for o in obstacles)}")
+    out(f"obstacle_figures_hidden{name}={sum(o['hidden'] is not None for o in obstacles)}")
+    whole = published["cells"]["service"].get("obstacles") or {}
+    out(f"obstacle_people_in_service{name}={whole.get('n', 'hidden')}")
 
 
 def bench_run(
@@ -213,10 +232,12 @@ def bench_run(
     _measure(
         "service_summary", _get(client, reverse("leads:service_summary", args=[service.pk, period])), iterations, out
     )
+    _passed_on_lines(service, "", out)
     _measure_submit(Client(), team, iterations, out)
     _measure_own_pages(prefix, iterations, out)
 
     medians: dict[int, float] = {}
+    team_medians: dict[int, float] = {}
     for n in growth:
         growth_prefix = f"Growth N={n}"
         start = time.perf_counter()
@@ -240,13 +261,26 @@ def bench_run(
         # The first read publishes the period (computed once from the N rows, then stored); every read after it
         # reads the stored figures, so it should not grow with N.
         out(f"service_summary_first_read_ms_at_N={n}={_times_ms(request, 1)[0]:.1f}")
+        _passed_on_lines(growth_service, f"_at_N={n}", out)
         for _ in range(3):
             request()
         query_count = _query_count(request)
         times = _times_ms(request, max(iterations // 2, 5))
         medians[n] = statistics.median(times)
         out(f"service_summary_p50_ms_at_N={n}={medians[n]:.1f}")
+        out(f"service_summary_p95_ms_at_N={n}={_percentile(times, 0.95):.1f}")
         out(f"service_summary_queries_at_N={n}={query_count}")
+        # One team of the service: a tenth of N people, read against the service's figures.
+        growth_team = Team.objects.filter(service=growth_service).order_by("pk").first()
+        team_request = _get(admin_client, reverse("leads:team_summary", args=[growth_team.pk, period]))
+        for _ in range(3):
+            team_request()
+        query_count = _query_count(team_request)
+        times = _times_ms(team_request, max(iterations // 2, 5))
+        team_medians[n] = statistics.median(times)
+        out(f"team_summary_p50_ms_at_N={n}={team_medians[n]:.1f}")
+        out(f"team_summary_p95_ms_at_N={n}={_percentile(times, 0.95):.1f}")
+        out(f"team_summary_queries_at_N={n}={query_count}")
         export = _get(admin_client, reverse("leads:service_summary_export", args=[growth_service.pk, period]))
         export()
         times = _times_ms(export, max(iterations // 2, 5))
@@ -256,6 +290,8 @@ def bench_run(
         smallest, largest = min(medians), max(medians)
         # Target: at most 1.3 (published figures make a page flat in N).
         out(f"service_summary_growth_ratio_N={largest}_vs_N={smallest}={medians[largest] / medians[smallest]:.2f}")
+        ratio = team_medians[largest] / team_medians[smallest]
+        out(f"team_summary_growth_ratio_N={largest}_vs_N={smallest}={ratio:.2f}")
     out(f"peak_memory_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
     # Other work on the machine slows the tail: say how busy it was.
     out(f"load_average_1min={os.getloadavg()[0]:.2f}")

@@ -4,7 +4,12 @@ Fixed random seed, so two runs make the same data. Teams differ (each has its
 own lean per dimension), systemic pressure rises and falls over the year with a
 different phase per team, and supervision tends to drop when pressure is high.
 Each synthetic practitioner submits one check-in per period, holding scores
-only (no answer rows): summaries never read answers.
+only (no answer rows): summaries never read answers. Beside each summary entry go
+what a real submit passes on for the leads' figures (contributions.py): one
+StatementEntry per statement leads may see (18 for question set v2), answered in
+line with the person's scores, and for about a third of people what got in the
+way of their moves (one or two MoveObstacleEntry rows), so that publishing a
+period does the statement and obstacle work it does in production.
 
 Rows go in with PostgreSQL COPY (or executemany on SQLite), in a few large
 batches, with explicit ids, then the id sequences are moved on.
@@ -13,6 +18,7 @@ batches, with explicit ids, then the id sequences are moved on.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import random
 from collections.abc import Iterable, Sequence
@@ -24,11 +30,12 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS, Direction
+from assessments.core.framework import DIMENSIONS, Direction, StatementKind
+from assessments.core.obstacles import OBSTACLES
 from assessments.core.periods import KINDS, MONTH, latest_shown_period, period_of
-from assessments.leads.contributions import SCORE_FIELDS
+from assessments.leads.contributions import SCORE_FIELDS, counts_for_team
 from assessments.models.checkins import CheckIn, DimensionScore
-from assessments.models.figures import SummaryEntry
+from assessments.models.figures import MoveObstacleEntry, StatementEntry, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 from assessments.practitioner.questions import question_set_load
 
@@ -77,6 +84,9 @@ def _sqlite_value(value):
     return value
 
 
+SQLITE_BATCH = 100_000  # rows per executemany: millions of statement rows at once would be held in memory twice
+
+
 def _insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere."""
     table = model._meta.db_table
@@ -91,10 +101,17 @@ def _insert(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
             buffer.seek(0)
             cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
         else:
-            batch = [[_sqlite_value(v) for v in row] for row in rows]
-            count = len(batch)
             marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+            batch = []
+            for row in rows:
+                batch.append([_sqlite_value(v) for v in row])
+                if len(batch) == SQLITE_BATCH:
+                    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+                    count += len(batch)
+                    batch = []
+            if batch:
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch)
+                count += len(batch)
     return count
 
 
@@ -109,6 +126,29 @@ def _move_sequences(models) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
             cursor.execute(f"ANALYZE {table}")
+
+
+# How often each obstacle is named, for the people who say what got in the way.
+OBSTACLE_WEIGHTS = dict(zip((o.key for o in OBSTACLES), (0.4, 0.25, 0.15, 0.15, 0.05), strict=True))
+SAY_WHAT_GOT_IN_THE_WAY = 0.35
+
+
+def _passed_on(rng: random.Random, statements, scores: dict[str, float]) -> tuple[tuple, tuple]:
+    """What one check-in passes on beside its entry: (code, answer) per statement leads see, and the obstacles named.
+
+    A scored statement is answered near its dimension's score (reverse-keyed ones the other way round); a frequency
+    or the intention to leave follows the pressure. The answer is stored as given, 1 to 5, as a real submit stores it.
+    """
+    answers = []
+    for code, kind, dimension, reverse in statements:
+        base = scores[dimension] if kind == StatementKind.SCORED else scores["systemic_pressures"]
+        value = min(5, max(1, round(1 + base / 25 + rng.choice((-1, 0, 0, 0, 1)))))
+        answers.append((code, 6 - value if reverse else value))
+    named: tuple[str, ...] = ()
+    if rng.random() < SAY_WHAT_GOT_IN_THE_WAY:
+        keys, weights = list(OBSTACLE_WEIGHTS), list(OBSTACLE_WEIGHTS.values())
+        named = tuple(sorted(set(rng.choices(keys, weights, k=rng.choice((1, 1, 2))))))
+    return tuple(answers), named
 
 
 def _team_lean(rng: random.Random) -> dict[str, float]:
@@ -192,6 +232,22 @@ def scale_seed(
     while len(month_list) < periods:
         month_list.append(month_list[-1].previous())
     month_list.reverse()
+    # The statements a real submit passes on for the leads' figures (contributions.counts_for_team decides).
+    statements = [
+        (q.code, q.kind, q.dimension, q.reverse_keyed)
+        for q in question_set.questions.order_by("order")
+        if counts_for_team(q.kind, q.dimension)
+    ]
+    # Its own generator, so the scores stay what they were before statements were seeded.
+    passing_rng = random.Random(seed + 1)
+    statement_ids = itertools.count(_ids(StatementEntry, 0))
+    obstacle_ids = itertools.count(_ids(MoveObstacleEntry, 0))
+
+    def passed_on_rows(entry_id: int, answers: tuple, named: tuple) -> tuple[list, list]:
+        return (
+            [(next(statement_ids), entry_id, code, value) for code, value in answers],
+            [(next(obstacle_ids), entry_id, key) for key in named],
+        )
 
     next_checkin = _ids(CheckIn, len(people) * periods)
     next_score = _ids(DimensionScore, len(people) * periods * len(DIMENSIONS))
@@ -200,6 +256,7 @@ def scale_seed(
     created = 0
     for p_index, month in enumerate(month_list):
         checkin_rows, score_rows, entry_rows = [], [], []
+        statement_rows, obstacle_rows = [], []
         start = timezone.make_aware(datetime.combine(month.start, datetime.min.time()))
         span = min((timezone.make_aware(datetime.combine(month.end, datetime.min.time())) - start), now - start)
         for user_id, team, offset in people:
@@ -222,18 +279,30 @@ def scale_seed(
                 next_score += 1
             entry = (checkin_id, user_id, team.pk, team.service_id, *(scores[d.slug] for d in DIMENSIONS))
             entry_rows.append((next_entry, entry[:4], MONTH, month.start, entry[4:]))
+            passed_on = _passed_on(passing_rng, statements, scores)
+            more_statements, more_obstacles = passed_on_rows(next_entry, *passed_on)
+            statement_rows += more_statements
+            obstacle_rows += more_obstacles
             next_entry += 1
-            latest_in_quarter[(user_id, period_of(month.start, "quarter").start)] = entry
+            latest_in_quarter[(user_id, period_of(month.start, "quarter").start)] = (entry, passed_on)
         _insert(CheckIn, [f.column for f in _checkin_fields()], checkin_rows)
         _insert(DimensionScore, ["id", "checkin_id", "dimension", "score", "answered"], score_rows)
         _insert(SummaryEntry, _entry_columns(), (_entry_row(*e) for e in entry_rows))
+        _insert(StatementEntry, ["id", "entry_id", "code", "value"], statement_rows)
+        _insert(MoveObstacleEntry, ["id", "entry_id", "obstacle"], obstacle_rows)
         created += len(checkin_rows)
-    quarter_rows = []
-    for (_user_id, quarter_start), entry in latest_in_quarter.items():
+        del checkin_rows, score_rows, entry_rows, statement_rows, obstacle_rows
+    quarter_rows, statement_rows, obstacle_rows = [], [], []
+    for (_user_id, quarter_start), (entry, passed_on) in latest_in_quarter.items():
         quarter_rows.append(_entry_row(next_entry, entry[:4], "quarter", quarter_start, entry[4:]))
+        more_statements, more_obstacles = passed_on_rows(next_entry, *passed_on)
+        statement_rows += more_statements
+        obstacle_rows += more_obstacles
         next_entry += 1
     _insert(SummaryEntry, _entry_columns(), quarter_rows)
-    _move_sequences([User, Membership, CheckIn, DimensionScore, SummaryEntry])
+    _insert(StatementEntry, ["id", "entry_id", "code", "value"], statement_rows)
+    _insert(MoveObstacleEntry, ["id", "entry_id", "obstacle"], obstacle_rows)
+    _move_sequences([User, Membership, CheckIn, DimensionScore, SummaryEntry, StatementEntry, MoveObstacleEntry])
     return {"services": services, "teams": teams, "practitioners": len(people), "synthetic check-ins created": created}
 
 
