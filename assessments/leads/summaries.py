@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, VOICES_TOO_FEW, reason_text
 from assessments.core.changes import chance_margin, is_real_change
@@ -121,8 +122,8 @@ class DimensionFigures:
     # Whether `change` is larger than chance for the head counts of both periods (core/changes.py).
     change_is_real: bool | None = None
     shares_hidden: str | None = None  # why the shares are left out where the mean is shown
-    # The statement that drives it: the shown statement of this dimension with the largest share at its concerning
-    # end, so a hotspot names caseload, paperwork or referrals rather than "pressure".
+    # On a hotspot, the statement that drives it (Cell.hotspots), so it names caseload, paperwork or referrals
+    # rather than "pressure".
     driver: StatementFigure | None = None
 
     @property
@@ -160,8 +161,16 @@ class Cell:
     dimensions: dict[str, DimensionFigures] = field(default_factory=dict)
     # How many members could have taken part (None when hidden, or published before this was kept).
     members: int | None = None
-    statements: list[StatementFigure] = field(default_factory=list)
     obstacles: GotInTheWay | None = None
+    # The statement figures as published, with their words and the share threshold they were decided with: made
+    # into StatementFigures only when a page shows them (of a trend's twelve periods, only the one it is about).
+    stored_statements: dict = field(default_factory=dict)
+    statement_texts: dict = field(default_factory=dict)
+    share_minimum: int | None = None
+
+    @cached_property
+    def statements(self) -> list[StatementFigure]:
+        return _statements(self.stored_statements, self.statement_texts, self.share_minimum)
 
     def statements_of(self, slug: str) -> list[StatementFigure]:
         return [s for s in self.statements if s.dimension.slug == slug and s.is_scored]
@@ -195,7 +204,8 @@ class Cell:
 
     @property
     def hotspots(self) -> list[DimensionFigures]:
-        """The highest pressure and the lowest resource among the shown figures."""
+        """The highest pressure and the lowest resource among the shown figures, each with the statement that
+        drives it: the shown statement of its dimension with the largest share at its concerning end."""
         shown = [f for f in self.ordered if f.is_shown]
         pressures = [f for f in shown if f.dimension.direction == Direction.PRESSURE]
         resources = [f for f in shown if f.dimension.direction == Direction.RESOURCE]
@@ -204,7 +214,7 @@ class Cell:
             spots.append(max(pressures, key=lambda f: f.mean))
         if resources:
             spots.append(min(resources, key=lambda f: f.mean))
-        return spots
+        return [replace(f, driver=_driver(self.statements_of(f.dimension.slug))) for f in spots]
 
 
 @dataclass(frozen=True)
@@ -271,25 +281,16 @@ def _cell(
     if stored is None or stored["hidden"] is not None:
         text = reason_text(NOT_PUBLISHED) if stored is None else reason_text(stored["hidden"], minimum=minimum)
         return Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
-    statements = _statements(stored.get("statements", {}), texts or {}, share_minimum)
-    scored: dict[str, list[StatementFigure]] = {}
-    for s in statements:
-        if s.is_scored:
-            scored.setdefault(s.dimension.slug, []).append(s)
-    figures = {}
-    for d in DIMENSIONS:
-        figure = _figures(d, stored["dims"].get(d.slug), minimum, share_minimum)
-        if figure.is_shown and d.slug in scored:
-            figure = replace(figure, driver=_driver(scored[d.slug]))
-        figures[d.slug] = figure
     return Cell(
         period,
         stored["people"],
         None,
-        figures,
+        {d.slug: _figures(d, stored["dims"].get(d.slug), minimum, share_minimum) for d in DIMENSIONS},
         members=stored.get("members"),
-        statements=statements,
         obstacles=_got_in_the_way(stored.get("obstacles"), share_minimum),
+        stored_statements=stored.get("statements", {}),
+        statement_texts=texts or {},
+        share_minimum=share_minimum,
     )
 
 
