@@ -3,7 +3,8 @@
 Three teams of 11 to 13 practitioners check in most months for a year, through the real write path, so the lead's
 first look shows trends, statement-level hotspots and actions. The first half of the year was answered on question
 set v1 and the second on v2, as in a service that upgraded: trends compare by dimension across both. Pat, the demo
-practitioner, has a year of check-ins with reflections, values, moves and their reviews.
+practitioner, has a year of check-ins with reflections, values, moves and their reviews; and North's people said
+what got in the way of a move last month, so the lead sees that team figure too.
 """
 
 from __future__ import annotations
@@ -151,6 +152,28 @@ def _pat_moves(pat: User, checkins: list[CheckIn]) -> None:
                 MoveReview.objects.create(move=move, outcome="helped", created_at=later)
 
 
+# What got in the way for North's people at their check-in in the last month that has ended, in turn: enough of
+# them say, so that the lead's first look shows the team figure.
+NORTH_OBSTACLES = ["no_time", "diary_full", "no_time", "not_allowed", "no_time", "forgot", "diary_full", "other"]
+
+
+def _north_obstacles(members: list[User], pat: User) -> None:
+    """Each of North's people but Pat (whose moves tell their own story) chose a move at a check-in, and at their
+    check-in in the last month that has ended said it had not happened yet and what got in the way."""
+    last = current_period(MONTH).previous()
+    for i, member in enumerate(m for m in members if m != pat):
+        sent = list(CheckIn.objects.filter(user=member, status=CheckIn.Status.SUBMITTED).order_by("submitted_at"))
+        in_last = [c for c in sent if last.start <= timezone.localdate(c.submitted_at) < last.end]
+        before = [c for c in sent if timezone.localdate(c.submitted_at) < last.start]
+        if not in_last or not before:
+            continue  # did not check in that month, or had nothing to choose a move from
+        (move,) = moves_choose(user=member, checkin=before[-1], catalogue_keys=["selfcare-lunch-away"])
+        ResilientMove.objects.filter(pk=move.pk).update(chosen_at=before[-1].submitted_at)
+        obstacle = NORTH_OBSTACLES[i % len(NORTH_OBSTACLES)]
+        # Given at the start of that check-in, as the review panel on its first page is.
+        MoveReview.objects.create(move=move, outcome="not_yet", obstacle=obstacle, created_at=in_last[-1].created_at)
+
+
 # Actions the service agreed, in every status: (team or None for the service, dimension, what, owner, months ago,
 # status).
 ACTIONS = [
@@ -274,6 +297,7 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     if v1.is_active:
         question_set_load()
     _pat_moves(pat, pat_checkins)
+    _north_obstacles(teams[0][1], pat)
     _actions(service, teams, lee)
     # The check-ins were back-dated after submitting, so work out again which one counts in each period.
     entries_rebuild(user_ids=[m.pk for _team, members, _phase in teams for m in members])
