@@ -182,6 +182,20 @@ def _measure_own_pages(prefix: str, iterations: int, out: Callable[[str], None])
     _measure("export_json", _get(client, reverse("practitioner:export_json")), iterations, out)
 
 
+def _measure_at_n(
+    name: str, n: int, request: Callable[[], object], iterations: int, out: Callable[[str], None]
+) -> float:
+    """A page of the service holding N check-ins: p50, p95 and queries, once warm. Returns the p50."""
+    for _ in range(3):
+        request()
+    query_count = _query_count(request)
+    times = _times_ms(request, iterations)
+    out(f"{name}_p50_ms_at_N={n}={statistics.median(times):.1f}")
+    out(f"{name}_p95_ms_at_N={n}={_percentile(times, 0.95):.1f}")
+    out(f"{name}_queries_at_N={n}={query_count}")
+    return statistics.median(times)
+
+
 def _passed_on_lines(service: Service, name: str, out: Callable[[str], None]) -> None:
     """What the service's newest shown month holds and publishes beside the dimensions: the statement and obstacle
     rows the publication counted, and how many statement figures and obstacle figures came out shown."""
@@ -262,25 +276,11 @@ def bench_run(
         # reads the stored figures, so it should not grow with N.
         out(f"service_summary_first_read_ms_at_N={n}={_times_ms(request, 1)[0]:.1f}")
         _passed_on_lines(growth_service, f"_at_N={n}", out)
-        for _ in range(3):
-            request()
-        query_count = _query_count(request)
-        times = _times_ms(request, max(iterations // 2, 5))
-        medians[n] = statistics.median(times)
-        out(f"service_summary_p50_ms_at_N={n}={medians[n]:.1f}")
-        out(f"service_summary_p95_ms_at_N={n}={_percentile(times, 0.95):.1f}")
-        out(f"service_summary_queries_at_N={n}={query_count}")
+        medians[n] = _measure_at_n("service_summary", n, request, max(iterations // 2, 5), out)
         # One team of the service: a tenth of N people, read against the service's figures.
         growth_team = Team.objects.filter(service=growth_service).order_by("pk").first()
         team_request = _get(admin_client, reverse("leads:team_summary", args=[growth_team.pk, period]))
-        for _ in range(3):
-            team_request()
-        query_count = _query_count(team_request)
-        times = _times_ms(team_request, max(iterations // 2, 5))
-        team_medians[n] = statistics.median(times)
-        out(f"team_summary_p50_ms_at_N={n}={team_medians[n]:.1f}")
-        out(f"team_summary_p95_ms_at_N={n}={_percentile(times, 0.95):.1f}")
-        out(f"team_summary_queries_at_N={n}={query_count}")
+        team_medians[n] = _measure_at_n("team_summary", n, team_request, max(iterations // 2, 5), out)
         export = _get(admin_client, reverse("leads:service_summary_export", args=[growth_service.pk, period]))
         export()
         times = _times_ms(export, max(iterations // 2, 5))

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.move_catalogue import CATALOGUE
@@ -324,6 +325,37 @@ def send_saying_what_got_in_the_way(
         checkin_start(user=user, team=team)
         moves_review(user=user, reviews={m.pk: ("not_yet", "", o) for m, o in zip(moves, obstacles, strict=True)})
     return submit_checkin(user, team, values, when=when)
+
+
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+def lead_reads(lead, teams: list[Team], services: list, months: int = 14, exports=("export",)) -> dict[str, bytes]:
+    """Every summary page and CSV the lead can open for the last `months` periods, as the bytes they got: for each
+    page, the CSVs named in `exports` ("export", "statements_export", "obstacles_export").
+
+    The lead signs in afresh (sessions end after 30 idle minutes, and the attacks take weeks). The per-request
+    CSRF token in the sign-out form is the only thing taken out: it is not a figure.
+    """
+    client = BrowserClient()
+    client.force_login(lead)
+    period = latest_shown_period()
+    keys = []
+    for _ in range(months):
+        keys.append(period.key)
+        period = period.previous()
+    urls = [reverse("leads:summary_index")]
+    for key in keys:
+        for scope, objects in (("team", teams), ("service", services)):
+            for obj in objects:
+                urls += [reverse(f"leads:{scope}_summary", args=[obj.pk, key])]
+                urls += [reverse(f"leads:{scope}_summary_{export}", args=[obj.pk, key]) for export in exports]
+    reads = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        reads[url] = CSRF_TOKEN.sub("", response.content.decode()).encode()
+    return reads
 
 
 def chart_svg(html: str, chart_id: str) -> str:

@@ -39,12 +39,11 @@ from assessments.leads.publication import refuse_a_changed_period_kind
 from assessments.models import CheckIn, Invite, Membership, PublishedPeriod, Role, ServiceLead, Team
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import JOINED, PASSWORD, BrowserClient, make_user, submit_checkin
+from tests.conftest import JOINED, PASSWORD, BrowserClient, lead_reads, make_user, submit_checkin
 
 LONDON = ZoneInfo("Europe/London")
 ROOT = Path(__file__).resolve().parents[2]
 OUTLIER = {"systemic_pressures": 5, "systemic_values": 1, "systemic_support": 1, "individual_challenges": 5}
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
@@ -55,35 +54,6 @@ def colleague(team: Team, name: str, joined: datetime = JOINED):
     user = make_user(name)
     Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER, created_at=joined)
     return user
-
-
-def lead_reads(lead, teams: list[Team], services: list, months: int = 14) -> dict[str, bytes]:
-    """Every summary page and CSV the lead can open for the last `months` periods, as the bytes they got.
-
-    The lead signs in afresh (sessions end after 30 idle minutes, and the attacks take weeks). The per-request
-    CSRF token in the sign-out form is the only thing taken out: it is not a figure.
-    """
-    client = BrowserClient()
-    client.force_login(lead)
-    period = latest_shown_period()
-    keys = []
-    for _ in range(months):
-        keys.append(period.key)
-        period = period.previous()
-    urls = [reverse("leads:summary_index")]
-    for key in keys:
-        for team in teams:
-            urls += [reverse("leads:team_summary", args=[team.pk, key])]
-            urls += [reverse("leads:team_summary_export", args=[team.pk, key])]
-        for service in services:
-            urls += [reverse("leads:service_summary", args=[service.pk, key])]
-            urls += [reverse("leads:service_summary_export", args=[service.pk, key])]
-    reads = {}
-    for url in urls:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        reads[url] = TOKEN.sub("", response.content.decode()).encode()
-    return reads
 
 
 def figures_for(reads: dict[str, bytes], key: str) -> set[tuple[str, ...]]:
