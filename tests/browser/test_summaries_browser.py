@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from assessments.core.periods import latest_shown_period
 from assessments.leads.team_actions import team_action_create
 from assessments.models import ServiceLead
-from tests.browser.conftest import full_page_png, sign_in, smallest_chart_text_px
-from tests.conftest import PASSWORD, contributions, make_user
+from tests.browser.conftest import SCREENSHOTS, full_page_png, sign_in, smallest_chart_text_px
+from tests.conftest import PASSWORD, contributions, make_user, people_in, send_saying_what_got_in_the_way
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -101,3 +101,30 @@ def test_on_a_phone_the_summaries_fit_the_screen_and_open_on_what_needs_attentio
         assert page.evaluate(PAST_THE_EDGE) == [], url
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
         expect(page.locator("#all-figures")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_what_got_in_the_way_reads_on_a_phone_and_a_desktop_and_passes_accessibility_checks(
+    live_server, phone_page, service, team, lead, question_set
+):
+    for i, person in enumerate(people_in(team, 10)):
+        send_saying_what_got_in_the_way(person, team, ["no_time", "not_allowed"] if i < 4 else ["diary_full"])
+    page = phone_page
+    sign_in(page.context, live_server, lead)
+    page.goto(f"{live_server.url}/summaries/teams/{team.pk}/{latest_shown_period().key}/")
+    section = page.locator("section", has=page.locator("#obstacles-heading"))
+    expect(section).to_contain_text("10 people said what got in the way this period.")
+    expect(section).to_contain_text("A full diary: 60% (6 people)")
+    expect(section).to_contain_text("No time: 40% (4 people)")
+    for width, name in ((390, "obstacles-phone"), (1280, "obstacles-desktop")):
+        page.set_viewport_size({"width": width, "height": 844})
+        section.scroll_into_view_if_needed()
+        assert page.evaluate(PAST_THE_EDGE) == [], width
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        section.screenshot(path=SCREENSHOTS / f"team-summary-{name}.png")
+        results = Axe().run(
+            page,
+            context="section[aria-labelledby=obstacles-heading]",
+            options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]},
+        )
+        assert results.violations_count == 0, results.generate_report()
