@@ -148,7 +148,8 @@ def user_export(user: AbstractBaseUser) -> dict[str, Any]:
                 "chosen_at": _iso(m.chosen_at),
                 "chosen_from_checkin": m.chosen_from_id,
                 "reviews": [
-                    {"outcome": r.outcome, "note": r.note, "reviewed_at": _iso(r.created_at)} for r in m.reviews.all()
+                    {"outcome": r.outcome, "obstacle": r.obstacle, "note": r.note, "reviewed_at": _iso(r.created_at)}
+                    for r in m.reviews.all()
                 ],
             }
             for m in moves

@@ -43,7 +43,7 @@ def give_everything(user, team, secret: str) -> CheckIn:
     checkin = submit_checkin(user, team, reflections={"challenges": f"{secret} reflection"})
     PractitionerProfile.objects.update_or_create(user=user, defaults={"values": f"{secret} values"})
     (move,) = moves_choose(user=user, checkin=checkin, catalogue_keys=[], own_text=f"{secret} move")
-    MoveReview.objects.create(move=move, outcome="helped", note=f"{secret} review note")
+    MoveReview.objects.create(move=move, outcome="dropped", obstacle="diary_full", note=f"{secret} review note")
     supervision_mark(user=user, checkin=checkin, phases=["challenges"], dimensions=["work_boundaries"], note=secret)
     ReminderSent.objects.create(user=user, window_start=timezone.localdate())
     OrganisationIdentity.objects.create(user=user, issuer="https://login.example.nhs.uk", subject=f"{secret}-subject")
@@ -76,6 +76,7 @@ def test_the_json_export_holds_everything_about_me_and_nothing_about_anyone_else
     assert [i["subject"] for i in data["organisation_sign_ins"]] == ["MINE-subject"]
     assert data["resilient_moves"][0]["text"] == "MINE move"
     assert data["resilient_moves"][0]["reviews"][0]["note"] == "MINE review note"
+    assert data["resilient_moves"][0]["reviews"][0]["obstacle"] == "diary_full"  # what got in the way is theirs too
     assert {n["kind"] for n in data["supervision_notes"]} == {"reflection", "dimension", "own"}
     assert len(data["reminders_sent"]) == 1
     assert data["memberships"] == [
