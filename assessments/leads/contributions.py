@@ -58,10 +58,11 @@ def _moment(day: date) -> datetime:
 def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
     """Recompute which of this person's check-ins counts in every period (of each kind) holding one of `moments`.
 
-    Eight queries at most whatever the person's history: their submitted
-    check-ins in those periods with scores, one delete, one insert, for the
-    statement figures the counting check-ins' answers and one insert, and for
-    what got in the way of their moves one read and (when they said) one insert.
+    Eleven queries at most whatever the person's history: their submitted
+    check-ins in those periods and their scores, the old entries with what
+    they passed on (four to delete), one insert, for the statement figures the
+    counting check-ins' answers and one insert, and for what got in the way of
+    their moves one read and (when they said) one insert.
     """
     periods: set[Period] = {period_of(m, kind) for m in moments for kind in KINDS}
     if not periods:

@@ -12,10 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import latest_shown_period
+from assessments.leads.contributions import entries_refresh
 from assessments.models import CheckIn, Membership, MoveObstacleEntry, MoveReview, Role, ServiceLead, SummaryEntry
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete, checkin_discard, checkin_start
@@ -235,3 +238,24 @@ def test_reading_before_and_after_people_join_leave_or_delete_tells_a_lead_nothi
     # March in April's trend reads as it did on the 2nd of April.
     march_csv = after_march[reverse("leads:team_summary_obstacles_export", args=[team.pk, "2026-03"])].decode()
     assert [r for r in rows if r["period"] == "2026-03"] == list(csv.DictReader(io.StringIO(march_csv)))
+
+
+def test_keeping_what_got_in_the_way_takes_the_same_queries_however_long_the_history(team, question_set):
+    """Recomputing a person's standing (as every send and delete does) keeps what got in the way in a fixed number
+    of queries: one check-in and one obstacle, or a year of check-ins and three obstacles."""
+    short = people_in(team, 1, prefix="short")[0]
+    send_saying_what_got_in_the_way(short, team, ["no_time"])
+    long = people_in(team, 1, prefix="long")[0]
+    for months in range(12, 0, -1):
+        submit_checkin(long, team, when=shown_moment() - timedelta(days=31 * months))
+    send_saying_what_got_in_the_way(long, team, ["no_time", "forgot", "other"])
+    counts = []
+    for person in (short, long):
+        moments = list(CheckIn.objects.filter(user=person).values_list("submitted_at", flat=True))
+        with CaptureQueriesContext(connection) as queries:
+            entries_refresh(user_id=person.pk, moments=moments)
+        counts.append(len(queries))
+    assert len(kept(long)) == 3 * 2 and len(kept(short)) == 2  # month and quarter, kept again
+    # The check-ins and their scores, the old entries and what they passed on (four to delete), the new entries,
+    # the statements read and kept, what got in the way read and kept.
+    assert counts[0] == counts[1] <= 11
