@@ -42,15 +42,17 @@ run: demo
 test: install-test browser vnu oidc-provider
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup
 
-## browser: make sure Debian's Chromium is here for the browser tests (installed when we are root, as on CI).
+## browser: make sure Debian's Chromium is here for the browser tests, and poppler's pdftoppm, which turns the
+## summaries printed to PDF into pages to look at (installed when we are root, as on CI).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium for the browser tests (Debian's package, about a minute)..."; \
+	    echo "Installing Chromium and poppler-utils for the browser tests (Debian's packages, about a minute)..."; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium. Install it with:  sudo apt-get install -y chromium"; exit 1; \
+	    echo "The browser tests need Chromium and poppler-utils. Install them with:"; \
+	    echo "  sudo apt-get install -y chromium poppler-utils"; exit 1; \
 	  fi; }
 
 ## vnu: the W3C Nu Html Checker for the browser tests (tests/browser/test_accessibility.py): vnu.jar from npm into

@@ -102,6 +102,14 @@ def axe_violations(page) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in result["violations"]]
 
 
+def write_reflection(page, text: str) -> None:
+    """Open the private reflection on a phase's last page (it waits behind its summary) and write in it."""
+    box = page.get_by_label("Your private reflection (optional)")
+    if not box.is_visible():
+        page.get_by_text("Write a private reflection (optional)").click()
+    box.fill(text)
+
+
 def answer_step(page, value: int) -> None:
     """Choose answer `value` (1 to 5) for every statement on the check-in step the page shows (not the moves)."""
     for radio in page.locator(f'form:not([action*="moves"]) input.app-scale__input[value="{value}"]').all():

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from assessments.core.steps import QUESTION_STEPS
 from assessments.models import CheckIn, MoveReview, ResilientMove
 from tests.browser.conftest import answer_step, full_page_png, smallest_chart_text_px
 from tests.conftest import PASSWORD
@@ -29,10 +30,10 @@ def assert_accessible(page: Page) -> None:
 
 
 def answer_every_phase(page: Page, value: int) -> None:
-    for _ in range(3):
+    for _ in QUESTION_STEPS:
         answer_step(page, value)
         page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Step 4 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 8 of 8")).to_be_visible()
     page.get_by_role("button", name="Send my check-in").click()
     expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
 
@@ -49,7 +50,7 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
 
     # First check-in: high pressure from the service.
     page.get_by_role("button", name="Start a check-in").click()
-    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 8")).to_be_visible()
     answer_every_phase(page, 4)
     shot(page, "01-first-profile")
     page.locator("section", has=page.get_by_role("heading", name="Your moves before next time")).screenshot(
@@ -76,7 +77,7 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
     page.goto(f"{live_server.url}/")
     page.get_by_role("button", name="Start a check-in").click()
     expect(page.get_by_role("heading", name="How did your moves go?")).to_be_visible()
-    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 8")).to_be_visible()
     shot(page, "03-review-panel")
     lead_move = page.get_by_role("group", name="Tell your lead about one specific pressure")
     lead_move.get_by_label("I tried it and it helped").check()

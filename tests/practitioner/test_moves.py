@@ -19,6 +19,11 @@ COPING = ("individual_coping", "work_boundaries", "systemic_support")
 RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")
 
 
+def first_page(draft) -> str:
+    """The check-in's first page, which opens with the review of the moves chosen last time."""
+    return reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"])
+
+
 def test_the_catalogue_has_at_least_four_moves_for_every_dimension_and_unique_keys():
     for d in DIMENSIONS:
         assert len([m for m in CATALOGUE if m.dimension_slug == d.slug]) >= 4, d.slug
@@ -142,10 +147,10 @@ def _next_draft(client, practitioner) -> CheckIn:
 def test_the_next_check_in_opens_with_a_review_of_my_moves(client, practitioner, sent):
     moves_choose(user=practitioner, checkin=sent, catalogue_keys=["pressure-raise-with-lead"])
     draft = _next_draft(client, practitioner)
-    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
+    html = client.get(first_page(draft)).content.decode()
     assert "How did your moves go?" in html
     assert "Tell your lead about one specific pressure" in html
-    assert "Step 1 of 4" in html
+    assert "Step 1 of 8" in html
 
 
 def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sent):
@@ -162,13 +167,15 @@ def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sen
             f"obstacle_{b.pk}": "diary_full",
         },
     )
-    assert response.headers["Location"] == reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
+    assert response.headers["Location"] == reverse(
+        "practitioner:checkin_step", args=[draft.pk, "individual-challenges"]
+    )
     assert list(MoveReview.objects.values_list("move_id", "outcome", "note", "obstacle").order_by("move_id")) == [
         (a.pk, "helped", "My lead listened.", ""),
         (b.pk, "not_yet", "", "diary_full"),
     ]
     # Reviewed in this check-in: the panel does not come back, even for "not yet".
-    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
+    html = client.get(first_page(draft)).content.decode()
     assert "How did your moves go?" not in html
 
 
@@ -176,10 +183,7 @@ def test_a_move_reviewed_not_yet_is_asked_about_again_at_the_check_in_after(clie
     (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
     MoveReview.objects.create(move=move, outcome="not_yet", created_at=timezone.now() - timedelta(days=7))
     draft = _next_draft(client, practitioner)
-    assert (
-        "How did your moves go?"
-        in client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
-    )
+    assert "How did your moves go?" in client.get(first_page(draft)).content.decode()
 
 
 def test_reviewing_someone_elses_move_is_404_and_changes_nothing(client, practitioner, teammate, team, sent):
@@ -265,8 +269,8 @@ def test_step_one_with_its_review_panel_and_the_choose_page_use_a_fixed_number_o
     moves_choose(user=practitioner, checkin=sent, catalogue_keys=[m.key for m in CATALOGUE[:n_moves]])
     draft = _next_draft(client, practitioner)
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
-        html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
-    statements = len(questions_for(draft.question_set, "challenges"))
+        html = client.get(first_page(draft)).content.decode()
+    statements = len(questions_for(draft.question_set, "individual-challenges"))
     # Each move: how it went, what got in the way; then phase 1's statements.
     assert html.count("<legend ") == 2 * n_moves + statements
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):

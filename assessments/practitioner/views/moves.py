@@ -47,7 +47,7 @@ def profile_extras(user, checkin: CheckIn, dimension_rows: list) -> dict:
 
 
 def review_panel(user, checkin: CheckIn) -> MoveReviewForm | None:
-    """The review of open moves shown at the top of step 1 of a new check-in, if there is anything to review."""
+    """The review of open moves shown at the top of the first page of a new check-in, if there is anything to review."""
     moves = moves_to_review(user, checkin)
     return MoveReviewForm(moves=moves) if moves else None
 
