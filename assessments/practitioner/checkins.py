@@ -21,7 +21,8 @@ from assessments.leads.contributions import entries_refresh
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.organisation import Team
 from assessments.models.private import REFLECTION_MAX_LENGTH, PractitionerProfile, Reflection
-from assessments.practitioner.questions import active_question_set, questions_by_step
+from assessments.models.questions import Question
+from assessments.practitioner.questions import active_question_set, step_questions
 
 
 class CheckInError(Exception):
@@ -86,8 +87,8 @@ def checkin_save_step(
         raise CheckInError(_("Please answer the earlier parts of the check-in first."))
     if (reflection is not None and not step.closes_phase) or (values is not None and not step.asks_values):
         raise CheckInError(_("Some of what was sent is not part of this step. Nothing was saved."))
-    step_questions = {q.pk: q for q in questions_by_step(checkin.question_set)[step.slug]}
-    if set(answers) - set(step_questions):
+    asked = {q.pk for q in step_questions(checkin.question_set_id, step)}
+    if set(answers) - asked:
         raise CheckInError(_("Some answers were for statements that are not part of this step."))
     for value in answers.values():
         if value is not None and not SCALE_MIN <= value <= SCALE_MAX:
@@ -95,7 +96,7 @@ def checkin_save_step(
     if reflection is not None and len(reflection) > REFLECTION_MAX_LENGTH:
         raise CheckInError(_("Your reflection is too long."))
 
-    Answer.objects.filter(checkin=checkin, question_id__in=step_questions).delete()
+    Answer.objects.filter(checkin=checkin, question_id__in=asked).delete()
     Answer.objects.bulk_create(
         Answer(checkin=checkin, question_id=qid, value=value) for qid, value in answers.items() if value is not None
     )
@@ -150,7 +151,9 @@ def checkin_submit(*, checkin: CheckIn) -> CheckIn:
         value = keyed(answer.value, reverse=answer.question.reverse_keyed)
         values_by_dimension.setdefault(answer.question.dimension, []).append(value)
     statements = Counter(
-        checkin.question_set.questions.filter(kind=StatementKind.SCORED).values_list("dimension", flat=True)
+        Question.objects.filter(question_set_id=checkin.question_set_id, kind=StatementKind.SCORED).values_list(
+            "dimension", flat=True
+        )
     )
     if any(len(r.text) > REFLECTION_MAX_LENGTH for r in checkin.reflections.all()):
         raise CheckInError(_("Your reflection is too long."))

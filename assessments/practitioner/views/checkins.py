@@ -36,7 +36,7 @@ from assessments.practitioner.checkins import (
 )
 from assessments.practitioner.forms import StartCheckInForm, StepForm, question_field_name
 from assessments.practitioner.profile import build_profile, saved_values, submitted_checkins
-from assessments.practitioner.questions import questions_by_step
+from assessments.practitioner.questions import questions_by_step, step_questions
 from assessments.practitioner.values_prompt import values_prompt
 from assessments.practitioner.views.moves import profile_extras, review_panel
 
@@ -91,7 +91,7 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
     if step.slug == REVIEW:
         return _review_step(request, checkin)
 
-    questions = questions_by_step(checkin.question_set)[step.slug]
+    questions = step_questions(checkin.question_set_id, step)
     if request.method == "POST":
         form = StepForm(request.POST, questions=questions, step=step)
         if form.is_valid():
