@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 from pathlib import Path
 
 import pytest
@@ -89,17 +90,29 @@ def smallest_chart_text_px(page) -> float:
 # --- axe, for tests outside the page-by-page audit (test_accessibility.py) -------------------------------------
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Every audit is at a phone's width and a desktop's: pages that passed at 1280 px have failed at 390 px.
+PHONE = {"width": 390, "height": 844}
+WIDTHS = [PHONE, {"width": 1280, "height": 800}]
 
 
-def axe_violations(page) -> list[str]:
-    """Axe (WCAG 2.2 AA tags) on the page as it is now: one line per violation, empty when clean."""
+@functools.cache
+def _axe_script() -> str:
     from axe_playwright_python.sync_playwright import Axe
 
+    return Axe().axe_script
+
+
+def axe_violations(page, context: str | None = None) -> list[str]:
+    """Axe (WCAG 2.2 AA tags) on the page as it is now, or only inside the `context` selector: one line per
+    violation, naming up to three of the elements, empty when clean."""
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(Axe().axe_script)
+        page.evaluate(_axe_script())
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("options => axe.run(document, options)", options)
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in result["violations"]]
+    result = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in result["violations"]
+    ]
 
 
 def write_reflection(page, text: str) -> None:

@@ -50,16 +50,12 @@ from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
 from devtools.answers import answer_every_step
-from tests.browser.conftest import SCREENSHOTS, full_page_png, sign_in, write_reflection
+from tests.browser.conftest import SCREENSHOTS, WCAG_TAGS, WIDTHS, full_page_png, sign_in, write_reflection
 from tests.conftest import contributions, make_user, submit_checkin
 
 pytestmark = pytest.mark.browser
 
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-WIDTHS = [PHONE, DESKTOP]  # the first is the one the page is opened at
 # One short run of vnu spends much of its time compiling itself. The simple JIT alone (it needs a larger thread stack
 # then: with Java's default vnu stops with a StackOverflowError) and one GC thread halve its CPU time and cut its wall
 # time to a third on these 2 cores, with byte-identical output (checked on pages with and without errors).
@@ -292,7 +288,7 @@ def audit(page) -> AxeResults:
     """Axe on the page as it is now. It is loaded into the page once and run again after the page is resized."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE.axe_script)
-    options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     return AxeResults(page.evaluate("options => axe.run(document, options)", options))
 
 
@@ -308,7 +304,7 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Pa
                 spec.fault(patch)
             if spec.role != "anonymous":
                 sign_in(page.context, live_server, world.users[spec.role])
-            page.set_viewport_size(WIDTHS[0])
+            page.set_viewport_size(WIDTHS[0])  # the phone first: the page is opened at it
             response = page.goto(live_server.url + spec.path(world))
             if spec.status is not None and response.status != spec.status:
                 failures.append(f"{spec.id}: status {response.status}, expected {spec.status}")

@@ -10,12 +10,11 @@ from playwright.sync_api import expect
 
 from assessments.core.steps import QUESTION_STEPS, STEPS
 from assessments.models import CheckIn, PractitionerProfile
-from tests.browser.conftest import SCREENSHOTS, axe_violations, sign_in
+from tests.browser.conftest import PHONE, SCREENSHOTS, axe_violations, sign_in
 from tests.conftest import submit_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 HEIGHTS = SCREENSHOTS.parent / "checkin-v2-step-heights.json"
 
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.team_actions import team_action_create
 from assessments.models import ServiceLead
-from tests.browser.conftest import full_page_png, sign_in, smallest_chart_text_px
+from tests.browser.conftest import axe_violations, full_page_png, sign_in, smallest_chart_text_px
 from tests.conftest import PASSWORD, contributions, make_user
-
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.mark.browser
@@ -49,12 +46,8 @@ def test_a_service_lead_reads_the_summaries_and_they_pass_accessibility_checks(
     for url in (f"/summaries/teams/{team.pk}/{latest_shown_period().key}/", f"/summaries/services/{service.pk}/"):
         page.goto(live_server.url + url)
         # The page's own content; the shared navigation bar is checked with the rest of the site.
-        results = Axe().run(
-            page,
-            context="main",
-            options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]},
-        )
-        assert results.violations_count == 0, results.generate_report()
+        problems = axe_violations(page, context="main")
+        assert not problems, problems
 
 
 # Every box on show that scrolls sideways, as the browser lays the page out now.
