@@ -68,6 +68,9 @@ def checkin_begin(request: HttpRequest) -> HttpResponse:
     except CheckInError as exc:
         messages.error(request, str(exc))
         return redirect("site:home")
+    if checkin.steps_completed == 0 and review_panel(request.user, checkin) is not None:
+        # First, if they like, a look back at the moves chosen last time (a page of its own, skippable).
+        return redirect("practitioner:moves_review", checkin_pk=checkin.pk)
     return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
 
 
@@ -132,8 +135,8 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
             "phases": PHASES,
             "previous": previous_step(step),
             "form": form,
-            # At the next check-in, a short review of the moves chosen last time (issue 4).
-            "move_review_form": review_panel(request.user, checkin) if step.index == 0 else None,
+            # The moves chosen last time, if they are still to be looked back on (their own page, skippable).
+            "moves_to_review": step.index == 0 and review_panel(request.user, checkin) is not None,
             # The values named last time, brought to this period's biggest pressure from the first pages.
             "values_prompt": values_prompt(checkin, saved_values(request.user)) if step.asks_values else None,
         },
