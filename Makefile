@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint browser vnu oidc-provider install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
+.PHONY: run test lint screenshots browser vnu oidc-provider install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ run: demo
 ## skips recompiling and re-rewriting the test modules, about 1.3 s of its collection (__pycache__ is git-ignored).
 test: install-test browser vnu oidc-provider
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup
+
+## screenshots: the browser tests again, keeping a screenshot of every page they open (test-results/), to look at.
+screenshots: install-test browser vnu oidc-provider
+	SCREENSHOTS=1 PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup -m browser
+	@echo "Screenshots are in test-results/ (screenshots/, journey/, organisation-sign-in/, print/)."
 
 ## browser: make sure Debian's Chromium is here for the browser tests, and poppler's pdftoppm, which turns the
 ## summaries printed to PDF into pages to look at (installed when we are root, as on CI).

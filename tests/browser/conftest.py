@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Screenshots of every page the browser tests open, to look at: `make screenshots` (SCREENSHOTS=1) takes them. A
+# plain `make test` does not: the pages are audited either way, and the pictures cost a tenth of the suite's time.
+SCREENSHOTS_WANTED = os.environ.get("SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +58,8 @@ def full_page_png(page, path: Path | str) -> None:
     Playwright asks Chromium for the same capture but with its slowest PNG encoding; `optimizeForSpeed` gives the
     same pixels in a larger file. The browser tests take over a hundred of these, so it adds up.
     """
+    if not SCREENSHOTS_WANTED:
+        return
     page.evaluate("document.fonts.ready.then(() => true)")
     cdp = page.context.new_cdp_session(page)
     try:
@@ -66,6 +72,12 @@ def full_page_png(page, path: Path | str) -> None:
     finally:
         cdp.detach()
     Path(path).write_bytes(base64.b64decode(shot["data"]))
+
+
+def element_png(locator, path: Path | str) -> None:
+    """A screenshot of one part of a page, taken only when screenshots are wanted (as full_page_png)."""
+    if SCREENSHOTS_WANTED:
+        locator.screenshot(path=str(path))
 
 
 def sign_in(context, live_server, user) -> None:

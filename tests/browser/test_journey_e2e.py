@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from assessments.core.framework import DIMENSIONS
 from assessments.core.steps import QUESTION_STEPS
 from assessments.models import CheckIn, MoveReview, ResilientMove
-from tests.browser.conftest import answer_step, axe_violations, full_page_png, smallest_chart_text_px
+from tests.browser.conftest import answer_step, axe_violations, element_png, full_page_png, smallest_chart_text_px
 from tests.conftest import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journey"
@@ -52,8 +52,9 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
     expect(page.get_by_text("Step 1 of 8")).to_be_visible()
     answer_every_phase(page, 4)
     shot(page, "01-first-profile")
-    page.locator("section", has=page.get_by_role("heading", name="Your moves before next time")).screenshot(
-        path=str(SHOTS / "01b-profile-moves-entry.png")
+    element_png(
+        page.locator("section", has=page.get_by_role("heading", name="Your moves before next time")),
+        SHOTS / "01b-profile-moves-entry.png",
     )
 
     # Choose two moves: the first ideas are about raising the pressure, not trying harder.
@@ -93,7 +94,7 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
     answer_every_phase(page, 2)
     expect(page.get_by_role("heading", name="What moved most since last time")).to_be_visible()
     shot(page, "04-second-profile")
-    page.screenshot(path=str(SHOTS / "04b-second-profile-top.png"))
+    element_png(page.locator("body"), SHOTS / "04b-second-profile-top.png")
 
     page.get_by_role("link", name="See your trends").click()
     expect(page.get_by_role("heading", name="Your trends")).to_be_visible()
@@ -108,7 +109,8 @@ def test_a_practitioner_checks_in_chooses_two_moves_reviews_them_next_time_and_s
     assert smallest_chart_text_px(page) >= 12  # the charts' labels can be read on the phone
     assert_accessible(page)
     shot(page, "05-trends")
-    page.locator("section", has=page.get_by_role("heading", name="1. Work-related challenges")).screenshot(
-        path=str(SHOTS / "06-trends-challenges.png")
+    element_png(
+        page.locator("section", has=page.get_by_role("heading", name="1. Work-related challenges")),
+        SHOTS / "06-trends-challenges.png",
     )
-    moves.screenshot(path=str(SHOTS / "07-trends-moves.png"))
+    element_png(moves, SHOTS / "07-trends-moves.png")

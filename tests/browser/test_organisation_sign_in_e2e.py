@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.models import OrganisationIdentity
-from tests.browser.conftest import WIDTHS, axe_violations
+from tests.browser.conftest import WIDTHS, axe_violations, full_page_png
 from tests.conftest import configure_sign_in
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def audit(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size in WIDTHS:
         page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{size['width']}.png"), full_page=True)
+        full_page_png(page, SHOTS / f"{name}-{size['width']}.png")
         problems = axe_violations(page)
         assert not problems, f"{name} at {size['width']} px: {problems}"
 
