@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test lint browser vnu oidc-provider install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
+.PHONY: run test lint screenshots browser vnu oidc-provider install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,15 +42,22 @@ run: demo
 test: install-test browser vnu oidc-provider
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup
 
-## browser: make sure Debian's Chromium is here for the browser tests (installed when we are root, as on CI).
+## screenshots: the browser tests again, keeping a screenshot of every page they open (test-results/), to look at.
+screenshots: install-test browser vnu oidc-provider
+	SCREENSHOTS=1 PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup -m browser
+	@echo "Screenshots are in test-results/ (screenshots/, journey/, organisation-sign-in/, print/)."
+
+## browser: make sure Debian's Chromium is here for the browser tests, and poppler's pdftoppm, which turns the
+## summaries printed to PDF into pages to look at (installed when we are root, as on CI).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium for the browser tests (Debian's package, about a minute)..."; \
+	    echo "Installing Chromium and poppler-utils for the browser tests (Debian's packages, about a minute)..."; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium. Install it with:  sudo apt-get install -y chromium"; exit 1; \
+	    echo "The browser tests need Chromium and poppler-utils. Install them with:"; \
+	    echo "  sudo apt-get install -y chromium poppler-utils"; exit 1; \
 	  fi; }
 
 ## vnu: the W3C Nu Html Checker for the browser tests (tests/browser/test_accessibility.py): vnu.jar from npm into

@@ -20,16 +20,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.core.framework import PHASES
 from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import MONTH, latest_shown_period
-from assessments.core.steps import STEPS
+from assessments.core.steps import REVIEW_STEP
 from assessments.models.checkins import CheckIn
 from assessments.models.figures import MoveObstacleEntry, PublishedPeriod, StatementEntry, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, Team
-from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
+from assessments.practitioner.checkins import checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose, moves_review, open_moves
-from assessments.practitioner.questions import questions_by_phase
 from assessments.practitioner.supervision import supervision_mark
+from devtools.answers import answer_every_step
 from devtools.synthetic import SCALES, scale_seed
 
 GROWTH_N = (1_000, 10_000, 100_000)
@@ -106,13 +107,9 @@ def _submit_requests(client: Client, team: Team):
         user = practitioners[state["i"] % len(practitioners)]
         state["i"] += 1
         CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).delete()
-        checkin = checkin_start(user=user, team=team)
-        by_phase = questions_by_phase(checkin.question_set)
-        for step in STEPS[:3]:
-            answers = {q.pk: 3 for q in by_phase[step.slug]}
-            checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")
+        checkin = answer_every_step(checkin_start(user=user, team=team), lambda q: 3)
         client.force_login(user)
-        prepared.append(reverse("practitioner:checkin_step", args=[checkin.pk, STEPS[-1].slug]))
+        prepared.append(reverse("practitioner:checkin_step", args=[checkin.pk, REVIEW_STEP.slug]))
 
     def request():
         url = prepared.pop()
@@ -149,16 +146,12 @@ def _practitioner_with_words(prefix: str) -> tuple[User, CheckIn]:
         Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER)
         keys = [m.key for m in CATALOGUE[:2]]
         for i in range(WORDS_CHECKINS):
-            checkin = checkin_start(user=user, team=team)
-            by_phase = questions_by_phase(checkin.question_set)
-            for step in STEPS[:3]:
-                checkin_save_step(
-                    checkin=checkin,
-                    step=step,
-                    answers={q.pk: 1 + (q.pk + i) % 5 for q in by_phase[step.slug]},
-                    reflection=f"{step.slug} {i}: {WORDS}",
-                    values=f"Helping people feel heard ({i})" if step.slug == "values" else None,
-                )
+            checkin = answer_every_step(
+                checkin_start(user=user, team=team),
+                lambda q, i=i: 1 + (q.pk + i) % 5,
+                reflections={phase.slug: f"{phase.slug} {i}: {WORDS}" for phase in PHASES},
+                values=f"Helping people feel heard ({i})",
+            )
             checkin = checkin_submit(checkin=checkin)
             moves = open_moves(user)
             if moves:

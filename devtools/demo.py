@@ -18,15 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.core.periods import MONTH, Period, current_period
-from assessments.core.steps import STEPS
 from assessments.leads.contributions import entries_rebuild
 from assessments.leads.team_actions import team_action_create, team_action_move
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 from assessments.models.private import MoveReview, ResilientMove
-from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
+from assessments.practitioner.checkins import checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose
-from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load, questions_by_phase
+from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load
+from devtools.answers import answer_every_step
 
 DEMO_PASSWORD = "demo-password-2026"
 DEMO_PRACTITIONER = "pat"
@@ -111,17 +111,9 @@ def _answer(question, lean: dict[str, float], rng: random.Random) -> int | None:
 
 
 def _checkin(user: User, team: Team, rng: random.Random, lean, *, when, reflections=None, values=None) -> CheckIn:
-    checkin = checkin_start(user=user, team=team)
-    by_phase = questions_by_phase(checkin.question_set)
-    for step in STEPS[:-1]:
-        answers = {q.pk: _answer(q, lean, rng) for q in by_phase[step.slug]}
-        checkin_save_step(
-            checkin=checkin,
-            step=step,
-            answers=answers,
-            reflection=(reflections or {}).get(step.slug, ""),
-            values=values if step.slug == "values" else None,
-        )
+    checkin = answer_every_step(
+        checkin_start(user=user, team=team), lambda q: _answer(q, lean, rng), reflections=reflections, values=values
+    )
     checkin = checkin_submit(checkin=checkin)
     CheckIn.objects.filter(pk=checkin.pk).update(submitted_at=when, created_at=when)
     return checkin

@@ -32,12 +32,13 @@ from django.utils import timezone
 from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import Period, latest_shown_period
 from assessments.core.scoring import keyed
-from assessments.core.steps import STEPS
+from assessments.core.steps import QUESTION_STEPS, STEPS_BY_SLUG
 from assessments.leads.team_actions import team_action_create
 from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team, TeamAction
-from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
+from assessments.practitioner.checkins import checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose, moves_review
-from assessments.practitioner.questions import question_set_load, questions_by_phase
+from assessments.practitioner.questions import question_set_load, questions_by_step
+from devtools.answers import answer_every_step
 
 PASSWORD = "a-long-test-password-1"
 # The cast joined their teams long ago, so their check-ins count in every period a test uses (a practitioner
@@ -205,15 +206,27 @@ def module_db(django_db_setup, django_db_blocker):
         outer.__exit__(None, None, None)
 
 
-def questions_for(question_set: QuestionSet, phase_slug: str):
-    return questions_by_phase(question_set).get(phase_slug, [])
+def questions_for(question_set: QuestionSet, step_slug: str):
+    """The statements one check-in page asks, in order."""
+    return questions_by_step(question_set)[step_slug]
 
 
-def step_post(question_set: QuestionSet, phase_slug: str, value: int | None = 3, **extra) -> dict:
-    """A valid POST body answering every statement of a phase with one value."""
-    data = {f"q_{q.pk}": str(value) for q in questions_for(question_set, phase_slug)} if value else {}
-    data.update({"reflection": "", **extra})
+def step_post(question_set: QuestionSet, step_slug: str, value: int | None = 3, **extra) -> dict:
+    """A valid POST body answering every statement of one check-in page with one value (with an empty reflection
+    on a phase's last page, as the browser sends it)."""
+    data = {f"q_{q.pk}": str(value) for q in questions_for(question_set, step_slug)} if value else {}
+    if STEPS_BY_SLUG[step_slug].closes_phase:
+        data["reflection"] = ""
+    data.update(extra)
     return data
+
+
+def post_every_step(client: Client, checkin: CheckIn, question_set: QuestionSet, value: int | None = 3) -> None:
+    """Save every question page of a draft through the pages, as a person would, ready to check and send."""
+    for step in QUESTION_STEPS:
+        url = reverse("practitioner:checkin_step", args=[checkin.pk, step.slug])
+        response = client.post(url, step_post(question_set, step.slug, value))
+        assert response.status_code == 302, (step.slug, response.content)
 
 
 # Every signed-in request saves the session, so the 30-minute idle timeout slides. Inside a test's
@@ -269,11 +282,9 @@ def submit_checkin(
     """
     values, reflections = values or {}, reflections or {}
     with time_machine.travel(when, tick=False) if when is not None else nullcontext():
-        checkin = checkin_start(user=user, team=team)
-        by_phase = questions_by_phase(checkin.question_set)
-        for step in STEPS[:3]:
-            answers = {q.pk: _answer(q, values, default) for q in by_phase[step.slug]}
-            checkin_save_step(checkin=checkin, step=step, answers=answers, reflection=reflections.get(step.slug, ""))
+        checkin = answer_every_step(
+            checkin_start(user=user, team=team), lambda q: _answer(q, values, default), reflections=reflections
+        )
         return checkin_submit(checkin=checkin)
 
 

@@ -49,6 +49,9 @@ class Dimension:
     level: Level
     direction: Direction
     covers: str
+    # The opening words of this dimension's check-in page, where the page is not its phase's first (the phase's own
+    # introduction opens that one).
+    page_intro: str = ""
 
     @property
     def phase(self) -> Phase:
@@ -140,6 +143,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
             "Clinical volume and time pressure, paperwork around risk and "
             "referrals, referrals that do not fit the service, no space to reflect."
         ),
+        page_intro=_("These are about the demands of your service, not about you."),
     ),
     Dimension(
         slug="individual_values",
@@ -162,6 +166,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
             "A culture your manager and team foster, being able to show "
             "vulnerability safely, and seeing a future in the role."
         ),
+        page_intro=_("These are about your team's culture."),
     ),
     Dimension(
         slug="individual_coping",
@@ -183,6 +188,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         covers=_(
             "Keeping work and home apart, structured sessions, managing your time, and not routinely working over."
         ),
+        page_intro=_("These are about keeping work in its place."),
     ),
     Dimension(
         slug="systemic_support",
@@ -191,6 +197,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         level=Level.SYSTEMIC,
         direction=Direction.RESOURCE,
         covers=_("Clinical and case-management supervision, a supervisor who has your back, and support from peers."),
+        page_intro=_("These are about the supervision and support around you."),
     ),
 )
 

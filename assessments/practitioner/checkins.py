@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 
 from assessments.core.framework import SCALE_MAX, SCALE_MIN, StatementKind
 from assessments.core.scoring import keyed, score_dimensions
-from assessments.core.steps import PHASE_STEP_COUNT, Step
+from assessments.core.steps import QUESTION_STEP_COUNT, Step
 from assessments.leads.contributions import entries_refresh
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.organisation import Team
 from assessments.models.private import REFLECTION_MAX_LENGTH, PractitionerProfile, Reflection
-from assessments.practitioner.questions import active_question_set, questions_by_phase
+from assessments.models.questions import Question
+from assessments.practitioner.questions import active_question_set, step_questions
 
 
 class CheckInError(Exception):
@@ -72,33 +73,40 @@ def checkin_save_step(
     checkin: CheckIn,
     step: Step,
     answers: Mapping[int, int | None],
-    reflection: str,
+    reflection: str | None = None,
     values: str | None = None,
 ) -> CheckIn:
-    """Save one phase step of a draft: its answers (by question id), reflection and, in phase 2, values."""
+    """Save one question step of a draft: its answers (by question id) and, on the page that carries them, the
+    phase's private reflection (the phase's last page) or the person's values (phase 2's first page).
+
+    `None` leaves a reflection or values as they are; an empty string removes a saved reflection."""
     checkin = _lock_draft(checkin)
-    if step.phase is None:
+    if step.dimension is None:
         raise CheckInError(_("There is nothing to save on this step."))
     if step.index > checkin.steps_completed:
         raise CheckInError(_("Please answer the earlier parts of the check-in first."))
-    step_questions = {q.pk: q for q in questions_by_phase(checkin.question_set).get(step.phase.slug, [])}
-    if set(answers) - set(step_questions):
+    if (reflection is not None and not step.closes_phase) or (values is not None and not step.asks_values):
+        raise CheckInError(_("Some of what was sent is not part of this step. Nothing was saved."))
+    asked = {q.pk for q in step_questions(checkin.question_set_id, step)}
+    if set(answers) - asked:
         raise CheckInError(_("Some answers were for statements that are not part of this step."))
     for value in answers.values():
         if value is not None and not SCALE_MIN <= value <= SCALE_MAX:
             raise CheckInError(_("Each answer must be one of the options on the scale."))
-    if len(reflection) > REFLECTION_MAX_LENGTH:
+    if reflection is not None and len(reflection) > REFLECTION_MAX_LENGTH:
         raise CheckInError(_("Your reflection is too long."))
 
-    Answer.objects.filter(checkin=checkin, question_id__in=step_questions).delete()
+    Answer.objects.filter(checkin=checkin, question_id__in=asked).delete()
     Answer.objects.bulk_create(
         Answer(checkin=checkin, question_id=qid, value=value) for qid, value in answers.items() if value is not None
     )
-    reflection = reflection.strip()
-    if reflection:
-        Reflection.objects.update_or_create(checkin=checkin, phase=step.phase.slug, defaults={"text": reflection})
-    else:
-        Reflection.objects.filter(checkin=checkin, phase=step.phase.slug).delete()
+    if reflection is not None:
+        if reflection.strip():
+            Reflection.objects.update_or_create(
+                checkin=checkin, phase=step.phase.slug, defaults={"text": reflection.strip()}
+            )
+        else:
+            Reflection.objects.filter(checkin=checkin, phase=step.phase.slug).delete()
     if values is not None:
         PractitionerProfile.objects.update_or_create(user=checkin.user, defaults={"values": values.strip()})
 
@@ -131,7 +139,7 @@ def checkin_delete(*, checkin: CheckIn) -> None:
 def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     """Re-validate every step of the draft and submit it, storing its dimension scores."""
     checkin = _lock_draft(checkin)
-    if checkin.steps_completed < PHASE_STEP_COUNT:
+    if checkin.steps_completed < QUESTION_STEP_COUNT:
         raise CheckInError(_("Please go through every part of the check-in before sending it."))
     answers = list(checkin.answers.select_related("question"))
     values_by_dimension: dict[str, list[int]] = {}
@@ -143,7 +151,9 @@ def checkin_submit(*, checkin: CheckIn) -> CheckIn:
         value = keyed(answer.value, reverse=answer.question.reverse_keyed)
         values_by_dimension.setdefault(answer.question.dimension, []).append(value)
     statements = Counter(
-        checkin.question_set.questions.filter(kind=StatementKind.SCORED).values_list("dimension", flat=True)
+        Question.objects.filter(question_set_id=checkin.question_set_id, kind=StatementKind.SCORED).values_list(
+            "dimension", flat=True
+        )
     )
     if any(len(r.text) > REFLECTION_MAX_LENGTH for r in checkin.reflections.all()):
         raise CheckInError(_("Your reflection is too long."))

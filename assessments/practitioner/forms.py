@@ -11,7 +11,8 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES, Phase
+from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
+from assessments.core.steps import Step
 from assessments.models.organisation import Team
 from assessments.models.private import (
     MOVE_NOTE_MAX_LENGTH,
@@ -38,27 +39,14 @@ def question_field_name(question: Question) -> str:
     return f"q_{question.pk}"
 
 
-class PhaseStepForm(forms.Form):
-    """One phase of the check-in: its statements (all optional), a reflection and, in phase 2, values."""
+class StepForm(forms.Form):
+    """One page of the check-in: one dimension's statements (all optional) and, where the step carries them, the
+    phase's private reflection (its last page) or the person's values (phase 2's first page)."""
 
-    reflection = forms.CharField(
-        label=_("Your private reflection (optional)"),
-        required=False,
-        max_length=REFLECTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Nobody else reads this, not your lead and not your supervisor. Up to 5,000 characters. If you need help "
-            "now, the Get support page, linked at the bottom of every page, says who to contact."
-        ),
-    )
-
-    def __init__(self, *args, questions: Sequence[Question], phase: Phase, with_values: bool = False, **kwargs):
+    def __init__(self, *args, questions: Sequence[Question], step: Step, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
-        self.phase = phase
-        self.fields["reflection"].widget.attrs["placeholder"] = ""
-        # The phase's own prompt leads the hint, so the template pack shows it where the design system puts hints.
-        self.fields["reflection"].help_text = f"{phase.reflection_prompt} {self.fields['reflection'].help_text}"
+        self.step = step
         for question in self.questions:
             self.fields[question_field_name(question)] = forms.TypedChoiceField(
                 label=question.text,
@@ -69,15 +57,35 @@ class PhaseStepForm(forms.Form):
                 widget=ScaleSelect,
                 error_messages={"invalid_choice": _("Please choose one of the options, or leave it blank.")},
             )
-        if with_values:
+        if step.asks_values:
             self.fields["values"] = forms.CharField(
                 label=_("The values that matter to you in your work (optional)"),
                 required=False,
                 max_length=VALUES_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=_(
-                    "For example: helping people feel heard, being honest, learning. We will show them back to you "
-                    "at your next check-in. Only you can see them."
+                    "For example: helping people feel heard, being honest, learning. Only you can see them, and we "
+                    "show them back to you next time."
+                ),
+            )
+        if step.closes_phase:
+            # The phase's own prompt leads the hint, so the template pack shows it where the design system puts it.
+            self.fields["reflection"] = forms.CharField(
+                label=_("Your private reflection (optional)"),
+                required=False,
+                max_length=REFLECTION_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 4, "placeholder": ""}),
+                help_text=" ".join(
+                    [
+                        str(step.phase.reflection_prompt),
+                        str(
+                            _(
+                                "Nobody else reads this, not your lead and not your supervisor. Up to 5,000 "
+                                "characters. If you need help now, the Get support page, linked at the bottom of "
+                                "every page, says who to contact."
+                            )
+                        ),
+                    ]
                 ),
             )
 

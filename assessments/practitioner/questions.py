@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from assessments.core.framework import DIMENSIONS_BY_SLUG, AnswerScale, StatementKind
+from assessments.core.steps import QUESTION_STEPS, STEP_OF_DIMENSION, Step
 from assessments.models.questions import Question, QuestionSet
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -63,6 +64,19 @@ def question_set_load(*, path: Path = DEFAULT_QUESTION_FILE, activate: bool = Tr
         question_set.is_active = True
         question_set.save(update_fields=["is_active"])
     return question_set, created
+
+
+def step_questions(question_set_id: int, step: Step) -> list[Question]:
+    """The statements one check-in page asks, in order (one query, by the set's id: no need to fetch the set)."""
+    return list(Question.objects.filter(question_set_id=question_set_id, dimension=step.dimension.slug))
+
+
+def questions_by_step(question_set: QuestionSet) -> dict[str, list[Question]]:
+    """The set's questions grouped by the slug of the check-in step that asks them, in order (one query)."""
+    grouped: dict[str, list[Question]] = {step.slug: [] for step in QUESTION_STEPS}
+    for question in question_set.questions.all():
+        grouped[STEP_OF_DIMENSION[question.dimension].slug].append(question)
+    return grouped
 
 
 def questions_by_phase(question_set: QuestionSet) -> dict[str, list[Question]]:

@@ -1,7 +1,7 @@
 """A practitioner's own trend across their sent check-ins, ready for the line charts and tables of the trends page.
 
 The chart itself is core/charts.py's line_chart, the same as on the leads' summaries. Pressures and resources
-are drawn on their own charts, never added together.
+are drawn on their own charts, never added together; so are a phase's individual and systemic dimensions.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from django.utils.formats import date_format
 
 from assessments.core.charts import LineChart, line_chart
 from assessments.core.framework import PHASES, Dimension, Direction, Phase
-from assessments.core.scoring import phase_scores
 from assessments.models.checkins import CheckIn
 from assessments.practitioner.profile import scores_of, submitted_checkins
 
@@ -37,20 +36,22 @@ class Series:
 
 @dataclass(frozen=True)
 class PhaseTrend:
+    """One phase's dimensions over time, individual and systemic each on its own line: never one blended phase
+    score, which would mix what a person can shape with what the service has to change."""
+
     phase: Phase
-    phase_series: Series
     dimension_series: list[Series]
-    rows: list[tuple[datetime, list[float | None]]]  # date, [phase score, dimension scores...]
+    rows: list[tuple[datetime, list[float | None]]]  # date, [dimension scores, in the phase's order]
 
 
-def _series(part: Phase | Dimension, scores: list[float | None], labels: list[str], titles: list[str]) -> Series:
+def _series(dimension: Dimension, scores: list[float | None], labels: list[str], titles: list[str]) -> Series:
     return Series(
-        slug=part.slug,
-        name=str(part.name),
-        direction=part.direction,
+        slug=dimension.slug,
+        name=str(dimension.name),
+        direction=dimension.direction,
         scores=scores,
-        chart=line_chart(scores, part.direction, labels=labels, titles=titles),
-        dimension=part if isinstance(part, Dimension) else None,
+        chart=line_chart(scores, dimension.direction, labels=labels, titles=titles),
+        dimension=dimension,
     )
 
 
@@ -63,13 +64,9 @@ def trends_for(user: AbstractBaseUser) -> tuple[list[CheckIn], list[PhaseTrend]]
     labels = [date_format(d, "j M y") for d in local]
     titles = [date_format(d, "j F Y") for d in local]
     dim_scores = [scores_of(c) for c in checkins]
-    ph_scores = [phase_scores(s) for s in dim_scores]
     trends = []
     for phase in PHASES:
-        phase_series = _series(phase, [s[phase.slug] for s in ph_scores], labels, titles)
         dimension_series = [_series(d, [s[d.slug] for s in dim_scores], labels, titles) for d in phase.dimensions]
-        rows = [
-            (dates[i], [phase_series.scores[i]] + [s.scores[i] for s in dimension_series]) for i in range(len(checkins))
-        ]
-        trends.append(PhaseTrend(phase=phase, phase_series=phase_series, dimension_series=dimension_series, rows=rows))
+        rows = [(dates[i], [s.scores[i] for s in dimension_series]) for i in range(len(checkins))]
+        trends.append(PhaseTrend(phase=phase, dimension_series=dimension_series, rows=rows))
     return checkins, trends

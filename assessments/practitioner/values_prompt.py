@@ -1,8 +1,8 @@
 """The model's core step, prompted: bring the values a person named to this check-in's biggest pressure.
 
-Step 2 offers the values from last time beside the statement of step 1 the person agreed with most strongly, so
-the appraisal "in the light of what matters to me" is about this period's challenge. The answer, if any, goes in
-their private reflection; nothing new is stored.
+Phase 2's first page offers the values from last time beside the phase 1 statement the person agreed with most
+strongly, so the appraisal "in the light of what matters to me" is about this period's challenge. The answer, if
+any, goes in their private reflection at the end of phase 2; nothing new is stored.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class ValuesPrompt:
 
 
 def biggest_pressure(answers: list[tuple[Question, int]]) -> Question | None:
-    """The step-1 statement with the strongest agreement (first in order on a tie), if any reached the threshold."""
+    """The phase 1 statement with the strongest agreement (first in order on a tie), if any reached the threshold."""
     best: tuple[int, Question] | None = None
     for question, value in answers:
         if question.phase_slug != "challenges" or not question.is_scored:
@@ -37,7 +37,7 @@ def biggest_pressure(answers: list[tuple[Question, int]]) -> Question | None:
 
 
 def values_prompt(checkin: CheckIn, values: str) -> ValuesPrompt | None:
-    """What step 2 offers, when the person has named values and step 1 shows a pressure (one query)."""
+    """What phase 2's first page offers, when the person has named values and phase 1 shows a pressure (one query)."""
     if not values.strip():
         return None
     answers = [(a.question, a.value) for a in checkin.answers.select_related("question").order_by("question__order")]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import functools
+import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Screenshots of every page the browser tests open, to look at: `make screenshots` (SCREENSHOTS=1) takes them. A
+# plain `make test` does not: the pages are audited either way, and the pictures cost a tenth of the suite's time.
+SCREENSHOTS_WANTED = os.environ.get("SCREENSHOTS") == "1"
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +58,8 @@ def full_page_png(page, path: Path | str) -> None:
     Playwright asks Chromium for the same capture but with its slowest PNG encoding; `optimizeForSpeed` gives the
     same pixels in a larger file. The browser tests take over a hundred of these, so it adds up.
     """
+    if not SCREENSHOTS_WANTED:
+        return
     page.evaluate("document.fonts.ready.then(() => true)")
     cdp = page.context.new_cdp_session(page)
     try:
@@ -65,6 +72,12 @@ def full_page_png(page, path: Path | str) -> None:
     finally:
         cdp.detach()
     Path(path).write_bytes(base64.b64decode(shot["data"]))
+
+
+def element_png(locator, path: Path | str) -> None:
+    """A screenshot of one part of a page, taken only when screenshots are wanted (as full_page_png)."""
+    if SCREENSHOTS_WANTED:
+        locator.screenshot(path=str(path))
 
 
 def sign_in(context, live_server, user) -> None:
@@ -89,17 +102,37 @@ def smallest_chart_text_px(page) -> float:
 # --- axe, for tests outside the page-by-page audit (test_accessibility.py) -------------------------------------
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Every audit is at a phone's width and a desktop's: pages that passed at 1280 px have failed at 390 px.
+PHONE = {"width": 390, "height": 844}
+WIDTHS = [PHONE, {"width": 1280, "height": 800}]
 
 
-def axe_violations(page) -> list[str]:
-    """Axe (WCAG 2.2 AA tags) on the page as it is now: one line per violation, empty when clean."""
+@functools.cache
+def _axe_script() -> str:
     from axe_playwright_python.sync_playwright import Axe
 
+    return Axe().axe_script
+
+
+def axe_violations(page, context: str | None = None) -> list[str]:
+    """Axe (WCAG 2.2 AA tags) on the page as it is now, or only inside the `context` selector: one line per
+    violation, naming up to three of the elements, empty when clean."""
     if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(Axe().axe_script)
+        page.evaluate(_axe_script())
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    result = page.evaluate("options => axe.run(document, options)", options)
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in result["violations"]]
+    result = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in result["violations"]
+    ]
+
+
+def write_reflection(page, text: str) -> None:
+    """Open the private reflection on a phase's last page (it waits behind its summary) and write in it."""
+    box = page.get_by_label("Your private reflection (optional)")
+    if not box.is_visible():
+        page.get_by_text("Write a private reflection (optional)").click()
+    box.fill(text)
 
 
 def answer_step(page, value: int) -> None:

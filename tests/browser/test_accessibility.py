@@ -39,26 +39,23 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.core.framework import SYSTEMIC_DIMENSIONS
+from assessments.core.framework import PHASES_BY_SLUG, SYSTEMIC_DIMENSIONS
 from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import latest_shown_period
-from assessments.core.steps import STEPS
+from assessments.core.steps import QUESTION_STEPS
 from assessments.leads.invites import invite_create
 from assessments.leads.team_actions import team_action_create
 from assessments.models import Membership, Role, ServiceLead
-from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
-from tests.browser.conftest import SCREENSHOTS, full_page_png, sign_in
-from tests.conftest import contributions, make_user, questions_for, submit_checkin
+from devtools.answers import answer_every_step
+from tests.browser.conftest import SCREENSHOTS, WCAG_TAGS, WIDTHS, full_page_png, sign_in, write_reflection
+from tests.conftest import contributions, make_user, submit_checkin
 
 pytestmark = pytest.mark.browser
 
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-WIDTHS = [PHONE, DESKTOP]  # the first is the one the page is opened at
 # One short run of vnu spends much of its time compiling itself. The simple JIT alone (it needs a larger thread stack
 # then: with Java's default vnu stops with a StackOverflowError) and one GC thread halve its CPU time and cut its wall
 # time to a third on these 2 cores, with byte-identical output (checked on pages with and without errors).
@@ -108,7 +105,7 @@ def stale_form(page, w: World) -> None:
 
 
 def too_long_reflection(page, w: World) -> None:
-    page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
+    write_reflection(page, "x" * 5001)
     page.get_by_role("button", name="Save and continue").click()
 
 
@@ -174,10 +171,8 @@ PAGES = [
     Page("home-practitioner-in-two-teams", "teammate", lambda w: reverse("site:home")),
     Page("home-lead", "lead", lambda w: reverse("site:home")),
     Page("home-no-team", "outsider", lambda w: reverse("site:home")),
-    Page("step-challenges", "practitioner", step("challenges")),
-    Page("step-values", "practitioner", step("values")),
-    Page("step-coping", "practitioner", step("coping")),
-    Page("step-with-errors", "practitioner", step("coping"), too_long_reflection),
+    *(Page(f"step-{s.number}-{s.slug}", "practitioner", step(s.slug)) for s in QUESTION_STEPS),
+    Page("step-with-errors", "practitioner", step("systemic-support"), too_long_reflection),
     Page("review", "practitioner", step("review")),
     Page("profile", "practitioner", lambda w: reverse("practitioner:checkin_detail", args=[w.calm.pk])),
     Page(
@@ -225,7 +220,8 @@ PAGES = [
         lambda w: reverse("practitioner:moves_choose", args=[w.calm.pk]),
         too_many_moves,
     ),
-    Page("step-1-with-moves-review-panel", "practitioner", step(STEPS[0].slug)),
+    Page("moves-review", "practitioner", lambda w: reverse("practitioner:moves_review", args=[w.draft.pk])),
+    Page("step-1-with-moves-to-review", "practitioner", step(QUESTION_STEPS[0].slug)),
     Page("supervision-list", "practitioner", lambda w: reverse("practitioner:supervision")),
     Page("my-data", "practitioner", lambda w: reverse("practitioner:my_data")),
     Page("account-delete", "practitioner", lambda w: reverse("practitioner:account_delete")),
@@ -275,10 +271,9 @@ def world(practitioner, teammate, lead, outsider, service, team, other_team, que
         description="A reflective practice group every fortnight.",
         starts_on=timezone.localdate() - timedelta(days=365),
     )
-    draft = checkin_start(user=practitioner, team=team)
-    for s in STEPS[:3]:
-        answers = {q.pk: 4 for q in questions_for(question_set, s.slug)}
-        checkin_save_step(checkin=draft, step=s, answers=answers, reflection="A private note.")
+    draft = answer_every_step(  # a reflection on each phase, so each phase's last page opens it
+        checkin_start(user=practitioner, team=team), lambda q: 4, reflections=dict.fromkeys(PHASES_BY_SLUG, "A note.")
+    )
     _invite, token = invite_create(team=team, created_by=lead, email="new.starter@riverside.nhs.uk")
     used, used_token = invite_create(team=team, created_by=lead, email="margaret.featherstonehaugh@riverside.nhs.uk")
     used.used_at = timezone.now()
@@ -294,7 +289,7 @@ def audit(page) -> AxeResults:
     """Axe on the page as it is now. It is loaded into the page once and run again after the page is resized."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE.axe_script)
-    options = {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     return AxeResults(page.evaluate("options => axe.run(document, options)", options))
 
 
@@ -310,7 +305,7 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Pa
                 spec.fault(patch)
             if spec.role != "anonymous":
                 sign_in(page.context, live_server, world.users[spec.role])
-            page.set_viewport_size(WIDTHS[0])
+            page.set_viewport_size(WIDTHS[0])  # the phone first: the page is opened at it
             response = page.goto(live_server.url + spec.path(world))
             if spec.status is not None and response.status != spec.status:
                 failures.append(f"{spec.id}: status {response.status}, expected {spec.status}")

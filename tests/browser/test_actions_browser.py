@@ -7,20 +7,17 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.team_actions import team_action_move
 from assessments.models import ActionVoice, ServiceLead, TeamAction
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import SCREENSHOTS, WIDTHS, axe_violations, sign_in
 from tests.conftest import contributions, make_action, moment_in
 
 pytestmark = pytest.mark.browser
 
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-WIDTHS = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 PRINTS = SCREENSHOTS.parent / "print"
 
 
@@ -72,10 +69,7 @@ def scene(service, team, other_team, lead, practitioner, question_set):
 
 
 def audit(page) -> list[str]:
-    results = Axe().run(
-        page, context="main", options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
-    )
-    return [] if results.violations_count == 0 else [results.generate_report()]
+    return axe_violations(page, context="main")
 
 
 def test_the_action_pages_pass_axe_and_fit_a_phone(live_server, page, scene, team, service, screenshot):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.models import CheckIn
-from tests.browser.conftest import answer_step
+from tests.browser.conftest import answer_step, write_reflection
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,10 +31,13 @@ def test_a_practitioner_checks_in_on_a_phone_with_a_break_in_the_middle(
     screenshot(page, "01-home")
 
     page.get_by_role("button", name="Start a check-in").click()
-    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 8")).to_be_visible()
     answer_step(page, 4)  # "Agree", or "Often" where a statement asks how often
-    page.get_by_label("Your private reflection (optional)").fill("Three risk calls in one afternoon.")
-    screenshot(page, "02-phase-1")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Step 2 of 8")).to_be_visible()
+    answer_step(page, 4)
+    write_reflection(page, "Three risk calls in one afternoon.")
+    screenshot(page, "02-phase-1-end")
     page.get_by_role("button", name="Save and finish later").click()
     expect(page.get_by_text("Saved. You can carry on later")).to_be_visible()
 
@@ -43,15 +46,16 @@ def test_a_practitioner_checks_in_on_a_phone_with_a_break_in_the_middle(
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     sign_in(page, live_server.url, "priya")
     page.get_by_role("link", name="Carry on with your check-in").click()
-    expect(page.get_by_text("Step 2 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 8")).to_be_visible()
 
     answer_step(page, 5)
     page.get_by_label("The values that matter to you in your work (optional)").fill("Helping people feel heard")
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Step 3 of 4")).to_be_visible()
-    answer_step(page, 2)
-    page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Step 4 of 4")).to_be_visible()
+    for number, answer in [(4, 5), (5, 2), (6, 2), (7, 2)]:
+        expect(page.get_by_text(f"Step {number} of 8")).to_be_visible()
+        answer_step(page, answer)
+        page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Step 8 of 8")).to_be_visible()
     screenshot(page, "03-review")
     page.get_by_role("button", name="Send my check-in").click()
 

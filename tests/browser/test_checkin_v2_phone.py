@@ -8,13 +8,13 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from assessments.core.steps import QUESTION_STEPS, STEPS
 from assessments.models import CheckIn, PractitionerProfile
-from tests.browser.conftest import SCREENSHOTS, axe_violations, sign_in
+from tests.browser.conftest import PHONE, SCREENSHOTS, axe_violations, sign_in
 from tests.conftest import submit_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 HEIGHTS = SCREENSHOTS.parent / "checkin-v2-step-heights.json"
 
 
@@ -48,9 +48,11 @@ def test_a_v2_check_in_on_a_phone_is_one_row_per_statement_and_axe_clean(
     page.get_by_role("button", name="Start a check-in").click()
 
     heights, problems = {}, []
-    for number, (slug, answer) in enumerate([("challenges", 3), ("values", 4), ("coping", 2)], start=1):
-        expect(page.get_by_text(f"Step {number} of 4")).to_be_visible()
-        heights[slug] = page.evaluate("document.documentElement.scrollHeight")
+    answers = {"challenges": 3, "values": 4, "coping": 2}
+    for step in QUESTION_STEPS:
+        expect(page.get_by_text(f"Step {step.number} of {len(STEPS)}")).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(str(step.title))
+        heights[step.slug] = page.evaluate("document.documentElement.scrollHeight")
         rows = statement_rows(page)
         assert rows and all(r["radios"] == 5 and r["rows"] == 1 for r in rows), rows
         assert min(r["smallest"] for r in rows) >= 44
@@ -64,26 +66,26 @@ def test_a_v2_check_in_on_a_phone_is_one_row_per_statement_and_axe_clean(
         assert [ends.nth(0).inner_text(), ends.nth(1).inner_text()] == [labels[0], labels[-1]]
         for name in labels:
             expect(first.get_by_role("radio", name=name, exact=True)).to_have_count(1)
-        if slug == "values":
+        if step.asks_values:
             prompt = page.locator("#values-prompt")
             expect(prompt).to_contain_text("Helping people feel heard")
             expect(prompt).to_contain_text("The number of patients I was expected to see felt relentless.")
-        screenshot(page, f"v2-phone-step-{number}-{slug}")
-        problems += [f"step {number}: {v}" for v in axe_violations(page)]
+        screenshot(page, f"v2-phone-step-{step.number}-{step.slug}")
+        problems += [f"step {step.number}: {v}" for v in axe_violations(page)]
         for group in page.locator("fieldset").filter(has=page.locator(".app-scale__input")).all():
             # Tapping the label, as a thumb would, chooses the answer (the middle labels are hidden on a phone).
-            group.get_by_role("radio").nth(answer - 1).check()
-        if slug == "challenges":
-            # Strong agreement with the first pressure statement, so step 2 names it.
+            group.get_by_role("radio").nth(answers[step.phase.slug] - 1).check()
+        if step.slug == "systemic-pressures":
+            # Strong agreement with the first pressure statement, so the values page names it.
             page.get_by_role("group", name="The number of patients I was expected to see felt relentless.").get_by_role(
                 "radio"
             ).nth(4).check()
         page.get_by_role("button", name="Save and continue").click()
 
-    expect(page.get_by_text("Step 4 of 4")).to_be_visible()
+    expect(page.get_by_text(f"Step {len(STEPS)} of {len(STEPS)}")).to_be_visible()
     expect(page.get_by_text("Several times a week").or_(page.get_by_text("Once or twice")).first).to_be_visible()
     problems += [f"review: {v}" for v in axe_violations(page)]
-    screenshot(page, "v2-phone-step-4-review")
+    screenshot(page, "v2-phone-step-8-review")
     page.get_by_role("button", name="Send my check-in").click()
     expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
     problems += [f"profile: {v}" for v in axe_violations(page)]
@@ -93,5 +95,7 @@ def test_a_v2_check_in_on_a_phone_is_one_row_per_statement_and_axe_clean(
     HEIGHTS.write_text(json.dumps(heights, indent=2))
     print("step heights at 390x844:", heights)
     assert not problems, problems
+    # At most two screens of the phone for every page, header and footer included (issue 10).
+    assert max(heights.values()) <= 2 * PHONE["height"], heights
     sent = CheckIn.objects.filter(user=practitioner, status="submitted").order_by("-submitted_at").first()
     assert sent.question_set == question_set and sent.answers.count() == question_set.questions.count()

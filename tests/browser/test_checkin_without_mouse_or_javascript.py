@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from assessments.core.steps import QUESTION_STEPS
 from assessments.models import Answer, CheckIn, DimensionScore, Reflection
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, write_reflection
 from tests.conftest import PASSWORD, questions_for
 
 pytestmark = pytest.mark.browser
@@ -27,14 +28,17 @@ def tab_until_named(page, role: str, name: str, limit: int = 200) -> None:
     raise AssertionError(f"Tab never reached the {role} {name!r}")
 
 
-def answer_step_with_keyboard(page, note: str) -> None:
-    """Tab through the step: pick the third option of every statement with the arrow keys, type a reflection."""
+def answer_step_with_keyboard(page, note: str | None) -> None:
+    """Tab through the step: pick the third option of every statement with the arrow keys and, on a phase's last
+    page, open the reflection with Enter and type in it."""
     button = 'button[name="continue"]'
     for _ in range(400):
         page.keyboard.press("Tab")
         if focused(page, 'input[type="radio"]'):
             page.keyboard.press("ArrowDown")  # first option -> second, selected
             page.keyboard.press("ArrowDown")  # -> third ("Neither agree nor disagree")
+        elif focused(page, "details:not([open]) > summary"):
+            page.keyboard.press("Enter")
         elif focused(page, 'textarea[name="reflection"]'):
             page.keyboard.type(note)
         elif focused(page, button):
@@ -52,11 +56,12 @@ def test_a_check_in_can_be_completed_with_the_keyboard_alone(live_server, page, 
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()  # the first Tab stop
     tab_until_named(page, "button", "Start a check-in")
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Step 1 of 4")).to_be_visible()
+    expect(page.get_by_text("Step 1 of 8")).to_be_visible()
 
-    for n, note in enumerate(["Busy week.", "Still care.", "Took a walk."], start=2):
-        answer_step_with_keyboard(page, note)
-        expect(page.get_by_text(f"Step {n} of 4")).to_be_visible()
+    notes = {"challenges": "Busy week.", "values": "Still care.", "coping": "Took a walk."}
+    for step in QUESTION_STEPS:
+        answer_step_with_keyboard(page, notes[step.phase.slug] if step.closes_phase else None)
+        expect(page.get_by_text(f"Step {step.number + 1} of 8")).to_be_visible()
     tab_until_named(page, "button", "Send my check-in")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your reflective profile")).to_be_visible()
@@ -79,7 +84,8 @@ def test_after_an_error_focus_moves_to_the_error_summary_whose_links_lead_to_the
     sign_in(page.context, live_server, practitioner)
     page.goto(live_server.url + reverse("site:home"))
     page.get_by_role("button", name="Start a check-in").click()
-    page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
+    page.get_by_role("button", name="Save and continue").click()  # the first page has no reflection
+    write_reflection(page, "x" * 5001)
     page.get_by_role("button", name="Save and continue").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
@@ -104,15 +110,19 @@ def test_a_check_in_works_with_javascript_switched_off_on_a_phone(no_js_page, li
     expect(page.get_by_role("link", name="My check-ins")).to_be_visible()
 
     page.get_by_role("button", name="Start a check-in").click()
-    # A problem on a step: the summary takes focus without any script (autofocus).
-    page.get_by_label("Your private reflection (optional)").fill("x" * 5001)
-    page.get_by_role("button", name="Save and continue").click()
-    expect(page.locator("#error-summary")).to_be_focused()
 
-    for slug, value in (("challenges", 4), ("values", 5), ("coping", 2)):
-        for question in questions_for(question_set, slug):  # each answer by the words it shows, such as "Agree"
-            page.get_by_role("group", name=question.text).get_by_label(question.answer_label(value), exact=True).check()
-        page.get_by_label("Your private reflection (optional)").fill(f"Note on {slug}")
+    answer_of = {"challenges": 4, "values": 5, "coping": 2}
+    for step in QUESTION_STEPS:
+        for question in questions_for(question_set, step.slug):  # each answer by the words it shows, like "Agree"
+            group = page.get_by_role("group", name=question.text)
+            group.get_by_label(question.answer_label(answer_of[step.phase.slug]), exact=True).check()
+        if step.number == 2:
+            # A problem on a step: the summary takes focus without any script (autofocus), the answers stay.
+            write_reflection(page, "x" * 5001)  # the reflection opens without a script too (<details>)
+            page.get_by_role("button", name="Save and continue").click()
+            expect(page.locator("#error-summary")).to_be_focused()
+        if step.closes_phase:
+            write_reflection(page, f"Note on {step.phase.slug}")
         page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="Check your answers")).to_be_visible()
     page.get_by_role("button", name="Send my check-in").click()
@@ -123,3 +133,8 @@ def test_a_check_in_works_with_javascript_switched_off_on_a_phone(no_js_page, li
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7
     values = dict(Answer.objects.filter(checkin=checkin).values_list("question__dimension", "value"))
     assert values["systemic_pressures"] == 4 and values["systemic_support"] == 2
+    assert sorted(Reflection.objects.filter(checkin=checkin).values_list("phase", "text")) == [
+        ("challenges", "Note on challenges"),
+        ("coping", "Note on coping"),
+        ("values", "Note on values"),
+    ]

@@ -15,17 +15,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from assessments.models import OrganisationIdentity
+from tests.browser.conftest import WIDTHS, axe_violations, full_page_png
 from tests.conftest import configure_sign_in
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "organisation-sign-in"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-WIDTHS = [{"width": 390, "height": 844}, {"width": 1280, "height": 800}]
 
 
 def audit(page: Page, name: str) -> None:
@@ -33,9 +31,9 @@ def audit(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for size in WIDTHS:
         page.set_viewport_size(size)
-        page.screenshot(path=str(SHOTS / f"{name}-{size['width']}.png"), full_page=True)
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
-        assert results.violations_count == 0, f"{name} at {size['width']} px\n{results.generate_report()}"
+        full_page_png(page, SHOTS / f"{name}-{size['width']}.png")
+        problems = axe_violations(page)
+        assert not problems, f"{name} at {size['width']} px: {problems}"
 
 
 @pytest.fixture(params=["client_secret_basic", "private_key_jwt"])

@@ -5,17 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.team_actions import team_action_create
 from assessments.models import ServiceLead
-from tests.browser.conftest import SCREENSHOTS, full_page_png, sign_in, smallest_chart_text_px
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    axe_violations,
+    element_png,
+    full_page_png,
+    sign_in,
+    smallest_chart_text_px,
+)
 from tests.conftest import PASSWORD, contributions, make_user, people_in, send_saying_what_got_in_the_way
-
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.mark.browser
@@ -49,12 +53,8 @@ def test_a_service_lead_reads_the_summaries_and_they_pass_accessibility_checks(
     for url in (f"/summaries/teams/{team.pk}/{latest_shown_period().key}/", f"/summaries/services/{service.pk}/"):
         page.goto(live_server.url + url)
         # The page's own content; the shared navigation bar is checked with the rest of the site.
-        results = Axe().run(
-            page,
-            context="main",
-            options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]},
-        )
-        assert results.violations_count == 0, results.generate_report()
+        problems = axe_violations(page, context="main")
+        assert not problems, problems
 
 
 # Every box on show that scrolls sideways, as the browser lays the page out now.
@@ -116,15 +116,10 @@ def test_what_got_in_the_way_reads_on_a_phone_and_a_desktop_and_passes_accessibi
     expect(section).to_contain_text("10 people said what got in the way this period.")
     expect(section).to_contain_text("A full diary: 60% (6 people)")
     expect(section).to_contain_text("No time: 40% (4 people)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width, name in ((390, "obstacles-phone"), (1280, "obstacles-desktop")):
         page.set_viewport_size({"width": width, "height": 844})
         section.scroll_into_view_if_needed()
         assert page.evaluate(PAST_THE_EDGE) == [], width
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        section.screenshot(path=SCREENSHOTS / f"team-summary-{name}.png")
-        results = Axe().run(
-            page,
-            context="section[aria-labelledby=obstacles-heading]",
-            options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]},
-        )
-        assert results.violations_count == 0, results.generate_report()
+        element_png(section, SCREENSHOTS / f"team-summary-{name}.png")
+        assert axe_violations(page, context="section[aria-labelledby=obstacles-heading]") == [], width

@@ -17,7 +17,7 @@ from django.urls import reverse
 from assessments.models import CheckIn, DimensionScore
 from assessments.practitioner import checkins as checkin_writes
 from assessments.practitioner.views import checkins as checkin_views
-from tests.conftest import BrowserClient, step_post
+from tests.conftest import BrowserClient, post_every_step
 
 THANK_YOU = "Thank you. Your check-in has been sent."
 ALREADY_SENT = "Your check-in has already been sent. Thank you."
@@ -34,8 +34,7 @@ def step_url(checkin: CheckIn, slug: str) -> str:
 def draft_ready_to_send(client: BrowserClient, question_set) -> CheckIn:
     client.post(reverse("practitioner:checkin_begin"))
     checkin = CheckIn.objects.get(status=CheckIn.Status.DRAFT)
-    for slug in ("challenges", "values", "coping"):
-        assert client.post(step_url(checkin, slug), step_post(question_set, slug)).status_code == 302
+    post_every_step(client, checkin, question_set)
     return checkin
 
 
@@ -61,7 +60,7 @@ def test_starting_while_another_tab_opens_the_draft_takes_both_to_it(
     response = client.post(reverse("practitioner:checkin_begin"))
 
     assert response.status_code == 302
-    assert response["Location"] == step_url(other_tab[0], "challenges")
+    assert response["Location"] == step_url(other_tab[0], "individual-challenges")
     assert CheckIn.objects.filter(user=practitioner, status=CheckIn.Status.DRAFT).count() == 1
 
 
@@ -159,7 +158,7 @@ def test_two_tabs_starting_at_once_open_one_draft(practitioner, question_set, mo
 
     draft = CheckIn.objects.get(user=practitioner, status=CheckIn.Status.DRAFT)
     assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
-    assert [r["Location"] for r in responses] == [step_url(draft, "challenges")] * 2
+    assert [r["Location"] for r in responses] == [step_url(draft, "individual-challenges")] * 2
 
 
 @postgresql_only

@@ -19,6 +19,16 @@ COPING = ("individual_coping", "work_boundaries", "systemic_support")
 RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")
 
 
+def first_page(draft) -> str:
+    """The check-in's first page."""
+    return reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"])
+
+
+def review_page(draft) -> str:
+    """The page a new check-in opens with when there are moves to look back on."""
+    return reverse("practitioner:moves_review", args=[draft.pk])
+
+
 def test_the_catalogue_has_at_least_four_moves_for_every_dimension_and_unique_keys():
     for d in DIMENSIONS:
         assert len([m for m in CATALOGUE if m.dimension_slug == d.slug]) >= 4, d.slug
@@ -139,13 +149,29 @@ def _next_draft(client, practitioner) -> CheckIn:
     return CheckIn.objects.get(user=practitioner, status=CheckIn.Status.DRAFT)
 
 
-def test_the_next_check_in_opens_with_a_review_of_my_moves(client, practitioner, sent):
+def test_the_next_check_in_opens_with_a_review_of_my_moves_on_its_own_page(client, practitioner, sent):
     moves_choose(user=practitioner, checkin=sent, catalogue_keys=["pressure-raise-with-lead"])
-    draft = _next_draft(client, practitioner)
-    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
-    assert "How did your moves go?" in html
+    client.force_login(practitioner)
+    response = client.post(reverse("practitioner:checkin_begin"))
+    draft = CheckIn.objects.get(user=practitioner, status=CheckIn.Status.DRAFT)
+    assert response.headers["Location"] == review_page(draft)
+    html = client.get(review_page(draft)).content.decode()
+    assert "How did your moves go?</h1>" in html
     assert "Tell your lead about one specific pressure" in html
-    assert "Step 1 of 4" in html
+    assert f'href="{first_page(draft)}">Skip this and start the check-in' in html
+    # Skipped: the first page offers it again, in one line, and keeps the check-in's own page short.
+    page = client.get(first_page(draft)).content.decode()
+    assert "Step 1 of 8" in page and "Tell your lead about one specific pressure" not in page
+    assert f'href="{review_page(draft)}">Look back at how your moves went (optional)' in page
+
+
+def test_a_check_in_without_moves_to_look_back_on_opens_at_its_first_page(client, practitioner, sent):
+    client.force_login(practitioner)
+    response = client.post(reverse("practitioner:checkin_begin"))
+    draft = CheckIn.objects.get(user=practitioner, status=CheckIn.Status.DRAFT)
+    assert response.headers["Location"] == first_page(draft)
+    assert client.get(review_page(draft)).headers["Location"] == first_page(draft)
+    assert "Look back at how your moves went" not in client.get(first_page(draft)).content.decode()
 
 
 def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sent):
@@ -162,24 +188,23 @@ def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sen
             f"obstacle_{b.pk}": "diary_full",
         },
     )
-    assert response.headers["Location"] == reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
+    assert response.headers["Location"] == reverse(
+        "practitioner:checkin_step", args=[draft.pk, "individual-challenges"]
+    )
     assert list(MoveReview.objects.values_list("move_id", "outcome", "note", "obstacle").order_by("move_id")) == [
         (a.pk, "helped", "My lead listened.", ""),
         (b.pk, "not_yet", "", "diary_full"),
     ]
-    # Reviewed in this check-in: the panel does not come back, even for "not yet".
-    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
-    assert "How did your moves go?" not in html
+    # Reviewed in this check-in: it is not offered again, even for "not yet".
+    assert "Look back at how your moves went" not in client.get(first_page(draft)).content.decode()
+    assert client.get(review_page(draft)).headers["Location"] == first_page(draft)
 
 
 def test_a_move_reviewed_not_yet_is_asked_about_again_at_the_check_in_after(client, practitioner, team, sent):
     (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
     MoveReview.objects.create(move=move, outcome="not_yet", created_at=timezone.now() - timedelta(days=7))
     draft = _next_draft(client, practitioner)
-    assert (
-        "How did your moves go?"
-        in client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
-    )
+    assert "How did your moves go?" in client.get(review_page(draft)).content.decode()
 
 
 def test_reviewing_someone_elses_move_is_404_and_changes_nothing(client, practitioner, teammate, team, sent):
@@ -256,7 +281,7 @@ def test_a_move_already_tried_cannot_be_reviewed_again(client, practitioner, sen
 
 
 @pytest.mark.parametrize("n_moves", [1, 3])
-def test_step_one_with_its_review_panel_and_the_choose_page_use_a_fixed_number_of_queries(
+def test_the_review_page_step_one_and_the_choose_page_use_a_fixed_number_of_queries(
     client, practitioner, team, sent, n_moves, django_assert_max_num_queries
 ):
     for i in range(4):  # some history, closed moves included
@@ -264,11 +289,12 @@ def test_step_one_with_its_review_panel_and_the_choose_page_use_a_fixed_number_o
         MoveReview.objects.create(move=old, outcome="dropped")
     moves_choose(user=practitioner, checkin=sent, catalogue_keys=[m.key for m in CATALOGUE[:n_moves]])
     draft = _next_draft(client, practitioner)
+    with django_assert_max_num_queries(8 + SESSION_SAVE + MENU):
+        html = client.get(review_page(draft)).content.decode()
+    assert html.count("<legend ") == 2 * n_moves  # each move: how it went, what got in the way
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
-        html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
-    statements = len(questions_for(draft.question_set, "challenges"))
-    # Each move: how it went, what got in the way; then phase 1's statements.
-    assert html.count("<legend ") == 2 * n_moves + statements
+        html = client.get(first_page(draft)).content.decode()
+    assert html.count("<legend ") == len(questions_for(draft.question_set, "individual-challenges"))
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
         assert client.get(reverse("practitioner:moves_choose", args=[sent.pk])).status_code == 200
     with django_assert_max_num_queries(9 + SESSION_SAVE + MENU):

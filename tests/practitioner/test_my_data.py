@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.periods import add_months
-from assessments.core.steps import STEPS
+from assessments.core.steps import QUESTION_STEPS
 from assessments.leads.invites import invite_accept, invite_create
 from assessments.models import (
     Answer,
@@ -293,7 +293,7 @@ def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate
     old_draft = checkin_start(user=teammate, team=team)
     CheckIn.objects.filter(pk=old_draft.pk).update(updated_at=now - timedelta(days=31))
     fresh_draft = checkin_start(user=practitioner, team=team)
-    checkin_save_step(checkin=fresh_draft, step=STEPS[0], answers={}, reflection="")
+    checkin_save_step(checkin=fresh_draft, step=QUESTION_STEPS[0], answers={})
     CheckIn.objects.filter(pk=fresh_draft.pk).update(updated_at=now - timedelta(days=29))
 
     out = StringIO()

@@ -2,9 +2,10 @@
 
 from django.urls import reverse
 
-from assessments.core.framework import PHASES, get_dimension
+from assessments.core.framework import DIMENSIONS, get_dimension
+from assessments.core.steps import STEPS_BY_SLUG
 from assessments.models import Question, QuestionSet
-from assessments.practitioner.questions import question_set_load, questions_by_phase
+from assessments.practitioner.questions import question_set_load, questions_by_step
 from tests.conftest import submit_checkin
 
 
@@ -14,11 +15,13 @@ def test_loading_the_question_set_twice_changes_nothing(question_set):
     assert not created and again == question_set and Question.objects.count() == count
 
 
-def test_each_statement_knows_its_phase_and_is_asked_on_that_phases_step(question_set):
-    grouped = questions_by_phase(question_set)
-    assert list(grouped) == [p.slug for p in PHASES]
-    for phase_slug, questions in grouped.items():
-        assert questions and all(q.phase_slug == phase_slug == get_dimension(q.dimension).phase_slug for q in questions)
+def test_each_statement_is_asked_on_its_dimensions_page_within_its_phase(question_set):
+    grouped = questions_by_step(question_set)
+    assert [STEPS_BY_SLUG[slug].phase.slug for slug in grouped] == [d.phase_slug for d in DIMENSIONS]
+    for slug, questions in grouped.items():
+        step = STEPS_BY_SLUG[slug]
+        assert questions and all(q.dimension == step.dimension.slug for q in questions)
+        assert all(q.phase_slug == step.phase.slug == get_dimension(q.dimension).phase_slug for q in questions)
     assert sum(len(qs) for qs in grouped.values()) == question_set.questions.count()
 
 

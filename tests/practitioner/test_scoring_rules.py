@@ -4,19 +4,14 @@ import json
 
 from django.urls import reverse
 
-from assessments.core.steps import STEPS
 from assessments.models import DimensionScore, Question, SummaryEntry
-from assessments.practitioner.checkins import checkin_save_step, checkin_start, checkin_submit
-from assessments.practitioner.questions import question_set_load, questions_by_phase
+from assessments.practitioner.checkins import checkin_start, checkin_submit
+from assessments.practitioner.questions import question_set_load
+from devtools.answers import answer_every_step
 
 
 def _send(user, team, value_of) -> object:
-    checkin = checkin_start(user=user, team=team)
-    by_phase = questions_by_phase(checkin.question_set)
-    for step in STEPS[:3]:
-        answers = {q.pk: value_of(q) for q in by_phase.get(step.slug, [])}
-        checkin_save_step(checkin=checkin, step=step, answers=answers, reflection="")
-    return checkin_submit(checkin=checkin)
+    return checkin_submit(checkin=answer_every_step(checkin_start(user=user, team=team), value_of))
 
 
 def test_a_reverse_keyed_statement_scores_the_other_way(practitioner, team, question_set, tmp_path):

@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from assessments.core.steps import QUESTION_STEPS
 from assessments.models import (
     CheckIn,
     MoveOutcome,
@@ -79,10 +80,12 @@ def step_url(checkin: CheckIn, slug: str) -> str:
 def check_in_through_the_pages(client, question_set, words: dict[str, str]) -> CheckIn:
     assert client.post(reverse("practitioner:checkin_begin")).status_code == 302
     checkin = CheckIn.objects.get(status=CheckIn.Status.DRAFT)
-    for slug in ("challenges", "values", "coping"):
-        extra = {"values": words["values"]} if slug == "values" else {}
-        body = step_post(question_set, slug, 4, reflection=words.get(slug, ""), **extra)
-        assert client.post(step_url(checkin, slug), body).status_code == 302
+    for step in QUESTION_STEPS:
+        extra = {"values": words["values"]} if step.asks_values else {}
+        if step.closes_phase:
+            extra["reflection"] = words.get(step.phase.slug, "")
+        body = step_post(question_set, step.slug, 4, **extra)
+        assert client.post(step_url(checkin, step.slug), body).status_code == 302
     assert client.post(step_url(checkin, "review")).status_code == 302
     checkin.refresh_from_db()
     assert checkin.is_submitted

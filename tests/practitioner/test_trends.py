@@ -20,7 +20,7 @@ def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(
     html = client.get(reverse("practitioner:trends")).content.decode()
     for item in (*PHASES, *DIMENSIONS):
         assert str(item.name) in html
-    assert html.count('<svg class="trend-chart"') == len(PHASES) + len(DIMENSIONS)  # the NHS logo is an <svg> too
+    assert html.count('<svg class="trend-chart"') == len(DIMENSIONS)  # one per dimension (the NHS logo is an <svg>)
     assert html.count("<table") == len(PHASES)
     assert (now - timedelta(days=60)).strftime("%-d %b %Y") in html
     assert "Higher means more pressure" in html and "Higher means more support and strength" in html
@@ -28,6 +28,22 @@ def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(
     # (A cell starts with the heading it shows when the table stacks on a phone.)
     cells = re.findall(r'<td[^>]*>(?:<span class="nhsuk-table__heading"[^>]*>[^<]*</span>)?([^<]*)</td>', html)
     assert "25" in cells and "100" in cells
+
+
+def test_the_trends_page_never_blends_a_phases_individual_and_systemic_parts(client, practitioner, team):
+    """Phase 1 answered 'Strongly disagree' about oneself and 'Strongly agree' about the service: 0 and 100. A blended
+    phase line would show 50, a number that is neither the person's nor the service's."""
+    values = {"individual_challenges": 1, "systemic_pressures": 5}
+    submit_checkin(practitioner, team, values | {"sp_say": 1}, when=timezone.now() - timedelta(days=30))
+    submit_checkin(practitioner, team, values | {"sp_say": 1}, when=timezone.now() - timedelta(days=2))
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:trends")).content.decode()
+    table = re.search(r'<table[^>]*>.*?id="table-challenges".*?</table>', html, flags=re.DOTALL).group(0)
+    cells = re.findall(r'<td[^>]*>(?:<span class="nhsuk-table__heading"[^>]*>[^<]*</span>)?([^<]*)</td>', table)
+    assert cells == ["0", "100", "0", "100"]
+    assert 'aria-labelledby="trend-chart-challenges-title"' not in html and "as a whole" not in html
+    chart_svg(html, "trend-chart-individual_challenges")  # each part on its own chart
+    chart_svg(html, "trend-chart-systemic_pressures")
 
 
 def test_the_trends_page_shows_only_my_own_check_ins(client, practitioner, teammate, team):

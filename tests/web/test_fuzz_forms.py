@@ -23,8 +23,8 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments.core.framework import PHASES_BY_SLUG
 from assessments.core.move_catalogue import CATALOGUE
-from assessments.core.steps import STEPS
 from assessments.leads.invites import invite_create
 from assessments.models import (
     ActionVoice,
@@ -42,10 +42,11 @@ from assessments.models import (
     TeamAction,
     TeamActionEvent,
 )
-from assessments.practitioner.checkins import checkin_save_step, checkin_start
+from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.questions import question_set_load
 from assessments.practitioner.supervision import supervision_mark
+from devtools.answers import answer_every_step
 from tests.conftest import (
     BrowserClient,
     make_action,
@@ -144,9 +145,11 @@ TARGETS = [
     Target("login", "anonymous", lambda c, w: reverse("login"), lambda w: ["username", "password", "next"]),
     Target("logout", "practitioner", lambda c, w: reverse("logout")),
     Target("checkin_begin", "practitioner", lambda c, w: reverse("practitioner:checkin_begin"), lambda w: ["team"]),
-    step_target("challenges"),
-    step_target("values"),
-    step_target("coping"),
+    # The first page (with the moves review above it), the page that asks for values, and a phase's last page
+    # (with its reflection): every kind of question page.
+    step_target("individual-challenges"),
+    step_target("individual-values"),
+    step_target("systemic-support"),
     Target(
         "checkin_review", "practitioner", lambda c, w: reverse("practitioner:checkin_step", args=[w.draft.pk, "review"])
     ),
@@ -292,10 +295,12 @@ def build_world() -> World:
     sent = submit_checkin(practitioner, team, {"systemic_pressures": 5})
     [move] = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
     [note] = supervision_mark(user=practitioner, checkin=sent, dimensions=["systemic_pressures"])
-    draft = checkin_start(user=practitioner, team=team)
-    for step in STEPS[:3]:
-        answers = {q.pk: 3 for q in questions_for(question_set, step.slug)}
-        checkin_save_step(checkin=draft, step=step, answers=answers, reflection="Kept private.")
+    draft = answer_every_step(
+        checkin_start(user=practitioner, team=team),
+        lambda q: 3,
+        reflections=dict.fromkeys(PHASES_BY_SLUG, "Kept private."),
+        values="Kept private too.",
+    )
     _invite, token = invite_create(team=team, created_by=lead, email="fuzz.invitee@example.nhs.uk")
     users = {"practitioner": practitioner, "lead": lead}
     return World(

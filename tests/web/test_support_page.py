@@ -66,6 +66,9 @@ def test_the_reflection_box_says_nobody_reads_it_and_where_to_get_help_now(clien
     client.force_login(practitioner)
     client.post(reverse("practitioner:checkin_begin"))
     draft = CheckIn.objects.get(user=practitioner)
-    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
+    client.post(reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"]), {})
+    # The box closes each phase, on its last page.
+    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "systemic-pressures"])).content.decode()
+    assert "Your private reflection (optional)" in html
     assert "Nobody else reads this, not your lead and not your supervisor." in html
     assert "If you need help now, the Get support page" in html

@@ -11,7 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.core.charts import bar_chart
-from assessments.core.steps import PHASE_STEP_COUNT, REVIEW, STEPS, first_open_step, get_step, next_step, previous_step
+from assessments.core.framework import PHASES
+from assessments.core.steps import (
+    PHASE_FIRST_STEP,
+    QUESTION_STEPS,
+    REVIEW,
+    REVIEW_STEP,
+    STEPS,
+    first_open_step,
+    get_step,
+    next_step,
+    previous_step,
+)
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Team
 from assessments.practitioner.access import get_checkin_for_user
@@ -23,9 +34,9 @@ from assessments.practitioner.checkins import (
     checkin_start,
     checkin_submit,
 )
-from assessments.practitioner.forms import PhaseStepForm, StartCheckInForm, question_field_name
+from assessments.practitioner.forms import StartCheckInForm, StepForm, question_field_name
 from assessments.practitioner.profile import build_profile, saved_values, submitted_checkins
-from assessments.practitioner.questions import questions_by_phase
+from assessments.practitioner.questions import questions_by_step, step_questions
 from assessments.practitioner.values_prompt import values_prompt
 from assessments.practitioner.views.moves import profile_extras, review_panel
 
@@ -57,6 +68,9 @@ def checkin_begin(request: HttpRequest) -> HttpResponse:
     except CheckInError as exc:
         messages.error(request, str(exc))
         return redirect("site:home")
+    if checkin.steps_completed == 0 and review_panel(request.user, checkin) is not None:
+        # First, if they like, a look back at the moves chosen last time (a page of its own, skippable).
+        return redirect("practitioner:moves_review", checkin_pk=checkin.pk)
     return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
 
 
@@ -64,6 +78,8 @@ def checkin_begin(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
+    if step_slug in PHASE_FIRST_STEP:  # a link from before a phase had pages of its own: its first page
+        return redirect(_step_url(checkin, PHASE_FIRST_STEP[step_slug].slug))
     step = get_step(step_slug)
     if step is None:
         raise Http404
@@ -78,18 +94,17 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
     if step.slug == REVIEW:
         return _review_step(request, checkin)
 
-    questions = questions_by_phase(checkin.question_set).get(step.phase.slug, [])
-    with_values = step.phase.slug == "values"
+    questions = step_questions(checkin.question_set_id, step)
     if request.method == "POST":
-        form = PhaseStepForm(request.POST, questions=questions, phase=step.phase, with_values=with_values)
+        form = StepForm(request.POST, questions=questions, step=step)
         if form.is_valid():
             try:
                 checkin_save_step(
                     checkin=checkin,
                     step=step,
                     answers=form.answers(),
-                    reflection=form.cleaned_data["reflection"],
-                    values=form.cleaned_data.get("values") if with_values else None,
+                    reflection=form.cleaned_data.get("reflection"),
+                    values=form.cleaned_data.get("values"),
                 )
             except CheckInAlreadySent as exc:  # sent from another tab while this page was open
                 messages.info(request, str(exc))
@@ -102,13 +117,14 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
                 return redirect("site:home")
             return redirect(_step_url(checkin, next_step(step).slug))
     else:
-        saved = {a.question_id: a.value for a in checkin.answers.all()}
+        saved = {a.question_id: a.value for a in checkin.answers.filter(question__in=questions)}
         initial = {question_field_name(q): saved.get(q.pk) for q in questions}
-        reflection = checkin.reflections.filter(phase=step.phase.slug).first()
-        initial["reflection"] = reflection.text if reflection else ""
-        if with_values:
+        if step.closes_phase:
+            reflection = checkin.reflections.filter(phase=step.phase.slug).first()
+            initial["reflection"] = reflection.text if reflection else ""
+        if step.asks_values:
             initial["values"] = saved_values(request.user)
-        form = PhaseStepForm(initial=initial, questions=questions, phase=step.phase, with_values=with_values)
+        form = StepForm(initial=initial, questions=questions, step=step)
     return render(
         request,
         "assessments/practitioner/checkin_step.html",
@@ -116,18 +132,18 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
             "checkin": checkin,
             "step": step,
             "steps": STEPS,
+            "phases": PHASES,
             "previous": previous_step(step),
             "form": form,
-            # At the next check-in, a short review of the moves chosen last time (issue 4).
-            "move_review_form": review_panel(request.user, checkin) if step.index == 0 else None,
-            # The values named last time, brought to this period's biggest pressure from step 1.
-            "values_prompt": values_prompt(checkin, saved_values(request.user)) if with_values else None,
+            # The moves chosen last time, if they are still to be looked back on (their own page, skippable).
+            "moves_to_review": step.index == 0 and review_panel(request.user, checkin) is not None,
+            # The values named last time, brought to this period's biggest pressure from the first pages.
+            "values_prompt": values_prompt(checkin, saved_values(request.user)) if step.asks_values else None,
         },
     )
 
 
 def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
-    step = STEPS[PHASE_STEP_COUNT]
     if request.method == "POST":
         try:
             checkin_submit(checkin=checkin)
@@ -135,24 +151,31 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
             return _already_sent(request, checkin)
         except CheckInError as exc:
             messages.error(request, str(exc))
-            return redirect(_step_url(checkin, step.slug))
+            return redirect(_step_url(checkin, REVIEW_STEP.slug))
         messages.success(request, _("Thank you. Your check-in has been sent."))
         return redirect("practitioner:checkin_detail", pk=checkin.pk)
     answers = {a.question_id: a.value for a in checkin.answers.all()}
     reflections = {r.phase: r.text for r in checkin.reflections.all()}
-    questions = questions_by_phase(checkin.question_set)
+    questions = questions_by_step(checkin.question_set)
     sections = [
         {
             "step": s,
-            "rows": [(q.text, q.answer_label(answers.get(q.pk)) or None) for q in questions.get(s.slug, [])],
-            "reflection": reflections.get(s.slug, ""),
+            "rows": [(q.text, q.answer_label(answers.get(q.pk)) or None) for q in questions[s.slug]],
+            "reflection": reflections.get(s.phase.slug, "") if s.closes_phase else "",
         }
-        for s in STEPS[:PHASE_STEP_COUNT]
+        for s in QUESTION_STEPS
     ]
     return render(
         request,
         "assessments/practitioner/checkin_review.html",
-        {"checkin": checkin, "step": step, "steps": STEPS, "previous": previous_step(step), "sections": sections},
+        {
+            "checkin": checkin,
+            "step": REVIEW_STEP,
+            "steps": STEPS,
+            "phases": PHASES,
+            "previous": previous_step(REVIEW_STEP),
+            "sections": sections,
+        },
     )
 
 

@@ -10,10 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from assessments.core.move_catalogue import suggestions_for
-from assessments.core.steps import STEPS
+from assessments.core.steps import QUESTION_STEPS
 from assessments.models.checkins import CheckIn
 from assessments.practitioner.access import get_checkin_for_user, get_move_for_user
 from assessments.practitioner.forms import (
@@ -47,7 +47,7 @@ def profile_extras(user, checkin: CheckIn, dimension_rows: list) -> dict:
 
 
 def review_panel(user, checkin: CheckIn) -> MoveReviewForm | None:
-    """The review of open moves shown at the top of step 1 of a new check-in, if there is anything to review."""
+    """The review of the open moves a new check-in opens with, if there is anything to review."""
     moves = moves_to_review(user, checkin)
     return MoveReviewForm(moves=moves) if moves else None
 
@@ -98,29 +98,40 @@ def moves_choose_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def moves_review_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
-    """Review open moves from the panel at the top of a draft check-in's first step."""
+    """How the moves chosen last time went: a page of its own before a new check-in's first page, optional, so the
+    check-in's own pages stay short on a phone. Saving or skipping it leads to the first page."""
     draft = get_checkin_for_user(request.user, checkin_pk)
     if draft.is_submitted:
         raise Http404
-    step_url = reverse("practitioner:checkin_step", args=[draft.pk, STEPS[0].slug])
+    step_url = reverse("practitioner:checkin_step", args=[draft.pk, QUESTION_STEPS[0].slug])
+    if request.method == "GET":
+        form = review_panel(request.user, draft)
+        if form is None:  # nothing (left) to look back on
+            return redirect(step_url)
+        return render(
+            request,
+            "assessments/practitioner/moves_review.html",
+            {"checkin": draft, "move_review_form": form, "first_page": step_url},
+        )
+    review_url = reverse("practitioner:moves_review", args=[draft.pk])
     ids = {int(m.group(1)) for key in request.POST if (m := MOVE_FIELD.match(key))}
     moves = [get_move_for_user(request.user, pk) for pk in sorted(ids)]  # someone else's move: 404
     form = MoveReviewForm(request.POST, moves=[m for m in moves_to_review(request.user, draft) if m.pk in ids])
     if len(form.moves) != len(moves):
         messages.error(request, _("That move has already been reviewed. Nothing was changed."))
-        return redirect(step_url)
+        return redirect(review_url)
     if not form.is_valid():
         errors = [str(e) for e in form.non_field_errors()] + [
             str(e) for name, errs in form.errors.items() if name != "__all__" for e in errs
         ]
         messages.error(request, " ".join(dict.fromkeys(errors)) + " " + _("Nothing was saved."))
-        return redirect(step_url)
+        return redirect(review_url)
     try:
         moves_review(user=request.user, reviews=form.reviews())
     except MoveError as exc:
         messages.error(request, str(exc))
-        return redirect(step_url)
+        return redirect(review_url)
     messages.success(request, _("Thank you. Your review of your moves has been saved."))
     return redirect(step_url)
