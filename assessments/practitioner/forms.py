@@ -63,6 +63,11 @@ class StepForm(forms.Form):
                 required=False,
                 max_length=VALUES_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": _(
+                        "Your values must be %(limit_value)s characters or fewer. They have %(show_value)s."
+                    )
+                },
                 help_text=_(
                     "For example: helping people feel heard, being honest, learning. Only you can see them, and we "
                     "show them back to you next time."
@@ -75,6 +80,12 @@ class StepForm(forms.Form):
                 required=False,
                 max_length=REFLECTION_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 4, "placeholder": ""}),
+                error_messages={
+                    "max_length": _(
+                        "Your reflection must be 5,000 characters or fewer. It has %(show_value)s, so it was not "
+                        "saved yet: shorten it and save again."
+                    )
+                },
                 help_text=" ".join(
                     [
                         str(step.phase.reflection_prompt),

@@ -360,7 +360,7 @@ def test_a_reflection_over_five_thousand_characters_is_refused(client_p, questio
     body = step_post(question_set, PAGES[1], 3, reflection="x" * 5001)
     response = client_p.post(step_url(checkin, PAGES[1]), body)
     assert response.status_code == 200
-    assert "at most 5000 characters" in response.content.decode()
+    assert "Your reflection must be 5,000 characters or fewer. It has 5001" in response.content.decode()
     assert checkin.answers.count() == 0 and checkin.reflections.count() == 0
 
 
@@ -417,3 +417,15 @@ def test_home_step_and_review_pages_use_a_fixed_number_of_queries(
     for url in (reverse("site:home"), *(step_url(checkin, slug) for slug in PAGES), step_url(checkin, "review")):
         with django_assert_max_num_queries(11 + SESSION_SAVE + MENU):
             assert client_p.get(url).status_code == 200
+
+
+def test_values_over_a_thousand_characters_are_refused_in_plain_words_and_nothing_is_saved(client_p, question_set):
+    checkin = start(client_p)
+    for slug in PAGES[:2]:
+        client_p.post(step_url(checkin, slug), step_post(question_set, slug))
+    body = step_post(question_set, "individual-values", 4, values="v" * 1001)
+    response = client_p.post(step_url(checkin, "individual-values"), body)
+    assert response.status_code == 200
+    assert "Your values must be 1000 characters or fewer. They have 1001." in response.content.decode()
+    assert not Answer.objects.filter(checkin=checkin, question__dimension="individual_values").exists()
+    assert all(not profile.values for profile in PractitionerProfile.objects.all())
