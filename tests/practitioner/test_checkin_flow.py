@@ -429,3 +429,25 @@ def test_values_over_a_thousand_characters_are_refused_in_plain_words_and_nothin
     assert "Your values must be 1000 characters or fewer. They have 1001." in response.content.decode()
     assert not Answer.objects.filter(checkin=checkin, question__dimension="individual_values").exists()
     assert all(not profile.values for profile in PractitionerProfile.objects.all())
+
+
+def test_changing_one_page_from_check_your_answers_goes_straight_back_there(client_p, question_set):
+    checkin = start(client_p)
+    post_every_step(client_p, checkin, question_set, value=3)
+    review = client_p.get(step_url(checkin, "review")).content.decode()
+    change = f'href="{step_url(checkin, "work-boundaries")}?change=1"'
+    assert change in review
+    page = client_p.get(step_url(checkin, "work-boundaries") + "?change=1").content.decode()
+    assert 'name="change" value="1"' in page and "Save and go back to your answers" in page
+    assert f'class="nhsuk-back-link" href="{step_url(checkin, "review")}"' in page
+    body = step_post(question_set, "work-boundaries", 5, change="1")
+    response = client_p.post(step_url(checkin, "work-boundaries"), body)
+    assert response.headers["Location"] == step_url(checkin, "review")
+    changed = Answer.objects.filter(checkin=checkin, question__dimension="work_boundaries")
+    assert set(changed.values_list("value", flat=True)) == {5}
+    # A draft not yet gone through to the end carries on forwards, even when asked to go back.
+    CheckIn.objects.filter(pk=checkin.pk).update(steps_completed=3)
+    response = client_p.post(
+        step_url(checkin, "individual-values"), step_post(question_set, "individual-values", change="1")
+    )
+    assert response.headers["Location"] == step_url(checkin, "systemic-values")

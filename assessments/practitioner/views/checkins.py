@@ -14,6 +14,7 @@ from assessments.core.charts import bar_chart
 from assessments.core.framework import PHASES
 from assessments.core.steps import (
     PHASE_FIRST_STEP,
+    QUESTION_STEP_COUNT,
     QUESTION_STEPS,
     REVIEW,
     REVIEW_STEP,
@@ -95,6 +96,8 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
         return _review_step(request, checkin)
 
     questions = step_questions(checkin.question_set_id, step)
+    # Opened from "Check your answers" to change one page: saving it goes straight back there.
+    changing = (request.POST if request.method == "POST" else request.GET).get("change") == "1"
     if request.method == "POST":
         form = StepForm(request.POST, questions=questions, step=step)
         if form.is_valid():
@@ -115,6 +118,8 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
             if "save_and_leave" in request.POST:
                 messages.success(request, _("Saved. You can carry on later, from any device."))
                 return redirect("site:home")
+            if changing and checkin.steps_completed >= QUESTION_STEP_COUNT:
+                return redirect(_step_url(checkin, REVIEW_STEP.slug))
             return redirect(_step_url(checkin, next_step(step).slug))
     else:
         saved = {a.question_id: a.value for a in checkin.answers.filter(question__in=questions)}
@@ -133,7 +138,8 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
             "step": step,
             "steps": STEPS,
             "phases": PHASES,
-            "previous": previous_step(step),
+            "previous": REVIEW_STEP if changing else previous_step(step),
+            "changing": changing,
             "form": form,
             # The moves chosen last time, if they are still to be looked back on (their own page, skippable).
             "moves_to_review": step.index == 0 and review_panel(request.user, checkin) is not None,
