@@ -77,11 +77,3 @@ def questions_by_step(question_set: QuestionSet) -> dict[str, list[Question]]:
     for question in question_set.questions.all():
         grouped[STEP_OF_DIMENSION[question.dimension].slug].append(question)
     return grouped
-
-
-def questions_by_phase(question_set: QuestionSet) -> dict[str, list[Question]]:
-    """The set's questions grouped by phase slug, in order (one query)."""
-    grouped: dict[str, list[Question]] = {}
-    for question in question_set.questions.all():
-        grouped.setdefault(question.phase_slug, []).append(question)
-    return grouped
