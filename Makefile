@@ -47,17 +47,18 @@ screenshots: install-test browser vnu oidc-provider
 	SCREENSHOTS=1 PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup -m browser
 	@echo "Screenshots are in test-results/ (screenshots/, journey/, organisation-sign-in/, print/)."
 
-## browser: make sure Debian's Chromium is here for the browser tests, and poppler's pdftoppm, which turns the
-## summaries printed to PDF into pages to look at (installed when we are root, as on CI).
+## browser: make sure Debian's headless Chromium is here for the browser tests (chromium-headless-shell: the same
+## build as the chromium package, without the parts a screen needs), and poppler's pdftoppm, which turns the summaries
+## printed to PDF into pages to look at (installed when we are root, as on CI).
 browser:
-	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
+	@{ command -v chromium-headless-shell && command -v pdftoppm; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium and poppler-utils for the browser tests (Debian's packages, about a minute)..."; \
+	    echo "Installing headless Chromium and poppler-utils for the browser tests (Debian's packages, about a minute)..."; \
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell poppler-utils >/dev/null; \
 	  else \
-	    echo "The browser tests need Chromium and poppler-utils. Install them with:"; \
-	    echo "  sudo apt-get install -y chromium poppler-utils"; exit 1; \
+	    echo "The browser tests need headless Chromium and poppler-utils. Install them with:"; \
+	    echo "  sudo apt-get install -y chromium-headless-shell poppler-utils"; exit 1; \
 	  fi; }
 
 ## vnu: the W3C Nu Html Checker for the browser tests (tests/browser/test_accessibility.py): vnu.jar from npm into
