@@ -114,22 +114,28 @@ PHONE = {"width": 390, "height": 844}
 WIDTHS = [PHONE, {"width": 1280, "height": 800}]
 
 
+# axe-core from npm (`make axe` fetches the version the Makefile names into .cache/axe/).
+AXE_JS = Path(os.environ.get("AXE_JS", Path(__file__).resolve().parents[2] / ".cache" / "axe" / "axe.min.js"))
+
+
 @functools.cache
 def _axe_script() -> str:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return Axe().axe_script
+    if not AXE_JS.is_file():
+        pytest.fail(f"The accessibility checks need axe-core at {AXE_JS}. Run:  make axe", pytrace=False)
+    return AXE_JS.read_text()
 
 
 def axe_violations(page, context: str | None = None) -> list[str]:
     """Axe (WCAG 2.2 AA tags) on the page as it is now, or only inside the `context` selector: one line per
-    violation, naming up to three of the elements, empty when clean."""
+    violation, naming up to three of the elements and what axe says to fix on the first, empty when clean.
+    Axe is loaded into the page once and runs again after the page changes (a resize, say)."""
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_axe_script())
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     result = page.evaluate("([context, options]) => axe.run(context || document, options)", [context, options])
     return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])} nodes: "
+        f"{', '.join(str(n['target']) for n in v['nodes'][:3])}) {v['nodes'][0].get('failureSummary', '')}".strip()
         for v in result["violations"]
     ]
 
