@@ -1,10 +1,11 @@
 """Demo data for a newcomer's first run: a service worth looking at. Safe to run twice: it never duplicates.
 
-Three teams of 11 to 13 practitioners check in most months for a year, through the real write path, so the lead's
-first look shows trends, statement-level hotspots and actions. The first half of the year was answered on question
-set v1 and the second on v2, as in a service that upgraded: trends compare by dimension across both. Pat, the demo
-practitioner, has a year of check-ins with reflections, values, moves and their reviews; and North's people said
-what got in the way of a move last month, so the lead sees that team figure too.
+Three teams of 11 to 13 practitioners check in most months for a year (every page answered as devtools/answers.py
+does, then the real send), so the lead's first look shows trends, statement-level hotspots and actions. The first
+half of the year was answered on question set v1 and the second on v2, as in a service that upgraded: trends compare
+by dimension across both. Pat, the demo practitioner, has a year of check-ins with reflections, values, moves and
+their reviews; and North's people said what got in the way of a move last month, so the lead sees that team figure
+too.
 """
 
 from __future__ import annotations

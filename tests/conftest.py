@@ -35,12 +35,9 @@ from assessments.core.scoring import keyed
 from assessments.core.steps import QUESTION_STEPS, STEPS_BY_SLUG
 from assessments.leads.team_actions import team_action_create
 from assessments.models import (
-    Answer,
     CheckIn,
     Membership,
-    Question,
     QuestionSet,
-    Reflection,
     Role,
     Service,
     ServiceLead,
@@ -50,6 +47,7 @@ from assessments.models import (
 from assessments.practitioner.checkins import checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose, moves_review
 from assessments.practitioner.questions import question_set_load, questions_by_step
+from devtools.answers import answer_every_step
 
 PASSWORD = "a-long-test-password-1"
 # The cast joined their teams long ago, so their check-ins count in every period a test uses (a practitioner
@@ -247,7 +245,7 @@ SESSION_SAVE = 3
 MENU = 1
 
 
-# --- building sent check-ins: answers as the pages save them, then the real send -----------------------------
+# --- building sent check-ins: every page answered (devtools/answers.py), then the real send ---------------------
 
 _SECONDS = itertools.count()
 
@@ -293,31 +291,10 @@ def submit_checkin(
     """
     values, reflections = values or {}, reflections or {}
     with time_machine.travel(when, tick=False) if when is not None else nullcontext():
-        checkin = _answered_draft(
-            checkin_start(user=user, team=team), lambda q: _answer(q, values, default), reflections
+        checkin = answer_every_step(
+            checkin_start(user=user, team=team), lambda q: _answer(q, values, default), reflections=reflections
         )
         return checkin_submit(checkin=checkin)
-
-
-@transaction.atomic
-def _answered_draft(checkin: CheckIn, answer, reflections: Mapping[str, str]) -> CheckIn:
-    """The draft as its pages leave it once every one has been saved (`checkin_save_step` for each, which
-    tests/practitioner covers page by page): each statement's answer, each phase's reflection, every step done.
-    Written in five statements instead of the pages' fifty (the suite sends about a thousand check-ins); the
-    send is then the real one, which checks every answer again and keeps the leads' figures current."""
-    Answer.objects.filter(checkin=checkin).delete()
-    Answer.objects.bulk_create(
-        Answer(checkin=checkin, question=q, value=value)
-        for q in Question.objects.filter(question_set_id=checkin.question_set_id)
-        if (value := answer(q)) is not None
-    )
-    Reflection.objects.filter(checkin=checkin).delete()
-    for phase, text in reflections.items():
-        if text.strip():
-            Reflection.objects.create(checkin=checkin, phase=phase, text=text.strip())
-    CheckIn.objects.filter(pk=checkin.pk).update(steps_completed=len(QUESTION_STEPS), updated_at=timezone.now())
-    checkin.steps_completed = len(QUESTION_STEPS)
-    return checkin
 
 
 def people_in(team: Team, count: int, prefix: str | None = None) -> list[User]:

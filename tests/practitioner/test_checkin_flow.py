@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from assessments.core.steps import QUESTION_STEPS
 from assessments.models import Answer, CheckIn, DimensionScore, PractitionerProfile, Question, QuestionSet, Reflection
+from assessments.practitioner.checkins import checkin_start
+from devtools.answers import answer_every_step
 from tests.conftest import MENU, SESSION_SAVE, BrowserClient, post_every_step, questions_for, step_post
 
 
@@ -451,3 +453,42 @@ def test_changing_one_page_from_check_your_answers_goes_straight_back_there(clie
         step_url(checkin, "individual-values"), step_post(question_set, "individual-values", change="1")
     )
     assert response.headers["Location"] == step_url(checkin, "systemic-values")
+
+
+def test_the_demo_and_test_builder_leaves_a_draft_exactly_as_saving_every_page_does(
+    client_p, practitioner, teammate, team, question_set
+):
+    """devtools/answers.py writes the pages' end state directly (the demo, the benchmark and most tests build their
+    check-ins with it): it must leave the same rows as a person saving each page, blanks and words included."""
+
+    def answer(question: Question) -> int | None:
+        return None if question.order % 5 == 0 else 1 + question.order % 5
+
+    reflections = {"challenges": "  A long week.  ", "values": "", "coping": "Walked at lunch."}
+    by_pages = start(client_p)
+    for step in QUESTION_STEPS:
+        data = {f"q_{q.pk}": str(answer(q)) for q in questions_for(question_set, step.slug) if answer(q)}
+        if step.closes_phase:
+            data["reflection"] = reflections[step.phase.slug]
+        if step.asks_values:
+            data["values"] = " Being honest. "
+        response = client_p.post(step_url(by_pages, step.slug), data)
+        assert response.status_code == 302, (step.slug, response.content)
+
+    built = answer_every_step(
+        checkin_start(user=teammate, team=team), answer, reflections=reflections, values=" Being honest. "
+    )
+
+    def rows(checkin: CheckIn) -> tuple:
+        checkin.refresh_from_db()
+        return (
+            checkin.status,
+            checkin.steps_completed,
+            sorted(Answer.objects.filter(checkin=checkin).values_list("question_id", "value")),
+            sorted((r.phase, r.text) for r in Reflection.objects.filter(checkin=checkin)),
+            PractitionerProfile.objects.get(user=checkin.user).values,
+        )
+
+    assert rows(built) == rows(by_pages)
+    assert rows(built)[3] == [("challenges", "A long week."), ("coping", "Walked at lunch.")]
+    assert len(rows(built)[2]) < question_set.questions.count()  # some left blank, as a person may
