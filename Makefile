@@ -35,8 +35,8 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite), in two processes; the browser
-## tests stay together in one of them (xdist group "browser") so Chromium and the live server do not compete.
+## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite), in two processes; each browser test
+## module runs whole in one of them, with its world and its browser (conftest.py says how they are handed out).
 ## Bytecode is kept between runs even where PYTHONDONTWRITEBYTECODE is set (as on these machines): each worker then
 ## skips recompiling and re-rewriting the test modules, about 1.3 s of its collection (__pycache__ is git-ignored).
 test: install-test browser axe vnu oidc-provider
