@@ -5,24 +5,11 @@ import pytest
 # Playwright runs an event loop in the test thread; Django's ORM refuses to run
 # there unless told it is safe (it is: tests are single-threaded).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# A fixed key for sealing private words in tests (it guards nothing: never use it anywhere else). The settings are
-# loaded before this file, so the fixture below puts it in place; the variable is for the subprocesses some tests
-# start with DEBUG off, which refuse to start without one.
+# A fixed key for sealing private words in tests (it guards nothing: never use it anywhere else). The settings may
+# be read before this file, so tests/conftest.py puts it in place for each test; the variable is also for the
+# subprocesses some tests start with DEBUG off, which refuse to start without one.
 TEST_PRIVATE_WORDS_KEY = "dGVzdHMtb25seS1wcml2YXRlLXdvcmRzLWtleS0zMmI="
 os.environ.setdefault("PRIVATE_WORDS_KEYS", TEST_PRIVATE_WORDS_KEY)
-
-
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    """Two production settings that get in the way of ordinary tests; tests/web/test_security.py covers both.
-
-    Argon2 takes about 0.1 s per password by design, and tests create hundreds of users. Login throttling
-    (django-axes) refuses `client.login()`, which passes no request; tests about throttling switch it back on.
-    Private words are sealed with the fixed test key (or PRIVATE_WORDS_KEYS, if the run sets it).
-    """
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
-    settings.AXES_ENABLED = False
-    settings.PRIVATE_WORDS_KEYS = [key.strip() for key in os.environ["PRIVATE_WORDS_KEYS"].split(",") if key.strip()]
 
 
 # Modules whose tests take seconds each (servers started in a subprocess, weeks of simulated nights, hypothesis).

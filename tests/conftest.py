@@ -71,6 +71,24 @@ class BrowserClient(Client):
         return super().post(path, data, content_type=content_type, **extra)
 
 
+# The keys tests seal private words with: the fixed test key the root conftest.py sets, or PRIVATE_WORDS_KEYS if the
+# run sets it.
+TEST_WORDS_KEYS = [key.strip() for key in os.environ["PRIVATE_WORDS_KEYS"].split(",") if key.strip()]
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """Two production settings that get in the way of ordinary tests; tests/web/test_security.py covers both.
+
+    Argon2 takes about 0.1 s per password by design, and tests create hundreds of users. Login throttling
+    (django-axes) refuses `client.login()`, which passes no request; tests about throttling switch it back on.
+    Private words are sealed with TEST_WORDS_KEYS.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    settings.AXES_ENABLED = False
+    settings.PRIVATE_WORDS_KEYS = TEST_WORDS_KEYS
+
+
 @pytest.fixture
 def client() -> BrowserClient:
     return BrowserClient()
@@ -205,8 +223,13 @@ def module_db(django_db_setup, django_db_blocker):
         outer.__enter__()
 
     def build(builder):
-        # The autouse settings fixtures are per test, so they have not run yet: hash passwords fast here too.
-        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        # The autouse settings fixture is per test, so it has not run yet: hash passwords fast and seal words with
+        # the tests' keys here too (a run whose settings were read before the root conftest.py set the key, under
+        # `python -m cProfile -m pytest` say, would otherwise seal this module's words under another).
+        with (
+            django_db_blocker.unblock(),
+            override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, PRIVATE_WORDS_KEYS=TEST_WORDS_KEYS),
+        ):
             return builder()
 
     yield build
