@@ -34,16 +34,7 @@ from assessments.core.periods import Period, latest_shown_period
 from assessments.core.scoring import keyed
 from assessments.core.steps import QUESTION_STEPS, STEPS_BY_SLUG
 from assessments.leads.team_actions import team_action_create
-from assessments.models import (
-    CheckIn,
-    Membership,
-    QuestionSet,
-    Role,
-    Service,
-    ServiceLead,
-    Team,
-    TeamAction,
-)
+from assessments.models import CheckIn, Membership, QuestionSet, Role, Service, ServiceLead, Team, TeamAction
 from assessments.practitioner.checkins import checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose, moves_review
 from assessments.practitioner.questions import question_set_load, questions_by_step
