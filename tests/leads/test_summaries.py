@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,6 +39,7 @@ from tests.conftest import (
     contributions,
     moment_in,
     people_in,
+    settings_read,
     shown_moment,
     submit_checkin,
 )
@@ -486,16 +484,8 @@ def test_periods_parse_strictly():
 
 
 def test_min_group_size_below_three_refuses_to_start():
-    env = {**os.environ, "MIN_GROUP_SIZE": "2", "DJANGO_SETTINGS_MODULE": "resilience_site.settings"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode != 0
-    assert "MIN_GROUP_SIZE must be at least 3" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="^MIN_GROUP_SIZE must be at least 3"):
+        settings_read({"MIN_GROUP_SIZE": "2"})
 
 
 # --- team actions ---------------------------------------------------------------------------------------------

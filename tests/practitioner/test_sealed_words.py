@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 from django.db import connection
@@ -33,7 +33,7 @@ from assessments.models import (
 )
 from assessments.models.sealed import SealError, sealed_columns, sealed_length
 from assessments.practitioner.moves import moves_choose
-from tests.conftest import step_post, submit_checkin
+from tests.conftest import settings_read, step_post, submit_checkin
 
 ROOT = Path(__file__).resolve().parents[2]
 # Fixed, so every xdist worker collects the same test ids; they guard nothing.
@@ -211,18 +211,20 @@ def test_a_wrong_key_stops_reading_with_an_error_naming_the_variable_and_never_s
     call_command("check", databases=["default"])  # the right key back: every check passes
 
 
+def production(tmp_path, **variables: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789",
+        "ALLOWED_HOSTS": "checkin.example.nhs.uk",
+        **variables,
+    }
+
+
 def start_up(tmp_path, **variables: str) -> subprocess.CompletedProcess:
+    """A real start-up of the app in a new process, with DEBUG off."""
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "resilience_site.settings",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "DEBUG": "false",
-            "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789",
-            "ALLOWED_HOSTS": "checkin.example.nhs.uk",
-            **variables,
-        }
-    )
+    env.update({"DJANGO_SETTINGS_MODULE": "resilience_site.settings", **production(tmp_path, **variables)})
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -238,19 +240,22 @@ def start_up(tmp_path, **variables: str) -> subprocess.CompletedProcess:
     ],
 )
 def test_a_missing_or_malformed_key_in_production_stops_start_up_naming_the_variable(tmp_path, keys, message):
-    result = start_up(tmp_path, PRIVATE_WORDS_KEYS=keys)
-    assert result.returncode != 0
-    assert message in result.stderr
+    with pytest.raises(ImproperlyConfigured, match=f"^{message}"):
+        settings_read(production(tmp_path, PRIVATE_WORDS_KEYS=keys))
 
 
 def test_the_words_keys_cannot_be_the_secret_key(tmp_path):
-    result = start_up(tmp_path, SECRET_KEY=NEW_KEY, PRIVATE_WORDS_KEYS=NEW_KEY)
-    assert result.returncode != 0
-    assert "PRIVATE_WORDS_KEYS must not contain SECRET_KEY" in result.stderr
+    with pytest.raises(ImproperlyConfigured, match="^PRIVATE_WORDS_KEYS must not contain SECRET_KEY"):
+        settings_read(production(tmp_path, SECRET_KEY=NEW_KEY, PRIVATE_WORDS_KEYS=NEW_KEY))
 
 
 def test_production_starts_with_a_good_key(tmp_path):
-    assert start_up(tmp_path, PRIVATE_WORDS_KEYS=f"{NEW_KEY},{OLD_KEY}").returncode == 0
+    assert settings_read(production(tmp_path, PRIVATE_WORDS_KEYS=f"{NEW_KEY},{OLD_KEY}")).PRIVATE_WORDS_KEYS == [
+        NEW_KEY,
+        OLD_KEY,
+    ]
+    started = start_up(tmp_path, PRIVATE_WORDS_KEYS=f"{NEW_KEY},{OLD_KEY}")  # and the whole app, in a new process
+    assert started.returncode == 0, started.stderr
 
 
 def test_a_laptop_without_the_variable_gets_one_key_generated_once_into_a_private_file(tmp_path):

@@ -1,11 +1,14 @@
+import os
+import re
 import subprocess
 import sys
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, settings_read
 
 
 def test_sign_in_and_out(client, practitioner):
@@ -50,17 +53,23 @@ def test_password_reset_sends_an_email_with_a_link(client, practitioner):
         ({"CSRF_TRUSTED_ORIGINS": "example.org"}, "CSRF_TRUSTED_ORIGINS"),
     ],
 )
-def test_bad_settings_stop_start_up_with_a_message_naming_the_variable(env, message, tmp_path):
-    import os
-
-    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "resilience_site.settings", **env}
+def test_bad_settings_stop_start_up_with_a_message_naming_the_variable(env, message):
     if "DATABASE_URL" not in env:
-        full_env["DATABASE_URL"] = "postgres://u:p@127.0.0.1:5432/x" if "CONN_MAX_AGE" in env else ""
+        env = {**env, "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x" if "CONN_MAX_AGE" in env else ""}
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        settings_read(env)
+
+
+def test_a_bad_setting_ends_a_real_start_up_with_its_message():
+    """What every settings test reads in-process stands for: the refusal ends the process, and says why."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "resilience_site.settings", "DEBUG": "maybe", "DATABASE_URL": ""}
     result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], env=full_env, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
     )
     assert result.returncode != 0
-    assert message in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: DEBUG must be true or false, not 'maybe'."
+    )
 
 
 def test_a_username_longer_than_any_account_is_refused_before_it_is_looked_up(client, db, settings):
