@@ -411,7 +411,7 @@ def lead_reads(lead, teams: list[Team], services: list, months: int = 14, export
 
 
 def chart_svg(html: str, chart_id: str) -> str:
-    """The one line chart on a page whose title has the id `<chart_id>-title` (see partials/line_chart.html)."""
+    """The one line chart on a page whose title has the id `<chart_id>-title` (templatetags/charts.py writes it)."""
     charts = re.findall(r"<svg\b.*?</svg>", html, flags=re.DOTALL)
     found = [svg for svg in charts if f'aria-labelledby="{chart_id}-title"' in svg]
     assert len(found) == 1, (chart_id, len(found))

@@ -1,5 +1,10 @@
 """The line chart behind every trend, a practitioner's own and the leads' summaries alike: worked examples."""
 
+from django.template import Context, Template
+from django.utils.safestring import mark_safe
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from assessments.core.charts import line_chart
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 
@@ -61,3 +66,39 @@ def test_the_labels_stay_readable_on_a_phone():
     assert 340 <= chart.width <= 400
     assert chart.font_size >= 12
     assert chart.font_size * 340 / chart.width >= 12  # even in a 340 px column once the page's margins are off
+
+
+# The template that drew the line chart until its markup moved into Python (templatetags/charts.py), verbatim: the
+# tag must write what it wrote, for any chart.
+TEMPLATE_IT_REPLACED = """{% load i18n %}{# One 0-100 line over time (core/charts.py line_chart); the page puts a table of the same figures next to it. #}
+<svg class="trend-chart" viewBox="0 0 {{ chart.width }} {{ chart.height }}" font-size="{{ chart.font_size }}" role="img" aria-labelledby="{{ chart_id }}-title">
+  <title id="{{ chart_id }}-title">{{ chart_title }}</title>
+  <rect class="trend-band" x="{{ chart.left }}" y="{{ chart.band_y|stringformat:'s' }}" width="{{ chart.plot_width }}" height="{{ chart.band_height|stringformat:'s' }}"></rect>
+  {% for value, y in chart.gridlines %}
+    <line class="trend-grid" x1="{{ chart.left }}" x2="{{ chart.right }}" y1="{{ y|stringformat:'s' }}" y2="{{ y|stringformat:'s' }}"></line>
+    <text x="{{ chart.label_x }}" y="{{ y|stringformat:'s' }}" dy="5" text-anchor="end">{{ value }}</text>
+  {% endfor %}
+  {% for points in chart.segments %}<polyline class="trend-line trend-{{ chart.direction }}" points="{{ points }}"></polyline>{% endfor %}
+  {% for p in chart.points %}
+    <circle class="trend-point trend-{{ chart.direction }}" cx="{{ p.x|stringformat:'s' }}" cy="{{ p.y|stringformat:'s' }}" r="4.5"><title>{{ p.label }}: {{ p.score|floatformat:0 }} / 100</title></circle>
+  {% endfor %}
+  {% for label in chart.x_labels %}
+    <text x="{{ label.x|stringformat:'s' }}" y="{{ chart.baseline_y }}" text-anchor="{{ label.anchor }}">{{ label.text }}</text>
+  {% endfor %}
+</svg>
+"""  # noqa: E501
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scores=st.lists(st.one_of(st.none(), st.floats(0, 100, allow_nan=False)), max_size=14),
+    direction=st.sampled_from(["pressure", "resource"]),
+    text=st.sampled_from(["Mar 2026", '<b>"Q1" & more</b>', "1 Jan 26"]),
+    title=st.sampled_from(["Trend of Support.", mark_safe("Trend of <i>it</i>"), "Tom & Jerry's <trend>"]),
+)
+def test_the_chart_tag_writes_exactly_what_the_template_it_replaced_wrote(scores, direction, text, title):
+    chart = line_chart(scores, direction, labels=[f"{text} {i}" for i in range(len(scores))])
+    context = {"chart": chart, "chart_id": "trend-systemic_pressures", "chart_title": title}
+    expected = Template(TEMPLATE_IT_REPLACED).render(Context(context))
+    tag = "{% load charts %}{% line_chart_svg chart chart_id chart_title %}"
+    assert Template(tag).render(Context(context)) == expected
