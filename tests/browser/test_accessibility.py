@@ -49,7 +49,15 @@ from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.supervision import supervision_mark
 from devtools.answers import answer_every_step
-from tests.browser.conftest import SCREENSHOTS, WIDTHS, axe_violations, full_page_png, sign_in, write_reflection
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    WIDTHS,
+    axe_in_every_page,
+    axe_violations,
+    full_page_png,
+    sign_in,
+    write_reflection,
+)
 from tests.conftest import contributions, make_user, submit_checkin
 
 pytestmark = pytest.mark.browser
@@ -354,6 +362,7 @@ def test_every_page_has_no_accessibility_violations_on_a_phone_or_a_desktop(
     role, world, live_server, page, monkeypatch, html_check
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    axe_in_every_page(page.context)
     failures = []
     for spec in PAGES:
         if spec.role == role:
