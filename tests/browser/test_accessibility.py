@@ -296,7 +296,12 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Pa
     failures = []
     page.context.clear_cookies()  # no session or CSRF cookie from the page before
     documents = []  # what the server sent for each page the tab showed: the last is the one audited
-    page.on("response", lambda r: documents.append(r) if r.request.resource_type == "document" else None)
+
+    def keep(response) -> None:
+        if response.request.resource_type == "document":
+            documents.append(response)
+
+    page.on("response", keep)
     try:
         with monkeypatch.context() as patch:
             if spec.fault:
@@ -322,6 +327,8 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Pa
                     failures.append(f"{where}: {len(violations)} violations\n" + "\n".join(violations))
     except Exception as error:  # one broken page must not hide the others; it is reported with them
         failures.append(f"{spec.id}: {type(error).__name__}: {error}")
+    finally:
+        page.remove_listener("response", keep)  # the next page keeps its own
     return failures
 
 
