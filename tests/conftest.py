@@ -111,6 +111,25 @@ def settings_read(env: Mapping[str, str], *, drop: tuple[str, ...] = ()) -> Simp
         return SimpleNamespace(**runpy.run_path(str(SETTINGS_FILE)))
 
 
+def production_env(tmp_path: Path, **variables: str) -> dict[str, str]:
+    """The variables a production server starts with (DEBUG off, a secret key and host of its own, a database in
+    tmp_path), with `variables` over them: for settings_read, or beside os.environ for a new process."""
+    return {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "checkin.example.nhs.uk",
+        **variables,
+    }
+
+
+def app_process_env(env: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment for a new process of the app, with `env` over it. Without the tests' permission
+    for the ORM inside Playwright's event loop: a server never has it."""
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**inherited, "DJANGO_SETTINGS_MODULE": "resilience_site.settings", **env}
+
+
 def make_user(username: str, **extra) -> User:
     return User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.nhs.uk", **extra)
 

@@ -4,7 +4,6 @@ key stops with an error that names PRIVATE_WORDS_KEYS instead of showing a token
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -33,7 +32,7 @@ from assessments.models import (
 )
 from assessments.models.sealed import SealError, sealed_columns, sealed_length
 from assessments.practitioner.moves import moves_choose
-from tests.conftest import settings_read, step_post, submit_checkin
+from tests.conftest import app_process_env, production_env, settings_read, step_post, submit_checkin
 
 ROOT = Path(__file__).resolve().parents[2]
 # Fixed, so every xdist worker collects the same test ids; they guard nothing.
@@ -211,22 +210,14 @@ def test_a_wrong_key_stops_reading_with_an_error_naming_the_variable_and_never_s
     call_command("check", databases=["default"])  # the right key back: every check passes
 
 
-def production(tmp_path, **variables: str) -> dict[str, str]:
-    return {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "DEBUG": "false",
-        "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789",
-        "ALLOWED_HOSTS": "checkin.example.nhs.uk",
-        **variables,
-    }
-
-
 def start_up(tmp_path, **variables: str) -> subprocess.CompletedProcess:
     """A real start-up of the app in a new process, with DEBUG off."""
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update({"DJANGO_SETTINGS_MODULE": "resilience_site.settings", **production(tmp_path, **variables)})
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=app_process_env(production_env(tmp_path, **variables)),
+        capture_output=True,
+        text=True,
     )
 
 
@@ -241,16 +232,16 @@ def start_up(tmp_path, **variables: str) -> subprocess.CompletedProcess:
 )
 def test_a_missing_or_malformed_key_in_production_stops_start_up_naming_the_variable(tmp_path, keys, message):
     with pytest.raises(ImproperlyConfigured, match=f"^{message}"):
-        settings_read(production(tmp_path, PRIVATE_WORDS_KEYS=keys))
+        settings_read(production_env(tmp_path, PRIVATE_WORDS_KEYS=keys))
 
 
 def test_the_words_keys_cannot_be_the_secret_key(tmp_path):
     with pytest.raises(ImproperlyConfigured, match="^PRIVATE_WORDS_KEYS must not contain SECRET_KEY"):
-        settings_read(production(tmp_path, SECRET_KEY=NEW_KEY, PRIVATE_WORDS_KEYS=NEW_KEY))
+        settings_read(production_env(tmp_path, SECRET_KEY=NEW_KEY, PRIVATE_WORDS_KEYS=NEW_KEY))
 
 
 def test_production_starts_with_a_good_key(tmp_path):
-    assert settings_read(production(tmp_path, PRIVATE_WORDS_KEYS=f"{NEW_KEY},{OLD_KEY}")).PRIVATE_WORDS_KEYS == [
+    assert settings_read(production_env(tmp_path, PRIVATE_WORDS_KEYS=f"{NEW_KEY},{OLD_KEY}")).PRIVATE_WORDS_KEYS == [
         NEW_KEY,
         OLD_KEY,
     ]

@@ -1,4 +1,3 @@
-import os
 import re
 import subprocess
 import sys
@@ -8,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, settings_read
+from tests.conftest import PASSWORD, app_process_env, settings_read
 
 
 def test_sign_in_and_out(client, practitioner):
@@ -62,7 +61,7 @@ def test_bad_settings_stop_start_up_with_a_message_naming_the_variable(env, mess
 
 def test_a_bad_setting_ends_a_real_start_up_with_its_message():
     """What every settings test reads in-process stands for: the refusal ends the process, and says why."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "resilience_site.settings", "DEBUG": "maybe", "DATABASE_URL": ""}
+    env = app_process_env({"DEBUG": "maybe", "DATABASE_URL": ""})
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
     )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import subprocess
 import sys
 from datetime import timedelta
@@ -21,29 +19,16 @@ from django.utils import timezone
 
 import resilience_site.settings as configured
 from assessments.models import CheckIn
-from tests.conftest import PASSWORD, BrowserClient, settings_read, step_post
+from tests.conftest import PASSWORD, BrowserClient, app_process_env, production_env, settings_read, step_post
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def production_env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {
-        **env,
-        "DJANGO_SETTINGS_MODULE": "resilience_site.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "checkin.example.nhs.uk",
-        **extra,
-    }
-
-
 def test_production_settings_pass_the_deployment_checklist(tmp_path):
-    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env=app_process_env(production_env(tmp_path)),
         capture_output=True,
         text=True,
     )
@@ -52,7 +37,7 @@ def test_production_settings_pass_the_deployment_checklist(tmp_path):
 
 
 def test_production_settings_switch_on_https_and_secure_cookies(tmp_path):
-    s = settings_read(production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"))
+    s = settings_read(production_env(tmp_path))
     assert (s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS) == (
         True,
         True,
