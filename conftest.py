@@ -43,7 +43,11 @@ def pytest_xdist_make_scheduler(config, log):
     (pytest-dev/pytest-xdist#1386), so the mark above has no effect. This scheduler finds the group from the path
     as well. The largest work units are handed out first (xdist's default --loadscope-reorder). One group for all
     the browser tests kept one worker busy for 70 s while the other ran out of work (123 s in all, quiet machine);
-    a group per module lets both workers share them (103 s)."""
+    a group per module lets both workers share them (103 s).
+
+    Every browser module is handed out before the rest. pytest-django puts tests with a live server after the
+    others, so xdist's largest-first order left the one-test browser modules (5 to 7 s each) to the end, where one
+    worker ran three of them while the other had finished (a 9 s tail on a 104 s run)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
@@ -53,5 +57,13 @@ def pytest_xdist_make_scheduler(config, log):
             if nodeid.startswith("tests/browser/"):
                 return nodeid.split("::")[0]
             return super()._split_scope(nodeid)
+
+        def schedule(self) -> None:
+            if self.collection is None:  # the first call, with every worker's collection in
+                for node, collection in self.registered_collections.items():
+                    self.registered_collections[node] = sorted(
+                        collection, key=lambda nodeid: not nodeid.startswith("tests/browser/")
+                    )
+            super().schedule()
 
     return BrowserGroupScheduling(config, log)
