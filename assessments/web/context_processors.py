@@ -13,6 +13,16 @@ from assessments.leads.access import is_administrator
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Membership, Role, ServiceLead
 
+# What this person can use, for every signed-in page. The annotations are built once, here: building them (four
+# subqueries) took about 1 ms a page, and running the query a twentieth of that. Each page filters a clone.
+_MINE = {"user": OuterRef("pk")}
+_ROLES = User.objects.annotate(
+    practises=Exists(Membership.objects.filter(**_MINE, role=Role.PRACTITIONER)),
+    checked_in=Exists(CheckIn.objects.filter(**_MINE)),
+    leads_team=Exists(Membership.objects.filter(**_MINE, role=Role.LEAD)),
+    leads_service=Exists(ServiceLead.objects.filter(**_MINE)),
+).values("practises", "checked_in", "leads_team", "leads_service")
+
 
 class Menu:
     """The links the header offers. Worked out once, in one query, and only if a template asks."""
@@ -24,18 +34,7 @@ class Menu:
     def _roles(self) -> dict[str, bool]:
         if not self.user.is_authenticated:
             return {"practises": False, "checked_in": False, "leads": False}
-        mine = {"user": OuterRef("pk")}
-        row = (
-            User.objects.filter(pk=self.user.pk)
-            .annotate(
-                practises=Exists(Membership.objects.filter(**mine, role=Role.PRACTITIONER)),
-                checked_in=Exists(CheckIn.objects.filter(**mine)),
-                leads_team=Exists(Membership.objects.filter(**mine, role=Role.LEAD)),
-                leads_service=Exists(ServiceLead.objects.filter(**mine)),
-            )
-            .values("practises", "checked_in", "leads_team", "leads_service")
-            .first()
-        ) or {}
+        row = _ROLES.filter(pk=self.user.pk).first() or {}
         return {
             "practises": bool(row.get("practises")),
             "checked_in": bool(row.get("checked_in")),
