@@ -28,12 +28,22 @@ SLOW_MODULES_FIRST = [
 def pytest_collection_modifyitems(config, items):
     """Under `pytest -n 2 --dist loadgroup` (make test), each browser module runs whole in one worker (its world,
     built once, and its browser stay with it) and the rest of the suite fills in around them, slow modules first
-    (each module's tests stay together and in order)."""
+    (each module's tests stay together and in order).
+
+    Every browser module is handed out before the rest. pytest-django (whose hook runs before this one) puts tests
+    with a live server after the others, so xdist's largest-first order left the one-test browser modules (5 to 7 s
+    each) to the end, where one worker ran three of them while the other had finished (a 9 s tail on a 104 s run).
+    The order is set here, in each worker's own collection, because xdist hands out tests by their place in it."""
     for item in items:
         if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     first = {path: n for n, path in enumerate(SLOW_MODULES_FIRST)}
-    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
+    items.sort(
+        key=lambda item: (
+            not item.nodeid.startswith("tests/browser/"),
+            first.get(item.nodeid.split("::")[0], len(first)),
+        )
+    )
 
 
 def pytest_collection_finish(session):
@@ -56,11 +66,7 @@ def pytest_xdist_make_scheduler(config, log):
     (pytest-dev/pytest-xdist#1386), so the mark above has no effect. This scheduler finds the group from the path
     as well. The largest work units are handed out first (xdist's default --loadscope-reorder). One group for all
     the browser tests kept one worker busy for 70 s while the other ran out of work (123 s in all, quiet machine);
-    a group per module lets both workers share them (103 s).
-
-    Every browser module is handed out before the rest. pytest-django puts tests with a live server after the
-    others, so xdist's largest-first order left the one-test browser modules (5 to 7 s each) to the end, where one
-    worker ran three of them while the other had finished (a 9 s tail on a 104 s run)."""
+    a group per module lets both workers share them (103 s)."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
@@ -70,13 +76,5 @@ def pytest_xdist_make_scheduler(config, log):
             if nodeid.startswith("tests/browser/"):
                 return nodeid.split("::")[0]
             return super()._split_scope(nodeid)
-
-        def schedule(self) -> None:
-            if self.collection is None:  # the first call, with every worker's collection in
-                for node, collection in self.registered_collections.items():
-                    self.registered_collections[node] = sorted(
-                        collection, key=lambda nodeid: not nodeid.startswith("tests/browser/")
-                    )
-            super().schedule()
 
     return BrowserGroupScheduling(config, log)
