@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -333,11 +333,19 @@ def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Pa
 
 
 @pytest.fixture(scope="session")
-def html_check(request, tmp_path_factory) -> dict:
+def html_check(request, tmp_path_factory) -> Iterator[dict]:
     """Where the audits keep each page's HTML (a new folder per run), and how many role tests are still to run:
-    the last one to finish checks every page's HTML at once, whatever order the tests run in."""
+    the last one to finish checks every page's HTML at once, whatever order the tests run in.
+
+    Under xdist each worker sees the whole collection, so if the role tests were shared between workers none of
+    them would be the last: then the pages this process kept are checked when it ends, and errors fail the run
+    there rather than pass unseen."""
     selected = [i for i in request.session.items if getattr(i, "originalname", "") == AUDIT_TEST]
-    return {"dir": tmp_path_factory.mktemp("html"), "left": len(selected)}
+    state = {"dir": tmp_path_factory.mktemp("html"), "left": len(selected), "checked": False}
+    yield state
+    if not state["checked"] and any(state["dir"].glob("*.html")):
+        errors = html_errors(state["dir"])
+        assert not errors, f"{len(errors)} HTML errors\n" + "\n".join(errors)
 
 
 def html_errors(html_dir: Path) -> list[str]:
@@ -376,6 +384,7 @@ def test_every_page_has_no_accessibility_violations_on_a_phone_or_a_desktop(
             failures += visit(spec, world, live_server, page, monkeypatch, html_check["dir"])
     html_check["left"] -= 1
     if html_check["left"] == 0:  # every selected role's pages are kept: their HTML must be valid too
+        html_check["checked"] = True
         failures += html_errors(html_check["dir"])
     headlines = [f.splitlines()[0].split(": ")[0] for f in failures]
     assert not failures, f"{len(failures)} failing: {', '.join(headlines)}\n\n" + "\n\n".join(failures)
