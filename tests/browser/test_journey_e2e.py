@@ -29,7 +29,10 @@ def assert_accessible(page: Page) -> None:
 
 
 def answer_every_phase(page: Page, value: int) -> None:
-    for _ in QUESTION_STEPS:
+    for step in QUESTION_STEPS:
+        # The step must be on screen before its statements are counted: "Save and continue" does not wait for
+        # the next page, and counting the page before left statements of the next one unanswered.
+        expect(page.get_by_text(f"Step {step.number} of 8")).to_be_visible()
         answer_step(page, value)
         page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Step 8 of 8")).to_be_visible()
