@@ -22,7 +22,9 @@ def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(
         assert str(item.name) in html
     assert html.count('<svg class="trend-chart"') == len(DIMENSIONS)  # one per dimension (the NHS logo is an <svg>)
     assert html.count("<table") == len(PHASES)
-    assert (now - timedelta(days=60)).strftime("%-d %b %Y") in html
+    # The page shows dates on the service's clock (Europe/London), so the check does too: late in a UTC evening
+    # the moment 60 days back can fall on the next day in British Summer Time.
+    assert timezone.localtime(now - timedelta(days=60)).strftime("%-d %b %Y") in html
     assert "Higher means more pressure" in html and "Higher means more support and strength" in html
     # 25 then 100 for systemic pressures, in the table.
     # (A cell starts with the heading it shows when the table stacks on a phone.)
@@ -51,7 +53,7 @@ def test_the_trends_page_shows_only_my_own_check_ins(client, practitioner, teamm
     submit_checkin(teammate, team, {}, when=timezone.now() - timedelta(days=400))
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:trends")).content.decode()
-    assert (timezone.now() - timedelta(days=400)).strftime("%-d %b %Y") not in html
+    assert timezone.localtime(timezone.now() - timedelta(days=400)).strftime("%-d %b %Y") not in html
     assert "From your one check-in" in html
 
 
