@@ -152,6 +152,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "assessments.web.middleware.NoStoreWhenSignedInMiddleware",
+    "assessments.web.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "assessments.web.middleware.Utf8FormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -236,10 +237,10 @@ LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database, so any app server can answer any request. They end after this many minutes
-# without a request (every request pushes the end back) and on signing out.
+# without a request and on signing out: requests push the end back, writing the session at most once a minute
+# (SlidingSessionMiddleware, assessments/web/middleware.py), not on every request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

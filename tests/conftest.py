@@ -289,8 +289,9 @@ def post_every_step(client: Client, checkin: CheckIn, question_set: QuestionSet,
         assert response.status_code == 302, (step.slug, response.content)
 
 
-# Every signed-in request saves the session, so the 30-minute idle timeout slides. Inside a test's
-# transaction that save is an UPDATE wrapped in a savepoint: three statements. Query pins add it explicitly.
+# A signed-in request pushes the session's end back when the last push is a minute old
+# (assessments/web/middleware.py: SlidingSessionMiddleware). Inside a test's transaction that write is an UPDATE
+# wrapped in a savepoint: three statements. Query pins add it explicitly, for the request that pushes.
 SESSION_SAVE = 3
 # Every signed-in page's menu asks once what this person can use (assessments/web/context_processors.py).
 MENU = 1

@@ -4,6 +4,7 @@ a form, file uploads, and form bodies that are not UTF-8; add headers Django doe
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -115,7 +116,34 @@ class NoStoreWhenSignedInMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # The session is read anyway (it is saved on every request), so this costs no query.
+        # The session is read anyway, to know who is signed in, so this costs no query.
         if SESSION_KEY in request.session:
             patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class SlidingSessionMiddleware:
+    """A signed-in person's session ends SESSION_IDLE_MINUTES after they last used the app: each request pushes the
+    end back, but the session is written at most once a minute.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would write the session row on every request, page reads included: a
+    transaction with an UPDATE on the primary database for each page anyone opens. Writing only when the last push
+    is a minute old keeps the timeout sliding, to within a minute (a session ends between SESSION_IDLE_MINUTES - 1
+    and SESSION_IDLE_MINUTES after the last request, never later), for one write a minute per person at most.
+    Django's SessionMiddleware does the write, and sends the cookie with the new end, as for any changed session.
+    """
+
+    PUSHED_AT = "_idle_timeout_pushed_at"
+    EVERY_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        if SESSION_KEY in session:  # signed in; signing out has emptied it by now
+            now = int(time.time())
+            if now - session.get(self.PUSHED_AT, 0) >= self.EVERY_SECONDS:
+                session[self.PUSHED_AT] = now
         return response

@@ -233,7 +233,7 @@ def test_a_team_lead_sees_no_service_average_that_would_reveal_a_small_team(
     response = client.get(team_url(team))
     cell, service_cell = response.context["cell"], response.context["systemic_rows"]
     # Either the team or the service average is hidden: never both shown with one small team beside them.
-    assert cell.people is None or all(not other.is_shown for _f, other in service_cell)
+    assert cell.people is None or all(not other.is_shown for _f, other, _chart in service_cell)
 
 
 def test_with_three_teams_two_stay_hidden_and_the_largest_is_shown(

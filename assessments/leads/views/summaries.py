@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.charts import LineChart, line_chart
-from assessments.core.framework import Dimension
 from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
 from assessments.core.spreadsheet import csv_rows
 from assessments.leads.access import (
@@ -90,14 +89,19 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
     `page` is "leads:team_summary" or "leads:service_summary"; its export is `page` + "_export".
     """
     newer = selected.next() if selected < latest_shown_period() else None
+    charts = _trend_charts(trend)
     return {
         "cell": cell,
-        "systemic_rows": list(zip(cell.systemic, compare.systemic, strict=True)),
-        "individual_rows": list(zip(cell.individual, compare.individual, strict=True)),
+        # Each dimension's row: this scope's figure, the one it is compared with, and its trend chart.
+        "systemic_rows": [
+            (f, other, charts[f.dimension.slug]) for f, other in zip(cell.systemic, compare.systemic, strict=True)
+        ],
+        "individual_rows": [
+            (f, other, charts[f.dimension.slug]) for f, other in zip(cell.individual, compare.individual, strict=True)
+        ],
         "trend": trend,
         # Each figure with its period's label: on a phone the trend table stacks, and each value says its period.
         "trend_rows": [[(c.period.short_label, c.dimensions[d.slug]) for c in trend] for d in ORDERED_DIMENSIONS],
-        "charts": _trend_charts(trend),
         "period": selected,
         "previous": selected.previous(),
         "next": newer,
@@ -119,20 +123,17 @@ def _rows_html(rows: list[list[str]]) -> str:
     )
 
 
-def _trend_charts(cells: list[Cell]) -> list[tuple[Dimension, LineChart]]:
-    """One line per dimension over the trend's periods; a hidden period is a gap in it."""
+def _trend_charts(cells: list[Cell]) -> dict[str, LineChart]:
+    """Each dimension's line over the trend's periods, by its slug; a hidden period is a gap in it."""
     labels = [c.period.short_label for c in cells]
-    return [
-        (
-            d,
-            line_chart(
-                [f.mean if f.is_shown else None for f in (c.dimensions[d.slug] for c in cells)],
-                d.direction,
-                labels=labels,
-            ),
+    return {
+        d.slug: line_chart(
+            [f.mean if f.is_shown else None for f in (c.dimensions[d.slug] for c in cells)],
+            d.direction,
+            labels=labels,
         )
         for d in ORDERED_DIMENSIONS
-    ]
+    }
 
 
 @login_required
