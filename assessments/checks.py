@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 def summary_period_unchanged(app_configs, databases=None, **kwargs) -> list[checks.CheckMessage]:
     if not databases:
         return []
-    from assessments.leads.publication import refuse_a_changed_period_kind
+    from assessments.figures.publication import refuse_a_changed_period_kind
 
     try:
         refuse_a_changed_period_kind()

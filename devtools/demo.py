@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.core.periods import MONTH, Period, current_period
-from assessments.leads.contributions import entries_rebuild
+from assessments.figures.contributions import entries_rebuild
 from assessments.leads.team_actions import team_action_create, team_action_move
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team

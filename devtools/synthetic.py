@@ -33,9 +33,9 @@ from django.utils import timezone
 from assessments.core.framework import DIMENSIONS, Direction, StatementKind
 from assessments.core.obstacles import OBSTACLES
 from assessments.core.periods import KINDS, MONTH, latest_shown_period, period_of
-from assessments.leads.contributions import SCORE_FIELDS, counts_for_team
+from assessments.figures.contributions import counts_for_team
 from assessments.models.checkins import CheckIn, DimensionScore
-from assessments.models.figures import MoveObstacleEntry, StatementEntry, SummaryEntry
+from assessments.models.figures import SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 from assessments.practitioner.questions import question_set_load
 

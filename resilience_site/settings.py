@@ -416,7 +416,7 @@ MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5, minimum=3)
 # Shares of people (low / middle / high) are head counts in disguise at small n: they need a larger group.
 SHARE_MIN_GROUP_SIZE = env_int("SHARE_MIN_GROUP_SIZE", 10, minimum=MIN_GROUP_SIZE)
 # Fixed summary periods: "month" (default) or "quarter". Never custom ranges. Chosen once: the app refuses to
-# start with a kind other than the one its figures were published in (assessments/leads/publication.py).
+# start with a kind other than the one its figures were published in (assessments/figures/publication.py).
 SUMMARY_PERIOD = os.environ.get("SUMMARY_PERIOD", "month").strip().lower() or "month"
 if SUMMARY_PERIOD not in {"month", "quarter"}:
     raise ImproperlyConfigured(f"SUMMARY_PERIOD must be month or quarter, not {SUMMARY_PERIOD!r}.")

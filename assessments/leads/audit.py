@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 
 from assessments.core.periods import Period
-from assessments.leads.summaries import ServiceFigures, service_figures
+from assessments.figures.summaries import ServiceFigures, service_figures
 from assessments.models.figures import AuditEvent, SummaryAccess
 from assessments.models.organisation import Service, Team
 

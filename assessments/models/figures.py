@@ -8,17 +8,25 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.framework import DIMENSION_CHOICES
+from assessments.core.framework import DIMENSION_CHOICES, DIMENSIONS
 from assessments.models.organisation import Service, Team
+
+
+def score_field(slug: str) -> str:
+    """The SummaryEntry column holding a dimension's score."""
+    return f"score_{slug}"
+
+
+SCORE_FIELDS: dict[str, str] = {d.slug: score_field(d.slug) for d in DIMENSIONS}
 
 
 class SummaryEntry(models.Model):
     """The check-in that counts for one person in one fixed period, with its dimension scores.
 
     Exactly one row per person, period kind and period: their latest submitted
-    check-in in it. Kept correct by assessments/standings.py on every submit and
+    check-in in it. Kept correct by assessments/figures/contributions.py on every submit and
     delete; a deleted account takes its rows with it. Per-person data: never
-    shown to anyone, only aggregated (see summaries.py), so not in the admin.
+    shown to anyone, only aggregated (see figures/publication.py), so not in the admin.
     """
 
     checkin = models.ForeignKey("assessments.CheckIn", on_delete=models.CASCADE, related_name="summary_entries")
@@ -243,7 +251,7 @@ class PublishedPeriod(models.Model):
     period_start = models.DateField()
     published_at = models.DateTimeField(default=timezone.now)
     # Shown cells only: head counts, means and shares that passed suppression, hidden cells with their reason.
-    # Never per-person rows. See assessments/leads/publication.py for the shape.
+    # Never per-person rows. See assessments/figures/publication.py for the shape.
     figures = models.JSONField()
 
     class Meta:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from assessments.core.framework import SCALE_MAX, SCALE_MIN, StatementKind
 from assessments.core.scoring import keyed, score_dimensions
 from assessments.core.steps import QUESTION_STEP_COUNT, Step
-from assessments.leads.contributions import entries_refresh
+from assessments.figures.contributions import entries_refresh
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.organisation import Team
 from assessments.models.private import REFLECTION_MAX_LENGTH, PractitionerProfile, Reflection

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments.core.anonymity import share_min_group_size
 from assessments.core.periods import current_period
 from assessments.core.steps import first_open_step
+from assessments.figures.voices import VoiceError, get_voiced_action, latest_voices, voice_record
 from assessments.leads.access import is_administrator, summary_services
-from assessments.leads.action_voices import VoiceError, get_voiced_action, latest_voices, voice_record
 from assessments.leads.forms import JoinForm
 from assessments.leads.invites import AccountExists, InviteError, find_invite, invite_accept, invitee_join
 from assessments.leads.team_actions import actions_for_practitioner

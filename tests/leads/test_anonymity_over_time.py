@@ -35,7 +35,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period, parse_period
-from assessments.leads.publication import refuse_a_changed_period_kind
+from assessments.figures.publication import refuse_a_changed_period_kind
 from assessments.models import CheckIn, Invite, Membership, PublishedPeriod, Role, ServiceLead, Team
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete
@@ -186,7 +186,7 @@ def test_membership_changes_and_a_renamed_or_new_team_change_nothing_a_lead_has_
 
 def test_two_servers_publishing_the_same_period_at_once_store_it_once(lead_client, team, service, question_set):
     """The first insert wins; a second publication computed later (after a deletion) is not stored."""
-    from assessments.leads.publication import published_periods
+    from assessments.figures.publication import published_periods
 
     with time_machine.travel(at(2026, 3, 10), tick=False):
         people = [colleague(team, f"p{i}") for i in range(6)]

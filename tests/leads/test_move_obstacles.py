@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import latest_shown_period
-from assessments.leads.contributions import entries_refresh
+from assessments.figures.contributions import entries_refresh
 from assessments.models import CheckIn, Membership, MoveObstacleEntry, MoveReview, Role, ServiceLead, SummaryEntry
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete, checkin_discard, checkin_start

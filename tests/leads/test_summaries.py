@@ -18,8 +18,7 @@ from assessments.core.anonymity import PROTECTS_ANOTHER, TOO_FEW, suppress
 from assessments.core.framework import DIMENSIONS
 from assessments.core.periods import current_period, parse_period, period_of
 from assessments.core.periods import latest_shown_period as shown_period
-from assessments.leads.action_voices import voice_record
-from assessments.leads.contributions import SCORE_FIELDS
+from assessments.figures.voices import voice_record
 from assessments.leads.team_actions import team_action_create, team_action_move
 from assessments.models import (
     CheckIn,
@@ -31,6 +30,7 @@ from assessments.models import (
     Team,
     TeamAction,
 )
+from assessments.models.figures import SCORE_FIELDS
 from assessments.practitioner.checkins import checkin_delete
 from tests.conftest import (
     MENU,

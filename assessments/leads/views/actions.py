@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.core.periods import latest_shown_period
+from assessments.figures.summaries import action_progress
 from assessments.leads.access import (
     get_changeable_action,
     get_readable_action,
@@ -21,7 +22,6 @@ from assessments.leads.access import (
 from assessments.leads.action_library import LIBRARY_BY_KEY, suggestions_by_dimension
 from assessments.leads.audit import figures_read
 from assessments.leads.forms import TeamActionDetailsForm, TeamActionForm, TeamActionStatusForm
-from assessments.leads.summaries import action_progress
 from assessments.leads.team_actions import (
     TeamActionError,
     next_statuses,

@@ -15,15 +15,7 @@ from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.charts import LineChart, line_chart
 from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
 from assessments.core.spreadsheet import csv_rows
-from assessments.leads.access import (
-    get_summary_service,
-    get_summary_team,
-    is_administrator,
-    summary_services,
-    summary_teams,
-)
-from assessments.leads.audit import figures_read
-from assessments.leads.summaries import (
+from assessments.figures.summaries import (
     EXPORT_HEADER,
     OBSTACLE_HEADER,
     ORDERED_DIMENSIONS,
@@ -35,6 +27,14 @@ from assessments.leads.summaries import (
     obstacle_export_rows,
     statement_export_rows,
 )
+from assessments.leads.access import (
+    get_summary_service,
+    get_summary_team,
+    is_administrator,
+    summary_services,
+    summary_teams,
+)
+from assessments.leads.audit import figures_read
 from assessments.leads.team_actions import actions_of_service, actions_of_team
 from assessments.models.figures import SummaryAccess
 from assessments.models.organisation import Role, Service, Team

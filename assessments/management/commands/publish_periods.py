@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from assessments.core.periods import latest_shown_period
-from assessments.leads.publication import periods_publish, refuse_a_changed_period_kind
+from assessments.figures.publication import periods_publish, refuse_a_changed_period_kind
 from assessments.management.locks import job_lock
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assessments.leads.publication import published_purge
+from assessments.figures.publication import published_purge
 from assessments.management.locks import job_lock
 from assessments.practitioner.retention import expired_purge
 

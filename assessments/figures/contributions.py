@@ -23,19 +23,11 @@ from datetime import date, datetime, time
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, StatementKind
+from assessments.core.framework import DIMENSIONS_BY_SLUG, StatementKind
 from assessments.core.periods import KINDS, Period, period_of
 from assessments.models.checkins import Answer, CheckIn
-from assessments.models.figures import MoveObstacleEntry, StatementEntry, SummaryEntry
+from assessments.models.figures import SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
 from assessments.models.private import MoveReview
-
-
-def score_field(slug: str) -> str:
-    """The SummaryEntry column holding a dimension's score."""
-    return f"score_{slug}"
-
-
-SCORE_FIELDS: dict[str, str] = {d.slug: score_field(d.slug) for d in DIMENSIONS}
 
 
 def counts_for_team(kind: str, dimension: str) -> bool:

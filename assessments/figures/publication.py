@@ -16,7 +16,7 @@ Who counts, decided at publication:
 Beside each shown head count it stores how many members could have taken part (the same people: practitioners
 whose membership began before the period, never its readers), for "8 of 11 members took part"; and, per action,
 how many of the people who could answer said it made a difference (yes / not yet / no), counted from each
-person's latest answer in the period, only where at least SHARE_MIN_GROUP_SIZE answered (action_voices.py); and
+person's latest answer in the period, only where at least SHARE_MIN_GROUP_SIZE answered (voices.py); and
 what got in the way of the moves people chose, counted from the same people's counting check-ins and decided like
 the statements' shares (core/obstacles.py).
 
@@ -50,10 +50,9 @@ from assessments.core.obstacles import obstacle_figures
 from assessments.core.periods import KINDS, Period, add_months
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.core.statements import statement_figures
-from assessments.leads.contributions import SCORE_FIELDS
-from assessments.leads.obstacle_figures import obstacle_counts
-from assessments.leads.statement_figures import statement_counts, statement_texts
-from assessments.models.figures import ActionVoice, PublishedPeriod, SummaryEntry
+from assessments.figures.obstacle_counts import obstacle_counts
+from assessments.figures.statement_counts import statement_counts, statement_texts
+from assessments.models.figures import SCORE_FIELDS, ActionVoice, PublishedPeriod, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
 SERVICE = "service"  # the key of the whole service's cell; teams are keyed by their id as a string
@@ -357,7 +356,7 @@ def published_purge(*, now: datetime | None = None) -> int:
     """Delete the published figures of periods past retention, whole periods only.
 
     A period goes when every check-in it could hold is past retention, so its figures go at once, never one
-    team or one person at a time; so do the answers about team actions given in it (action_voices.py).
+    team or one person at a time; so do the answers about team actions given in it (voices.py).
     Returns how many periods' figures were deleted.
     """
     cutoff = kept_from(now)
