@@ -79,22 +79,28 @@ def _mid(period: Period, rng: random.Random):
     return start + timedelta(days=rng.randint(2, 20), minutes=rng.randint(0, 8 * 60))
 
 
+# How far one person's answers sit from their team's, in answers (a standard deviation): colleagues in one team
+# differ about this much in staff surveys, and a team whose answers were all alike would rightly have its figures
+# withheld by the publication auditor (core/disclosure.py).
+SPREAD = 0.8
+
+
 def _lean(team_phase: float, month: int, person: random.Random) -> dict[str, float]:
     """Where a person's answers sit this month, on the 1-5 scale, per dimension (and for some statements)."""
     wave = math.sin((month + team_phase) / 12 * 2 * math.pi)  # pressure rises and falls over the year
     pressure = 3.6 + 0.8 * wave
     return {
-        "systemic_pressures": pressure + person.uniform(-0.4, 0.4),
-        "individual_challenges": 2.8 + person.uniform(-0.6, 0.6),
-        "individual_values": 3.9 + person.uniform(-0.5, 0.4),
-        "systemic_values": 3.3 - 0.4 * wave + person.uniform(-0.5, 0.5),
-        "individual_coping": 3.2 - 0.3 * wave + person.uniform(-0.6, 0.6),
-        "work_boundaries": 3.0 - 0.4 * wave + person.uniform(-0.5, 0.5),
-        "systemic_support": 3.3 - 0.7 * wave + person.uniform(-0.5, 0.5),
+        "systemic_pressures": pressure + person.gauss(0, SPREAD),
+        "individual_challenges": 2.8 + person.gauss(0, SPREAD),
+        "individual_values": 3.9 + person.gauss(0, SPREAD),
+        "systemic_values": 3.3 - 0.4 * wave + person.gauss(0, SPREAD),
+        "individual_coping": 3.2 - 0.3 * wave + person.gauss(0, SPREAD),
+        "work_boundaries": 3.0 - 0.4 * wave + person.gauss(0, SPREAD),
+        "systemic_support": 3.3 - 0.7 * wave + person.gauss(0, SPREAD),
         # Statements answered apart from any score: v2 only.
-        "worked_over": 2.4 + 1.2 * wave,
-        "supervision_happened": 3.8 - 1.3 * wave,
-        "leave_thoughts": 1.8 + 0.9 * wave,
+        "worked_over": 2.4 + 1.2 * wave + person.gauss(0, SPREAD),
+        "supervision_happened": 3.8 - 1.3 * wave + person.gauss(0, SPREAD),
+        "leave_thoughts": 1.8 + 0.9 * wave + person.gauss(0, SPREAD),
         "hp_worn_out": 2.6 + 0.8 * wave,
         "hp_low": 1.6,
     }

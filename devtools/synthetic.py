@@ -277,8 +277,15 @@ def scale_seed(
             for d in DIMENSIONS:
                 score_rows.append((next_score, checkin_id, d.slug, scores[d.slug], 4))
                 next_score += 1
-            entry = (checkin_id, user_id, team.pk, team.service_id, *(scores[d.slug] for d in DIMENSIONS))
-            entry_rows.append((next_entry, entry[:4], MONTH, month.start, entry[4:]))
+            entry = (
+                checkin_id,
+                user_id,
+                team.pk,
+                team.service_id,
+                question_set.pk,
+                *(scores[d.slug] for d in DIMENSIONS),
+            )
+            entry_rows.append((next_entry, entry[:5], MONTH, month.start, entry[5:]))
             passed_on = _passed_on(passing_rng, statements, scores)
             more_statements, more_obstacles = passed_on_rows(next_entry, *passed_on)
             statement_rows += more_statements
@@ -294,7 +301,7 @@ def scale_seed(
         del checkin_rows, score_rows, entry_rows, statement_rows, obstacle_rows
     quarter_rows, statement_rows, obstacle_rows = [], [], []
     for (_user_id, quarter_start), (entry, passed_on) in latest_in_quarter.items():
-        quarter_rows.append(_entry_row(next_entry, entry[:4], "quarter", quarter_start, entry[4:]))
+        quarter_rows.append(_entry_row(next_entry, entry[:5], "quarter", quarter_start, entry[5:]))
         more_statements, more_obstacles = passed_on_rows(next_entry, *passed_on)
         statement_rows += more_statements
         obstacle_rows += more_obstacles
@@ -328,6 +335,7 @@ def _entry_columns() -> list[str]:
         "user_id",
         "team_id",
         "service_id",
+        "question_set_id",
         "kind",
         "period_start",
         *(SCORE_FIELDS[d.slug] for d in DIMENSIONS),

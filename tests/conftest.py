@@ -32,6 +32,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.core.framework import SCALE_MAX, SCALE_MIN
 from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import Period, latest_shown_period
 from assessments.core.scoring import keyed
@@ -359,11 +360,29 @@ def people_in(team: Team, count: int, prefix: str | None = None) -> list[User]:
     return users
 
 
-def contributions(team: Team, count: int, values=None, when=None, prefix=None) -> list[User]:
-    """`count` new practitioners who each sent one check-in, by default in the newest period leads can see."""
+def spread(values: Mapping[str, int] | None, index: int, count: int, default: int = 3) -> dict[str, int]:
+    """The answers of the `index`-th of `count` people around `values`: one answer step below and above in turn
+    (the last of an odd number exactly on it), so that the group's mean stays where `values` puts it (at the ends
+    of the scale the step is kept inside it). Real teams do not all give the same answer, and the publication
+    auditor rightly withholds figures of a team that does: tests about something else build teams like this."""
+    offset = 0 if index == count - 1 and count % 2 else (-1 if index % 2 == 0 else 1)
+    spread_values = {key: min(SCALE_MAX, max(SCALE_MIN, v + offset)) for key, v in (values or {}).items()}
+    spread_values.setdefault("default", min(SCALE_MAX, max(SCALE_MIN, default + offset)))
+    return spread_values
+
+
+def contributions(team: Team, count: int, values=None, when=None, prefix=None, alike: bool = False) -> list[User]:
+    """`count` new practitioners who each sent one check-in, by default in the newest period leads can see.
+
+    Their answers are spread around `values` (see `spread`); `alike=True` gives everyone exactly `values`."""
     users = people_in(team, count, prefix)
-    for user in users:
-        submit_checkin(user, team, values, when=when or shown_moment())
+    for i, user in enumerate(users):
+        if alike:
+            submit_checkin(user, team, values, when=when or shown_moment())
+        else:
+            answers = spread(values, i, count)
+            default = answers.pop("default")
+            submit_checkin(user, team, answers, default=default, when=when or shown_moment())
     return users
 
 

@@ -31,6 +31,9 @@ SHARES_PROTECT_ANOTHER = "shares_protect_another"
 # Why the team's voice on an action ("has it made a difference?") is not shown: too few answers. Its yes /
 # not yet / no counts are shares in disguise, so they need SHARE_MIN_GROUP_SIZE answers, as band shares do.
 VOICES_TOO_FEW = "voices_too_few"
+# Withheld by the publication auditor (core/disclosure.py): together with the other figures it would let someone's
+# answers be worked out. One reason for every rule, so that a page never says which.
+WOULD_IDENTIFY = "would_identify"
 # A team that had no figures in a period because it did not exist when the period was published.
 NOT_PUBLISHED = "not_published"
 # A period older than the retention period: its figures were deleted, whole.
@@ -43,6 +46,11 @@ def min_group_size() -> int:
 
 def share_min_group_size() -> int:
     return max(settings.SHARE_MIN_GROUP_SIZE, settings.MIN_GROUP_SIZE)
+
+
+def share(count: int, n: int) -> int:
+    """A share of people in whole per cent, as every figure shows it (band shares, statements, obstacles)."""
+    return round(100 * count / n)
 
 
 def reason_text(reason: str, *, minimum: int | None = None) -> str:
@@ -59,6 +67,8 @@ def reason_text(reason: str, *, minimum: int | None = None) -> str:
         return _("Shown once at least %(n)s people have answered in a period, so that no one's answer can be told.") % {
             "n": minimum or share_min_group_size()
         }
+    if reason == WOULD_IDENTIFY:
+        return _("Not shown so that no one's answers can be worked out.")
     if reason == PAST_RETENTION:
         return _("These figures have been deleted: the period is older than the app keeps data.")
     if reason == NOT_PUBLISHED:

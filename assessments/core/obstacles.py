@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.anonymity import SHARES_PROTECT_ANOTHER, SHARES_TOO_FEW, share_min_group_size, suppress
+from assessments.core.anonymity import SHARES_PROTECT_ANOTHER, SHARES_TOO_FEW, share, share_min_group_size, suppress
 
 
 @dataclass(frozen=True)
@@ -37,15 +37,11 @@ OBSTACLES_BY_KEY: dict[str, Obstacle] = {o.key: o for o in OBSTACLES}
 PEOPLE = "people"
 
 
-def _share(count: int, n: int) -> int:
-    return round(100 * count / n)
-
-
 def obstacle_cell(counts: Mapping[str, int]) -> dict:
     """One shown figure: how many people said what got in the way, and how many of them (and what share) named each."""
     n = counts[PEOPLE]
     said = {o.key: counts.get(o.key, 0) for o in OBSTACLES}
-    return {"hidden": None, "n": n, "said": said, "shares": {key: _share(k, n) for key, k in said.items()}}
+    return {"hidden": None, "n": n, "said": said, "shares": {key: share(k, n) for key, k in said.items()}}
 
 
 @dataclass(frozen=True)

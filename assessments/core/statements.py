@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
-from assessments.core.anonymity import SHARES_PROTECT_ANOTHER, SHARES_TOO_FEW, share_min_group_size, suppress
+from assessments.core.anonymity import SHARES_PROTECT_ANOTHER, SHARES_TOO_FEW, share, share_min_group_size, suppress
 from assessments.core.framework import SCALE_MAX, SCALE_MIN
 
 VALUES = range(SCALE_MIN, SCALE_MAX + 1)
@@ -21,10 +21,6 @@ VALUES = range(SCALE_MIN, SCALE_MAX + 1)
 TOP_FROM = SCALE_MAX - 1
 # And the two answers at the bottom end.
 BOTTOM_TO = SCALE_MIN + 1
-
-
-def _share(count: int, n: int) -> int:
-    return round(100 * count / n)
 
 
 def statement_cell(counts: Mapping[int, int]) -> dict:
@@ -35,9 +31,9 @@ def statement_cell(counts: Mapping[int, int]) -> dict:
     return {
         "hidden": None,
         "n": n,
-        "shares": [_share(counts.get(v, 0), n) for v in VALUES],
-        "top": _share(top, n),
-        "bottom": _share(bottom, n),
+        "shares": [share(counts.get(v, 0), n) for v in VALUES],
+        "top": share(top, n),
+        "bottom": share(bottom, n),
     }
 
 

@@ -89,6 +89,7 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
             user_id=user_id,
             team_id=checkin.team_id,
             service_id=checkin.team.service_id,
+            question_set_id=checkin.question_set_id,
             kind=period.kind,
             period_start=period.start,
             **{SCORE_FIELDS[s.dimension]: s.score for s in checkin.scores.all() if s.dimension in SCORE_FIELDS},

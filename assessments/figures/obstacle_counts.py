@@ -1,36 +1,42 @@
-"""What got in the way of the moves people chose, at publication: one grouped query over the obstacles the counting
-check-ins passed on (contributions.py keeps them, MoveObstacleEntry).
+"""What got in the way of the moves people chose, at publication: the obstacles the counting check-ins passed on
+(contributions.py keeps them, MoveObstacleEntry), as how many people named each set of obstacles.
 
-Who counts is decided once, as for the dimensions and the statements (publication.counting_entries). The suppression
-itself is core/obstacles.py; this module only counts.
+Who counts is decided once, as for the dimensions and the statements (publication.counting_entries). The figure
+(core/obstacles.py) needs how many people named each obstacle; the auditor (core/disclosure.py) also needs how many
+named the same set, so that no one's set is certain. One query; the rows are the obstacles named, which only the
+people who looked back at a move and said what got in the way have.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
-
-from django.db.models import Count, Q
 
 from assessments.core.obstacles import OBSTACLES, PEOPLE
 from assessments.models.figures import MoveObstacleEntry
 
-Counts = dict[int, dict[str, int]]  # team id -> PEOPLE or an obstacle key -> people
+Sets = dict[int, Counter]  # team id -> the set of obstacles a person named -> people
 
 
-def obstacle_counts(entries) -> dict[date, Counts]:
-    """Per period start and team: how many of the people who count said what got in the way of any of their moves,
-    and how many of them named each obstacle. `entries` are the counting entries (publication.counting_entries)."""
-    rows = (
+def obstacle_sets(entries) -> dict[date, Sets]:
+    """Per period start and team: how many of the people who count named each set of obstacles (people who said
+    nothing are not here). `entries` are the counting entries (publication.counting_entries)."""
+    named: dict[tuple[date, int, int], set[str]] = {}
+    for start, team_id, entry_id, obstacle in (
         MoveObstacleEntry.objects.filter(entry__in=entries.values("pk"))
-        .values("entry__period_start", "entry__team_id")
-        .annotate(
-            **{PEOPLE: Count("entry_id", distinct=True)},
-            **{o.key: Count("id", filter=Q(obstacle=o.key)) for o in OBSTACLES},
-        )
+        .values_list("entry__period_start", "entry__team_id", "entry_id", "obstacle")
         .order_by()
-    )
-    by_start: dict[date, Counts] = {}
-    for row in rows:
-        counts = {key: row[key] for key in (PEOPLE, *(o.key for o in OBSTACLES))}
-        by_start.setdefault(row["entry__period_start"], {})[row["entry__team_id"]] = counts
+    ):
+        named.setdefault((start, team_id, entry_id), set()).add(obstacle)
+    by_start: dict[date, Sets] = {}
+    for (start, team_id, _entry), keys in named.items():
+        by_start.setdefault(start, {}).setdefault(team_id, Counter())[frozenset(keys)] += 1
     return by_start
+
+
+def obstacle_counts(sets: Counter) -> dict[str, int]:
+    """How many people said what got in the way (PEOPLE), and how many of them named each obstacle."""
+    counts = {PEOPLE: sum(sets.values())}
+    for o in OBSTACLES:
+        counts[o.key] = sum(n for keys, n in sets.items() if o.key in keys)
+    return counts

@@ -26,36 +26,29 @@ both then read that one back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from assessments.core.anonymity import (
-    SHARES_PROTECT_ANOTHER,
-    SHARES_TOO_FEW,
-    VOICES_TOO_FEW,
-    Suppression,
-    min_group_size,
-    share_min_group_size,
-    suppress,
-)
 from assessments.core.framework import DIMENSIONS
-from assessments.core.obstacles import obstacle_figures
 from assessments.core.periods import KINDS, Period, add_months
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
-from assessments.core.statements import statement_figures
-from assessments.figures.obstacle_counts import obstacle_counts
-from assessments.figures.statement_counts import statement_counts, statement_texts
+from assessments.figures.obstacle_counts import obstacle_sets
+from assessments.figures.period_figures import SERVICE, PeriodCounts, empty_row, period_figures
+from assessments.figures.score_counts import score_counts
+from assessments.figures.statement_counts import answer_vectors, question_shapes, statement_counts, statement_texts
 from assessments.models.figures import SCORE_FIELDS, ActionVoice, PublishedPeriod, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
-SERVICE = "service"  # the key of the whole service's cell; teams are keyed by their id as a string
+logger = logging.getLogger(__name__)
 
 
 def _aggregates() -> dict:
@@ -66,21 +59,6 @@ def _aggregates() -> dict:
         aggregates[f"low_{slug}"] = Count("id", filter=Q(**{f"{column}__lt": LOW_BELOW}))
         aggregates[f"high_{slug}"] = Count("id", filter=Q(**{f"{column}__gte": HIGH_FROM}))
     return aggregates
-
-
-def _empty_row() -> dict:
-    row = {"people": 0}
-    for slug in SCORE_FIELDS:
-        row.update({f"n_{slug}": 0, f"sum_{slug}": 0.0, f"low_{slug}": 0, f"high_{slug}": 0})
-    return row
-
-
-def _added(rows: Iterable[dict]) -> dict:
-    total = _empty_row()
-    for row in rows:
-        for key in total:
-            total[key] += row[key] or 0
-    return total
 
 
 def readers_of(service: Service):
@@ -157,7 +135,7 @@ def _voice_counts(service: Service, kind: str, starts: list[date]) -> dict[tuple
         ActionVoice.objects.filter(action__service=service, kind=kind, period_start__in=starts)
         .filter(Q(Q(action__team__isnull=False) & in_team) | Q(Q(action__team__isnull=True) & in_service))
         .exclude(user_id__in=readers_of(service))
-        .values("action_id", "period_start")
+        .values("action_id", "period_start", team_id=F("action__team_id"))
         .annotate(
             answered=Count("id"),
             **{answer: Count("id", filter=Q(answer=answer)) for answer in ActionVoice.Answer.values},
@@ -165,111 +143,6 @@ def _voice_counts(service: Service, kind: str, starts: list[date]) -> dict[tuple
         .order_by()
     )
     return {(row["action_id"], row["period_start"]): row for row in rows}
-
-
-def _voices(rows: Iterable[dict]) -> dict[str, dict]:
-    """What may be shown of each action's voice: counts only where enough people answered."""
-    shown = {}
-    for row in rows:
-        if row["answered"] < share_min_group_size():
-            shown[str(row["action_id"])] = {"hidden": VOICES_TOO_FEW}
-        else:
-            shown[str(row["action_id"])] = {
-                "hidden": None,
-                "answered": row["answered"],
-                **{answer: row[answer] for answer in ActionVoice.Answer.values},
-            }
-    return shown
-
-
-def _share(count: int, n: int) -> int:
-    return round(100 * count / n)
-
-
-def _cell(row: dict, hidden: str | None, dim_hidden: dict[str, str | None], shares_hidden: dict, members: int) -> dict:
-    """What may be shown of one team (or the service) in one period. Hidden cells keep no figures at all, not even
-    how many members could have taken part."""
-    if hidden is not None:
-        return {"people": None, "hidden": hidden, "dims": {}}
-    dims = {}
-    for d in DIMENSIONS:
-        n = row[f"n_{d.slug}"]
-        if dim_hidden[d.slug] is not None:
-            dims[d.slug] = {"hidden": dim_hidden[d.slug]}
-            continue
-        figure = {"mean": round(row[f"sum_{d.slug}"] / n, 1), "hidden": None, "shares_hidden": shares_hidden[d.slug]}
-        if shares_hidden[d.slug] is None:
-            low, high = row[f"low_{d.slug}"], row[f"high_{d.slug}"]
-            figure.update(low=_share(low, n), middle=_share(n - low - high, n), high=_share(high, n))
-        dims[d.slug] = figure
-    return {"people": row["people"], "members": members, "hidden": None, "dims": dims}
-
-
-def _period_figures(
-    teams: list[Team],
-    rows: dict[int, dict],
-    members: dict[int | str, int],
-    voices: Iterable[dict],
-    statements: dict[int, dict[str, dict[int, int]]] | None = None,
-    texts: dict[str, dict] | None = None,
-    obstacles: dict[int, dict[str, int]] | None = None,
-) -> dict:
-    """Suppression decided once for every team and the service, and the figures that survive it."""
-    head = suppress({t.pk: rows[t.pk]["people"] for t in teams})
-    means: dict[str, Suppression] = {}
-    shares: dict[str, Suppression] = {}
-    for d in DIMENSIONS:
-        counts = {t.pk: rows[t.pk][f"n_{d.slug}"] for t in teams}
-        means[d.slug] = suppress(counts, forced=head.hidden, total_forced=head.total_hidden)
-        shares[d.slug] = suppress(
-            counts,
-            forced=means[d.slug].hidden,
-            total_forced=means[d.slug].total_hidden,
-            minimum=share_min_group_size(),
-            reasons=(SHARES_TOO_FEW, SHARES_PROTECT_ANOTHER),
-        )
-    cells = {
-        str(t.pk): _cell(
-            rows[t.pk],
-            head.hidden.get(t.pk),
-            {slug: s.hidden.get(t.pk) for slug, s in means.items()},
-            {slug: s.hidden.get(t.pk) for slug, s in shares.items()},
-            members.get(t.pk, 0),
-        )
-        for t in teams
-    }
-    cells[SERVICE] = _cell(
-        _added(rows.values()),
-        head.total_hidden,
-        {slug: s.total_hidden for slug, s in means.items()},
-        {slug: s.total_hidden for slug, s in shares.items()},
-        members.get(SERVICE, 0),
-    )
-    # Each statement leads may see, with its own n, hidden and complemented like the dimensions' shares.
-    decided = statement_figures(
-        {t.pk: (statements or {}).get(t.pk, {}) for t in teams}, forced=head.hidden, total_forced=head.total_hidden
-    )
-    for t in teams:
-        if cells[str(t.pk)]["hidden"] is None:
-            cells[str(t.pk)]["statements"] = decided.teams[t.pk]
-    if cells[SERVICE]["hidden"] is None:
-        cells[SERVICE]["statements"] = decided.service
-    # What got in the way of the moves people chose: one figure per cell, decided like the statements' shares.
-    got_in_the_way = obstacle_figures(
-        {t.pk: (obstacles or {}).get(t.pk, {}) for t in teams}, forced=head.hidden, total_forced=head.total_hidden
-    )
-    for key, figure in [*((str(t.pk), got_in_the_way.teams[t.pk]) for t in teams), (SERVICE, got_in_the_way.service)]:
-        if cells[key]["hidden"] is None:
-            cells[key]["obstacles"] = figure
-    codes = {code for by_code in decided.teams.values() for code in by_code} | set(decided.service)
-    return {
-        "min_group_size": min_group_size(),
-        "share_min_group_size": share_min_group_size(),
-        "teams": [[t.pk, t.name] for t in teams],
-        "cells": cells,
-        "voices": _voices(voices),
-        "statements": {code: info for code, info in (texts or {}).items() if code in codes},
-    }
 
 
 def kept_from(now: datetime | None = None) -> date:
@@ -309,31 +182,10 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
     }
     missing = [p for p in periods if p not in stored]
     if missing:
-        teams = list(Team.objects.filter(service=service).order_by("name", "pk"))
-        starts = [p.start for p in missing]
-        raw = _counted_rows(service, kind, starts)
-        members = _member_counts(service, starts)
-        voices = _voice_counts(service, kind, starts)
-        said = statement_counts(counting_entries(service, kind, starts))
-        texts = statement_texts({code for by_team in said.values() for c in by_team.values() for code in c})
-        got_in_the_way = obstacle_counts(counting_entries(service, kind, starts))
         PublishedPeriod.objects.bulk_create(
             [
-                PublishedPeriod(
-                    service=service,
-                    kind=kind,
-                    period_start=p.start,
-                    figures=_period_figures(
-                        teams,
-                        {t.pk: raw.get((t.pk, p.start)) or _empty_row() for t in teams},
-                        {key: n for (key, start), n in members.items() if start == p.start},
-                        [row for (_action, start), row in voices.items() if start == p.start],
-                        said.get(p.start, {}),
-                        texts,
-                        got_in_the_way.get(p.start, {}),
-                    ),
-                )
-                for p in missing
+                PublishedPeriod(service=service, kind=kind, period_start=start, figures=figures)
+                for start, figures in _publish(service, kind, [p.start for p in missing]).items()
             ],
             ignore_conflicts=True,  # another server got there first: theirs stands, and we read it back
         )
@@ -342,6 +194,76 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
         ):
             stored[by_start[row.period_start]] = row.figures
     return stored
+
+
+def _scores_too_close(report: dict) -> bool:
+    systemic = {d.slug for d in DIMENSIONS if d.is_systemic}
+    return any(rule in ("score", "band") for facet, why in report.items() if facet in systemic for rule in why.values())
+
+
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """Every read of a publication sees the database at one moment.
+
+    Publishing reads sums, members, voices, statements and obstacles in separate queries; a deletion committed
+    between two of them would store a period whose means count a person and whose statements do not, and the
+    difference is that person. So the reads share one transaction: at REPEATABLE READ on PostgreSQL (one snapshot
+    for the whole transaction, where READ COMMITTED takes one per statement), and on SQLite a read transaction,
+    which holds off writers until it ends. Inside a caller's transaction the caller's isolation stands.
+    """
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _publish(service: Service, kind: str, starts: list[date]) -> dict[date, dict]:
+    """Count these periods in one snapshot and decide what may be shown of each (period_figures.py).
+
+    Ten queries whatever the number of people: teams, the grouped sums, the members of each team and of the
+    service, the actions' voices, the statements' grouped counts and their words, which statements each question
+    set asked, the obstacles named, and how many people hold each score. The insert is the caller's, after the
+    snapshot: two servers publishing at once both insert, and the first stands.
+    """
+    with _one_snapshot():
+        teams = list(Team.objects.filter(service=service).order_by("name", "pk").values_list("pk", "name"))
+        raw = _counted_rows(service, kind, starts)
+        members = _member_counts(service, starts)
+        voices = _voice_counts(service, kind, starts)
+        said = statement_counts(counting_entries(service, kind, starts))
+        codes = {
+            code for by_team in said.values() for by_set in by_team.values() for c in by_set.values() for code in c
+        }
+        texts = statement_texts(codes)
+        got_in_the_way = obstacle_sets(counting_entries(service, kind, starts))
+        spread = score_counts(counting_entries(service, kind, starts))
+        set_ids = {i for by_team in spread.values() for by_set in by_team.values() for i in by_set}
+        shapes = question_shapes(set_ids)
+    published = {}
+    for start in starts:
+        counts = PeriodCounts(
+            rows={pk: raw.get((pk, start)) or empty_row() for pk, _name in teams},
+            members={key: n for (key, when), n in members.items() if when == start},
+            voices=[row for (_action, when), row in voices.items() if when == start],
+            statements=said.get(start, {}),
+            obstacles=got_in_the_way.get(start, {}),
+            scores=spread.get(start, {}),
+        )
+        published[start], report = period_figures(teams, counts, texts, shapes)
+        if _scores_too_close(report):
+            # Scores close together within a team: try exchanging single answers between people, which needs
+            # their whole answers to the systemic dimensions (one more query, only for such a period).
+            with _one_snapshot():
+                counts.vectors = answer_vectors(counting_entries(service, kind, [start]), shapes).get(start, {})
+            published[start], report = period_figures(teams, counts, texts, shapes)
+        if report:
+            # Which facets only, never which rule or team: administrators read logs, and are readers too.
+            logger.info("Published %s %s for service %s; withheld some of: %s", kind, start, service.pk, sorted(report))
+    return published
 
 
 def periods_publish(*, period: Period) -> int:

@@ -17,7 +17,8 @@ from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, AnswerSca
 from assessments.core.obstacles import OBSTACLES, Obstacle
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.core.scoring import is_concerning
-from assessments.figures.publication import SERVICE, published_periods
+from assessments.figures.period_figures import SERVICE
+from assessments.figures.publication import published_periods
 from assessments.models.figures import TeamAction
 from assessments.models.organisation import Service, Team
 

@@ -35,6 +35,9 @@ class SummaryEntry(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10)
     period_start = models.DateField()
+    # Which statements the person was asked (their check-in's question set): the publication auditor compares people
+    # only with others who were asked the same statements (core/disclosure.py).
+    question_set = models.ForeignKey("assessments.QuestionSet", on_delete=models.PROTECT, null=True, related_name="+")
     # One column per dimension of framework.DIMENSIONS (a test checks they match).
     score_individual_challenges = models.FloatField(null=True)
     score_systemic_pressures = models.FloatField(null=True)

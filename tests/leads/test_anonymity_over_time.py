@@ -39,7 +39,7 @@ from assessments.figures.publication import refuse_a_changed_period_kind
 from assessments.models import CheckIn, Invite, Membership, PublishedPeriod, Role, ServiceLead, Team
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import JOINED, PASSWORD, BrowserClient, lead_reads, make_user, submit_checkin
+from tests.conftest import JOINED, PASSWORD, BrowserClient, lead_reads, make_user, spread, submit_checkin
 
 LONDON = ZoneInfo("Europe/London")
 ROOT = Path(__file__).resolve().parents[2]
@@ -294,12 +294,13 @@ def test_band_shares_are_shown_only_where_they_do_not_count_heads(
     lead, lead_client, team, service, question_set, people, shares_shown
 ):
     with time_machine.travel(at(2026, 3, 10), tick=False):
-        for i in range(people):
-            submit_checkin(colleague(team, f"p{i}"), team, {})  # everyone in the middle band
+        for i in range(people):  # half one step below the middle, half one step above: low and high in turn
+            answers = spread({}, i, people)
+            submit_checkin(colleague(team, f"p{i}"), team, default=answers["default"])
     with time_machine.travel(at(2026, 4, 2), tick=False):
         reads = lead_reads(lead, [team], [service], months=1)
         page = reads[reverse("leads:team_summary", args=[team.pk, "2026-03"])].decode()
-        assert ("middle 100%" in page) is shares_shown
+        assert ("low 50% · middle 0% · high 50%" in page) is shares_shown
         for row in figures_for(reads, "2026-03"):
             assert row[5] != ""  # the mean is shown from five people
             assert (row[6:9] != ("", "", "")) is shares_shown, row

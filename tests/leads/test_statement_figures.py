@@ -10,7 +10,7 @@ from django.utils import timezone
 from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.models import CheckIn, Question, StatementEntry
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import contributions, submit_checkin
+from tests.conftest import contributions, people_in, shown_moment, spread, submit_checkin
 
 ALL_KINDS = {"hp_worn_out": 5, "hp_low": 5, "leave_thoughts": 4, "worked_over": 3, "supervision_happened": 2}
 
@@ -48,18 +48,22 @@ def _team_page(client, lead, team):
 def test_a_lead_sees_each_systemic_statement_and_the_hotspot_names_the_one_that_drives_it(
     client, lead, team, question_set
 ):
-    # Twelve colleagues: the caseload is what they agree with most strongly; supervision mostly went ahead.
-    contributions(team, 12, {"systemic_pressures": 3, "sp_volume": 5, "supervision_happened": 4})
+    # Twelve colleagues: two in three strongly agree the caseload is relentless, half agree with each other pressure;
+    # for half of them all planned supervision went ahead, for the others about half of it.
+    for i, person in enumerate(people_in(team, 12)):
+        answers = spread({"systemic_pressures": 3, "supervision_happened": 4}, i, 12)
+        default = answers.pop("default")
+        submit_checkin(person, team, {**answers, "sp_volume": 5 if i < 8 else 2}, default=default, when=shown_moment())
     page = _team_page(client, lead, team)
     html = page.content.decode()
     volume = question_set.questions.get(code="sp_volume").text
-    assert "Mostly: 100% of the 12 who answered agreed that “" + volume in html
-    assert "100% agreed, 0% disagreed (12 answered)" in html
-    assert "Most of it 100%" in html  # a frequency, in its own words, never in a dimension
+    assert "Mostly: 67% of the 12 who answered agreed that “" + volume in html
+    assert "67% agreed, 33% disagreed (12 answered)" in html
+    assert "About half 50%" in html and "All of it 50%" in html  # a frequency, in its own words, not in a dimension
     period = page.resolver_match.kwargs["period"]
     body = client.get(reverse("leads:team_summary_statements_export", args=[team.pk, period])).content.decode()
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(body)) if r["scope"] == "North team"}
-    assert rows["sp_volume"]["answered"] == "12" and rows["sp_volume"]["answer_5"] == "100"
+    assert rows["sp_volume"]["answered"] == "12" and rows["sp_volume"]["answer_5"] == "67"
     assert "hp_low" not in rows and "ic_risk" not in rows  # how a person is, and individual statements: never
 
 

@@ -82,22 +82,22 @@ def test_a_team_with_four_contributors_shows_no_figures_and_no_count(client, lea
 
 
 def test_a_team_with_five_contributors_shows_figures(client, lead, team, question_set):
-    contributions(team, 5, {"systemic_pressures": 5})
+    contributions(team, 5, {"systemic_pressures": 4})
     client.force_login(lead)
     html = client.get(team_url(team)).content.decode()
     assert "5 of 5 members took part this period." in html
-    assert "Highest pressure: <strong>Pressures and demands of the service</strong> (100 out of 100)" in html
+    assert "Highest pressure: <strong>Pressures and demands of the service</strong> (75 out of 100)" in html
     # At five people each step of a share is one person: the shares are left out, with the reason.
-    assert "low 0% · middle 0% · high 100%" not in html
+    assert "low 0% · middle" not in html
     assert "Shares are shown when at least 10 people answered" in html
 
 
 def test_shares_are_shown_from_ten_people(client, lead, team, question_set):
-    contributions(team, 10, {"systemic_pressures": 5})
+    contributions(team, 10, {"systemic_pressures": 4})
     client.force_login(lead)
     html = client.get(team_url(team)).content.decode()
     assert "10 of 10 members took part this period." in html
-    assert "low 0% · middle 0% · high 100%" in html
+    assert "low 0% · middle 50% · high 50%" in html
 
 
 def test_shares_of_a_hidden_team_cannot_be_worked_out_from_the_service_and_the_other_team(
@@ -105,8 +105,8 @@ def test_shares_of_a_hidden_team_cannot_be_worked_out_from_the_service_and_the_o
 ):
     """Means shown for both teams (12 and 7 people). Were the shares shown for the team of 12 and for the
     service of 19, their difference would give the bands of the 7, at one person a step."""
-    contributions(team, 12, {"systemic_pressures": 1})
-    contributions(other_team, 7, {"systemic_pressures": 5})
+    contributions(team, 12, {"systemic_pressures": 2})
+    contributions(other_team, 7, {"systemic_pressures": 4})
     client.force_login(service_lead)
     rows = list(
         csv.reader(io.StringIO(client.get(service_url(service, name="leads:service_summary_export")).content.decode()))
@@ -120,13 +120,13 @@ def test_shares_of_a_hidden_team_cannot_be_worked_out_from_the_service_and_the_o
 
 
 def test_a_person_who_checks_in_twice_in_a_period_counts_once_with_their_latest(client, lead, team, question_set):
-    users = contributions(team, 5, {"systemic_pressures": 1})
+    users = contributions(team, 5, {"systemic_pressures": 2})  # answers 1, 3, 1, 3 and 2: scores 0, 50, 0, 50, 25
     submit_in(users[0], team, {"systemic_pressures": 5})
     client.force_login(lead)
     response = client.get(team_url(team))
     assert "5 of 5 members took part this period." in response.content.decode()
-    # Four people at 0 and the latest of the fifth at 100: mean 20.
-    assert response.context["cell"].dimensions["systemic_pressures"].mean == 20.0
+    # The latest of the first at 100 instead of 0: (100 + 50 + 0 + 50 + 25) / 5.
+    assert response.context["cell"].dimensions["systemic_pressures"].mean == 45.0
     assert SummaryEntry.objects.filter(user=users[0], kind="month").count() == 1
 
 
@@ -557,8 +557,8 @@ def test_the_home_page_links_leads_to_their_summaries(
 
 def test_the_trend_leaves_a_gap_for_a_hidden_period_and_shades_the_concerning_end(client, lead, team, question_set):
     two_before = shown_period().previous().previous()
-    contributions(team, 5, {"systemic_pressures": 5}, when=moment_in(two_before), prefix="early")
-    contributions(team, 4, {"systemic_pressures": 5}, when=last_month_moment(), prefix="few")  # hidden: too few
+    contributions(team, 5, {"systemic_pressures": 4}, when=moment_in(two_before), prefix="early")
+    contributions(team, 4, {"systemic_pressures": 4}, when=last_month_moment(), prefix="few")  # hidden: too few
     contributions(team, 5, {"systemic_pressures": 4})
     client.force_login(lead)
     html = client.get(team_url(team)).content.decode()
@@ -607,9 +607,9 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
         )
     client.force_login(service_lead)
     # The first read of a period publishes it (the teams, one grouped query, the members of the teams and of the
-    # service, the actions' voices, the statements' grouped counts and their words, the obstacles' grouped counts,
-    # the insert, the read back) ...
-    with django_assert_max_num_queries(16 + SESSION_SAVE + MENU):
+    # service, the actions' voices, the statements' grouped counts and their words, which statements each question
+    # set asked, the obstacles named, how many people hold each score, the insert, the read back) ...
+    with django_assert_max_num_queries(18 + SESSION_SAVE + MENU):
         assert client.get(team_url(team)).status_code == 200
     # ... and every read after it reads the stored figures in one query.
     with django_assert_max_num_queries(6 + SESSION_SAVE + MENU):

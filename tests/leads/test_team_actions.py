@@ -291,7 +291,7 @@ def test_reading_an_action_is_recorded_as_reading_the_teams_figures(client, lead
 
 
 def test_each_hotspot_links_to_the_suggestions_for_its_dimension(client, lead, team, question_set):
-    contributions(team, 5, {"systemic_pressures": 5, "systemic_support": 1})
+    contributions(team, 5, {"systemic_pressures": 4, "systemic_support": 2})
     client.force_login(lead)
     html = client.get(reverse("leads:team_summary", args=[team.pk, shown_period().key])).content.decode()
     add = reverse("leads:team_action_add", args=[team.pk])
