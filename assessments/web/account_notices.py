@@ -1,4 +1,5 @@
-"""Emails about a person's own account: their password changed, their address or username changed.
+"""Emails about a person's own account: their password changed, their address or username changed, their account is
+ready for a password of their own.
 
 A password or address changed by someone else is how an account is taken over (an administrator resetting it, say),
 so the person hears of every change, whoever made it and wherever: their own password page, a reset link, the admin,
@@ -15,13 +16,16 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 from django.utils.formats import date_format
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -87,6 +91,24 @@ def details_changed_notice(user: AbstractBaseUser, *, old_address: str, changed:
         "If you did not, tell your service's administrator straight away: someone may be trying to sign in as you."
     ) % {"when": _when(), "what": "\n".join(what)}
     _send(subject, body, old_address)
+
+
+def account_ready_notice(user: AbstractBaseUser) -> None:
+    """An administrator added this account: it has no password until the person chooses one with this link, which
+    works as a password reset link does (once, for PASSWORD_RESET_TIMEOUT)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    subject = _("Your Practitioner check-in account is ready")
+    body = _(
+        "Hello,\n\n"
+        "Your service's administrator has made you an account on the Practitioner check-in, a short private "
+        "check-in for practitioners. You sign in as %(username)s.\n\n"
+        "To choose your password, open this link within %(days)s days. It works once:\n%(link)s\n\n"
+        'After that, use "Forgotten your password?" on the sign-in page for a new link.\n\n'
+        "If you were not expecting this email, you can ignore it."
+    ) % {"username": user.get_username(), "days": days, "link": link}
+    _send(subject, body, user.email)
 
 
 def _same(value: str | None) -> str:
