@@ -3,7 +3,7 @@
 Check-ins, answers and reflections are deliberately not registered: they belong to the practitioner alone. Nothing
 here lets an administrator sign in as, or read as, anyone else: no administrator chooses or changes another person's
 password (an account added here gets none, and its owner is emailed a link to choose one), and every change to an
-account is in the app's audit log (AuditEvent), by field name, as memberships and lead roles are.
+account, a membership, a team, a service or a lead role is in the app's audit log (AuditEvent), by field name.
 """
 
 from __future__ import annotations
@@ -203,6 +203,23 @@ def _audit_membership(request, membership: Membership, action: str, changed: Ite
     )
 
 
+def _audit_team(request, team: Team, action: str, changed: Iterable[str] = ()) -> None:
+    audit_record(
+        actor=request.user, action=action, team=team, service=team.service, subject=team.name, detail=_fields(changed)
+    )
+
+
+def _audit_team_removed(request, team: Team) -> None:
+    """A team deleted takes its memberships with it: each is in the log, as if removed one by one."""
+    for membership in team.memberships.select_related("user", "team__service"):
+        _audit_membership(request, membership, AuditEvent.Action.MEMBERSHIP_REMOVED)
+    _audit_team(request, team, AuditEvent.Action.TEAM_REMOVED)
+
+
+def _audit_service(request, service: Service, action: str, changed: Iterable[str] = ()) -> None:
+    audit_record(actor=request.user, action=action, service=service, subject=service.name, detail=_fields(changed))
+
+
 def _audit_service_lead(request, lead: ServiceLead, action: str) -> None:
     audit_record(actor=request.user, action=action, service=lead.service, subject=lead.user.get_username())
 
@@ -217,11 +234,69 @@ class ServiceAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [TeamInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            action = AuditEvent.Action.SERVICE_CHANGED if change else AuditEvent.Action.SERVICE_ADDED
+            _audit_service(request, obj, action, form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        """Teams added, changed or deleted on the service page go into the audit log as on their own page."""
+        formset.save(commit=False)
+        for team in formset.deleted_objects:
+            _audit_team_removed(request, team)
+            team.delete()
+        for team in formset.new_objects:
+            team.save()
+            _audit_team(request, team, AuditEvent.Action.TEAM_ADDED, _added_fields(formset, team))
+        for team, changed in formset.changed_objects:
+            team.save()
+            _audit_team(request, team, AuditEvent.Action.TEAM_CHANGED, changed)
+        formset.save_m2m()
+
+    def _audit_removed(self, request, service: Service) -> None:
+        for lead in service.leads.select_related("user", "service"):
+            _audit_service_lead(request, lead, AuditEvent.Action.SERVICE_LEAD_REMOVED)
+        _audit_service(request, service, AuditEvent.Action.SERVICE_REMOVED)
+
+    def delete_model(self, request, obj):
+        self._audit_removed(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for service in queryset:
+            self._audit_removed(request, service)
+        super().delete_queryset(request, queryset)
+
+
+def _added_fields(formset, obj) -> list[str]:
+    """The fields filled in on the inline row that added `obj`."""
+    return next((f.changed_data for f in formset.forms if f.instance is obj), [])
+
+
+class MembershipInlineForm(forms.ModelForm):
+    """A row of the team page's memberships: who and which team are fixed once the membership exists."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "user" in self.fields:
+            self.fields["user"].disabled = True  # a posted user is ignored, as for a read-only field
+
 
 class MembershipInline(admin.TabularInline):
+    """The team's memberships. A membership's person, team and join date never change: a person who moves team ends
+    one membership and starts another, which counts from the first whole period after it began."""
+
     model = Membership
+    form = MembershipInlineForm
     extra = 0
     autocomplete_fields = ["user"]
+    fields = ["user", "role", "joined"]
+    readonly_fields = ["joined"]
+
+    @admin.display(description=_("joined"))
+    def joined(self, obj: Membership):
+        return obj.created_at if obj.pk is not None else None
 
 
 @admin.register(Team)
@@ -231,18 +306,35 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name", "service__name"]
     inlines = [MembershipInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or form.changed_data:
+            action = AuditEvent.Action.TEAM_CHANGED if change else AuditEvent.Action.TEAM_ADDED
+            _audit_team(request, obj, action, form.changed_data)
+
+    def delete_model(self, request, obj):
+        _audit_team_removed(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for team in queryset.select_related("service"):
+            _audit_team_removed(request, team)
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request, form, formset, change):
         """Memberships changed on the team page go into the audit log like those changed on their own page."""
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
-        instances = formset.save(commit=False)
+        formset.save(commit=False)
         for membership in formset.deleted_objects:
             _audit_membership(request, membership, AuditEvent.Action.MEMBERSHIP_REMOVED)
             membership.delete()
-        for membership in instances:
-            action = AuditEvent.Action.MEMBERSHIP_CHANGED if membership.pk else AuditEvent.Action.MEMBERSHIP_ADDED
+        for membership in formset.new_objects:
             membership.save()
-            _audit_membership(request, membership, action)
+            _audit_membership(request, membership, AuditEvent.Action.MEMBERSHIP_ADDED)
+        for membership, changed in formset.changed_objects:
+            membership.save()
+            _audit_membership(request, membership, AuditEvent.Action.MEMBERSHIP_CHANGED, changed)
         formset.save_m2m()
 
 
@@ -273,10 +365,26 @@ class MembershipAdmin(admin.ModelAdmin):
     def user_email(self, obj: Membership) -> str:
         return obj.user.email
 
+    # The join date is when the membership was made, so a person counts in the team's figures from the first whole
+    # period after they joined it. Person and team are fixed too: a membership moved to another team, or given to
+    # someone else, would keep its date and count there at once.
+    def get_fieldsets(self, request, obj=None):
+        fields = ["user", "team", "role"] if obj is None else ["user", "team", "role", "created_at"]
+        description = _(
+            "To move someone to another team, add their membership of the new team and delete the old one: the new "
+            "one counts in the team's figures from the first whole period after it was added."
+        )
+        return [(None, {"fields": fields, "description": description})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "team", "created_at"]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        action = AuditEvent.Action.MEMBERSHIP_CHANGED if change else AuditEvent.Action.MEMBERSHIP_ADDED
-        _audit_membership(request, obj, action)
+        if not change:
+            _audit_membership(request, obj, AuditEvent.Action.MEMBERSHIP_ADDED)
+        elif form.changed_data:
+            _audit_membership(request, obj, AuditEvent.Action.MEMBERSHIP_CHANGED, form.changed_data)
 
     def delete_model(self, request, obj):
         _audit_membership(request, obj, AuditEvent.Action.MEMBERSHIP_REMOVED)
@@ -429,20 +537,25 @@ class ServiceLeadAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "service__name"]
     autocomplete_fields = ["user", "service"]
 
-    def _audit(self, request, obj: ServiceLead, action: str) -> None:
-        audit_record(actor=request.user, action=action, service=obj.service, subject=obj.user.get_username())
+    # A lead role is given and taken away, never handed to someone else or another service: delete it and add one.
+    def get_fields(self, request, obj=None):
+        return ["user", "service"] if obj is None else ["user", "service", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["user", "service", "created_at"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        self._audit(request, obj, AuditEvent.Action.SERVICE_LEAD_ADDED)
+        if not change:
+            _audit_service_lead(request, obj, AuditEvent.Action.SERVICE_LEAD_ADDED)
 
     def delete_model(self, request, obj):
-        self._audit(request, obj, AuditEvent.Action.SERVICE_LEAD_REMOVED)
+        _audit_service_lead(request, obj, AuditEvent.Action.SERVICE_LEAD_REMOVED)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("user", "service"):
-            self._audit(request, obj, AuditEvent.Action.SERVICE_LEAD_REMOVED)
+            _audit_service_lead(request, obj, AuditEvent.Action.SERVICE_LEAD_REMOVED)
         super().delete_queryset(request, queryset)
 
 
@@ -481,8 +594,8 @@ class SummaryAccessAdmin(AuditLogAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditLogAdmin):
-    """Who invited or added whom, who was made a lead, and every change administrators made to accounts: read-only,
-    like the log of summary reads."""
+    """Who invited or added whom, who was made a lead, and every change administrators made to accounts, teams and
+    services: read-only, like the log of summary reads."""
 
     list_display = ["at", "actor_username", "action", "subject", "team", "service", "detail"]
     list_filter = ["action", "service"]
