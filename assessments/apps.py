@@ -8,3 +8,4 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessments import checks  # noqa: F401  (registers the database checks)
+        from assessments.web import account_notices  # noqa: F401  (tells people when their account changes)

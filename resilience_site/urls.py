@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from assessments.practitioner.views.my_data import PasswordChange
 from assessments.web import errors, sign_in
+from assessments.web.forms import AccountPasswordResetForm
 from assessments.web.sign_in import local_passwords_only
 
 admin.site.site_header = "Practitioner check-in administration"
@@ -16,7 +17,9 @@ urlpatterns = [
     path("accounts/logout/", sign_in.sign_out, name="logout"),
     # With LOCAL_PASSWORDS off there is no password to change or reset (docs/deploy.md).
     path(
-        "accounts/password_reset/", local_passwords_only(auth_views.PasswordResetView.as_view()), name="password_reset"
+        "accounts/password_reset/",
+        local_passwords_only(auth_views.PasswordResetView.as_view(form_class=AccountPasswordResetForm)),
+        name="password_reset",
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",

@@ -267,7 +267,8 @@ class PublishedPeriod(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Audit log of who joins whom: invites sent and accepted, memberships and lead roles given or taken away."""
+    """Audit log of who joins whom: invites sent and accepted, memberships and lead roles given or taken away, and
+    every change an administrator makes to an account, a team or a service in the admin."""
 
     class Action(models.TextChoices):
         INVITE_SENT = "invite_sent", _("Invite sent")
@@ -277,6 +278,17 @@ class AuditEvent(models.Model):
         MEMBERSHIP_REMOVED = "membership_removed", _("Membership removed")
         SERVICE_LEAD_ADDED = "service_lead_added", _("Service lead added")
         SERVICE_LEAD_REMOVED = "service_lead_removed", _("Service lead removed")
+        # Changes administrators make in the admin: the detail names the fields changed, never their values.
+        ACCOUNT_ADDED = "account_added", _("Account added")
+        ACCOUNT_CHANGED = "account_changed", _("Account changed")
+        ACCOUNT_REMOVED = "account_removed", _("Account deleted")
+        SIGN_IN_UNLINKED = "sign_in_unlinked", _("Organisation sign-in unlinked")
+        TEAM_ADDED = "team_added", _("Team added")
+        TEAM_CHANGED = "team_changed", _("Team changed")
+        TEAM_REMOVED = "team_removed", _("Team deleted")
+        SERVICE_ADDED = "service_added", _("Service added")
+        SERVICE_CHANGED = "service_changed", _("Service changed")
+        SERVICE_REMOVED = "service_removed", _("Service deleted")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

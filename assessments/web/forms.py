@@ -1,8 +1,11 @@
-"""Forms for everyone: signing in."""
+"""Forms for everyone: signing in, and asking for a password reset link."""
 
 from __future__ import annotations
 
-from django.contrib.auth.forms import AuthenticationForm
+import unicodedata
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
 
 
@@ -18,3 +21,25 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+
+def _same_address(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+
+
+class AccountPasswordResetForm(PasswordResetForm):
+    """Django's reset form, which also reaches an account an administrator added and nobody has used yet.
+
+    Administrators never choose a password for anyone: an account added in the admin has none until its owner picks
+    one from the link it is sent (assessments/web/account_notices.py). Django's form skips accounts without a usable
+    password, so once that link had expired the person could never get another. Accounts that have been signed in
+    to without a password (the organisation's sign-in) are still skipped, as Django skips them.
+    """
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (
+            user
+            for user in users
+            if (user.has_usable_password() or user.last_login is None) and _same_address(email, user.email)
+        )

@@ -1,0 +1,142 @@
+"""Emails about a person's own account: their password changed, their address or username changed, their account is
+ready for a password of their own.
+
+A password or address changed by someone else is how an account is taken over (an administrator resetting it, say),
+so the person hears of every change, whoever made it and wherever: their own password page, a reset link, the admin,
+`manage.py changepassword`. An address change is told to the old address, which is the one the person still reads.
+The receivers below watch every save of a user, so no page can forget to tell them.
+
+Each email goes once the change is committed (a change rolled back tells nobody anything), and a mail server that
+refuses it is logged, never an error: the change itself has been made and stands.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.formats import date_format
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# What a save is compared with, kept on the instance between pre_save and post_save.
+_BEFORE = "_account_notices_before"
+WATCHED = ("email", "username")
+
+
+def _send(subject: str, body: str, address: str) -> None:
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, [address])
+        except OSError:
+            logger.error("Could not send an account notice (%s).", subject)
+
+    transaction.on_commit(send)
+
+
+def _when() -> str:
+    return date_format(timezone.localtime(), "j F Y, H:i")
+
+
+def _if_not_you() -> str:
+    if settings.LOCAL_PASSWORDS:
+        reset = settings.SITE_URL + reverse("password_reset")
+        return _(
+            "If you did not, someone else may be able to sign in as you. Choose a new password now at %(reset)s "
+            "and tell your service's administrator."
+        ) % {"reset": reset}
+    return _("If you did not, tell your service's administrator straight away.")
+
+
+def password_changed_notice(user: AbstractBaseUser) -> None:
+    subject = _("Your Practitioner check-in password was changed")
+    body = _(
+        "Hello,\n\n"
+        "The password of your Practitioner check-in account (%(username)s) was changed on %(when)s.\n\n"
+        "If you changed it, you need do nothing.\n\n"
+        "%(if_not_you)s"
+    ) % {"username": user.get_username(), "when": _when(), "if_not_you": _if_not_you()}
+    _send(subject, body, user.email)
+
+
+def details_changed_notice(user: AbstractBaseUser, *, old_address: str, changed: list[str]) -> None:
+    """Told to the address the account had before: a new address may not be the person's."""
+    what = []
+    if "email" in changed:
+        what.append(
+            _(
+                "The email address on your account is no longer this one: emails about the account, password reset "
+                "links too, now go to the new address."
+            )
+        )
+    if "username" in changed:
+        what.append(_("You now sign in as %(username)s.") % {"username": user.get_username()})
+    subject = _("The sign-in details of your Practitioner check-in account were changed")
+    body = _(
+        "Hello,\n\n"
+        "The sign-in details of your Practitioner check-in account were changed on %(when)s.\n\n"
+        "%(what)s\n\n"
+        "If you asked for this, you need do nothing.\n\n"
+        "If you did not, tell your service's administrator straight away: someone may be trying to sign in as you."
+    ) % {"when": _when(), "what": "\n".join(what)}
+    _send(subject, body, old_address)
+
+
+def account_ready_notice(user: AbstractBaseUser) -> None:
+    """An administrator added this account: it has no password until the person chooses one with this link, which
+    works as a password reset link does (once, for PASSWORD_RESET_TIMEOUT)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    subject = _("Your Practitioner check-in account is ready")
+    body = _(
+        "Hello,\n\n"
+        "Your service's administrator has made you an account on the Practitioner check-in, a short private "
+        "check-in for practitioners. You sign in as %(username)s.\n\n"
+        "To choose your password, open this link within %(days)s days. It works once:\n%(link)s\n\n"
+        'After that, use "Forgotten your password?" on the sign-in page for a new link.\n\n'
+        "If you were not expecting this email, you can ignore it."
+    ) % {"username": user.get_username(), "days": days, "link": link}
+    _send(subject, body, user.email)
+
+
+def _same(value: str | None) -> str:
+    return (value or "").strip().casefold()
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL)
+def _remember_details(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(WATCHED) & set(update_fields):
+        return  # signing in saves last_login alone: no query for that
+    before = sender._default_manager.filter(pk=instance.pk).values(*WATCHED).first()
+    setattr(instance, _BEFORE, before)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _tell_the_person(sender, instance, created=False, raw=False, **kwargs) -> None:
+    before = instance.__dict__.pop(_BEFORE, None)
+    if raw or created:
+        return
+    # set_password() keeps the new password here until the save that stores it ends (AbstractBaseUser.save). The
+    # hash upgrade at sign-in clears it before saving, so a rehash is not a change.
+    if getattr(instance, "_password", None) is not None and instance.email:
+        password_changed_notice(instance)
+    if before is None:
+        return
+    changed = [f for f in WATCHED if _same(before[f]) != _same(getattr(instance, f))]
+    old_address = before["email"] or instance.email
+    if changed and old_address:
+        details_changed_notice(instance, old_address=old_address, changed=changed)
