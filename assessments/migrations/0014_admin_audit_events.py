@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0012_move_obstacle_entries'),
+        ('assessments', '0013_summary_entry_question_set'),
     ]
 
     operations = [
