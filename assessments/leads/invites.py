@@ -4,6 +4,11 @@ Only real colleagues may count in a team's figures, so a lead never sees the joi
 address the lead typed (in ALLOWED_EMAIL_DOMAINS when that is set), and following it confirms the address,
 which becomes the new account's username and email. Lead roles are given by administrators only, in the
 admin. Every invite sent and accepted is in the audit log (AuditEvent).
+
+One mailbox, one person: `lena+1@…` reaches Lena's inbox, so a lead could otherwise invite four made-up colleagues
+with one mailbox. Addresses are compared by mailbox (assessments/core/mailboxes.py). A lead cannot invite their own
+mailbox, nor one that has an account under another address, nor one that already has an open invite (the database
+decides between two at once: Invite.open_mailbox); and a sign-up never makes a second account for a mailbox.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from assessments.core.mailboxes import ascii_lower, mailbox
 from assessments.leads.audit import audit_record
 from assessments.models.figures import AuditEvent
 from assessments.models.organisation import Invite, Membership, Role, Team
@@ -38,7 +45,65 @@ def hash_token(token: str) -> str:
 def email_allowed(email: str) -> bool:
     """Whether an address may be invited: any address, or only those in ALLOWED_EMAIL_DOMAINS when it is set."""
     domains = settings.ALLOWED_EMAIL_DOMAINS
-    return not domains or email.rpartition("@")[2].lower() in domains
+    return not domains or mailbox(email).rpartition("@")[2] in domains
+
+
+def _may_reach(field: str, wanted: str) -> Q:
+    """Rows whose address in `field` may reach the mailbox `wanted`: it begins with the mailbox's local part and ends
+    with its domain, case-insensitively however the database folds case (SQLite A to Z, PostgreSQL all of Unicode).
+    A superset, narrowed by the database; mailbox() decides."""
+    local, _at, domain = wanted.rpartition("@")
+    return Q(**{f"{field}__istartswith": local, f"{field}__iendswith": f"@{domain}"})
+
+
+def accounts_with_mailbox(address: str) -> list[AbstractBaseUser]:
+    """The accounts whose email or username reaches the same mailbox as `address`."""
+    wanted = mailbox(address)
+    if "@" not in wanted:
+        return []
+    users = get_user_model().objects.filter(_may_reach("email", wanted) | _may_reach("username", wanted))
+    return [user for user in users.order_by("pk") if wanted in {mailbox(user.email), mailbox(user.get_username())}]
+
+
+def _refuse_a_second_person_at_one_mailbox(*, address: str, created_by: AbstractBaseUser) -> None:
+    """Raise InviteError when `address` would make a made-up colleague: it reaches the lead's own mailbox, or one
+    with an account under another address. (An account's own address may be invited: only its holder, signed in,
+    can use that invite, to join another team.)"""
+    accounts = accounts_with_mailbox(address)
+    if any(account.pk == created_by.pk for account in accounts):
+        raise InviteError(
+            _("You cannot invite this address: it goes to your own mailbox, and each person has only one account here.")
+        )
+    if any(ascii_lower(account.email.strip()) != ascii_lower(address) for account in accounts):
+        raise InviteError(
+            _(
+                "Someone already has an account with an address that goes to this mailbox, and each person has only "
+                "one account here. If they should join your team, invite them at the address they use here."
+            )
+        )
+
+
+def open_invite_holding(held: str) -> Invite | None:
+    """The open invite holding this mailbox, if one does. Expired invites let go of theirs when asked."""
+    Invite.objects.filter(open_mailbox=held, expires_at__lte=timezone.now()).update(open_mailbox="")
+    return Invite.objects.filter(open_mailbox=held).first()
+
+
+def _open_invite_refusal(invite: Invite | None) -> InviteError:
+    if invite is None:  # the other tab's invite, not yet committed when we looked: said without its date
+        return InviteError(
+            _(
+                "This mailbox already has an invite waiting. Please ask them to look for our email (it may be in "
+                "their junk folder), or invite them again once it has expired."
+            )
+        )
+    return InviteError(
+        _(
+            "This mailbox already has an invite waiting, open until %(date)s. Please ask them to look for our email "
+            "(it may be in their junk folder), or invite them again once it has expired."
+        )
+        % {"date": date_format(timezone.localtime(invite.expires_at), "j M Y")}
+    )
 
 
 def _invite_message(invite: Invite, link: str) -> tuple[str, str]:
@@ -67,15 +132,24 @@ def invite_create(*, team: Team, created_by: AbstractBaseUser, email: str) -> tu
     email = email.strip()
     if not email_allowed(email):
         raise InviteError(_("Invites can only go to addresses ending in %(domains)s.") % {"domains": _domains()})
+    _refuse_a_second_person_at_one_mailbox(address=email, created_by=created_by)
+    held = mailbox(email)
+    if (waiting := open_invite_holding(held)) is not None:
+        raise _open_invite_refusal(waiting)
     token = secrets.token_urlsafe(32)
-    invite = Invite.objects.create(
-        team=team,
-        role=Role.PRACTITIONER,
-        email=email,
-        token_hash=hash_token(token),
-        created_by=created_by,
-        expires_at=timezone.now() + timedelta(days=settings.INVITE_VALID_DAYS),
-    )
+    try:
+        with transaction.atomic():  # another tab inviting the same mailbox at the same moment: the database decides
+            invite = Invite.objects.create(
+                team=team,
+                role=Role.PRACTITIONER,
+                email=email,
+                open_mailbox=held,
+                token_hash=hash_token(token),
+                created_by=created_by,
+                expires_at=timezone.now() + timedelta(days=settings.INVITE_VALID_DAYS),
+            )
+    except IntegrityError:
+        raise _open_invite_refusal(Invite.objects.filter(open_mailbox=held).first()) from None
     audit_record(actor=created_by, action=AuditEvent.Action.INVITE_SENT, team=team, subject=email)
     subject, body = _invite_message(invite, settings.SITE_URL + reverse("site:join", args=[token]))
     try:
@@ -109,8 +183,13 @@ def invitee_join(*, token: str, first_name: str, password: str) -> AbstractBaseU
         raise InviteError(_("This invite link has already been used. Please ask your lead for a new one."))
     address = invite.email.strip()
     users = get_user_model().objects
-    exists = AccountExists(_("You already have an account with this address. Sign in, then open the link again."))
-    if users.filter(Q(username__iexact=address) | Q(email__iexact=address)).exists():
+    exists = AccountExists(
+        _(
+            "You already have an account here, with this address or another that goes to the same mailbox. "
+            "Sign in, then open the link again."
+        )
+    )
+    if accounts_with_mailbox(address):  # one mailbox, one person: an invite sent before that rule included
         raise exists
     try:
         with transaction.atomic():  # another invite to the same address, accepted at the same moment
@@ -143,14 +222,18 @@ def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
 
 
 def open_invites_to(email: str) -> list[Invite]:
-    """The usable practitioner invites sent to this address, oldest first (a first sign-in with the organisation's
-    account, from that address, uses them all)."""
-    return list(
+    """The usable practitioner invites sent to this address's mailbox, oldest first (a first sign-in with the
+    organisation's account, from that address, uses them all)."""
+    wanted = mailbox(email)
+    if "@" not in wanted:
+        return []
+    invites = (
         Invite.objects.select_related("team__service")
-        .filter(email__iexact=email.strip(), role=Role.PRACTITIONER, used_at__isnull=True)
+        .filter(_may_reach("email", wanted), role=Role.PRACTITIONER, used_at__isnull=True)
         .filter(expires_at__gt=timezone.now())
         .order_by("created_at")
     )
+    return [invite for invite in invites if mailbox(invite.email) == wanted]
 
 
 @transaction.atomic
@@ -163,14 +246,15 @@ def invite_use(*, invite: Invite, user: AbstractBaseUser) -> Membership:
         raise InviteError(_("This invite link has expired. Please ask your lead for a new one."))
     if invite.role != Role.PRACTITIONER or not invite.email:
         raise InviteError(_("This invite link is no longer valid. Please ask your lead for a new one."))
-    if user.email.strip().lower() != invite.email.strip().lower():
+    if mailbox(user.email) != mailbox(invite.email):
         raise InviteError(
             _("This invite was sent to a different address from the one on your account. Please ask your lead.")
         )
     membership, created = Membership.objects.get_or_create(user=user, team=invite.team, role=Role.PRACTITIONER)
     invite.used_at = timezone.now()
     invite.used_by = user
-    invite.save(update_fields=["used_at", "used_by"])
+    invite.open_mailbox = ""
+    invite.save(update_fields=["used_at", "used_by", "open_mailbox"])
     audit_record(actor=user, action=AuditEvent.Action.INVITE_ACCEPTED, team=invite.team, subject=invite.email)
     if created:
         audit_record(

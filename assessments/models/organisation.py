@@ -79,11 +79,16 @@ class Invite(models.Model):
     """A single-use, expiring link a lead sends to someone joining their team.
 
     Only a hash of the token is stored, so a database leak does not leak usable links.
+
+    One open invite per mailbox (assessments/core/mailboxes.py), the database deciding: an open invite holds its
+    mailbox in `open_mailbox`, which is unique when set. It lets go when the invite is used, and when it has expired
+    and the mailbox is invited again (assessments/leads/invites.py). Empty on invites without an address.
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invites")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PRACTITIONER)
     email = models.EmailField(_("email address"), blank=True)
+    open_mailbox = models.CharField(max_length=254, blank=True, default="", editable=False)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invites_sent"
@@ -97,6 +102,11 @@ class Invite(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["open_mailbox"], condition=~models.Q(open_mailbox=""), name="invite_one_open_per_mailbox"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Invite to {self.team} ({self.get_role_display()})"

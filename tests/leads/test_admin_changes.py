@@ -15,7 +15,7 @@ import time_machine
 from django.urls import reverse
 
 from assessments.core.periods import parse_period
-from assessments.leads.publication import published_periods
+from assessments.figures.publication import published_periods
 from assessments.models import AuditEvent, Membership, Role, Service, ServiceLead, Team
 from tests.admin_forms import admin_form
 from tests.conftest import JOINED, people_in, submit_checkin

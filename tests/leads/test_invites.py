@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments.leads.invites import InviteError, hash_token, invite_accept, invite_create
 from assessments.models import AuditEvent, Invite, Membership, Role
+from tests.conftest import new_member
 
 NEW_ADDRESS = "new.person@example.nhs.uk"
 NEW_PASSWORD = "a-long-test-password-9"
@@ -224,3 +225,140 @@ def test_an_account_made_for_the_address_at_the_same_moment_is_met_with_sign_in_
     response = client.post(reverse("site:join", args=[token]), join_body())
     assert response.status_code == 409 and "Sign in, then open the link again" in response.content.decode()
     assert Invite.objects.get().used_at is None
+
+
+# --- One mailbox, one person (issue 24) -----------------------------------------------------------------------------
+# `lena+1@…` reaches Lena's inbox. Four such invites were four made-up colleagues: after a month enough to publish the
+# team's means, and to subtract the one real member's answers from them.
+
+OWN_MAILBOX = "it goes to your own mailbox"
+MAILBOX_HAS_ACCOUNT = "Someone already has an account with an address that goes to this mailbox"
+INVITE_WAITING = "This mailbox already has an invite waiting"
+
+
+@pytest.fixture
+def lena(team) -> User:
+    """A lead whose address is lena@example.nhs.uk."""
+    return new_member(team, "lena", "Lena", Role.LEAD, joined=None)
+
+
+def refused_with(response, message: str) -> bool:
+    """The lead is back on the invite page with `message` beside the address."""
+    return response.status_code == 400 and message in response.content.decode()
+
+
+def an_invite_from_before_the_fix(team, created_by, email: str) -> str:
+    """An invite written as it was before addresses were compared by mailbox. Returns its token."""
+    token = f"before-the-fix-{email}"
+    Invite.objects.create(
+        team=team,
+        email=email,
+        token_hash=hash_token(token),
+        created_by=created_by,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    return token
+
+
+@pytest.mark.parametrize("allowed_domains", [[], ["example.nhs.uk"]])
+def test_a_lead_cannot_invite_four_made_up_colleagues_at_their_own_mailbox(
+    client, lena, team, settings, allowed_domains
+):
+    settings.ALLOWED_EMAIL_DOMAINS = allowed_domains
+    for address in ["lena+1@example.nhs.uk", "lena+2@example.nhs.uk", "Lena+3@Example.NHS.uk", "LENA+4@example.nhs.uk"]:
+        assert refused_with(send_invite(client, lena, team, email=address), OWN_MAILBOX), address
+    assert refused_with(send_invite(client, lena, team, email="lena@example.nhs.uk"), OWN_MAILBOX)
+    assert not Invite.objects.exists() and not mail.outbox and not AuditEvent.objects.exists()
+
+
+def test_a_second_address_at_the_mailbox_of_someone_with_an_account_is_refused(client, lead, team):
+    send_invite(client, lead, team, email="pat@example.nhs.uk")
+    client.logout()
+    assert client.post(link_in(mail.outbox[0]), join_body()).status_code == 302  # Pat joins
+    pat = User.objects.get(email="pat@example.nhs.uk")
+    audit_lines = AuditEvent.objects.count()
+
+    response = send_invite(client, lead, team, email="Pat+x@example.nhs.uk")
+
+    assert refused_with(response, MAILBOX_HAS_ACCOUNT)
+    assert list(Invite.objects.values_list("email", flat=True)) == ["pat@example.nhs.uk"]
+    assert len(mail.outbox) == 1 and AuditEvent.objects.count() == audit_lines
+    assert list(User.objects.filter(email__icontains="pat")) == [pat]
+
+
+def test_a_second_open_invite_to_one_mailbox_is_refused(client, lead, team):
+    assert send_invite(client, lead, team, email="pat@example.nhs.uk").status_code == 302
+    until = Invite.objects.get().expires_at
+
+    for address in ["pat+2@example.nhs.uk", "PAT@example.nhs.uk"]:
+        response = send_invite(client, lead, team, email=address)
+        assert refused_with(response, INVITE_WAITING), address
+        assert f"open until {timezone.localtime(until):%-d %b %Y}" in response.content.decode()
+    assert Invite.objects.count() == 1 and len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.INVITE_SENT).count() == 1
+
+
+def test_two_tabs_inviting_one_mailbox_at_once_send_one_invite_the_database_deciding(client, lead, team, monkeypatch):
+    """The second tab looked before the first tab's invite was there: the unique constraint refuses it calmly."""
+    assert send_invite(client, lead, team, email="pat+1@example.nhs.uk").status_code == 302
+    monkeypatch.setattr("assessments.leads.invites.open_invite_holding", lambda held: None)
+
+    response = send_invite(client, lead, team, email="pat+2@example.nhs.uk")
+
+    assert refused_with(response, INVITE_WAITING)
+    assert list(Invite.objects.values_list("email", flat=True)) == ["pat+1@example.nhs.uk"]
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.INVITE_SENT).count() == 1
+
+
+def test_once_an_invite_has_expired_its_mailbox_can_be_invited_again(client, lead, team):
+    send_invite(client, lead, team, email="pat@example.nhs.uk")
+    Invite.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert send_invite(client, lead, team, email="pat+new@example.nhs.uk").status_code == 302
+    assert Invite.objects.count() == 2 and len(mail.outbox) == 2
+
+
+def test_a_genuinely_different_person_is_still_invited_and_joins(client, lena, team):
+    """Lena Smith's address begins like the lead's, and Pat's invite is open: neither is Lena Smith's mailbox."""
+    send_invite(client, lena, team, email="pat@example.nhs.uk")
+    response = send_invite(client, lena, team, email="lena.smith+work@example.nhs.uk")
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2 and mail.outbox[1].to == ["lena.smith+work@example.nhs.uk"]
+    client.logout()
+    assert client.post(link_in(mail.outbox[1]), join_body()).status_code == 302
+    newcomer = User.objects.get(email="lena.smith+work@example.nhs.uk")
+    assert Membership.objects.filter(user=newcomer, team=team, role=Role.PRACTITIONER).exists()
+
+
+def test_someone_with_an_account_can_still_be_invited_at_their_own_address_to_join_another_team(
+    client, lead, team, other_team, other_lead
+):
+    """Pat joined this week with an invite, which let go of Pat's mailbox. No new account comes of the second
+    invite: only Pat, signed in, can use the link."""
+    send_invite(client, lead, team, email="pat@example.nhs.uk")
+    client.logout()
+    client.post(link_in(mail.outbox[0]), join_body())
+    pat = User.objects.get(email="pat@example.nhs.uk")
+
+    assert send_invite(client, other_lead, other_team, email="pat@example.nhs.uk").status_code == 302
+    client.force_login(pat)
+    assert client.post(link_in(mail.outbox[1])).status_code == 302
+    assert Membership.objects.filter(user=pat, team=other_team, role=Role.PRACTITIONER).exists()
+    assert User.objects.filter(email__icontains="pat").count() == 1
+
+
+def test_an_invite_from_before_the_fix_makes_no_second_account_for_a_mailbox(client, lena, team, practitioner):
+    """Sent before addresses were compared by mailbox: the sign-up refuses, and the mailbox's owner signs in instead."""
+    made_up = an_invite_from_before_the_fix(team, lena, "lena+1@example.nhs.uk")
+    tagged = an_invite_from_before_the_fix(team, lena, "Priya+old@example.nhs.uk")
+    accounts = User.objects.count()
+
+    for token in [made_up, tagged]:
+        response = client.post(reverse("site:join", args=[token]), join_body())
+        assert response.status_code == 409 and "Sign in, then open the link again" in response.content.decode()
+    assert User.objects.count() == accounts
+    assert not Invite.objects.filter(used_at__isnull=False).exists()
+
+    client.force_login(practitioner)
+    assert client.post(reverse("site:join", args=[tagged])).status_code == 302
+    assert Invite.objects.get(email="Priya+old@example.nhs.uk").used_by == practitioner

@@ -126,6 +126,16 @@ def test_the_first_sign_in_from_an_invited_address_makes_the_account_and_joins_t
     assert "Change password" not in home  # there is no password to change
 
 
+def test_an_invite_to_a_tagged_address_is_found_by_its_mailbox_at_the_first_sign_in(client, lead, team, by_secret):
+    """The directory vouches for ivy@; the lead wrote Ivy+north@, which reaches the same mailbox: one person."""
+    invite, _token = invite_create(team=team, created_by=lead, email="Ivy+north@example.nhs.uk")
+    assert sign_in_as(client, "ivy").status_code == 302
+    ivy = User.objects.get(email="ivy@example.nhs.uk")
+    assert Membership.objects.filter(user=ivy, team=team, role="practitioner").exists()
+    invite.refresh_from_db()
+    assert invite.used_by == ivy and invite.open_mailbox == ""
+
+
 def test_a_person_with_no_membership_and_no_invite_is_told_who_to_ask_and_no_account_is_made(client, by_secret):
     users_before = User.objects.count()
     response = sign_in_as(client, "sam")
