@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.leads.audit import audit_record
+from assessments.models.addresses import ascii_lower, same_address
 from assessments.models.figures import AuditEvent
 from assessments.models.organisation import Invite, Membership, Role, Team
 
@@ -36,9 +37,12 @@ def hash_token(token: str) -> str:
 
 
 def email_allowed(email: str) -> bool:
-    """Whether an address may be invited: any address, or only those in ALLOWED_EMAIL_DOMAINS when it is set."""
+    """Whether an address may be invited: any address, or only those in ALLOWED_EMAIL_DOMAINS when it is set.
+
+    A to Z lowered only: Python's lower() would let a domain with a Kelvin sign (U+212A) for its k pass for ours.
+    """
     domains = settings.ALLOWED_EMAIL_DOMAINS
-    return not domains or email.rpartition("@")[2].lower() in domains
+    return not domains or ascii_lower(email.rpartition("@")[2]) in domains
 
 
 def _invite_message(invite: Invite, link: str) -> tuple[str, str]:
@@ -144,10 +148,10 @@ def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
 
 def open_invites_to(email: str) -> list[Invite]:
     """The usable practitioner invites sent to this address, oldest first (a first sign-in with the organisation's
-    account, from that address, uses them all)."""
+    account, from that address, uses them all). The same address, not a look-alike: assessments/models/addresses.py."""
     return list(
         Invite.objects.select_related("team__service")
-        .filter(email__iexact=email.strip(), role=Role.PRACTITIONER, used_at__isnull=True)
+        .filter(same_address("email", email.strip()), role=Role.PRACTITIONER, used_at__isnull=True)
         .filter(expires_at__gt=timezone.now())
         .order_by("created_at")
     )
@@ -163,7 +167,7 @@ def invite_use(*, invite: Invite, user: AbstractBaseUser) -> Membership:
         raise InviteError(_("This invite link has expired. Please ask your lead for a new one."))
     if invite.role != Role.PRACTITIONER or not invite.email:
         raise InviteError(_("This invite link is no longer valid. Please ask your lead for a new one."))
-    if user.email.strip().lower() != invite.email.strip().lower():
+    if ascii_lower(user.email.strip()) != ascii_lower(invite.email.strip()):
         raise InviteError(
             _("This invite was sent to a different address from the one on your account. Please ask your lead.")
         )
