@@ -2,9 +2,10 @@
 
 Authlib reads the provider's discovery document, keeps the state, nonce and PKCE verifier of each sign-in in the
 session, checks the ID token (signature from the provider's keys, issuer, expiry, nonce) and signs the client
-assertion for private_key_jwt. This module adds what the service needs on top: the ID token's audience checked as
-OpenID Connect asks (OrganisationIDToken), a timeout on every call, the assurance level, a verified address in an
-allowed domain, and one exception for every way a sign-in can fail, so the views show a page, never a 500.
+assertion for private_key_jwt. This module adds what the service needs on top: the ID token's audience and signing
+algorithm held to this deployment's rules (OrganisationClient), a timeout on every call, the assurance level, a
+verified address in an allowed domain, and one exception for every way a sign-in can fail, so the views show a page,
+never a 500.
 """
 
 from __future__ import annotations
@@ -117,7 +118,14 @@ class OrganisationIDToken(CodeIDToken):
 
 
 class OrganisationClient(DjangoOAuth2App):
-    """Authlib's Django client, checking the ID token with OrganisationIDToken."""
+    """Authlib's Django client, holding the ID token to this deployment's rules rather than the provider's."""
+
+    def load_server_metadata(self) -> dict:
+        metadata = super().load_server_metadata()
+        # Authlib verifies the ID token's signature with any algorithm the provider lists here, and a provider may
+        # list "none". The deployment's list replaces it: OIDC_ALLOWED_ALGORITHMS, public-key algorithms only.
+        metadata["id_token_signing_alg_values_supported"] = list(settings.OIDC_ALLOWED_ALGORITHMS)
+        return metadata
 
     def parse_id_token(self, token, nonce, claims_options=None, claims_cls=None, leeway=120):
         return super().parse_id_token(token, nonce, claims_options, claims_cls or OrganisationIDToken, leeway)

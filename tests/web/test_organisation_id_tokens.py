@@ -173,3 +173,16 @@ def test_a_token_for_several_audiences_is_refused_unless_it_names_us_as_authoris
     client, practitioner, provider, azp
 ):
     assert_refused(client, sign_in_with_token(client, provider, aud=[CLIENT_ID, OTHER_CLIENT], azp=azp))
+
+
+def test_an_unsigned_token_is_refused_even_when_the_provider_lists_none(client, practitioner, provider):
+    provider.algorithms = ["RS256", "none"]
+    assert_refused(client, sign_in_with_token(client, provider, alg="none"))
+
+
+def test_a_token_signed_with_an_algorithm_the_deployment_does_not_allow_is_refused(
+    client, practitioner, provider, settings
+):
+    """The provider lists RS256 and signs with it; this deployment allows ES256 only."""
+    settings.OIDC_ALLOWED_ALGORITHMS = ["ES256"]
+    assert_refused(client, sign_in_with_token(client, provider, alg="RS256"))

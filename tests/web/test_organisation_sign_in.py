@@ -438,6 +438,7 @@ def test_the_organisations_sign_in_is_configured_from_environment_variables(tmp_
         "OIDC_CLIENT_AUTH": "private_key_jwt",
         "OIDC_PRIVATE_KEY_FILE": str(key_file),
         "OIDC_ACR_VALUES": "AAL3_ANY AAL2_OR_ABOVE",
+        "OIDC_ALLOWED_ALGORITHMS": "RS512, PS512",
         "LOCAL_PASSWORDS": "false",
     }
     s = settings_read({"DATABASE_URL": "", **env})
@@ -446,6 +447,8 @@ def test_the_organisations_sign_in_is_configured_from_environment_variables(tmp_
     assert s.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] == ["'self'", "https://login.microsoftonline.com"]
     assert (s.OIDC_ACR_VALUES, s.LOCAL_PASSWORDS) == (["AAL3_ANY", "AAL2_OR_ABOVE"], False)
     assert s.OIDC_PRIVATE_KEY == oidc_provider.private_key_pem
+    assert s.OIDC_ALLOWED_ALGORITHMS == ["RS512", "PS512"]
+    assert settings_read({"DATABASE_URL": "", **ENTRA_LIKE}).OIDC_ALLOWED_ALGORITHMS == ["RS256", "PS256", "ES256"]
 
 
 @pytest.mark.parametrize(
@@ -461,6 +464,9 @@ def test_the_organisations_sign_in_is_configured_from_environment_variables(tmp_
         ({"ALLOWED_EMAIL_DOMAINS": ""}, "ALLOWED_EMAIL_DOMAINS must be set"),
         ({"OIDC_ISSUER": "", "LOCAL_PASSWORDS": "false"}, "LOCAL_PASSWORDS can only be off"),
         ({"OIDC_TIMEOUT_SECONDS": "0"}, "OIDC_TIMEOUT_SECONDS must be at least 1"),
+        ({"OIDC_ALLOWED_ALGORITHMS": "RS256,none"}, "OIDC_ALLOWED_ALGORITHMS may name only public-key algorithms"),
+        ({"OIDC_ALLOWED_ALGORITHMS": "HS256"}, "not 'HS256': an ID token signed with none or a shared secret"),
+        ({"OIDC_ALLOWED_ALGORITHMS": "rs256"}, "not 'rs256'"),
     ],
 )
 def test_a_bad_sign_in_setting_stops_start_up_with_a_message_naming_it(env, message):
