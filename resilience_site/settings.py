@@ -280,6 +280,11 @@ if _key_file := os.environ.get("OIDC_PRIVATE_KEY_FILE", "").strip():
         raise ImproperlyConfigured(f"OIDC_PRIVATE_KEY_FILE cannot be read: {exc}") from None
 # The algorithm our client assertions are signed with (CIS2's connection manager asks which: RS512 there).
 OIDC_CLIENT_ASSERTION_ALG = os.environ.get("OIDC_CLIENT_ASSERTION_ALG", "").strip() or "RS256"
+# The algorithms an ID token may be signed with, comma-separated, whatever the provider's discovery document lists.
+# Public-key ones only: "none" proves nothing, and HS256 and the like are keyed with the client secret, which this
+# app holds too.
+OIDC_ALLOWED_ALGORITHMS = env_list("OIDC_ALLOWED_ALGORITHMS", ["RS256", "PS256", "ES256"])
+_PUBLIC_KEY_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]
 OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "").split() or ["openid", "email", "profile"]
 # The assurance levels to ask for (acr_values, space-separated); when set, a sign-in at any other level is refused.
 OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "").split()
@@ -304,6 +309,12 @@ if OIDC_ISSUER:
         raise ImproperlyConfigured(
             f"OIDC_CLIENT_ASSERTION_ALG must be an RSA algorithm (RS256, RS512...), not {OIDC_CLIENT_ASSERTION_ALG!r}."
         )
+    for _alg in OIDC_ALLOWED_ALGORITHMS:
+        if _alg not in _PUBLIC_KEY_ALGORITHMS:
+            raise ImproperlyConfigured(
+                f"OIDC_ALLOWED_ALGORITHMS may name only public-key algorithms ({', '.join(_PUBLIC_KEY_ALGORITHMS)}), "
+                f"not {_alg!r}: an ID token signed with none or a shared secret (HS256...) is never accepted."
+            )
     if OIDC_CLIENT_AUTH == "private_key_jwt" and not OIDC_PRIVATE_KEY:
         raise ImproperlyConfigured("OIDC_PRIVATE_KEY_FILE must be set when OIDC_CLIENT_AUTH is private_key_jwt.")
     if OIDC_CLIENT_AUTH != "private_key_jwt" and not OIDC_CLIENT_SECRET:

@@ -472,6 +472,14 @@ OIDC_ACCOUNTS = {
     "eli": {"claims": {"email": "eli@elsewhere.example", "email_verified": True, "name": "Eli"}},
     # Signs in only at a lower assurance level than the one a CIS2-like configuration asks for.
     "wes": {"claims": {"email": "wes@example.nhs.uk", "email_verified": True, "name": "Wes"}, "acr": "AAL1_USERPASS"},
+    # Look-alike addresses, verified all the same (whoever holds an address can have it verified): a long s, dotless
+    # i's and Kelvin signs, which Unicode case mapping turns into s, I and k. And one in capitals, which is the same.
+    "sol-long-s": {"claims": {"email": "\u017fol@example.nhs.uk", "email_verified": True, "name": "Not Sol"}},
+    "admin-dotless-i": {"claims": {"email": "adm\u0131n@example.nhs.uk", "email_verified": True, "name": "Not Admin"}},
+    "ivy-dotless-i": {"claims": {"email": "\u0131vy@example.nhs.uk", "email_verified": True, "name": "Not Ivy"}},
+    "kim-kelvin-sign": {"claims": {"email": "\u212aim@example.nhs.uk", "email_verified": True, "name": "Not Kim"}},
+    "eve-kelvin-domain": {"claims": {"email": "eve@example.nhs.u\u212a", "email_verified": True, "name": "Eve"}},
+    "sol-in-capitals": {"claims": {"email": "Sol@Example.NHS.uk", "email_verified": True, "name": "Sol"}},
 }
 OIDC_ACR_VALUES = ["AAL3_ANY", "AAL1_USERPASS"]
 CALLBACK_PATH = "/sign-in/organisation/callback/"

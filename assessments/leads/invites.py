@@ -43,7 +43,10 @@ def hash_token(token: str) -> str:
 
 
 def email_allowed(email: str) -> bool:
-    """Whether an address may be invited: any address, or only those in ALLOWED_EMAIL_DOMAINS when it is set."""
+    """Whether an address may be invited: any address, or only those in ALLOWED_EMAIL_DOMAINS when it is set.
+
+    A to Z lowered only: Python's lower() would let a domain with a Kelvin sign (U+212A) for its k pass for ours.
+    """
     domains = settings.ALLOWED_EMAIL_DOMAINS
     return not domains or mailbox(email).rpartition("@")[2] in domains
 

@@ -4,6 +4,8 @@ A person is the provider's issuer and its subject identifier for them (Organisat
 alone. At the first sign-in the identity is linked to the account that may count in a team's figures: one an
 administrator gave a membership or a lead role to, with that address, or one made now from an invite a lead sent to
 that address. Anyone else is told who to ask, and nothing is created (docs/adr/0002-who-may-create-accounts.md).
+"With that address" means the same address after lower-casing A to Z only (assessments/models/addresses.py): a
+look-alike such as `ſol@…` reaches nobody's account but its own.
 
 Two tabs finishing a first sign-in at once both try to link: the database's unique constraints decide, and the
 loser finds the winner's link.
@@ -16,7 +18,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from assessments.core.mailboxes import ascii_lower
 from assessments.leads.invites import InviteError, invite_use, open_invites_to
+from assessments.models.addresses import same_address
 from assessments.models.organisation import Membership, OrganisationIdentity
 
 # The address becomes the username of an account made from an invite, as it does for an invite link.
@@ -56,7 +60,7 @@ def _approved(user: AbstractBaseUser) -> bool:
 
 def _first_sign_in(*, issuer: str, subject: str, email: str, name: str) -> tuple[AbstractBaseUser, list[Membership]]:
     users = get_user_model().objects
-    accounts = list(users.filter(email__iexact=email).order_by("pk")[:2])
+    accounts = list(users.filter(same_address("email", email)).order_by("pk")[:2])
     if len(accounts) > 1:
         raise IdentityRefused(
             _(
@@ -73,12 +77,15 @@ def _first_sign_in(*, issuer: str, subject: str, email: str, name: str) -> tuple
             _("Your email address is too long for an account here. Please ask your service's administrator.")
         )
     if account is None:
+        # create_user normalises the username (NFKC, which makes `ſ` an `s`), so look for what it stores; the
+        # account found must still have this very address.
+        username = users.model.normalize_username(ascii_lower(email))
         try:
             with transaction.atomic():
-                account = users.create_user(username=email.lower(), email=email, first_name=name[:150])
+                account = users.create_user(username=username, email=email, first_name=name[:150])
         except IntegrityError:  # the other tab made it first, or an account already has the address as its username
-            account = users.filter(username=email.lower()).first()
-            if account is None or account.email.lower() != email.lower():
+            account = users.filter(username=username).first()
+            if account is None or ascii_lower(account.email) != ascii_lower(email):
                 raise IdentityRefused(
                     _("An account already uses your address as its username. Please ask your service's administrator.")
                 ) from None

@@ -1,10 +1,11 @@
 """The conversation with the organisation's OpenID Connect provider, through Authlib's Django client.
 
 Authlib reads the provider's discovery document, keeps the state, nonce and PKCE verifier of each sign-in in the
-session, checks the ID token (signature from the provider's keys, issuer, audience, expiry, nonce) and signs the
-client assertion for private_key_jwt. This module adds what the service needs on top: a timeout on every call, the
-assurance level, a verified address in an allowed domain, and one exception for every way a sign-in can fail, so the
-views show a page, never a 500.
+session, checks the ID token (signature from the provider's keys, issuer, expiry, nonce) and signs the client
+assertion for private_key_jwt. This module adds what the service needs on top: the ID token's audience and signing
+algorithm held to this deployment's rules (OrganisationClient), a timeout on every call, the assurance level, a
+verified address in an allowed domain, and one exception for every way a sign-in can fail, so the views show a page,
+never a 500.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
 from authlib.oauth2.rfc7523 import PrivateKeyJWT, private_key_jwt_sign
+from authlib.oidc.core import CodeIDToken
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidClaimError, JoseError, MissingClaimError
 from joserfc.jwk import RSAKey
 
 from assessments.leads.invites import email_allowed
@@ -93,6 +95,42 @@ class ShortLivedPrivateKeyJWT(PrivateKeyJWT):
         )
 
 
+class OrganisationIDToken(CodeIDToken):
+    """Authlib's checks of an ID token from the code flow, with the audience checked as OpenID Connect asks.
+
+    Authlib checks `aud` only when told which values to expect, and wants `azp` only to be us: so a token the
+    provider issued to another client, naming us as `azp`, passed. OpenID Connect Core 3.1.3.7: `aud` must contain
+    our client id, and a token with more than one audience must name us as `azp`.
+    """
+
+    def validate_azp(self) -> None:
+        """The audience and the authorised party together, in place of Authlib's check of `azp` alone."""
+        client_id = self.params["client_id"]
+        audience = self.get("aud")
+        audiences = [audience] if isinstance(audience, str) else audience
+        if not isinstance(audiences, list) or client_id not in audiences:
+            raise InvalidClaimError("aud")
+        azp = self.get("azp")
+        if len(audiences) > 1 and azp is None:
+            raise MissingClaimError("azp")
+        if azp is not None and azp != client_id:
+            raise InvalidClaimError("azp")
+
+
+class OrganisationClient(DjangoOAuth2App):
+    """Authlib's Django client, holding the ID token to this deployment's rules rather than the provider's."""
+
+    def load_server_metadata(self) -> dict:
+        metadata = super().load_server_metadata()
+        # Authlib verifies the ID token's signature with any algorithm the provider lists here, and a provider may
+        # list "none". The deployment's list replaces it: OIDC_ALLOWED_ALGORITHMS, public-key algorithms only.
+        metadata["id_token_signing_alg_values_supported"] = list(settings.OIDC_ALLOWED_ALGORITHMS)
+        return metadata
+
+    def parse_id_token(self, token, nonce, claims_options=None, claims_cls=None, leeway=120):
+        return super().parse_id_token(token, nonce, claims_options, claims_cls or OrganisationIDToken, leeway)
+
+
 def _client() -> DjangoOAuth2App:
     """One Authlib client per configuration (tests change it), keeping the provider's metadata and keys."""
     return _client_for(
@@ -116,7 +154,7 @@ def _client_for(
         credential, methods = key, [ShortLivedPrivateKeyJWT(headers={"kid": key.kid}, alg=alg)]
     else:
         credential, methods = secret, None
-    return DjangoOAuth2App(
+    return OrganisationClient(
         DjangoIntegration(NAME),
         name=NAME,
         client_id=client_id,

@@ -146,6 +146,16 @@ def test_a_signed_in_person_with_another_address_cannot_use_the_link(client, lea
     assert Invite.objects.get().used_at is None
 
 
+def test_a_signed_in_person_whose_address_python_lowers_to_the_invited_one_cannot_use_the_link(client, lead, team):
+    """Python's lower() makes the Kelvin sign a k: an invite to \u212aim@… is not Kim's, whoever got the link."""
+    kim = User.objects.create_user(username="kim", email="kim@example.nhs.uk")
+    _invite, token = invite_create(team=team, created_by=lead, email="\u212aim@example.nhs.uk")
+    client.force_login(kim)
+    response = client.post(reverse("site:join", args=[token]))
+    assert response.status_code == 410 and "different address" in response.content.decode()
+    assert not Membership.objects.filter(user=kim).exists()
+
+
 def test_a_used_invite_cannot_be_used_again(client, lead, team):
     _invite, token = invite_create(team=team, created_by=lead, email=NEW_ADDRESS)
     client.post(reverse("site:join", args=[token]), join_body())

@@ -14,12 +14,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.urls import reverse
 
 from assessments.leads.invites import invite_create
-from assessments.models import AuditEvent, Membership, OrganisationIdentity
+from assessments.models import AuditEvent, Membership, OrganisationIdentity, Role
 from assessments.web import identities
-from tests.conftest import PASSWORD, configure_sign_in, make_user, settings_read, sign_in_at_provider
+from tests.conftest import PASSWORD, configure_sign_in, make_user, new_member, settings_read, sign_in_at_provider
 
 HOME = reverse("site:home")
 START = reverse("site:organisation_sign_in")
@@ -322,6 +323,114 @@ def test_two_tabs_finishing_a_first_sign_in_at_once_reach_one_account_the_databa
     assert Membership.objects.filter(user=ivy, team=team).count() == 1
 
 
+# --- look-alike addresses (issue 24) -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def database_folds_case_as_postgresql_does(monkeypatch):
+    """Case-insensitive matching in the database that knows Unicode, as PostgreSQL's does.
+
+    On PostgreSQL `email__iexact` is UPPER(email) = UPPER(%s), and UPPER('ſ') is 'S', UPPER('ı') is 'I': that is how
+    `ſol@…` reached the account of `sol@…`. SQLite's LIKE folds A to Z only, so there the lookup is made PostgreSQL's
+    for the test (Python's str.upper as UPPER), and a first sign-in matching addresses with `iexact` again would let
+    the look-alike in here too. On PostgreSQL there is nothing to do.
+    """
+    if connection.vendor != "sqlite":
+        return
+    connection.ensure_connection()
+    connection.connection.create_function(
+        "unicode_upper", 1, lambda text: None if text is None else text.upper(), deterministic=True
+    )
+    lookup_cast = connection.ops.lookup_cast
+    monkeypatch.setitem(connection.operators, "iexact", "= unicode_upper(%s)")
+    monkeypatch.setattr(
+        connection.ops,
+        "lookup_cast",
+        lambda lookup, internal_type=None: "unicode_upper(%s)"
+        if lookup == "iexact"
+        else lookup_cast(lookup, internal_type),
+    )
+    monkeypatch.setattr(connection.ops, "prep_for_iexact_query", lambda value: value)  # no LIKE escapes for `=`
+
+
+@pytest.fixture
+def sol(team) -> User:
+    """A lead whose address (sol@example.nhs.uk) a look-alike could be mistaken for."""
+    return new_member(team, "sol", "Sol", Role.LEAD, joined=None)
+
+
+def assert_told_to_ask_for_access(client, response, address: str) -> None:
+    """The page for an address nobody approved: nothing linked, nobody signed in."""
+    html = response.content.decode()
+    assert response.status_code == 403 and "You do not have access yet" in html and address in html
+    assert signed_in_user(client) is None and not OrganisationIdentity.objects.exists()
+
+
+def test_a_look_alike_address_does_not_sign_in_as_the_lead(
+    client, sol, by_secret, database_folds_case_as_postgresql_does
+):
+    users_before = User.objects.count()
+    response = sign_in_as(client, "sol-long-s")  # \u017fol@example.nhs.uk: a long s, which UPPER() makes an S
+    assert_told_to_ask_for_access(client, response, "\u017fol@example.nhs.uk")
+    assert User.objects.count() == users_before
+
+
+def test_a_look_alike_address_does_not_sign_in_as_the_administrator(
+    client, by_secret, database_folds_case_as_postgresql_does
+):
+    User.objects.create_superuser("admin", "admin@example.nhs.uk", PASSWORD)
+    users_before = User.objects.count()
+    response = sign_in_as(client, "admin-dotless-i")  # adm\u0131n@example.nhs.uk: a dotless i, which UPPER() makes I
+    assert_told_to_ask_for_access(client, response, "adm\u0131n@example.nhs.uk")
+    assert User.objects.count() == users_before
+
+
+def test_a_look_alike_address_does_not_take_up_the_invite_sent_to_the_address_it_looks_like(
+    client, lead, team, by_secret, database_folds_case_as_postgresql_does
+):
+    invite, _token = invite_create(team=team, created_by=lead, email="ivy@example.nhs.uk")
+    users_before = User.objects.count()
+    response = sign_in_as(client, "ivy-dotless-i")  # \u0131vy@example.nhs.uk
+    assert_told_to_ask_for_access(client, response, "\u0131vy@example.nhs.uk")
+    assert User.objects.count() == users_before
+    invite.refresh_from_db()
+    assert invite.used_at is None
+    assert sign_in_as(client, "ivy").status_code == 302  # the invite is still there for Ivy
+    assert Membership.objects.filter(user__email="ivy@example.nhs.uk", team=team).exists()
+
+
+def test_an_address_python_lowers_to_another_reaches_only_an_account_of_its_own(client, lead, team, by_secret):
+    """Python's lower() makes the Kelvin sign a k. Kim joined by an invite link, so her username is her address; a
+    lead persuaded to invite the look-alike gives it an account of its own, never Kim's."""
+    kim = User.objects.create_user(username="kim@example.nhs.uk", email="kim@example.nhs.uk", first_name="Kim")
+    kim.memberships.create(team=team, role=Role.PRACTITIONER)
+    invite_create(team=team, created_by=lead, email="\u212aim@example.nhs.uk")
+    assert sign_in_as(client, "kim-kelvin-sign").status_code == 302
+    person = signed_in_user(client)
+    assert person != kim and person.email == "\u212aim@example.nhs.uk"
+    assert not OrganisationIdentity.objects.filter(user=kim).exists()
+
+
+def test_an_address_at_a_look_alike_domain_is_refused(client, by_secret):
+    response = sign_in_as(client, "eve-kelvin-domain")  # eve@example.nhs.u\u212a: a Kelvin sign for the k
+    assert response.status_code == 403
+    assert "This service accepts only work addresses ending in @example.nhs.uk" in response.content.decode()
+    assert signed_in_user(client) is None and not OrganisationIdentity.objects.exists()
+
+
+def test_an_address_that_differs_only_in_capitals_still_signs_in_to_its_account(client, sol, by_secret):
+    response = sign_in_as(client, "sol-in-capitals")  # Sol@Example.NHS.uk
+    assert response.status_code == 302 and response["Location"] == HOME
+    assert signed_in_user(client) == sol
+
+
+def test_an_invite_to_an_address_in_capitals_is_taken_up_by_that_address(client, lead, team, by_secret):
+    invite, _token = invite_create(team=team, created_by=lead, email="IVY@Example.nhs.uk")
+    assert sign_in_as(client, "ivy").status_code == 302
+    invite.refresh_from_db()
+    assert invite.used_by == signed_in_user(client)
+
+
 ENTRA_LIKE = {
     "OIDC_ISSUER": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
     "OIDC_CLIENT_ID": "resilience-checkin",
@@ -339,6 +448,7 @@ def test_the_organisations_sign_in_is_configured_from_environment_variables(tmp_
         "OIDC_CLIENT_AUTH": "private_key_jwt",
         "OIDC_PRIVATE_KEY_FILE": str(key_file),
         "OIDC_ACR_VALUES": "AAL3_ANY AAL2_OR_ABOVE",
+        "OIDC_ALLOWED_ALGORITHMS": "RS512, PS512",
         "LOCAL_PASSWORDS": "false",
     }
     s = settings_read({"DATABASE_URL": "", **env})
@@ -347,6 +457,8 @@ def test_the_organisations_sign_in_is_configured_from_environment_variables(tmp_
     assert s.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] == ["'self'", "https://login.microsoftonline.com"]
     assert (s.OIDC_ACR_VALUES, s.LOCAL_PASSWORDS) == (["AAL3_ANY", "AAL2_OR_ABOVE"], False)
     assert s.OIDC_PRIVATE_KEY == oidc_provider.private_key_pem
+    assert s.OIDC_ALLOWED_ALGORITHMS == ["RS512", "PS512"]
+    assert settings_read({"DATABASE_URL": "", **ENTRA_LIKE}).OIDC_ALLOWED_ALGORITHMS == ["RS256", "PS256", "ES256"]
 
 
 @pytest.mark.parametrize(
@@ -362,6 +474,9 @@ def test_the_organisations_sign_in_is_configured_from_environment_variables(tmp_
         ({"ALLOWED_EMAIL_DOMAINS": ""}, "ALLOWED_EMAIL_DOMAINS must be set"),
         ({"OIDC_ISSUER": "", "LOCAL_PASSWORDS": "false"}, "LOCAL_PASSWORDS can only be off"),
         ({"OIDC_TIMEOUT_SECONDS": "0"}, "OIDC_TIMEOUT_SECONDS must be at least 1"),
+        ({"OIDC_ALLOWED_ALGORITHMS": "RS256,none"}, "OIDC_ALLOWED_ALGORITHMS may name only public-key algorithms"),
+        ({"OIDC_ALLOWED_ALGORITHMS": "HS256"}, "not 'HS256': an ID token signed with none or a shared secret"),
+        ({"OIDC_ALLOWED_ALGORITHMS": "rs256"}, "not 'rs256'"),
     ],
 )
 def test_a_bad_sign_in_setting_stops_start_up_with_a_message_naming_it(env, message):
