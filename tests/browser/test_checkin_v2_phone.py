@@ -92,6 +92,7 @@ def test_a_v2_check_in_on_a_phone_is_one_row_per_statement_and_axe_clean(
     screenshot(page, "v2-phone-profile")
     context.close()
 
+    HEIGHTS.parent.mkdir(parents=True, exist_ok=True)
     HEIGHTS.write_text(json.dumps(heights, indent=2))
     print("step heights at 390x844:", heights)
     assert not problems, problems
