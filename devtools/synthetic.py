@@ -35,7 +35,7 @@ from assessments.core.obstacles import OBSTACLES
 from assessments.core.periods import KINDS, MONTH, latest_shown_period, period_of
 from assessments.figures.contributions import counts_for_team
 from assessments.models.checkins import CheckIn, DimensionScore
-from assessments.models.figures import SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
+from assessments.models.figures import ANSWERED_FIELDS, SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 from assessments.practitioner.questions import question_set_load
 
@@ -159,6 +159,10 @@ def _team_lean(rng: random.Random) -> dict[str, float]:
     return lean
 
 
+# Every synthetic score is made from four answers.
+STATEMENTS_PER_SCORE = 4
+
+
 def _score(value: float) -> float:
     # Scores are means of 1-5 answers mapped to 0-100: steps of 6.25 for four statements.
     return round(min(100.0, max(0.0, round(value / 6.25) * 6.25)), 1)
@@ -275,7 +279,7 @@ def scale_seed(
             next_checkin += 1
             checkin_rows.append((checkin_id, user_id, team.pk, question_set.pk, "submitted", 3, when, when, when))
             for d in DIMENSIONS:
-                score_rows.append((next_score, checkin_id, d.slug, scores[d.slug], 4))
+                score_rows.append((next_score, checkin_id, d.slug, scores[d.slug], STATEMENTS_PER_SCORE))
                 next_score += 1
             entry = (
                 checkin_id,
@@ -339,8 +343,10 @@ def _entry_columns() -> list[str]:
         "kind",
         "period_start",
         *(SCORE_FIELDS[d.slug] for d in DIMENSIONS),
+        *(ANSWERED_FIELDS[d.slug] for d in DIMENSIONS),
     ]
 
 
 def _entry_row(entry_id: int, ids: tuple, kind: str, start, scores: tuple) -> tuple:
-    return (entry_id, *ids, kind, start, *scores)
+    # Each score from four answers, as the check-ins' scores are written (steps of 6.25).
+    return (entry_id, *ids, kind, start, *scores, *(STATEMENTS_PER_SCORE for _score in scores))

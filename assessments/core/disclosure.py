@@ -54,8 +54,10 @@ from assessments.core.statements import BOTTOM_TO, TOP_FROM
 # How many people must hold something other than a person's value, so that an exchange with someone exists even
 # when the reader knows one colleague's answers.
 WITNESSES = 2
-# Scores are kept to one decimal place; two scores further apart than a step by less than this are not.
 _EPSILON = 1e-6
+# Scores are kept to one decimal place, so two of them may read up to 0.1 further apart than they are: a difference
+# counts as more than a step only beyond this margin.
+_ROUNDING = 0.1
 NO_SCORE = None
 BLANK = None
 
@@ -76,8 +78,9 @@ WHOLE_ANSWER = 100 / (SCALE_MAX - SCALE_MIN)
 class Group:
     """What the rules read of the people of one block who were asked the same statements of one facet.
 
-    - `scores`: how many people hold each score (None: no score), on a dimension facet, with `step` one answer step
-      at its largest for the statements asked;
+    - `scores`: how many people hold each (score, statements answered), on a dimension facet ((None, None): no
+      score), with `step` one answer step at its largest for the statements asked, for entries kept before the
+      number answered was;
     - `bands_visible`: whether the reader can count the block's bands (its band shares, or the service's, are shown);
     - `transfers`: whether no statement of the dimension is visible for the block, so that a reader knows nothing of
       the answers but through the mean (and the bands): one person's score may then go up by a whole answer on
@@ -123,7 +126,7 @@ def _far(a: float | None, b: float | None, step: float) -> bool:
     """Whether two scores differ by more than one step (no score differs from any score)."""
     if a is NO_SCORE or b is NO_SCORE:
         return a is not b
-    return abs(a - b) > step + _EPSILON
+    return abs(a - b) > step + _ROUNDING + _EPSILON
 
 
 def _others(counts: Mapping, mine: Hashable, found: Hashable) -> int:
@@ -131,22 +134,31 @@ def _others(counts: Mapping, mine: Hashable, found: Hashable) -> int:
     return counts[found] - (1 if found == mine else 0)
 
 
-def _swaps(scores: Mapping, score: float | None, step: float, *, band_only: bool) -> int:
-    """How many others a person holding `score` could exchange all their answers with to hold a score more than one
-    step away (or, `band_only`, in another band)."""
+def _step(held: tuple, fallback: float) -> float:
+    """One answer step for the holder of `held` (score, statements answered): 100 / (4 x answered), or `fallback`
+    (the largest it could be) where the number is not known."""
+    answered = held[1]
+    return WHOLE_ANSWER / answered if answered else fallback
+
+
+def _swaps(scores: Mapping, held: tuple, fallback: float, *, band_only: bool) -> int:
+    """How many others a person holding `held` (score, statements answered) could exchange all their answers with to
+    hold a score more than one of their own steps away (or, `band_only`, in another band)."""
     if band_only:
-        return sum(_others(scores, score, s) for s in scores if band(s) != band(score))
-    return sum(_others(scores, score, s) for s in scores if _far(s, score, step))
+        return sum(_others(scores, held, o) for o in scores if band(o[0]) != band(held[0]))
+    step = _step(held, fallback)
+    return sum(_others(scores, held, o) for o in scores if _far(o[0], held[0], step))
 
 
-def _transfers(scores: Mapping, score: float, *, bands_visible: bool, band_only: bool) -> int:
+def _transfers(scores: Mapping, held: tuple, *, bands_visible: bool, band_only: bool) -> int:
     """How many witnesses a person holding `score` has among worlds that move whole answers between people: their
     score goes up (or down) by a whole answer on every statement, or by several, while others' go down (or up) by
     as much in all, keeping the block's sum. Where the bands can be counted, one other person takes the change and
     the two bands must come out as they were; otherwise any others take it, each within the scale, and the one who
     could take the most is left out (the reader might know them). Returns at least WITNESSES when a world is found."""
     if bands_visible:
-        return _pair_transfers(scores, score, band_only=band_only)
+        return _pair_transfers(scores, held, band_only=band_only)
+    score = held[0]
     for direction in (1, -1):
         for wholes in range(1, SCALE_MAX - SCALE_MIN + 1):
             mine = score + direction * wholes * WHOLE_ANSWER
@@ -156,32 +168,33 @@ def _transfers(scores: Mapping, score: float, *, bands_visible: bool, band_only:
                 continue
             room = []
             for other in scores:
-                if other is NO_SCORE:
+                if other[0] is NO_SCORE:
                     continue
-                left = other if direction > 0 else 100 - other  # how far they can go the other way
-                room += [int((left + _EPSILON) // WHOLE_ANSWER)] * _others(scores, score, other)
+                left = other[0] if direction > 0 else 100 - other[0]  # how far they can go the other way
+                room += [int((left + _EPSILON) // WHOLE_ANSWER)] * _others(scores, held, other)
             if room and sum(room) - max(room) >= wholes:
                 return WITNESSES
             break  # a larger move needs more room still
     return 0
 
 
-def _pair_transfers(scores: Mapping, score: float, *, band_only: bool) -> int:
-    """Others who could take a whole answer from (or give one to) a person holding `score`, the two bands coming
+def _pair_transfers(scores: Mapping, held: tuple, *, band_only: bool) -> int:
+    """Others who could take a whole answer from (or give one to) a person holding `held`, the two bands coming
     out as they were."""
+    score = held[0]
     found = 0
     for direction in (1, -1):
         mine = score + direction * WHOLE_ANSWER
         if not 0 - _EPSILON <= mine <= 100 + _EPSILON or (band_only and band(mine) == band(score)):
             continue
         for other in scores:
-            if other is NO_SCORE:
+            if other[0] is NO_SCORE:
                 continue
-            theirs = other - direction * WHOLE_ANSWER
+            theirs = other[0] - direction * WHOLE_ANSWER
             if not 0 - _EPSILON <= theirs <= 100 + _EPSILON:
                 continue
-            if _same_bands((mine, theirs), (score, other)):
-                found += _others(scores, score, other)
+            if _same_bands((mine, theirs), (score, other[0])):
+                found += _others(scores, held, other)
         if found >= WITNESSES:
             return found
     return found
@@ -244,30 +257,36 @@ def _unplaceable(group: Group, *, band_only: bool) -> bool:
     if group.vectors is not None:
         scores = Counter()
         for vector, n in group.vectors.items():
-            scores[vector_score(vector)] += n
+            scores[_held(vector)] += n
         for vector in group.vectors:
-            score = vector_score(vector)
-            if score is NO_SCORE and not band_only:
+            held = _held(vector)
+            if held[0] is NO_SCORE and not band_only:
                 continue
-            if _swaps(scores, score, group.step, band_only=band_only) >= WITNESSES:
+            if _swaps(scores, held, group.step, band_only=band_only) >= WITNESSES:
                 continue
             if _exchanges(group.vectors, vector, bands_visible=group.bands_visible, band_only=band_only) >= WITNESSES:
                 continue
             return True
         return False
-    for score in group.scores:
-        if score is NO_SCORE and not band_only:
+    for held in group.scores:
+        if held[0] is NO_SCORE and not band_only:
             continue
-        if _swaps(group.scores, score, group.step, band_only=band_only) >= WITNESSES:
+        if _swaps(group.scores, held, group.step, band_only=band_only) >= WITNESSES:
             continue
         if (
             group.transfers
-            and score is not NO_SCORE
-            and _transfers(group.scores, score, bands_visible=group.bands_visible, band_only=band_only) >= WITNESSES
+            and held[0] is not NO_SCORE
+            and _transfers(group.scores, held, bands_visible=group.bands_visible, band_only=band_only) >= WITNESSES
         ):
             continue
         return True
     return False
+
+
+def _held(vector: tuple) -> tuple:
+    """A set of answers as the score histogram holds it: (score, statements answered), or (None, None)."""
+    score = vector_score(vector)
+    return (score, sum(v is not None for v in vector)) if score is not NO_SCORE else (NO_SCORE, NO_SCORE)
 
 
 def why_unsafe(group: Group) -> str | None:
@@ -304,10 +323,10 @@ def _ends(answers: Mapping[int | None, int]) -> Counter:
     return ends
 
 
-def _bands(scores: Mapping[float | None, int]) -> Counter:
+def _bands(scores: Mapping[tuple, int]) -> Counter:
     bands: Counter = Counter()
-    for score, n in scores.items():
-        bands[band(score)] += n
+    for held, n in scores.items():
+        bands[band(held[0])] += n
     return bands
 
 

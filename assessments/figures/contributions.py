@@ -26,7 +26,7 @@ from django.utils import timezone
 from assessments.core.framework import DIMENSIONS_BY_SLUG, StatementKind
 from assessments.core.periods import KINDS, Period, period_of
 from assessments.models.checkins import Answer, CheckIn
-from assessments.models.figures import SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
+from assessments.models.figures import ANSWERED_FIELDS, SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
 from assessments.models.private import MoveReview
 
 
@@ -93,6 +93,7 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
             kind=period.kind,
             period_start=period.start,
             **{SCORE_FIELDS[s.dimension]: s.score for s in checkin.scores.all() if s.dimension in SCORE_FIELDS},
+            **{ANSWERED_FIELDS[s.dimension]: s.answered for s in checkin.scores.all() if s.dimension in SCORE_FIELDS},
         )
         # A latest check-in without a team (its team was deleted) counts nowhere.
         for period, checkin in latest.items()

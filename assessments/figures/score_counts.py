@@ -12,9 +12,10 @@ from collections import Counter
 from datetime import date
 
 from assessments.core.framework import DIMENSIONS
-from assessments.models.figures import SCORE_FIELDS
+from assessments.models.figures import ANSWERED_FIELDS, SCORE_FIELDS
 
-# period start -> team id -> question set id -> dimension slug -> score (None: no score) -> people
+# period start -> team id -> question set id -> dimension slug -> (score, statements answered) -> people; a person
+# without a score holds (None, None)
 ScoreCounts = dict[date, dict[int, dict[int | None, dict[str, Counter]]]]
 
 
@@ -22,14 +23,14 @@ def score_counts(entries) -> ScoreCounts:
     """`entries` are the counting entries (publication.counting_entries), so who counts is decided in one place."""
     slugs = [d.slug for d in DIMENSIONS]
     found: ScoreCounts = {}
-    rows = entries.values_list(
-        "period_start", "team_id", "question_set_id", *(SCORE_FIELDS[s] for s in slugs)
-    ).order_by()
-    for start, team_id, question_set_id, *scores in rows.iterator(chunk_size=10_000):
+    columns = [*(SCORE_FIELDS[s] for s in slugs), *(ANSWERED_FIELDS[s] for s in slugs)]
+    rows = entries.values_list("period_start", "team_id", "question_set_id", *columns).order_by()
+    for start, team_id, question_set_id, *values in rows.iterator(chunk_size=10_000):
         by_set = found.setdefault(start, {}).setdefault(team_id, {})
         by_dimension = by_set.get(question_set_id)
         if by_dimension is None:
             by_dimension = by_set[question_set_id] = {slug: Counter() for slug in slugs}
-        for slug, score in zip(slugs, scores, strict=True):
-            by_dimension[slug][score] += 1
+        for i, slug in enumerate(slugs):
+            score = values[i]
+            by_dimension[slug][(score, values[len(slugs) + i] if score is not None else None)] += 1
     return found

@@ -18,6 +18,8 @@ def score_field(slug: str) -> str:
 
 
 SCORE_FIELDS: dict[str, str] = {d.slug: score_field(d.slug) for d in DIMENSIONS}
+# How many of the dimension's statements the person answered: one answer step is 100 / (4 x that).
+ANSWERED_FIELDS: dict[str, str] = {d.slug: f"answered_{d.slug}" for d in DIMENSIONS}
 
 
 class SummaryEntry(models.Model):
@@ -46,6 +48,15 @@ class SummaryEntry(models.Model):
     score_individual_coping = models.FloatField(null=True)
     score_work_boundaries = models.FloatField(null=True)
     score_systemic_support = models.FloatField(null=True)
+    # How many statements each score was made from (null where there is no score, or for entries kept before this
+    # was): the publication auditor's answer step (core/disclosure.py). Never shown.
+    answered_individual_challenges = models.PositiveSmallIntegerField(null=True)
+    answered_systemic_pressures = models.PositiveSmallIntegerField(null=True)
+    answered_individual_values = models.PositiveSmallIntegerField(null=True)
+    answered_systemic_values = models.PositiveSmallIntegerField(null=True)
+    answered_individual_coping = models.PositiveSmallIntegerField(null=True)
+    answered_work_boundaries = models.PositiveSmallIntegerField(null=True)
+    answered_systemic_support = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         constraints = [

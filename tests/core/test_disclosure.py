@@ -20,8 +20,9 @@ from assessments.core.disclosure import (
 )
 
 
-def scores(*values: float | None) -> Counter:
-    return Counter(values)
+def scores(*values: float | None, answered: int = 2) -> Counter:
+    """How many hold each (score, statements answered): two answers each unless said (a step of 12.5)."""
+    return Counter((v, answered) if v is not None else (None, None) for v in values)
 
 
 def test_one_answer_step_is_taken_at_its_largest_for_the_statements_asked():
@@ -73,6 +74,15 @@ def test_a_high_mean_that_pins_everyones_band_is_withheld():
     assert why_unsafe(pinned) == "band"
     spread = Group(people=5, scores=scores(50.0, 100.0, 50.0, 100.0, 75.0), step=12.5, transfers=True)
     assert why_unsafe(spread) is None
+
+
+def test_a_step_is_each_persons_own_so_scores_from_more_answers_are_told_apart_by_less():
+    """Scores 50, 62.5 and 75 from four answers each are two steps of 6.25 apart; from two answers each they are
+    one step of 12.5 apart, and nobody could be placed by exchanging all their answers."""
+    four = Group(people=6, scores=scores(50.0, 50.0, 62.5, 62.5, 75.0, 75.0, answered=4), step=12.5)
+    two = Group(people=6, scores=scores(50.0, 50.0, 62.5, 62.5, 75.0, 75.0, answered=2), step=12.5)
+    assert why_unsafe(four) is None
+    assert why_unsafe(two) == "score"
 
 
 def test_a_team_all_in_one_band_is_withheld_where_its_bands_can_be_counted():
