@@ -196,9 +196,17 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
     return stored
 
 
-def _scores_too_close(report: dict) -> bool:
+def _too_close(report: dict, teams: list[tuple[int, str]]) -> set[int]:
+    """The teams whose scores on a systemic dimension were too close together to place anyone by exchanging all
+    their answers: the auditor may yet place them by exchanging single answers. Where it was the service's remainder
+    (key None), every team."""
     systemic = {d.slug for d in DIMENSIONS if d.is_systemic}
-    return any(rule in ("score", "band") for facet, why in report.items() if facet in systemic for rule in why.values())
+    found: set[int] = set()
+    for facet, why in report.items():
+        for key, rule in why.items():
+            if facet in systemic and rule in ("score", "band"):
+                found |= {pk for pk, _name in teams} if key is None else {key}
+    return found
 
 
 @contextmanager
@@ -226,8 +234,9 @@ def _publish(service: Service, kind: str, starts: list[date]) -> dict[date, dict
 
     Ten queries whatever the number of people: teams, the grouped sums, the members of each team and of the
     service, the actions' voices, the statements' grouped counts and their words, which statements each question
-    set asked, the obstacles named, and how many people hold each score. The insert is the caller's, after the
-    snapshot: two servers publishing at once both insert, and the first stands.
+    set asked, the obstacles named, and how many people hold each score; and one more for a period where a team's
+    scores are close together (those teams' answers to the systemic statements). The insert is the caller's, after
+    the snapshot: two servers publishing at once both insert, and the first stands.
     """
     with _one_snapshot():
         teams = list(Team.objects.filter(service=service).order_by("name", "pk").values_list("pk", "name"))
@@ -236,33 +245,39 @@ def _publish(service: Service, kind: str, starts: list[date]) -> dict[date, dict
         voices = _voice_counts(service, kind, starts)
         said = statement_counts(counting_entries(service, kind, starts))
         codes = {
-            code for by_team in said.values() for by_set in by_team.values() for c in by_set.values() for code in c
+            code
+            for by_team in said.values()
+            for by_set in by_team.values()
+            for by_code in by_set.values()
+            for code in by_code
         }
         texts = statement_texts(codes)
         got_in_the_way = obstacle_sets(counting_entries(service, kind, starts))
         spread = score_counts(counting_entries(service, kind, starts))
         set_ids = {i for by_team in spread.values() for by_set in by_team.values() for i in by_set}
         shapes = question_shapes(set_ids)
-    published = {}
-    for start in starts:
-        counts = PeriodCounts(
-            rows={pk: raw.get((pk, start)) or empty_row() for pk, _name in teams},
-            members={key: n for (key, when), n in members.items() if when == start},
-            voices=[row for (_action, when), row in voices.items() if when == start],
-            statements=said.get(start, {}),
-            obstacles=got_in_the_way.get(start, {}),
-            scores=spread.get(start, {}),
-        )
-        published[start], report = period_figures(teams, counts, texts, shapes)
-        if _scores_too_close(report):
-            # Scores close together within a team: try exchanging single answers between people, which needs
-            # their whole answers to the systemic dimensions (one more query, only for such a period).
-            with _one_snapshot():
-                counts.vectors = answer_vectors(counting_entries(service, kind, [start]), shapes).get(start, {})
+        published = {}
+        for start in starts:
+            counts = PeriodCounts(
+                rows={pk: raw.get((pk, start)) or empty_row() for pk, _name in teams},
+                members={key: n for (key, when), n in members.items() if when == start},
+                voices=[row for (_action, when), row in voices.items() if when == start],
+                statements=said.get(start, {}),
+                obstacles=got_in_the_way.get(start, {}),
+                scores=spread.get(start, {}),
+            )
             published[start], report = period_figures(teams, counts, texts, shapes)
-        if report:
-            # Which facets only, never which rule or team: administrators read logs, and are readers too.
-            logger.info("Published %s %s for service %s; withheld some of: %s", kind, start, service.pk, sorted(report))
+            if close := _too_close(report, teams):
+                # Try exchanging single answers between people of those teams, which needs their whole answers to
+                # the systemic statements: one more query, in the same snapshot, for those teams only.
+                entries = counting_entries(service, kind, [start]).filter(team_id__in=close)
+                counts.vectors = answer_vectors(entries, shapes).get(start, {})
+                published[start], report = period_figures(teams, counts, texts, shapes)
+            if report:
+                # Which facets only, never which rule or team: administrators read logs, and are readers too.
+                logger.info(
+                    "Published %s %s for service %s; withheld some of: %s", kind, start, service.pk, sorted(report)
+                )
     return published
 
 
