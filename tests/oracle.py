@@ -12,7 +12,8 @@ know that reproduces every shown figure exactly as the app rounds it, and in whi
 - band:   their band (low < 40, middle, high >= 60, or no score) is another;
 - answer: their answer to a statement leads see (a systemic one, a frequency, the intention to leave) is another,
           a blank included;
-- obstacle: whether they named an obstacle as what got in the way of a move.
+- obstacle: that they named an obstacle as what got in the way of a move (for each obstacle they named; that they
+          did not name one that nobody named is not protected, and the privacy model says so).
 
 The reader is stronger than a real one: they know who took part, in which team, on which question set (so a person
 alone on an older set is told apart), and the answers of the people in `known` (their colleague(s); a reader's own
@@ -63,6 +64,10 @@ from fractions import Fraction
 from functools import cached_property
 
 from ortools.sat.python import cp_model
+
+from assessments.core.framework import DIMENSIONS
+from assessments.core.periods import latest_shown_period
+from tests.conftest import people_in, shown_moment, submit_checkin
 
 SERVICE = "service"  # the service's cell in the figures; teams are keyed by their id as a string
 SCALE = (1, 2, 3, 4, 5)
@@ -367,7 +372,8 @@ class _Facet:
 
     def whats(self, person: Person) -> list[str]:
         if self.facet == OBSTACLES:
-            return [f"obstacle:{k}" for k in OBSTACLE_KEYS]
+            # The obstacles the person named: that someone did not name one nobody named is not theirs to hide.
+            return [f"obstacle:{k}" for k in OBSTACLE_KEYS if k in (person.obstacles or ())]
         whats = ["score", "band"] if self.scored(person) else []
         return whats + [f"answer:{s.code}" for s in self.items[person.key] if s.published]
 
@@ -714,3 +720,36 @@ def oracle_for(service, period, known=None, **options) -> Oracle:
     """Publish the period (if nobody has yet), read its truth, and judge it."""
     figures = published(service, period)
     return Oracle(truth_from_db(service, period), figures, known, **options)
+
+
+# --- building and judging worlds through the app, for the tests ---------------------------------------------------
+
+SYSTEMIC = "systemic_pressures"
+STANDALONE = ("leave_thoughts", "worked_over", "supervision_happened")
+
+
+def diverse(i: int) -> dict[str, int]:
+    """Person i's answers: each dimension at its own level (1 to 5, shifted per dimension, so that over five people
+    every level is there) and the standalone statements likewise."""
+    values = {d.slug: (i + j) % 5 + 1 for j, d in enumerate(DIMENSIONS)}
+    values.update({code: (i + j + 2) % 5 + 1 for j, code in enumerate(STANDALONE)})
+    return values
+
+
+def send(team, count: int, values=diverse, prefix: str | None = None) -> list:
+    """`count` new practitioners of `team`, each sending one check-in in the newest period leads can see, person i
+    answering `values(i)`."""
+    users = people_in(team, count, prefix)
+    for i, user in enumerate(users):
+        submit_checkin(user, team, values(i), when=shown_moment())
+    return users
+
+
+def judge(service, known=None, **options) -> tuple[Oracle, list[Leak]]:
+    period = latest_shown_period()
+    oracle = Oracle(truth_from_db(service, period), published(service, period), known, **options)
+    return oracle, oracle.leaks()
+
+
+def of(leaks: list[Leak], what: str, facet: str | None = None) -> set:
+    return {leak.person for leak in leaks if leak.what == what and (facet is None or leak.facet == facet)}

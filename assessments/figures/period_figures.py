@@ -238,6 +238,23 @@ def _withhold(cell: dict, dimension: str | None = None, codes: Iterable[str] = (
         cell["obstacles"] = {"hidden": WOULD_IDENTIFY}
 
 
+def _asked(counts: PeriodCounts, teams: list[int], shapes: dict) -> set[str]:
+    """The statements leads may see that somebody counting in these teams was asked (by their question set)."""
+    asked: set[str] = set()
+    for team in teams:
+        for set_id in _people_by_set(counts, team):
+            if (shape := shapes.get(set_id)) is not None:
+                asked |= shape.apart
+                asked |= {c for d in DIMENSIONS if d.is_systemic for c in shape.scored.get(d.slug, ())}
+    return asked
+
+
+def _with_unanswered(figures: dict[str, dict], asked: set[str]) -> dict[str, dict]:
+    """A statement that people were asked and nobody answered is there, hidden as too few: left out, its absence
+    would say that every one of them left it blank."""
+    return {**{code: {"hidden": SHARES_TOO_FEW} for code in asked if code not in figures}, **figures}
+
+
 def _audit(teams: list[int], cells: dict[str, dict], counts: PeriodCounts, shapes: dict, texts: dict) -> dict:
     """Withhold, in the cells, whatever would let someone's answers be worked out. Returns the auditor's report:
     per facet, which teams (or the service, key None) were withheld and the rule each failed. Never stored."""
@@ -317,9 +334,9 @@ def period_figures(
     decided = statement_figures({t: said.get(t, {}) for t in ids}, forced=head.hidden, total_forced=head.total_hidden)
     for t in ids:
         if cells[str(t)]["hidden"] is None:
-            cells[str(t)]["statements"] = decided.teams[t]
+            cells[str(t)]["statements"] = _with_unanswered(decided.teams[t], _asked(counts, [t], shapes))
     if cells[SERVICE]["hidden"] is None:
-        cells[SERVICE]["statements"] = decided.service
+        cells[SERVICE]["statements"] = _with_unanswered(decided.service, _asked(counts, ids, shapes))
     # What got in the way of the moves people chose: one figure per cell, decided like the statements' shares.
     got_in_the_way = obstacle_figures(
         {t: obstacle_counts(counts.obstacles.get(t, Counter())) for t in ids},
@@ -329,7 +346,7 @@ def period_figures(
     for key, figure in [*((str(t), got_in_the_way.teams[t]) for t in ids), (SERVICE, got_in_the_way.service)]:
         if cells[key]["hidden"] is None:
             cells[key]["obstacles"] = figure
-    codes = {code for by_code in decided.teams.values() for code in by_code} | set(decided.service)
+    codes = {code for cell in cells.values() for code in cell.get("statements", {})}
     shown_texts = {code: info for code, info in texts.items() if code in codes}
     report = _audit(ids, cells, counts, shapes, shown_texts)
     figures = {

@@ -244,18 +244,20 @@ def _publish(service: Service, kind: str, starts: list[date]) -> dict[date, dict
         members = _member_counts(service, starts)
         voices = _voice_counts(service, kind, starts)
         said = statement_counts(counting_entries(service, kind, starts))
-        codes = {
-            code
-            for by_team in said.values()
-            for by_set in by_team.values()
-            for by_code in by_set.values()
-            for code in by_code
-        }
-        texts = statement_texts(codes)
         got_in_the_way = obstacle_sets(counting_entries(service, kind, starts))
         spread = score_counts(counting_entries(service, kind, starts))
         set_ids = {i for by_team in spread.values() for by_set in by_team.values() for i in by_set}
         shapes = question_shapes(set_ids)
+        # The words of every statement leads may see that was answered, or asked of someone who counts.
+        answered = {
+            c
+            for by_team in said.values()
+            for by_set in by_team.values()
+            for by_code in by_set.values()
+            for c in by_code
+        }
+        asked = {code for shape in shapes.values() for code in (*shape.apart, *shape.team_scored)}
+        texts = statement_texts(answered | asked)
         published = {}
         for start in starts:
             counts = PeriodCounts(

@@ -82,6 +82,11 @@ class Shape:
     apart: frozenset[str]
     reverse: frozenset[str] = frozenset()  # the reverse-keyed statements, turned round before scoring
 
+    @property
+    def team_scored(self) -> tuple[str, ...]:
+        """The scored statements leads may see as team figures: the systemic dimensions'."""
+        return tuple(c for d, codes in self.scored.items() if DIMENSIONS_BY_SLUG[d].is_systemic for c in codes)
+
 
 def question_shapes(question_set_ids: Iterable[int | None]) -> dict[int | None, Shape]:
     """Which statements each of these question sets asked (one query)."""

@@ -1,6 +1,8 @@
-"""The oracle (tests/oracle.py) against today's publication rules: small worlds sent through the app's own write path,
-published as a lead's first read publishes them, and judged by a search for a second world consistent with every
-figure. Each leak MODEL.md names is found; a diverse world shows none, so the oracle is not crying wolf."""
+"""The oracle (tests/oracle.py) against the publication rules as they were before the auditor (core/disclosure.py):
+small worlds sent through the app's own write path, published as a lead's first read publishes them, and judged by
+a search for a second world consistent with every figure. Each leak issue 24 names is found; a diverse world shows
+none, so the oracle is not crying wolf. tests/leads/test_auditor_oracle.py judges the same worlds under today's
+rules, and random ones, and finds nothing."""
 
 from __future__ import annotations
 
@@ -12,55 +14,38 @@ from itertools import product
 import pytest
 
 from assessments.core.framework import DIMENSIONS
-from assessments.core.periods import latest_shown_period
+from assessments.figures import period_figures
 from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load
-from tests.conftest import new_team, people_in, shown_moment, submit_checkin
+from tests.conftest import new_team
 from tests.oracle import (
     SCALE,
     SCORED,
-    Leak,
+    STANDALONE,
+    SYSTEMIC,
     Oracle,
     Person,
     Statement,
     answer_mean_sums,
     band,
+    diverse,
+    judge,
     keyed,
+    of,
     person_score,
-    published,
     score_mean_sums,
+    send,
     share_counts,
-    truth_from_db,
 )
 
-SYSTEMIC = "systemic_pressures"
-STANDALONE = ("leave_thoughts", "worked_over", "supervision_happened")
 
-
-def diverse(i: int) -> dict[str, int]:
-    """Person i's answers: each dimension at its own level (1 to 5, shifted per dimension, so that over five people
-    every level is there) and the standalone statements likewise."""
-    values = {d.slug: (i + j) % 5 + 1 for j, d in enumerate(DIMENSIONS)}
-    values.update({code: (i + j + 2) % 5 + 1 for j, code in enumerate(STANDALONE)})
-    return values
-
-
-def send(team, count: int, values=diverse, prefix: str | None = None) -> list:
-    """`count` new practitioners of `team`, each sending one check-in in the newest period leads can see, person i
-    answering `values(i)`."""
-    users = people_in(team, count, prefix)
-    for i, user in enumerate(users):
-        submit_checkin(user, team, values(i), when=shown_moment())
-    return users
-
-
-def judge(service, known=None, **options) -> tuple[Oracle, list[Leak]]:
-    period = latest_shown_period()
-    oracle = Oracle(truth_from_db(service, period), published(service, period), known, **options)
-    return oracle, oracle.leaks()
-
-
-def of(leaks: list[Leak], what: str, facet: str | None = None) -> set:
-    return {leak.person for leak in leaks if leak.what == what and (facet is None or leak.facet == facet)}
+@pytest.fixture(autouse=True)
+def before_the_auditor(monkeypatch):
+    """The rules before the auditor: the minimum group sizes and complementary suppression alone, means of people's
+    scores, a statement nobody answered left out, every voice from ten answers."""
+    monkeypatch.setattr(period_figures, "_audit", lambda *args, **kwargs: {})
+    monkeypatch.setattr(period_figures, "_pooled", lambda *args, **kwargs: {})
+    monkeypatch.setattr(period_figures, "_with_unanswered", lambda figures, asked: figures)
+    monkeypatch.setattr(period_figures, "voice_isolates", lambda **kwargs: False)
 
 
 # --- the rules of rounding ---------------------------------------------------------------------------------------
