@@ -12,22 +12,13 @@ from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.figures.voices import voice_record
-from tests.conftest import contributions, make_action, people_in, shown_moment, spread, submit_checkin
+from tests.conftest import contributions, make_action, shown_moment
 
 SAYS_WHY = "Some figures are not shown so that no one's answers can be worked out."
 THE_OLD_NOTE = "Not shown so that no one's answers can be worked out."
 DASH = '<span aria-hidden="true">—</span><span class="nhsuk-u-visually-hidden">not shown</span>'
 LEAVING = "How often did you think about leaving this job?"
 PRESSURES = "Pressures and demands of the service"
-
-
-def _everyone_alike_on(team, code_or_dimension: str, value: int, count: int = 12) -> None:
-    """`count` colleagues whose answers are spread around the middle, as a real team's are, except that every one of
-    them gave `value` to one statement or dimension: the auditor withholds that, and only that."""
-    for i, person in enumerate(people_in(team, count)):
-        answers = spread({}, i, count)
-        default = answers.pop("default")
-        submit_checkin(person, team, {**answers, code_or_dimension: value}, default=default, when=shown_moment())
 
 
 def _read(client, name: str, pk: int) -> str:
@@ -54,7 +45,7 @@ def test_a_page_with_one_withheld_figure_says_why_once_and_shows_no_number_for_i
 ):
     """Twelve colleagues, every one of whom said they never think of leaving: "Never 100%" would tell the lead each
     one's answer. That one statement is withheld, for the team and the service; everything else is shown."""
-    _everyone_alike_on(team, "leave_thoughts", 1)
+    contributions(team, 12, all_gave={"leave_thoughts": 1})
     client.force_login(lead if page == "leads:team_summary" else service_lead)
     html = _read(client, page, team.pk if page == "leads:team_summary" else team.service.pk)
     assert html.count(SAYS_WHY) == 1
@@ -69,7 +60,7 @@ def test_a_withheld_mean_is_a_dash_wherever_the_page_shows_it(client, lead, team
     """Everyone put the service's pressures at the same level: its mean, shares and statements are withheld for the
     team and, with only one team, for the service; they show as dashes at the top, in the trend and in the table of
     every figure, and the page says why once."""
-    _everyone_alike_on(team, "systemic_pressures", 4)
+    contributions(team, 12, all_gave={"systemic_pressures": 4})
     client.force_login(lead)
     html = _read(client, "leads:team_summary", team.pk)
     assert html.count(SAYS_WHY) == 1
