@@ -371,10 +371,14 @@ def spread(values: Mapping[str, int] | None, index: int, count: int, default: in
     return spread_values
 
 
-def contributions(team: Team, count: int, values=None, when=None, prefix=None, alike: bool = False) -> list[User]:
+def contributions(
+    team: Team, count: int, values=None, when=None, prefix=None, alike: bool = False, all_gave=None
+) -> list[User]:
     """`count` new practitioners who each sent one check-in, by default in the newest period leads can see.
 
-    Their answers are spread around `values` (see `spread`); `alike=True` gives everyone exactly `values`."""
+    Their answers are spread around `values` (see `spread`); `alike=True` gives everyone exactly `values`.
+    `all_gave` (a dimension or statement code, and an answer) is given by every one of them beside the spread
+    answers: the publication auditor withholds what it makes alike, and only that."""
     users = people_in(team, count, prefix)
     for i, user in enumerate(users):
         if alike:
@@ -382,6 +386,7 @@ def contributions(team: Team, count: int, values=None, when=None, prefix=None, a
         else:
             answers = spread(values, i, count)
             default = answers.pop("default")
+            answers.update(all_gave or {})
             submit_checkin(user, team, answers, default=default, when=when or shown_moment())
     return users
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, VOICES_TOO_FEW, reason_text
+from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, VOICES_TOO_FEW, WOULD_IDENTIFY, reason_text
 from assessments.core.changes import chance_margin, is_real_change
 from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, AnswerScale, Dimension, Direction, StatementKind
 from assessments.core.obstacles import OBSTACLES, Obstacle
@@ -26,8 +26,21 @@ from assessments.models.organisation import Service, Team
 ORDERED_DIMENSIONS: tuple[Dimension, ...] = tuple(sorted(DIMENSIONS, key=lambda d: not d.is_systemic))
 
 
+class MayBeWithheld:
+    """A figure that may be hidden: `hidden` says why in a sentence (for the CSV's note), `reason` is the rule's key
+    (core/anonymity.py)."""
+
+    reason: str | None
+
+    @property
+    def withheld(self) -> bool:
+        """Whether the publication auditor withheld it. A page shows it as a dash and says why once, for the whole
+        page (leads/partials/withheld_note.html), never which figure's rule it was."""
+        return self.reason == WOULD_IDENTIFY
+
+
 @dataclass(frozen=True)
-class StatementFigure:
+class StatementFigure(MayBeWithheld):
     """One statement's team figure in one period: the shares of the people who answered it, or why it is hidden."""
 
     code: str
@@ -42,6 +55,7 @@ class StatementFigure:
     top: int | None = None  # agree or strongly agree (the top two answers of other scales)
     bottom: int | None = None
     hidden: str | None = None
+    reason: str | None = None
 
     @property
     def is_shown(self) -> bool:
@@ -87,12 +101,13 @@ class ObstacleCount:
 
 
 @dataclass(frozen=True)
-class GotInTheWay:
+class GotInTheWay(MayBeWithheld):
     """What got in the way of the moves people chose, in one cell and period; or why it is not shown."""
 
     people: int | None = None  # who said what got in the way of at least one move
     counts: tuple[ObstacleCount, ...] = ()  # the most named first
     hidden: str | None = None
+    reason: str | None = None
 
     @property
     def is_shown(self) -> bool:
@@ -104,7 +119,7 @@ def _got_in_the_way(stored: dict | None, share_minimum: int) -> GotInTheWay | No
     if stored is None:
         return None
     if stored["hidden"] is not None:
-        return GotInTheWay(hidden=reason_text(stored["hidden"], minimum=share_minimum))
+        return GotInTheWay(hidden=reason_text(stored["hidden"], minimum=share_minimum), reason=stored["hidden"])
     # In the vocabulary's order (a stored mapping's keys may come back in any order), then the most named first.
     said, shares = stored["said"], stored["shares"]
     counts = [ObstacleCount(o, said[o.key], shares[o.key]) for o in OBSTACLES if o.key in said]
@@ -112,7 +127,7 @@ def _got_in_the_way(stored: dict | None, share_minimum: int) -> GotInTheWay | No
 
 
 @dataclass(frozen=True)
-class DimensionFigures:
+class DimensionFigures(MayBeWithheld):
     dimension: Dimension
     mean: float | None = None
     low: int | None = None  # shares of people, in per cent
@@ -126,6 +141,7 @@ class DimensionFigures:
     # On a hotspot, the statement that drives it (Cell.hotspots), so it names caseload, paperwork or referrals
     # rather than "pressure".
     driver: StatementFigure | None = None
+    reason: str | None = None  # the key of `hidden`'s reason
 
     @property
     def shares_shown(self) -> bool:
@@ -187,6 +203,12 @@ class Cell:
         return [s for s in self.statements if not s.is_scored]
 
     @property
+    def withholds(self) -> bool:
+        """Whether the publication auditor withheld any of this cell's figures: a dimension's, a statement's, or what
+        got in the way."""
+        return any(f is not None and f.withheld for f in [*self.dimensions.values(), *self.statements, self.obstacles])
+
+    @property
     def chance_margin(self) -> float | None:
         """How far this cell's means could move by chance alone, for the page's explanation."""
         return chance_margin(self.people) if self.people else None
@@ -226,11 +248,17 @@ class PublishedTeam:
     name: str
 
 
+def _hidden_figures(reason: str, minimum: int | None = None) -> dict[str, DimensionFigures]:
+    """Every dimension of a cell hidden for one reason."""
+    text = reason_text(reason, minimum=minimum)
+    return {d.slug: DimensionFigures(d, hidden=text, reason=reason) for d in DIMENSIONS}
+
+
 def _figures(d: Dimension, stored: dict | None, minimum: int, share_minimum: int) -> DimensionFigures:
     if stored is None:
-        return DimensionFigures(d, hidden=reason_text(NOT_PUBLISHED))
+        return DimensionFigures(d, hidden=reason_text(NOT_PUBLISHED), reason=NOT_PUBLISHED)
     if stored["hidden"] is not None:
-        return DimensionFigures(d, hidden=reason_text(stored["hidden"], minimum=minimum))
+        return DimensionFigures(d, hidden=reason_text(stored["hidden"], minimum=minimum), reason=stored["hidden"])
     shares_hidden = stored["shares_hidden"]
     return DimensionFigures(
         d,
@@ -252,7 +280,7 @@ def _statements(stored: dict, texts: dict[str, dict], share_minimum: int) -> lis
         if info is None:
             continue
         if cell["hidden"] is not None:
-            figures = {"hidden": reason_text(cell["hidden"], minimum=share_minimum)}
+            figures = {"hidden": reason_text(cell["hidden"], minimum=share_minimum), "reason": cell["hidden"]}
         else:
             figures = {"n": cell["n"], "shares": tuple(cell["shares"]), "top": cell["top"], "bottom": cell["bottom"]}
         found.append(
@@ -280,8 +308,8 @@ def _cell(
 ) -> Cell:
     """A page's cell from the published figures. A team that had no figures then (it is newer) is hidden."""
     if stored is None or stored["hidden"] is not None:
-        text = reason_text(NOT_PUBLISHED) if stored is None else reason_text(stored["hidden"], minimum=minimum)
-        return Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
+        reason = NOT_PUBLISHED if stored is None else stored["hidden"]
+        return Cell(period, None, reason_text(reason, minimum=minimum), _hidden_figures(reason, minimum))
     return Cell(
         period,
         stored["people"],
@@ -343,8 +371,7 @@ class ServiceFigures:
     def _build(self, team_id: int | None, period: Period) -> Cell:
         published = self.published[period]
         if published.get("expired"):
-            text = reason_text(PAST_RETENTION)
-            cell = Cell(period, None, text, {d.slug: DimensionFigures(d, hidden=text) for d in DIMENSIONS})
+            cell = Cell(period, None, reason_text(PAST_RETENTION), _hidden_figures(PAST_RETENTION))
         else:
             stored = published["cells"].get(SERVICE if team_id is None else str(team_id))
             cell = _cell(
@@ -362,12 +389,13 @@ class ServiceFigures:
         stored = published.get("voices", {}).get(str(action_id))
         minimum = published.get("share_min_group_size")
         if stored is None or stored["hidden"] is not None:
-            return VoiceFigures(hidden=reason_text(VOICES_TOO_FEW, minimum=minimum))
+            reason = VOICES_TOO_FEW if stored is None else stored["hidden"]
+            return VoiceFigures(hidden=reason_text(reason, minimum=minimum), reason=reason)
         return VoiceFigures(answered=stored["answered"], yes=stored["yes"], not_yet=stored["not_yet"], no=stored["no"])
 
 
 @dataclass(frozen=True)
-class VoiceFigures:
+class VoiceFigures(MayBeWithheld):
     """How many of the team said an action made a difference, in one period; or why it is not shown."""
 
     answered: int | None = None
@@ -375,6 +403,7 @@ class VoiceFigures:
     not_yet: int | None = None
     no: int | None = None
     hidden: str | None = None
+    reason: str | None = None
 
 
 def service_figures(service: Service, period: Period) -> ServiceFigures:
@@ -401,6 +430,11 @@ class ActionProgress:
     def voice(self) -> VoiceFigures | None:
         """The team's voice in the page's period, if the action had started by then."""
         return self.voices[-1] if self.voices else None
+
+    @property
+    def withholds(self) -> bool:
+        """Whether the publication auditor withheld any figure of its periods: a mean, or the team's voice."""
+        return any(f.withheld for f in [*self.since, *self.voices])
 
 
 def action_progress(
@@ -435,7 +469,30 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, list[Period]]]) -> list[list[str]]:
+MEAN_COLUMN = EXPORT_HEADER.index("mean")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One dimension's figures for one scope and period: a row of the CSV and of the page's table of every figure."""
+
+    values: list[str]  # as the CSV has them: hidden figures blank, with the reason in the note
+    figure: DimensionFigures
+
+    @property
+    def withheld(self) -> bool:
+        return self.figure.withheld
+
+    @property
+    def on_page(self) -> list[str | None]:
+        """The row as the page's table shows it. A figure the auditor withheld is None (a dash) with no note: the page
+        says why once, for all of them. Every other row is the CSV's."""
+        if not self.withheld:
+            return self.values
+        return [*self.values[:MEAN_COLUMN], None, *[""] * (len(self.values) - MEAN_COLUMN - 1)]
+
+
+def figure_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, list[Period]]]) -> list[FigureRow]:
     """One row per (scope, period, dimension). Hidden cells have blank figures and the reason."""
     rows = []
     names = {d.slug: str(d.name) for d in DIMENSIONS}  # translated once, not once per row
@@ -451,8 +508,25 @@ def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, lis
                     values = [people, members, f"{f.mean:.1f}", "", "", "", f.shares_hidden or ""]
                 else:
                     values = [people, members, "", "", "", "", f.hidden or ""]
-                rows.append([scope_name, p.key, names[f.dimension.slug], *values])
+                rows.append(FigureRow([scope_name, p.key, names[f.dimension.slug], *values], f))
     return rows
+
+
+def export_rows(figures: ServiceFigures, scopes: list[tuple[str, int | None, list[Period]]]) -> list[list[str]]:
+    """The CSV's rows: hidden figures blank, each with its reason in the note."""
+    return [row.values for row in figure_rows(figures, scopes)]
+
+
+def summary_withholds(cell: Cell, rows: Iterable[FigureRow], progress: Iterable[ActionProgress]) -> bool:
+    """Whether a summary page shows any figure the publication auditor withheld, so that it says why, once. Its table
+    of every figure (`rows`) holds every mean the page shows: its own, the one it is compared with, the trend's and
+    each team's; beside them are its own cell's statements and what got in the way, and the team's voice on each
+    action in the page's period."""
+    return (
+        cell.withholds
+        or any(row.withheld for row in rows)
+        or any(p.voice is not None and p.voice.withheld for p in progress)
+    )
 
 
 STATEMENT_HEADER = [

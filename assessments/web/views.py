@@ -84,6 +84,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "min_group_size": settings.MIN_GROUP_SIZE,
             "share_min_group_size": settings.SHARE_MIN_GROUP_SIZE,
+            "quarterly": settings.SUMMARY_PERIOD == "quarter",
             "retention_months": settings.RETENTION_MONTHS,
             "draft_days": settings.DRAFT_RETENTION_DAYS,
         },

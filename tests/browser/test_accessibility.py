@@ -80,6 +80,7 @@ class World:
     used_token: str
     reset_path: str
     service: Any
+    other_team: Any
 
 
 @dataclass
@@ -204,6 +205,12 @@ PAGES = [
     Page("summary-index", "lead", lambda w: reverse("leads:summary_index")),
     Page("team-summary-with-figures", "lead", team_summary(latest_shown_period)),
     Page("team-summary-hidden-too-few", "lead", team_summary(lambda: latest_shown_period().previous())),
+    # Issue 24: figures the publication auditor withheld are dashes, and the page says why once.
+    Page(
+        "team-summary-with-withheld-figures",
+        "lead",
+        lambda w: reverse("leads:team_summary", args=[w.other_team.pk, latest_shown_period().key]),
+    ),
     Page(
         "service-summary",
         "lead",
@@ -258,6 +265,8 @@ def world(practitioner, teammate, lead, outsider, service, team, other_team, que
     Membership.objects.create(user=teammate, team=other_team, role=Role.PRACTITIONER)
     ServiceLead.objects.create(user=lead, service=service)
     contributions(team, 5, {"systemic_pressures": 5})  # with the practitioner, enough for the figures to show
+    # Twelve in the other team, all with the same pressures: the auditor withholds those figures (the service's too).
+    contributions(other_team, 12, all_gave={"systemic_pressures": 4})
     submit_checkin(practitioner, team, {"values_connection": 2}, when=timezone.now() - timedelta(days=40))
     calm = submit_checkin(practitioner, team, {})
     strained = submit_checkin(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
@@ -288,7 +297,7 @@ def world(practitioner, teammate, lead, outsider, service, team, other_team, que
     uid = urlsafe_base64_encode(force_bytes(reset_user.pk))
     reset_path = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(reset_user)])
     users = {"practitioner": practitioner, "teammate": teammate, "lead": lead, "outsider": outsider}
-    return World(users, team, draft, calm, strained, token, used_token, reset_path, service)
+    return World(users, team, draft, calm, strained, token, used_token, reset_path, service, other_team)
 
 
 def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Path) -> list[str]:

@@ -38,6 +38,8 @@ PERIOD_IN_URL = re.compile(r"/([0-9]{4}-(?:Q[1-4]|[0-9]{2}))/")
 # The outlier answers very differently from everyone else, and differently per dimension.
 OUTLIER = {d.slug: v for d, v in zip(DIMENSIONS, (5, 1, 5, 4, 1, 5, 2), strict=True)}
 OTHERS = {d.slug: 3 for d in DIMENSIONS}
+WITHHELD_ON_PAGE = "—not shown"  # a dash, and the words a screen reader says
+WITHHELD_NOTE = "Not shown so that no one's answers can be worked out."
 NAMES = ["Bramwell", "Cressida", "Dunstan", "Euphemia", "Fitzroy", "Gwendolen", "Horatio", "Isolde"]
 
 
@@ -87,9 +89,15 @@ def csv_rows(content: bytes) -> list[list[str]]:
 
 
 def page_rows(page: str) -> list[list[str]]:
+    """The page's table of every figure, as the lead reads it. A figure the auditor withheld is a dash there (the page
+    says why once, above the figures): read back as the CSV has it, blank with the reason in its note."""
     body = page.split('id="all-figures"')[1].split("<tbody>")[1].split("</tbody>")[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
-    return [[html_lib.unescape(v) for v in re.findall(r"<td>(.*?)</td>", row, flags=re.S)] for row in rows]
+    read = [
+        [html_lib.unescape(re.sub(r"<[^>]*>", "", v)) for v in re.findall(r"<td>(.*?)</td>", row, flags=re.S)]
+        for row in rows
+    ]
+    return [[*r[:5], "", "", "", "", WITHHELD_NOTE] if r[5] == WITHHELD_ON_PAGE else r for r in read]
 
 
 class Harvest:

@@ -255,17 +255,28 @@ def test_with_three_teams_two_stay_hidden_and_the_largest_is_shown(
 
 
 def _page_table(html: str) -> list[list[str]]:
+    """The page's table of every figure, as its words read (a withheld figure's dash and "not shown" together)."""
     body = html.split('id="all-figures"')[1].split("<tbody>")[1].split("</tbody>")[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
     unescape = __import__("html").unescape
-    return [[unescape(v) for v in re.findall(r"<td>(.*?)</td>", row, flags=re.S)] for row in rows]
+    return [
+        [unescape(re.sub(r"<[^>]*>", "", v)) for v in re.findall(r"<td>(.*?)</td>", row, flags=re.S)] for row in rows
+    ]
 
 
-@pytest.mark.parametrize("hidden_team_size", [2, 5])
-def test_the_csv_equals_the_page(client, service_lead, service, team, other_team, question_set, hidden_team_size):
+WITHHELD_NOTE = "Not shown so that no one's answers can be worked out."
+
+
+@pytest.mark.parametrize("hidden_team_size, alike", [(2, False), (5, False), (12, True)])
+def test_the_csv_equals_the_page(
+    client, service_lead, service, team, other_team, question_set, hidden_team_size, alike
+):
+    """Row for row. Where the auditor withheld a figure, the page shows a dash and says why once, above the figures;
+    the CSV leaves it blank and says why in the row's note, as a spreadsheet needs."""
     contributions(team, 6, {"systemic_pressures": 4})
-    contributions(other_team, hidden_team_size, {"systemic_support": 2})
+    contributions(other_team, hidden_team_size, {"systemic_support": 2}, alike=alike)
     client.force_login(service_lead)
+    withheld = 0
     for page, export in [
         (service_url(service), service_url(service, name="leads:service_summary_export")),
         (team_url(team), team_url(team, name="leads:team_summary_export")),
@@ -275,14 +286,23 @@ def test_the_csv_equals_the_page(client, service_lead, service, team, other_team
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0][:4] == ["scope", "period", "dimension", "people"]
-        assert rows[1:] == _page_table(html)
-        for row in rows[1:]:
+        on_page = _page_table(html)
+        assert len(on_page) == len(rows) - 1
+        for row, shown in zip(rows[1:], on_page, strict=True):
+            if row[9] == WITHHELD_NOTE:
+                withheld += 1
+                assert row[5:9] == ["", "", "", ""]
+                assert shown == [*row[:5], "—not shown", "", "", "", ""]
+                continue
+            assert shown == row
             if row[5] == "":
                 assert row[6:9] == ["", "", ""] and row[9].startswith("Hidden")
             elif row[6] == "":
                 assert row[7:9] == ["", ""] and row[9].startswith("Shares")
             else:
                 assert row[9] == ""
+        assert ("Some figures are not shown" in html) is (withheld > 0)
+    assert (withheld > 0) is alike  # a team that all gave the same answers has figures withheld; others do not
 
 
 def test_the_csv_leaves_hidden_cells_blank_with_the_reason(client, lead, team, question_set):

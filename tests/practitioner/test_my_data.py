@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 from datetime import datetime, timedelta
@@ -349,6 +350,43 @@ def test_the_privacy_page_says_published_figures_stay_and_states_the_share_thres
     assert "only when at least 12 people answered" in html
     assert "your answers go, but the anonymous totals already worked out for past periods stay as they were" in html
     assert "cannot make anyone a lead" in html
+
+
+def test_the_privacy_page_says_exactly_which_figures_a_lead_sees(client):
+    html = html_lib.unescape(client.get(reverse("site:privacy")).content.decode())
+    section = html.split('id="figures-heading"')[1].split("</section>")[0]
+    assert "For each month that has ended, your lead sees these figures for their team and for the whole service." in (
+        section
+    )
+    for figure in (
+        "How many people took part, out of how many members of the team could have",
+        "The average for each of the 7 parts of the check-in.",
+        "the average is taken over the same answers as the statements below",
+        "the share of people whose score was low, in the middle or high",
+        "For each statement about the service",
+        "How often people worked beyond their hours, how much of their planned supervision went ahead, and how often "
+        "they thought about leaving",
+        "say what got in the way",
+        "whether it has made a difference",
+        "shown only as figures for a whole team or the whole service",
+        "How you say you have been feeling is in no figure at all.",
+    ):
+        assert figure in section, figure
+
+
+def test_the_privacy_page_says_what_the_check_on_all_the_figures_promises_and_what_it_leaves(client, settings):
+    html = html_lib.unescape(client.get(reverse("site:privacy")).content.decode())
+    check = html.split('id="check-heading"')[1].split("</section>")[0]
+    assert "before a month's figures are kept, one check looks at every figure your lead will see, all at once" in check
+    assert "work out your score, whether you were low, in the middle or high, or any of your answers" in check
+    assert "even for a lead who knows their own answers and one colleague's" in check
+    assert "“Some figures are not shown so that no one's answers can be worked out.”" in check
+    assert "It never says which rule" in check
+    assert "your lead can tell that some people's answers were alike" in check  # what remains, said plainly
+    settings.SUMMARY_PERIOD = "quarter"
+    html = html_lib.unescape(client.get(reverse("site:privacy")).content.decode())
+    assert "For each quarter (three months) that has ended" in html and "before a quarter's figures are kept" in html
+    assert "For each month" not in html and "a month's figures" not in html
 
 
 def test_my_data_page_offers_downloads_deletion_and_the_reminder_switch(client, practitioner, team):

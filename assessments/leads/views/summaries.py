@@ -7,6 +7,7 @@ from html import escape
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,11 +22,14 @@ from assessments.figures.summaries import (
     ORDERED_DIMENSIONS,
     STATEMENT_HEADER,
     Cell,
+    FigureRow,
     ServiceFigures,
     action_progress,
     export_rows,
+    figure_rows,
     obstacle_export_rows,
     statement_export_rows,
+    summary_withholds,
 )
 from assessments.leads.access import (
     get_summary_service,
@@ -116,10 +120,15 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
     }
 
 
-def _rows_html(rows: list[list[str]]) -> str:
-    """The full figures table body, built here: a template loop over ~1,000 cells is the slowest part of a page."""
+def _rows_html(rows: list[FigureRow]) -> str:
+    """The full figures table body, built here: a template loop over ~1,000 cells is the slowest part of a page.
+    A figure the auditor withheld is the same dash as everywhere else on the page."""
+    dash = render_to_string("assessments/leads/partials/withheld.html").strip()
     return mark_safe(  # noqa: S308 - every value is escaped (plain strings, so the standard library's escape will do)
-        "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+        "".join(
+            "<tr>" + "".join(f"<td>{dash if v is None else escape(v)}</td>" for v in row.on_page) + "</tr>"
+            for row in rows
+        )
     )
 
 
@@ -165,15 +174,17 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     if selected is None:
         return _bad_period(request, period)
     figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
-    context = _page_context(
-        figures.cell(team.pk), figures.cell(None), figures.trend(team.pk), selected, "leads:team_summary", team.pk
-    )
+    cell = figures.cell(team.pk)
+    context = _page_context(cell, figures.cell(None), figures.trend(team.pk), selected, "leads:team_summary", team.pk)
+    progress = action_progress(figures, actions_of_team(team), team)
+    rows = figure_rows(figures, _team_scopes(team, figures))
     context.update(
         {
             "team": team,
-            "progress": action_progress(figures, actions_of_team(team), team),
+            "progress": progress,
             "suggest_url": reverse("leads:team_action_add", args=[team.pk]),
-            "all_rows_html": _rows_html(export_rows(figures, _team_scopes(team, figures))),
+            "all_rows_html": _rows_html(rows),
+            "withheld": summary_withholds(cell, rows, progress),
         }
     )
     return render(request, "assessments/leads/team_summary.html", context)
@@ -222,15 +233,18 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
     cell = figures.cell(None)
     context = _page_context(cell, cell, figures.trend(None), selected, "leads:service_summary", service.pk)
     team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
+    progress = action_progress(figures, actions_of_service(service))
+    rows = figure_rows(figures, _service_scopes(figures))
     context.update(
         {
             "service": service,
             "team_cells": team_cells,
             # Each figure with its team's name, for the heading a cell shows when the table stacks on a phone.
             "side_by_side": [(d, [(t.name, c.dimensions[d.slug]) for t, c in team_cells]) for d in ORDERED_DIMENSIONS],
-            "all_rows_html": _rows_html(export_rows(figures, _service_scopes(figures))),
-            "progress": action_progress(figures, actions_of_service(service)),
+            "all_rows_html": _rows_html(rows),
+            "progress": progress,
             "suggest_url": reverse("leads:service_action_add", args=[service.pk]),
+            "withheld": summary_withholds(cell, rows, progress),
         }
     )
     return render(request, "assessments/leads/service_summary.html", context)
