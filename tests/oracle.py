@@ -563,9 +563,7 @@ class _Facet:
         elif hidden == PROTECTS_ANOTHER:
             m.add(count >= minimum)
         elif hidden == SHARES_TOO_FEW:
-            m.add(count <= share_minimum - 1)
-            if team:
-                m.add(count >= 1)  # a team's statement that nobody answered is left out, not hidden
+            m.add(count <= share_minimum - 1)  # none included: a statement nobody answered is shown as hidden
         elif hidden == SHARES_PROTECT_ANOTHER:
             m.add(count >= share_minimum)
 
