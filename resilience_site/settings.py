@@ -408,11 +408,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"host_refused_as_warning": {"()": "assessments.web.logs.HostRefusedAsWarning"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # A Host outside ALLOWED_HOSTS gets the 400 page; Django would log it as an ERROR with a traceback.
+        "django.security.DisallowedHost": {"filters": ["host_refused_as_warning"]},
     },
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
@@ -52,4 +52,7 @@ class Menu:
 
 
 def menu(request: HttpRequest) -> dict[str, Menu | bool]:
-    return {"menu": Menu(request.user), "local_passwords": settings.LOCAL_PASSWORDS}
+    # An error page for a request refused before the authentication middleware ran (a Host outside ALLOWED_HOSTS,
+    # say) has no user: nobody is signed in as far as the page knows.
+    user = request.user if hasattr(request, "user") else AnonymousUser()
+    return {"menu": Menu(user), "local_passwords": settings.LOCAL_PASSWORDS}
