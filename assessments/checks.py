@@ -1,9 +1,13 @@
-"""System checks that need the database: run by `migrate` and `manage.py check --database default`."""
+"""System checks: those that need the database, run by `migrate` and `manage.py check --database default`; and
+those for a deployment, run by `manage.py check --deploy` (as `make serve` does before it starts)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+
+from resilience_site import addresses
 
 
 @checks.register(checks.Tags.database)
@@ -46,3 +50,43 @@ def private_words_open(app_configs, databases=None, **kwargs) -> list[checks.Che
             id="assessments.E002",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def addresses_use_https(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """With DEBUG off, the addresses the sign-in is made of are https.
+
+    SITE_URL builds the redirect URI the provider sends each person's code to, and OIDC_ISSUER and
+    OIDC_DISCOVERY_URL are where the app learns the provider's endpoints and keys: over plain http anyone on the way
+    could read the code or hand the app keys of their own. The settings refuse plain http to any host but this
+    machine at start-up; this check, with DEBUG off, refuses it to any other host (an error, which stops
+    `make serve`) and flags it to this machine (a warning: a try-out of `make serve`, or the test provider).
+    """
+    if settings.DEBUG:
+        return []
+    named = [("SITE_URL", settings.SITE_URL)]
+    if settings.OIDC_ISSUER:
+        named += [("OIDC_ISSUER", settings.OIDC_ISSUER), ("OIDC_DISCOVERY_URL", settings.OIDC_DISCOVERY_URL)]
+    found = []
+    for name, address in named:
+        split = addresses.parts(address)
+        if split is not None and split.scheme == "https":
+            continue
+        if addresses.on_this_machine(address):
+            found.append(
+                checks.Warning(
+                    f"{name} is plain http ({address}) with DEBUG off. That is only right for a try-out on this "
+                    "machine.",
+                    hint=f"Set {name} to the https address people (or the app) use; see docs/deploy.md.",
+                    id="assessments.W010",
+                )
+            )
+        else:
+            found.append(
+                checks.Error(
+                    f"{name} must be an https address with DEBUG off, not {address!r}.",
+                    hint=f"Set {name} to the https address; see docs/deploy.md.",
+                    id="assessments.E010",
+                )
+            )
+    return found

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from resilience_site import addresses
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -296,8 +298,14 @@ OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 5, minimum=1)
 # organisation's account: no password is accepted anywhere, and the password pages are gone.
 LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
 if OIDC_ISSUER:
-    if not OIDC_ISSUER.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        raise ImproperlyConfigured(f"OIDC_ISSUER must start with https://, not {OIDC_ISSUER!r}.")
+    # Parsed, not prefix-matched (resilience_site/addresses.py). Plain http only to this machine; with DEBUG off
+    # even that is flagged by `check --deploy` (assessments/checks.py).
+    for _name, _address in (("OIDC_ISSUER", OIDC_ISSUER), ("OIDC_DISCOVERY_URL", OIDC_DISCOVERY_URL)):
+        if not addresses.https_or_on_this_machine(_address):
+            raise ImproperlyConfigured(
+                f"{_name} must start with https:// and name a host (plain http only to this machine: localhost, "
+                f"127.0.0.1 or ::1), not {_address!r}."
+            )
     if not OIDC_CLIENT_ID:
         raise ImproperlyConfigured("OIDC_CLIENT_ID must be set when OIDC_ISSUER is.")
     if OIDC_CLIENT_AUTH not in {"client_secret_basic", "client_secret_post", "private_key_jwt"}:
@@ -440,6 +448,9 @@ RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24, minimum=1)
 # Drafts not saved for this many days are treated as abandoned and deleted by the same command.
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30, minimum=1)
 # The address people use to reach the site; reminder emails link to it.
+# The sign-in's redirect URI is built from it too. With DEBUG off, `check --deploy` wants https (assessments/checks.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-if not SITE_URL.startswith(("http://", "https://")):
-    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://, not {SITE_URL!r}.")
+if addresses.parts(SITE_URL) is None:
+    raise ImproperlyConfigured(
+        f"SITE_URL must start with http:// or https:// and name a host (nothing else before it), not {SITE_URL!r}."
+    )
