@@ -303,8 +303,8 @@ def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate
     assert set(CheckIn.objects.values_list("pk", flat=True)) == {kept.pk, fresh_draft.pk}
     assert not Answer.objects.filter(checkin_id=expired.pk).exists()
     assert out.getvalue().strip() == (
-        "Deleted 1 sent check-ins older than 24 months, 1 drafts not saved for 30 days "
-        "and the published figures of 0 periods past retention."
+        "Deleted 1 sent check-ins older than 24 months, 1 drafts not saved for 30 days, "
+        "the published figures of 0 periods past retention and 0 expired sessions."
     )
     out = StringIO()
     call_command("purge_expired", stdout=out)

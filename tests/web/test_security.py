@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -204,6 +206,18 @@ def test_signing_out_deletes_the_session(client, practitioner):
     client.post(reverse("logout"))
     assert Session.objects.count() == 0
     assert client.get(reverse("site:home")).status_code == 302
+
+
+def test_the_nightly_purge_deletes_expired_sessions_and_keeps_live_ones(client, practitioner, teammate):
+    """Django deletes an expired session only when its owner comes back; the nightly job deletes the rest."""
+    with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
+        BrowserClient().force_login(teammate)  # a session nobody came back to
+    client.force_login(practitioner)
+    assert Session.objects.count() == 2
+    output = StringIO()
+    call_command("purge_expired", stdout=output)
+    assert Session.objects.count() == 1 and client.get(reverse("site:home")).status_code == 200
+    assert "and 1 expired sessions." in output.getvalue()
 
 
 def test_a_form_sent_without_its_csrf_token_is_refused_and_nothing_is_saved(practitioner, question_set):
