@@ -294,6 +294,15 @@ OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "").split()
 OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "").strip() or "email_verified"
 # Seconds to wait for the provider before telling the person it is not answering.
 OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 5, minimum=1)
+# Requests per app process that may wait on the provider at once (a code exchange, or fetching its discovery document
+# and keys); one more gets the "busy" page at once instead of a thread. Keep it below WEB_THREADS, so that a hung
+# provider leaves threads for every other page and the health checks (docs/adr/0007-calls-to-the-sign-in-provider-
+# are-capped.md).
+OIDC_MAX_CONCURRENT_CALLS = env_int("OIDC_MAX_CONCURRENT_CALLS", 2, minimum=1)
+# How old the provider's discovery document and keys may get before they are fetched again, in the background.
+OIDC_METADATA_REFRESH_SECONDS = env_int("OIDC_METADATA_REFRESH_SECONDS", 3600, minimum=60)
+# Starts of an organisation sign-in, and callbacks, from one client address in a clock minute, each, per app process.
+OIDC_SIGN_IN_LIMIT_PER_MINUTE = env_int("OIDC_SIGN_IN_LIMIT_PER_MINUTE", 30, minimum=1)
 # Local usernames and passwords: on by default (the demo, small services). Off once everyone signs in with the
 # organisation's account: no password is accepted anywhere, and the password pages are gone.
 LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)

@@ -1,5 +1,6 @@
 import gc
 import os
+import threading
 
 from django.core.wsgi import get_wsgi_application
 
@@ -12,6 +13,13 @@ application = get_wsgi_application()
 from assessments.figures.publication import refuse_a_changed_period_kind  # noqa: E402
 
 refuse_a_changed_period_kind()
+
+# The organisation sign-in provider's discovery document and keys, fetched now in the background so that the first
+# sign-in in this process need not wait for them (assessments/web/oidc.py). Nothing waits on it; off without
+# OIDC_ISSUER.
+from assessments.web.oidc import warm  # noqa: E402
+
+threading.Thread(target=warm, name="oidc-warm", daemon=True).start()
 
 # Everything loaded so far (Django, the apps, the models, the settings) lives as long as the process. Without this,
 # Python's cyclic garbage collector scans all of it at every full collection, which the objects of a summary page

@@ -27,6 +27,7 @@ import time_machine
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -82,6 +83,12 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
     settings.AXES_ENABLED = False
     settings.PRIVATE_WORDS_KEYS = TEST_WORDS_KEYS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The organisation sign-in's throttle counts in the cache (assessments/web/sign_in.py): none from other tests."""
+    cache.clear()
 
 
 @pytest.fixture

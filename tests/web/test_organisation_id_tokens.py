@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ class ControlledProvider:
     key: RSAKey
     algorithms: list[str] = field(default_factory=lambda: ["RS256"])
     id_token: str = ""
+    token_error: dict | None = None  # the token endpoint's answer instead of a token, when set
     client_secret: str = "a-secret"  # for configure_sign_in: this provider takes any
     private_key_pem: str = ""
 
@@ -60,6 +62,8 @@ class ControlledProvider:
             }
         if path == "/jwks":
             return {"keys": [self.key.as_dict(private=False)]}
+        if path == "/token" and self.token_error is not None:
+            return self.token_error
         if path == "/token":
             return {
                 "access_token": "an-access-token",
@@ -186,3 +190,13 @@ def test_a_token_signed_with_an_algorithm_the_deployment_does_not_allow_is_refus
     """The provider lists RS256 and signs with it; this deployment allows ES256 only."""
     settings.OIDC_ALLOWED_ALGORITHMS = ["ES256"]
     assert_refused(client, sign_in_with_token(client, provider, alg="RS256"))
+
+
+def test_a_refusal_from_the_token_endpoint_is_logged_with_its_words_escaped(client, practitioner, provider, caplog):
+    """The provider's own words about a refused code (issue 27): one line in the log, whatever they hold."""
+    provider.token_error = {"error": "invalid_grant", "error_description": "no\n2026-12-06 ERROR forged\x1b[0m"}
+    with caplog.at_level(logging.WARNING, logger="assessments.web.oidc"):
+        assert_refused(client, sign_in_with_token(client, provider))
+    [line] = [r.getMessage() for r in caplog.records if r.name == "assessments.web.oidc"]
+    assert "invalid_grant" in line and "no\\n2026-12-06 ERROR forged\\x1b[0m" in line
+    assert "\n" not in line and "\x1b" not in line
