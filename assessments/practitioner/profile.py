@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 
-from assessments.core.feedback import FeedbackItem, feedback_for
+from assessments.core.feedback import Feedback, feedback_for, frequency_notes
 from assessments.core.framework import (
     DIMENSIONS,
     LEVEL_LABELS,
@@ -83,7 +83,7 @@ class Profile:
     previous: CheckIn | None
     phases: list[PhaseRow]
     dimensions: list[ScoreRow]
-    feedback: list[FeedbackItem]
+    feedback: Feedback
     # The support panel (graded, from how the person is and their own resources) and the "raise it" card (from the
     # system's part).
     support: Support
@@ -210,6 +210,7 @@ def build_profile(checkin: CheckIn) -> Profile:
     dim_changes = changes_since(current, previous_scores) if previous else {}
     read = _answers_read(checkin)
     frequencies = {f.code: f.value for f in read.frequencies}
+    notes = frequency_notes(frequencies)
     support = support_for(current, {w.code: w.value for w in read.wellbeing})
     raise_it = shows_raise_it(current, frequencies)
 
@@ -226,13 +227,13 @@ def build_profile(checkin: CheckIn) -> Profile:
         previous=previous,
         phases=phase_rows,
         dimensions=dimension_rows,
-        feedback=feedback_for(current, dim_changes),
+        feedback=feedback_for(current, dim_changes, frequencies, raise_it_card=raise_it),
         support=support,
         shows_raise_it=raise_it,
         levels=levels,
         moved_most=moved_most(dimension_rows),
         support_said=[w for w in read.wellbeing if w.code in support.said],
-        frequencies=read.frequencies,
+        frequencies=[SaidRow(f.code, f.statement, f.answer, f.value, notes.get(f.code, "")) for f in read.frequencies],
     )
 
 
