@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 
-from assessments.core.feedback import FeedbackItem, feedback_for
+from assessments.core.feedback import Feedback, feedback_for, frequency_notes
 from assessments.core.framework import (
     DIMENSIONS,
     LEVEL_LABELS,
@@ -19,7 +19,7 @@ from assessments.core.framework import (
     StatementKind,
 )
 from assessments.core.scoring import Band, band, changes_since, is_concerning, level_scores
-from assessments.core.signposting import shows_raise_it, shows_support
+from assessments.core.signposting import Support, shows_raise_it, support_for
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.private import PractitionerProfile
 
@@ -65,18 +65,43 @@ class PhaseRow:
         return self.phase.direction
 
 
+@dataclass(frozen=True)
+class SaidRow:
+    """A statement that is not scored, with the person's answer in the words they chose, to say back to them."""
+
+    code: str
+    statement: str
+    answer: str
+    value: int
+    # What the profile says under it, where the answer calls for it ("" if nothing).
+    note: str = ""
+
+
 @dataclass
 class Profile:
     checkin: CheckIn
     previous: CheckIn | None
     phases: list[PhaseRow]
     dimensions: list[ScoreRow]
-    feedback: list[FeedbackItem]
-    # The support panel (from how the person is) and the "raise it" card (from the system's part).
-    shows_support: bool
+    feedback: Feedback
+    # The support panel (graded, from how the person is and their own resources) and the "raise it" card (from the
+    # system's part).
+    support: Support
     shows_raise_it: bool
     levels: dict[str, list[ScoreRow]] = field(default_factory=dict)
     moved_most: ScoreRow | None = None
+    # The how-you-are answers that led to the support panel, and the frequencies (working over, supervision that
+    # went ahead), each in the person's words.
+    support_said: list[SaidRow] = field(default_factory=list)
+    frequencies: list[SaidRow] = field(default_factory=list)
+
+    @property
+    def shows_support(self) -> bool:
+        return self.support.shows
+
+    @property
+    def support_low_resources(self) -> list[ScoreRow]:
+        return [r for r in self.dimensions if r.slug in self.support.low_resources]
 
     @property
     def has_too_few_answers(self) -> bool:
@@ -144,20 +169,38 @@ def _phase_row(phase: Phase, current, previous_scores, has_previous: bool) -> Ph
     )
 
 
-def _answers_read(checkin: CheckIn) -> tuple[dict[str, int], list[int]]:
-    """How many scored statements of each dimension were answered, and the answers about how the person is (none
-    in question sets before v2). One query over the check-in's own answers, a few dozen at most."""
+@dataclass(frozen=True)
+class _Read:
+    """One check-in's answers as the profile needs them."""
+
+    answered: dict[str, int]  # scored statements answered, by dimension
+    wellbeing: list[SaidRow]  # how the person is, in the order asked
+    frequencies: list[SaidRow]  # working over, supervision that went ahead, in the order asked
+
+
+def _answers_read(checkin: CheckIn) -> _Read:
+    """How many scored statements of each dimension were answered, and the answers that are not scored but said
+    back (how the person is; the frequencies), with their words; none before question set v2. One query over the
+    check-in's own answers, a few dozen at most."""
     answered: dict[str, int] = {}
-    wellbeing: list[int] = []
-    rows = Answer.objects.filter(
-        checkin=checkin, question__kind__in=[StatementKind.SCORED, StatementKind.WELLBEING]
-    ).values_list("question__dimension", "question__kind", "value")
-    for dimension, kind, value in rows:
-        if kind == StatementKind.WELLBEING:
-            wellbeing.append(value)
-        else:
-            answered[dimension] = answered.get(dimension, 0) + 1
-    return answered, wellbeing
+    wellbeing: list[SaidRow] = []
+    frequencies: list[SaidRow] = []
+    rows = (
+        Answer.objects.filter(
+            checkin=checkin,
+            question__kind__in=[StatementKind.SCORED, StatementKind.WELLBEING, StatementKind.FREQUENCY],
+        )
+        .select_related("question")
+        .order_by("question__order", "question_id")
+    )
+    for answer in rows:
+        question = answer.question
+        if question.kind == StatementKind.SCORED:
+            answered[question.dimension] = answered.get(question.dimension, 0) + 1
+            continue
+        said = SaidRow(question.code, question.text, question.answer_label(answer.value), answer.value)
+        (wellbeing if question.kind == StatementKind.WELLBEING else frequencies).append(said)
+    return _Read(answered, wellbeing, frequencies)
 
 
 def build_profile(checkin: CheckIn) -> Profile:
@@ -165,10 +208,16 @@ def build_profile(checkin: CheckIn) -> Profile:
     previous = previous_submitted(checkin)
     previous_scores = scores_of(previous) if previous else {}
     dim_changes = changes_since(current, previous_scores) if previous else {}
-    answered, wellbeing = _answers_read(checkin)
+    read = _answers_read(checkin)
+    frequencies = {f.code: f.value for f in read.frequencies}
+    notes = frequency_notes(frequencies)
+    support = support_for(current, {w.code: w.value for w in read.wellbeing})
+    raise_it = shows_raise_it(current, frequencies)
 
     phase_rows = [_phase_row(p, current, previous_scores, previous is not None) for p in PHASES]
-    dimension_rows = [_row(d, current[d.slug], dim_changes.get(d.slug), answered.get(d.slug, 0)) for d in DIMENSIONS]
+    dimension_rows = [
+        _row(d, current[d.slug], dim_changes.get(d.slug), read.answered.get(d.slug, 0)) for d in DIMENSIONS
+    ]
     levels = {
         Level.SYSTEMIC: [r for r in dimension_rows if r.dimension.is_systemic],
         Level.INDIVIDUAL: [r for r in dimension_rows if not r.dimension.is_systemic],
@@ -178,11 +227,13 @@ def build_profile(checkin: CheckIn) -> Profile:
         previous=previous,
         phases=phase_rows,
         dimensions=dimension_rows,
-        feedback=feedback_for(current, dim_changes),
-        shows_support=shows_support(current, wellbeing),
-        shows_raise_it=shows_raise_it(current),
+        feedback=feedback_for(current, dim_changes, frequencies, raise_it_card=raise_it),
+        support=support,
+        shows_raise_it=raise_it,
         levels=levels,
         moved_most=moved_most(dimension_rows),
+        support_said=[w for w in read.wellbeing if w.code in support.said],
+        frequencies=[SaidRow(f.code, f.statement, f.answer, f.value, notes.get(f.code, "")) for f in read.frequencies],
     )
 
 

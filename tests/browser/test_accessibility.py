@@ -269,7 +269,20 @@ def world(practitioner, teammate, lead, outsider, service, team, other_team, que
     contributions(other_team, 12, all_gave={"systemic_pressures": 4})
     submit_checkin(practitioner, team, {"values_connection": 2}, when=timezone.now() - timedelta(days=40))
     calm = submit_checkin(practitioner, team, {})
-    strained = submit_checkin(practitioner, team, {"systemic_pressures": 5, "individual_challenges": 5})
+    # The fullest profile: the "raise it" card, the support panel at its most severe level (the urgent card, every
+    # number a link), and working over and supervision said back.
+    strained = submit_checkin(
+        practitioner,
+        team,
+        {
+            "systemic_pressures": 5,
+            "individual_challenges": 5,
+            "hp_low": 5,
+            "hp_worn_out": 4,
+            "worked_over": 4,
+            "supervision_happened": 2,
+        },
+    )
     moves_choose(user=practitioner, checkin=strained, catalogue_keys=[CATALOGUE[0].key])
     supervision_mark(user=practitioner, checkin=strained, dimensions=["systemic_pressures"], note="The waiting list.")
     team_action_create(

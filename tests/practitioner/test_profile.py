@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.core.feedback import WORKED_OVER_OFTEN_FROM
 from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.models import PractitionerProfile
 from tests.conftest import MENU, SESSION_SAVE, submit_checkin
+from tests.page_text import sentences, text_of, words
 
 
 def test_the_profile_shows_all_three_phases_and_seven_dimensions(client, practitioner, team):
@@ -38,8 +41,9 @@ def test_high_systemic_pressure_is_framed_as_something_to_raise_not_a_personal_f
     checkin = submit_checkin(practitioner, team, {"systemic_pressures": 5})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
-    assert "This comes from the system, not from you" in html
-    assert "raising with your lead or in supervision" in html
+    assert "Your answers show high pressure from how the work is set up." in html
+    assert "That is for the service to change, not for you to fix alone." in html
+    assert "This is worth raising" in html and "says how to raise it" in html
 
 
 def test_low_individual_coping_gets_a_concrete_suggestion(client, practitioner, team):
@@ -66,7 +70,7 @@ def test_the_heaviest_workload_alone_shows_the_raise_it_card_not_crisis_lines(cl
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
     assert "Support is there if you want it" not in html
-    assert "116 123" not in html and "Call 999" not in html
+    assert "116 123" not in html and "999" not in html
     assert "This is worth raising" in html and "Freedom to Speak Up guardian" in html
 
 
@@ -126,3 +130,69 @@ def test_the_values_i_named_are_shown_back_on_my_profile_and_my_home_page(client
         assert "What matters to you in your work" in html and "Being there for people<br>in a hard week" in html
     hint = "You can change these in the second part of your next check-in."
     assert hint in home and hint not in profile
+
+
+def profile_html(client, user, team, answers) -> str:
+    checkin = submit_checkin(user, team, answers)
+    client.force_login(user)
+    return client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+
+
+def test_working_over_and_supervision_that_went_ahead_are_said_back_in_the_persons_own_words(
+    client, practitioner, team
+):
+    html = profile_html(client, practitioner, team, {"worked_over": 4, "supervision_happened": 2})
+    said = text_of(html, "frequencies-heading")
+    assert "How often did you work beyond your hours? Several times a week" in said
+    assert "How much of your planned case-management supervision went ahead? Less than half" in said
+    assert "linked with burnout in this work" in said
+
+
+@pytest.mark.parametrize("worked_over", [3, 4, 5], ids=["once a week", "several times a week", "most days"])
+def test_working_over_several_times_a_week_or_more_is_never_praised_as_healthy_boundaries(
+    client, practitioner, team, worked_over
+):
+    html = profile_html(client, practitioner, team, {"work_boundaries": 5, "worked_over": worked_over})
+    praised = "You are keeping healthy boundaries" in text_of(html, "feedback-heading")
+    assert praised == (worked_over < WORKED_OVER_OFTEN_FROM)
+
+
+def test_supervision_that_mostly_did_not_go_ahead_offers_the_route_to_raise_it_and_is_not_praised(
+    client, practitioner, team
+):
+    html = profile_html(client, practitioner, team, {"systemic_support": 5, "supervision_happened": 1})
+    assert "This is worth raising" in text_of(html, "raise-it-heading")
+    feedback = text_of(html, "feedback-heading")
+    assert "Your answers show supervision that mostly did not go ahead." in feedback
+    assert "good support from supervision" not in feedback
+    assert text_of(html, "support-panel") == ""  # the service's part: to raise, not a crisis
+
+
+def test_a_low_everything_profile_names_the_system_once_repeats_no_sentence_and_stays_short(client, practitioner, team):
+    """The domain review's pattern B: 725 words and "Your answers also show…" 12 times, before."""
+    html = profile_html(
+        client,
+        practitioner,
+        team,
+        {
+            "systemic_pressures": 4,
+            "individual_challenges": 4,
+            "systemic_values": 2,
+            "systemic_support": 2,
+            "individual_values": 2,
+            "individual_coping": 2,
+            "work_boundaries": 2,
+            "hp_worn_out": 3,
+            "hp_low": 2,
+            "worked_over": 5,
+            "supervision_happened": 1,
+        },
+    )
+    parts = ("support-panel", "raise-it-heading", "frequencies-heading", "feedback-heading")
+    said = [s for part in parts for s in sentences(text_of(html, part))]
+    assert len(said) > 30
+    assert [s for s, n in Counter(said).items() if n > 1] == []
+    feedback = text_of(html, "feedback-heading")
+    assert feedback.count("Your answers show") == 1 and "Your answers also show" not in feedback
+    assert feedback.index("Your answers show") < feedback.index("Parts of the role feel hard")
+    assert words(feedback) <= 250, words(feedback)
