@@ -39,8 +39,6 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   pkce: { required: () => true },
   enabledJWA: { clientAuthSigningAlgValues: ['RS256', 'RS512'] },
-  // The library refuses to fetch from special-use addresses (SSRF protection), and the app's key set is on 127.0.0.1.
-  fetch: (url, { dispatcher, ...options }) => globalThis.fetch(url, options),
   features: {
     devInteractions: { enabled: false },
     rpInitiatedLogout: {
