@@ -113,7 +113,7 @@ screenshots: test-browser
 	@echo "Screenshots are in test-results/ (screenshots/, journey/, organisation-sign-in/, print/)."
 
 ## node: Node and npm, which fetch the test tools below and run the OpenID Connect provider of the sign-in tests.
-## The provider (tests/oidc_provider: oidc-provider 8.x) needs Node NODE_MIN or newer, as its package.json says:
+## The provider (tests/oidc_provider: oidc-provider 8.x) needs Node 18.12 or newer, as its package.json says ("engines"):
 ## Debian 12's nodejs (18.20) will do.
 NODE_MIN := 18.12
 node: packages-node
