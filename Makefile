@@ -1,12 +1,66 @@
-# Two commands for a fresh machine: `make run` and `make test`.
+# Two commands for a fresh machine: `make run` and `make test`. On a bare Debian they need a few of Debian's packages
+# (python3-venv; for the tests Node, Chromium, poppler and Java): installed here when you are root, otherwise the
+# command stops at once with the one `apt-get install` line to run as root. README.md says more.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+# The port make run and make serve listen on, on 127.0.0.1.
+PORT ?= 8000
 
-.PHONY: run test lint screenshots browser node axe vnu oidc-provider install install-test migrate demo clean bench serve loadtest loadtest-faults loadtest-cluster haproxy
+# `make` alone makes .venv, as it always has.
+.DEFAULT_GOAL := install
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: run test test-fast test-browser lint screenshots node axe vnu oidc-provider install install-test migrate demo \
+	clean bench serve loadtest loadtest-faults loadtest-cluster
+
+## Debian's packages, each with the shell test that shows it is here. python3-venv is needed only to make .venv.
+HAS.python3-venv := test -x $(PY) || $(PYTHON) -c 'import ensurepip'
+HAS.nodejs := command -v node
+HAS.npm := command -v npm
+HAS.chromium-headless-shell := command -v chromium-headless-shell
+HAS.poppler-utils := command -v pdftoppm
+HAS.default-jre-headless := command -v java
+HAS.haproxy := command -v haproxy
+HAS.socat := command -v socat
+
+## What each command needs from Debian. The browser tests run Debian's headless Chromium (chromium-headless-shell:
+## the same build as the chromium package, without the parts a screen needs), turn the summaries printed to PDF into
+## pages with poppler's pdftoppm, and check each page's HTML with vnu.jar on Java. Node and npm fetch the test tools
+## (axe-core, vnu.jar) and run the OpenID Connect provider of the sign-in tests, which are in both halves.
+PACKAGES.run := python3-venv
+PACKAGES.test-fast := python3-venv nodejs npm
+PACKAGES.test-browser := $(PACKAGES.test-fast) chromium-headless-shell poppler-utils default-jre-headless
+PACKAGES.test := $(PACKAGES.test-browser)
+PACKAGES.node := nodejs npm
+PACKAGES.vnu := default-jre-headless
+PACKAGES.loadtest-cluster := haproxy socat
+
+## packages-NAME: the packages NAME needs, all checked at once. The missing ones are installed with apt-get when we are
+## root (as on CI); otherwise make stops here, before anything else, with the one command a root user must run.
+## (No sudo: a minimal Debian has none.)
+PACKAGE_CHECKS := $(addprefix packages-,run test test-fast test-browser node vnu loadtest-cluster)
+.PHONY: $(PACKAGE_CHECKS)
+$(PACKAGE_CHECKS): WHO = $(or $(MAKECMDGOALS),$*)
+$(PACKAGE_CHECKS): packages-%:
+	@missing=""; \
+	$(foreach p,$(PACKAGES.$*),{ $(HAS.$(p)); } >/dev/null 2>&1 || missing="$$missing $(p)";) \
+	if [ -z "$$missing" ]; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "make $(WHO) needs Debian's$$missing: installing them with apt-get..."; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing >/dev/null; \
+	else \
+	  echo "make $(WHO) needs Debian packages that are not installed. As root, run:"; \
+	  echo ""; \
+	  echo "    apt-get update && apt-get install -y$$missing"; \
+	  echo ""; \
+	  echo "then run make $(WHO) again."; \
+	  exit 1; \
+	fi
+
+$(VENV)/.installed: pyproject.toml | packages-run
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools
 	$(PIP) install --quiet -e .
@@ -27,52 +81,47 @@ demo: migrate
 	$(PY) manage.py load_questions
 	$(PY) manage.py seed_demo
 
-## run: the app with demo data on SQLite at http://127.0.0.1:8000
-run: demo
+## run: the app with demo data on SQLite at http://127.0.0.1:8000 (PORT to change it)
+run: packages-run demo
 	@echo ""
-	@echo "Open http://127.0.0.1:8000 and sign in as pat (practitioner) or lee (service lead)."
-	@echo "Password for every demo user: demo-password-2026. Administrator: admin, at http://127.0.0.1:8000/admin/"
+	@echo "Open http://127.0.0.1:$(PORT) and sign in as pat (practitioner) or lee (service lead)."
+	@echo "Password for every demo user: demo-password-2026. Administrator: admin, at http://127.0.0.1:$(PORT)/admin/"
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite), in two processes; each browser test
-## module runs whole in one of them, with its world and its browser (conftest.py says how they are handed out).
+## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite): test-fast, then test-browser. Every
+## package either half needs is checked first, so a missing one stops the run before anything is installed.
+## Both halves run in two processes. In test-browser each browser test module runs whole in one of them, with its
+## world and its browser (conftest.py says how they are handed out).
 ## Bytecode is kept between runs even where PYTHONDONTWRITEBYTECODE is set (as on these machines): each worker then
 ## skips recompiling and re-rewriting the test modules, about 1.3 s of its collection (__pycache__ is git-ignored).
-test: install-test browser axe vnu oidc-provider
-	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup
+
+test: packages-test test-fast test-browser
+
+## test-fast: everything but the browser tests, the loop to run while working.
+test-fast: packages-test-fast install-test oidc-provider
+	$(PYTEST) -m "not browser"
+
+## test-browser: the browser tests alone (end-to-end, accessibility and HTML checks, printing).
+test-browser: packages-test-browser install-test axe vnu oidc-provider
+	$(PYTEST) -m browser
 
 ## screenshots: the browser tests again, keeping a screenshot of every page they open (test-results/), to look at.
-screenshots: install-test browser axe vnu oidc-provider
-	SCREENSHOTS=1 PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup -m browser
+screenshots: export SCREENSHOTS := 1
+screenshots: test-browser
 	@echo "Screenshots are in test-results/ (screenshots/, journey/, organisation-sign-in/, print/)."
 
-## browser: make sure Debian's headless Chromium is here for the browser tests (chromium-headless-shell: the same
-## build as the chromium package, without the parts a screen needs), and poppler's pdftoppm, which turns the summaries
-## printed to PDF into pages to look at (installed when we are root, as on CI).
-browser:
-	@{ command -v chromium-headless-shell && command -v pdftoppm; } >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing headless Chromium and poppler-utils for the browser tests (Debian's packages, about a minute)..."; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell poppler-utils >/dev/null; \
-	  else \
-	    echo "The browser tests need headless Chromium and poppler-utils. Install them with:"; \
-	    echo "  sudo apt-get install -y chromium-headless-shell poppler-utils"; exit 1; \
-	  fi; }
-
-## node: Node and npm, which fetch the test tools below (axe-core, vnu.jar, the OpenID Connect provider), from Debian
-## when they are missing and we are root.
-node:
-	@command -v npm >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Node and npm for the test tools (Debian's packages)..."; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
-	  else \
-	    echo "The browser and sign-in tests need Node and npm. Install them with:  sudo apt-get install -y nodejs npm"; \
-	    exit 1; \
-	  fi; }
+## node: Node and npm, which fetch the test tools below and run the OpenID Connect provider of the sign-in tests.
+## The provider (tests/oidc_provider: oidc-provider 8.x) needs Node 18.12 or newer, as its package.json says ("engines"):
+## Debian 12's nodejs (18.20) will do.
+NODE_MIN := 18.12
+node: packages-node
+	@version=$$(node -p process.versions.node); \
+	[ "$$(printf '%s\n' $(NODE_MIN) "$$version" | sort -V | head -n 1)" = $(NODE_MIN) ] || { \
+	  echo "The sign-in tests' OpenID Connect provider (tests/oidc_provider) needs Node $(NODE_MIN) or newer;"; \
+	  echo "this machine has Node $$version ($$(command -v node)). Debian 12's nodejs package (18.20) is new enough."; \
+	  exit 1; }
 
 ## axe: axe-core, the accessibility checker the browser tests run inside each page, from npm into .cache/axe/ (fetched
 ## again when AXE_VERSION changes). 4.14 checks a page in about four fifths of the time 4.12 took.
@@ -87,18 +136,10 @@ $(AXE_STAMP): | node
 	@mv .cache/axe/tmp/package/axe.min.js .cache/axe/axe.min.js && rm -rf .cache/axe/tmp && touch $@
 
 ## vnu: the W3C Nu Html Checker for the browser tests (tests/browser/test_accessibility.py): vnu.jar from npm into
-## .cache/vnu/ when it is missing, and Java (installed when we are root, as on CI).
+## .cache/vnu/ when it is missing, and Java.
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu/vnu.jar
-vnu: $(VNU_JAR)
-	@command -v java >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Java for the HTML check (Debian's package)..."; \
-	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
-	  else \
-	    echo "The HTML check needs Java. Install it with:  sudo apt-get install -y openjdk-17-jre-headless"; exit 1; \
-	  fi; }
+vnu: packages-vnu $(VNU_JAR)
 
 $(VNU_JAR): | node
 	@echo "Fetching the Nu Html Checker (npm vnu-jar@$(VNU_VERSION), about 30 MB)..."
@@ -107,9 +148,10 @@ $(VNU_JAR): | node
 	@mv .cache/vnu/tmp/package/build/dist/vnu.jar $(VNU_JAR) && rm -rf .cache/vnu/tmp
 
 ## oidc-provider: the real OpenID Connect provider the sign-in tests start on 127.0.0.1 (tests/oidc_provider: panva's
-## oidc-provider on Node), installed from its lock file.
+## oidc-provider on Node), installed from its lock file. `node` is checked each time: a Node too old fails here, with
+## a message, rather than in every sign-in test.
 OIDC_PROVIDER := tests/oidc_provider/node_modules/.package-lock.json
-oidc-provider: $(OIDC_PROVIDER)
+oidc-provider: node $(OIDC_PROVIDER)
 
 $(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-lock.json | node
 	cd tests/oidc_provider && npm ci --no-audit --no-fund --silent
@@ -136,7 +178,6 @@ $(VENV)/.installed-load: $(VENV)/.installed pyproject.toml
 	touch $@
 
 ## serve: the production server (gunicorn, DEBUG off) on 127.0.0.1:$(PORT). Needs SECRET_KEY, DATABASE_URL, ...
-PORT ?= 8000
 serve: install
 	PORT=$(PORT) PY=$(PY) scripts/serve
 
@@ -151,20 +192,9 @@ loadtest-faults: $(VENV)/.installed-load
 ## loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL primary and
 ## synchronous standby; scenarios one after another (a server killed, hung, restarted in turn; the database restarted,
 ## exhausted, failed over), each checked with loadtest/verify.py. About 9 minutes, loopback only; not part of CI.
-## Needs root (it installs haproxy with apt-get, and runs PostgreSQL as the postgres user).
-loadtest-cluster: $(VENV)/.installed-load haproxy
+## Needs root (it runs PostgreSQL as the postgres user) and Debian's haproxy and socat (installed when missing).
+loadtest-cluster: packages-loadtest-cluster $(VENV)/.installed-load
 	PY=$(PY) $(PY) loadtest/cluster.py
-
-haproxy:
-	@command -v haproxy >/dev/null 2>&1 && command -v socat >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's haproxy and socat..."; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy socat >/dev/null || { \
-	      DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy socat >/dev/null; }; \
-	  else \
-	    echo "The cluster load test needs haproxy and socat:  sudo apt-get install -y haproxy socat"; exit 1; \
-	  fi; }
 
 clean:
 	rm -rf $(VENV) tests/oidc_provider/node_modules db.sqlite3 bench.sqlite3 staticfiles loadtest/results

@@ -581,6 +581,7 @@ def oidc_provider(live_server, tmp_path_factory) -> Iterator[ProviderProcess]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()
 
 
 def configure_sign_in(settings, provider: ProviderProcess, *, site_url: str, by_key: bool = False) -> None:

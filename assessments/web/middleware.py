@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.log import log_response
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class DatabaseOutageMiddleware:
     """A view (or a template it renders) that cannot reach the database answers 503 with a page that says so.
 
     Database errors raised by other middleware (saving the session, say) never reach process_exception; Django
-    turns them into a 500 first. handler500 (see server_error below) catches those.
+    turns them into a 500 first. handler500 (errors.server_error) catches those.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -77,8 +78,14 @@ class Utf8FormsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         charset = (request.content_params or {}).get("charset") if request.method == "POST" else None
         if charset is not None and charset.lower() != "utf-8":
-            # Django's own rule for form bodies, so nothing that gets past here can raise it again later.
-            raise BadRequest("A form was sent in a character set other than UTF-8.")
+            # Django's own rule for form bodies, so nothing that gets past here can raise it again later. Answered
+            # here rather than raised: with DEBUG on (make run), a raised BadRequest goes to Django's technical error
+            # page, which reads request.POST, fails on the same body, and turns the 400 into a 500.
+            response = render(request, "400.html", status=400)
+            log_response(
+                "Bad Request: %s (a form in %s, not UTF-8)", request.path, charset, response=response, request=request
+            )
+            return response
         return self.get_response(request)
 
 

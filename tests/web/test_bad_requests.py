@@ -97,3 +97,13 @@ def test_a_form_that_says_it_is_utf_8_is_read_as_usual(practitioner, question_se
     response = post_with_token(client, url, f"{FORM}; charset={charset}", body)
     assert response.status_code == 302
     assert set(Answer.objects.filter(checkin=draft).values_list("value", flat=True)) == {4}
+
+
+@pytest.mark.parametrize("case", UNREADABLE)
+def test_with_debug_on_an_unreadable_form_still_gets_the_400_page(practitioner, settings, case):
+    # `make run` serves with DEBUG on. Had the middleware raised BadRequest, Django's technical error page would
+    # answer instead, and it reads request.POST: a UTF-16 body then raised again there, and the newcomer got a 500.
+    settings.DEBUG = True
+    client = browser(practitioner)
+    for url in (reverse("login"), reverse("practitioner:my_data")):
+        assert_bad_request_page(post_with_token(client, url, *UNREADABLE[case]))

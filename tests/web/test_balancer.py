@@ -3,6 +3,7 @@ it can serve when no server answers, and a database address with several hosts f
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
@@ -27,7 +28,7 @@ def test_livez_answers_without_touching_the_database(client, db, django_assert_n
 
 def test_the_balancers_503_file_is_the_apps_friendly_page_with_retry_after(tmp_path, settings):
     settings.OUTAGE_RETRY_AFTER_SECONDS = 7
-    call_command("render_error_pages", tmp_path, stdout=open(os.devnull, "w"))
+    call_command("render_error_pages", tmp_path, stdout=io.StringIO())
     raw = (tmp_path / "503.http").read_bytes()
     head, body = raw.split(b"\r\n\r\n", 1)
     lines = head.decode().split("\r\n")

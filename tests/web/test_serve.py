@@ -46,3 +46,4 @@ def test_the_production_server_starts_and_its_health_check_answers_200(tmp_path)
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server.stderr.close()
