@@ -100,11 +100,19 @@ def serve(tmp_path: Path, provider: ProviderProcess) -> tuple[subprocess.Popen, 
         if not line and server.poll() is not None:
             raise AssertionError("gunicorn stopped before listening")
         if match := re.search(r"Listening at: (http://\S+)", line):
-            # Keep reading its errors, so a full pipe never blocks it.
-            threading.Thread(target=server.stderr.read, daemon=True).start()
+            # Keep reading its errors, so a full pipe never blocks it; the reader closes the pipe at the end.
+            server.drain = threading.Thread(target=_read_to_the_end, args=(server.stderr,), daemon=True)
+            server.drain.start()
             return server, match.group(1)
     server.kill()
+    server.wait(timeout=30)
+    server.stderr.close()
     raise AssertionError("gunicorn did not start listening within 60 s")
+
+
+def _read_to_the_end(stream) -> None:
+    with stream:
+        stream.read()
 
 
 def sign_in_loop(base: str, seen: Seen, stop: float) -> None:
@@ -171,6 +179,7 @@ def test_with_the_provider_hung_health_checks_answer_and_no_sign_in_waits_longer
     finally:
         server.terminate()
         server.wait(timeout=30)
+        server.drain.join(timeout=10)
 
     health = seen.of("health")
     health_seconds = [seconds for _status, seconds in health]
