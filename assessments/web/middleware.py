@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.log import log_response
 
+from assessments.web.logs import printable
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -44,7 +46,10 @@ class DatabaseOutageMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DATABASE_ERRORS):
-            logger.warning("Database unavailable for %s %s: %s", request.method, request.path, exception)
+            # The path is anyone's to write (a %0A in it decodes to a newline): escaped, so it cannot forge a line.
+            logger.warning(
+                "Database unavailable for %s %s: %s", printable(request.method), printable(request.path), exception
+            )
             return outage_response()
         return None
 

@@ -285,6 +285,22 @@ def test_a_database_outage_during_a_check_in_shows_a_friendly_503_and_saves_noth
     assert not checkin.answers.exists()
 
 
+def test_a_database_outage_logs_the_path_on_one_line_whatever_it_holds(client, lead, team, monkeypatch, caplog):
+    """A path is anyone's to write: a %0A in it must not start a forged line in the log during an outage."""
+    client.force_login(lead)
+
+    def outage(*args, **kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr("assessments.leads.views.summaries.get_summary_team", outage)
+    forged = "2026-11%0A2026-12-06 12:00:00,000 ERROR django.request forged"
+    with caplog.at_level("WARNING", logger="assessments.web.middleware"):
+        response = client.get(f"/summaries/teams/{team.pk}/{forged}/")
+    assert response.status_code == 503
+    (line,) = [r.getMessage() for r in caplog.records if "Database unavailable" in r.getMessage()]
+    assert "\n" not in line and "2026-11\\n2026-12-06 12:00:00,000 ERROR" in line, line
+
+
 def test_a_database_outage_outside_a_view_still_shows_the_503_page(client, practitioner, monkeypatch):
     client.force_login(practitioner)
 
