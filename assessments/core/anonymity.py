@@ -85,9 +85,6 @@ class Suppression:
     hidden: dict[Hashable, str] = field(default_factory=dict)
     total_hidden: str | None = None
 
-    def is_shown(self, key: Hashable) -> bool:
-        return key not in self.hidden
-
 
 def suppress(
     counts: Mapping[Hashable, int],

@@ -295,7 +295,3 @@ STATEMENT_KIND_CHOICES = [
 
 def get_dimension(slug: str) -> Dimension:
     return DIMENSIONS_BY_SLUG[slug]
-
-
-def get_phase(slug: str) -> Phase:
-    return PHASES_BY_SLUG[slug]

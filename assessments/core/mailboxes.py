@@ -1,4 +1,4 @@
-"""Which mailbox an email address reaches: one mailbox, one person (issue 24).
+"""Which mailbox an email address reaches: one mailbox, one person.
 
 `lena+1@trust.nhs.uk` and `Lena@Trust.nhs.uk` both land in Lena's inbox, so to the app they are one person. An
 address is compared by its mailbox: the part of the local part after a `+` dropped (plus addressing, as in

@@ -79,10 +79,3 @@ def statement_figures(
                 total[value] = total.get(value, 0) + n
         service[code] = {"hidden": decided.total_hidden} if decided.total_hidden else statement_cell(total)
     return StatementFigures(teams=teams, service=service)
-
-
-def concern_share(cell: dict, *, agreeing_is_concern: bool) -> int | None:
-    """The share at the end of a statement that needs attention, for naming what drives a hotspot."""
-    if cell.get("hidden") is not None:
-        return None
-    return cell["top"] if agreeing_is_concern else cell["bottom"]

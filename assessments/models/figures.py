@@ -160,10 +160,6 @@ class TeamAction(models.Model):
         return self.status in self.OPEN
 
     @property
-    def is_for_the_service(self) -> bool:
-        return self.team_id is None
-
-    @property
     def review_due(self) -> bool:
         return self.is_open and self.review_on is not None and self.review_on <= timezone.localdate()
 
@@ -257,7 +253,7 @@ class PublishedPeriod(models.Model):
     `publish_periods` job), with suppression decided then. Every lead page and CSV reads these figures, so
     deleting a check-in or an account, the retention purge, new members or a renamed team cannot move a
     figure a lead may already have read. The unique constraint makes the first writer win when two app
-    servers publish the same period at once. Past retention, a period goes whole (see retention.py).
+    servers publish the same period at once. Past retention, a period goes whole (publication.published_purge).
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")

@@ -44,7 +44,7 @@ class PractitionerProfile(models.Model):
         return f"Profile of {self.user}"
 
 
-# --- The practitioner's journey (issue 4): moves, supervision notes, reminders. ---
+# --- The practitioner's journey: moves, supervision notes, reminders. ---
 
 MOVE_TEXT_MAX_LENGTH = 200
 

@@ -140,7 +140,7 @@ class StartCheckInForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-# --- The practitioner's journey (issue 4) ---
+# --- The practitioner's journey ---
 
 
 class MovesChooseForm(forms.Form):

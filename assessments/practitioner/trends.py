@@ -28,11 +28,6 @@ class Series:
     chart: LineChart
     dimension: Dimension | None = None
 
-    @property
-    def first_and_last(self) -> tuple[float | None, float | None]:
-        present = [s for s in self.scores if s is not None]
-        return (present[0], present[-1]) if present else (None, None)
-
 
 @dataclass(frozen=True)
 class PhaseTrend:

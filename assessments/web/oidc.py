@@ -411,7 +411,7 @@ def verified_person(*, code: str, redirect_uri: str, nonce: str, code_verifier: 
 
 def end_session_url(*, post_logout_redirect_uri: str) -> str | None:
     """Where to send the browser so the provider ends its session too, or None if it offers no way (or is down or
-    busy). It names this app by its client id, not by an ID token: the session keeps none (issue 27), and the
+    busy). It names this app by its client id, not by an ID token: the session keeps none, and the
     provider asks the person to confirm, as it does anyway."""
     try:
         metadata = _client().load_server_metadata()

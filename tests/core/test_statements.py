@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.core.anonymity import SHARES_PROTECT_ANOTHER, SHARES_TOO_FEW
-from assessments.core.statements import concern_share, statement_cell, statement_figures
+from assessments.core.statements import statement_cell, statement_figures
 
 
 @pytest.fixture(autouse=True)
@@ -15,8 +15,6 @@ def _thresholds(settings):
 def test_a_cell_gives_its_own_n_and_the_shares_of_each_answer_and_of_each_end():
     cell = statement_cell({1: 1, 2: 1, 3: 2, 4: 4, 5: 2})
     assert cell == {"hidden": None, "n": 10, "shares": [10, 10, 20, 40, 20], "top": 60, "bottom": 20}
-    assert concern_share(cell, agreeing_is_concern=True) == 60
-    assert concern_share(cell, agreeing_is_concern=False) == 20
 
 
 def test_a_statement_answered_by_fewer_than_the_share_threshold_is_hidden_and_so_is_its_complement():

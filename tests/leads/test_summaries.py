@@ -185,13 +185,13 @@ def test_with_two_teams_a_hidden_team_hides_the_other_so_it_cannot_be_subtracted
 def test_with_three_teams_the_next_smallest_team_is_hidden_too():
     decision = suppress({"a": 6, "b": 12, "c": 2})
     assert decision.hidden == {"c": TOO_FEW, "a": PROTECTS_ANOTHER}
-    assert decision.is_shown("b") and decision.total_hidden is None
+    assert "b" not in decision.hidden and decision.total_hidden is None
 
 
 def test_hidden_teams_that_together_are_still_too_few_hide_more():
     decision = suppress({"a": 1, "b": 2, "c": 8, "d": 9})
     assert set(decision.hidden) == {"a", "b", "c"}
-    assert decision.is_shown("d")
+    assert "d" not in decision.hidden
 
 
 def test_a_lone_small_team_hides_the_service_total():
