@@ -84,7 +84,8 @@ class Group:
     - `bands_visible`: whether the reader can count the block's bands (its band shares, or the service's, are shown);
     - `transfers`: whether no statement of the dimension is visible for the block, so that a reader knows nothing of
       the answers but through the mean (and the bands): one person's score may then go up by a whole answer on
-      every statement where another's goes down by as much;
+      every statement where another's goes down by as much; `pooled` where that mean is over every answer (a
+      systemic dimension's), so only between people who answered as many statements;
     - `answers`: each visible statement's answers (None: left blank);
     - `vectors`: where given, how many people gave each whole set of answers to the dimension's statements (keyed,
       None for a blank), so that exchanging single answers between two people can be tried;
@@ -96,6 +97,7 @@ class Group:
     step: float = 0.0
     bands_visible: bool = False
     transfers: bool = False
+    pooled: bool = False
     answers: dict[str, Counter] = field(default_factory=dict)
     vectors: Counter | None = None
     values: Counter = field(default_factory=Counter)
@@ -110,6 +112,7 @@ class Group:
             step=max(self.step, other.step),
             bands_visible=self.bands_visible or other.bands_visible,
             transfers=self.transfers and other.transfers,
+            pooled=self.pooled or other.pooled,
             answers={c: self.answers.get(c, Counter()) + other.answers.get(c, Counter()) for c in codes},
             vectors=vectors,
             values=self.values + other.values,
@@ -150,14 +153,22 @@ def _swaps(scores: Mapping, held: tuple, fallback: float, *, band_only: bool) ->
     return sum(_others(scores, held, o) for o in scores if _far(o[0], held[0], step))
 
 
-def _transfers(scores: Mapping, held: tuple, *, bands_visible: bool, band_only: bool) -> int:
+def _partners(scores: Mapping, held: tuple, pooled: bool) -> list[tuple]:
+    """Who can take whole answers from a person: anyone with a score; where the mean is over every answer (a
+    systemic dimension's), only people who answered as many statements, so that the answers' sum stays the same."""
+    if pooled:
+        return [o for o in scores if o[0] is not NO_SCORE and held[1] is not None and o[1] == held[1]]
+    return [o for o in scores if o[0] is not NO_SCORE]
+
+
+def _transfers(scores: Mapping, held: tuple, *, bands_visible: bool, band_only: bool, pooled: bool) -> int:
     """How many witnesses a person holding `score` has among worlds that move whole answers between people: their
     score goes up (or down) by a whole answer on every statement, or by several, while others' go down (or up) by
     as much in all, keeping the block's sum. Where the bands can be counted, one other person takes the change and
     the two bands must come out as they were; otherwise any others take it, each within the scale, and the one who
     could take the most is left out (the reader might know them). Returns at least WITNESSES when a world is found."""
     if bands_visible:
-        return _pair_transfers(scores, held, band_only=band_only)
+        return _pair_transfers(scores, held, band_only=band_only, pooled=pooled)
     score = held[0]
     for direction in (1, -1):
         for wholes in range(1, SCALE_MAX - SCALE_MIN + 1):
@@ -167,9 +178,7 @@ def _transfers(scores: Mapping, held: tuple, *, bands_visible: bool, band_only: 
             if band_only and band(mine) == band(score):
                 continue
             room = []
-            for other in scores:
-                if other[0] is NO_SCORE:
-                    continue
+            for other in _partners(scores, held, pooled):
                 left = other[0] if direction > 0 else 100 - other[0]  # how far they can go the other way
                 room += [int((left + _EPSILON) // WHOLE_ANSWER)] * _others(scores, held, other)
             if room and sum(room) - max(room) >= wholes:
@@ -178,7 +187,7 @@ def _transfers(scores: Mapping, held: tuple, *, bands_visible: bool, band_only: 
     return 0
 
 
-def _pair_transfers(scores: Mapping, held: tuple, *, band_only: bool) -> int:
+def _pair_transfers(scores: Mapping, held: tuple, *, band_only: bool, pooled: bool) -> int:
     """Others who could take a whole answer from (or give one to) a person holding `held`, the two bands coming
     out as they were."""
     score = held[0]
@@ -187,9 +196,7 @@ def _pair_transfers(scores: Mapping, held: tuple, *, band_only: bool) -> int:
         mine = score + direction * WHOLE_ANSWER
         if not 0 - _EPSILON <= mine <= 100 + _EPSILON or (band_only and band(mine) == band(score)):
             continue
-        for other in scores:
-            if other[0] is NO_SCORE:
-                continue
+        for other in _partners(scores, held, pooled):
             theirs = other[0] - direction * WHOLE_ANSWER
             if not 0 - _EPSILON <= theirs <= 100 + _EPSILON:
                 continue
@@ -276,7 +283,10 @@ def _unplaceable(group: Group, *, band_only: bool) -> bool:
         if (
             group.transfers
             and held[0] is not NO_SCORE
-            and _transfers(group.scores, held, bands_visible=group.bands_visible, band_only=band_only) >= WITNESSES
+            and _transfers(
+                group.scores, held, bands_visible=group.bands_visible, band_only=band_only, pooled=group.pooled
+            )
+            >= WITNESSES
         ):
             continue
         return True

@@ -184,6 +184,7 @@ def _dimension_facet(counts: PeriodCounts, team: int, d: Dimension, shapes: dict
             step=answer_step(len(asked) or 1),
             bands_visible=_shares_visible(cells, team, d.slug),
             transfers=not visible,
+            pooled=d.is_systemic,
             answers={code: _answers(counts, team, set_id, code, people) for code in visible},
             vectors=vectors,
         )

@@ -67,6 +67,17 @@ def test_scores_close_together_can_still_be_shown_where_only_the_mean_is_seen():
     assert why_unsafe(Group(people=5, scores=close.scores, step=12.5, transfers=False)) == "score"
 
 
+def test_where_the_mean_is_over_every_answer_only_people_who_answered_as_many_can_trade_whole_answers():
+    """A systemic dimension's mean is the sum of every answer over how many there were. Moving a whole answer on
+    each statement from someone who answered four to someone who answered two changes that sum: it is no witness.
+    Five people at 50, one who answered two statements: nobody has a partner answering as many but themselves."""
+    mixed = Counter({(50.0, 4): 4, (50.0, 2): 1})
+    assert why_unsafe(Group(people=5, scores=mixed, step=12.5, transfers=True)) is None
+    assert why_unsafe(Group(people=5, scores=mixed, step=12.5, transfers=True, pooled=True)) == "score"
+    same = Counter({(50.0, 4): 5})
+    assert why_unsafe(Group(people=5, scores=same, step=12.5, transfers=True, pooled=True)) is None
+
+
 def test_a_high_mean_that_pins_everyones_band_is_withheld():
     """Scores 75, 100, 75, 100, 100 (mean 90): a reader who knows one of the 75s knows everyone else is at 75 or
     more, so every band is certain. With 50 and 100 in turn (mean 75) nobody's is."""
