@@ -24,6 +24,6 @@ threading.Thread(target=warm, name="oidc-warm", daemon=True).start()
 # Everything loaded so far (Django, the apps, the models, the settings) lives as long as the process. Without this,
 # Python's cyclic garbage collector scans all of it at every full collection, which the objects of a summary page
 # (a year of published figures) bring on about every fifteen pages: 15 to 30 ms added to that page, the whole p95.
-# Frozen, a full collection scans only what was made since (docs/benchmarks.md, "Statement-level figures").
+# Frozen, a full collection scans only what was made since (docs/benchmarks.md, "What grows, and why").
 gc.collect()
 gc.freeze()
