@@ -226,9 +226,10 @@ AUTHENTICATION_BACKENDS = [
     "assessments.web.backends.OrganisationSignInBackend",
 ]
 
-# Argon2 first: new and changed passwords use it; older hashes are upgraded at the next sign-in.
+# Argon2 first: new and changed passwords use it; older hashes are upgraded at the next sign-in. Its parameters
+# (19 MiB, 2 passes, 1 lane) are sized for the server's memory: see the class and docs/deploy.md, "Passwords".
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "assessments.web.passwords.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -247,11 +248,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
-# that pair is refused for LOGIN_COOLOFF_MINUTES. Attempts are kept in the database, shared by all app servers.
+# that pair is refused for LOGIN_COOLOFF_MINUTES; after LOGIN_ADDRESS_FAILURE_LIMIT wrong passwords from one
+# address, whatever the usernames, that address is (so made-up usernames cannot make the server hash without end).
+# Attempts are kept in the database, shared by all app servers.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "assessments.web.passwords.AddressAwareDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "assessments.web.errors.login_locked_out"
 # Successful sign-ins are not logged: we keep no record of when a person used the app.

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from assessments.core.framework import PHASE_CHOICES
 from assessments.core.steps import QUESTION_STEPS
 from assessments.models import (
     CheckIn,
@@ -208,6 +209,29 @@ def test_a_wrong_key_stops_reading_with_an_error_naming_the_variable_and_never_s
 
     settings.PRIVATE_WORDS_KEYS = [NEW_KEY, *sealed_with]
     call_command("check", databases=["default"])  # the right key back: every check passes
+
+
+@pytest.mark.parametrize("old_rows", ["oldest", "between"])
+def test_the_start_up_check_opens_older_rows_not_only_the_newest(practitioner, team, settings, old_rows):
+    """A key set that opens the newest row but not older ones fails the check at start-up, naming the column."""
+    checkin = submit_checkin(practitioner, team)
+    phases = [phase for phase, _ in PHASE_CHOICES]
+    assert len(phases) >= 3
+    under_old = {"oldest": phases[:2], "between": phases[1:2]}[old_rows]
+    for phase in phases:
+        settings.PRIVATE_WORDS_KEYS = [OLD_KEY] if phase in under_old else [NEW_KEY]
+        Reflection.objects.create(checkin=checkin, phase=phase, text=WORDS["challenges"])
+    pks = Reflection.objects.order_by("pk").values_list("pk", flat=True)
+    assert Fernet(NEW_KEY).decrypt(raw_value(Reflection, pks.last(), "text").encode())  # the newest opens
+    first_old = pks.filter(phase__in=under_old).first()
+
+    settings.PRIVATE_WORDS_KEYS = [NEW_KEY]  # the old key removed before the rows were resealed
+    with pytest.raises(SystemCheckError, match="PRIVATE_WORDS_KEYS") as raised:
+        call_command("check", databases=["default"])
+    assert f"The private words in Reflection.text (id {first_old}) cannot be opened" in str(raised.value)
+
+    settings.PRIVATE_WORDS_KEYS = [NEW_KEY, OLD_KEY]
+    call_command("check", databases=["default"])  # both keys: every row opens
 
 
 def start_up(tmp_path, **variables: str) -> subprocess.CompletedProcess:

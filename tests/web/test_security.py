@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher as DjangoArgon2PasswordHasher
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
@@ -50,10 +51,30 @@ def test_production_settings_switch_on_https_and_secure_cookies(tmp_path):
     )
 
 
-def test_passwords_are_hashed_with_argon2(settings):
+def test_passwords_are_hashed_with_argon2_at_the_stated_parameters(settings):
+    """19 MiB, 2 passes, 1 lane (docs/deploy.md, "Passwords"): not Django's 100 MiB and 8 lanes per password."""
     settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
-    assert configured.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert make_password("a-long-test-password-1").startswith("argon2$")
+    assert configured.PASSWORD_HASHERS[0] == "assessments.web.passwords.Argon2PasswordHasher"
+    encoded = make_password("a-long-test-password-1")
+    assert encoded.startswith("argon2$argon2id$")
+    params = get_hasher("argon2").decode(encoded)
+    assert (params["memory_cost"], params["time_cost"], params["parallelism"]) == (19 * 1024, 2, 1)
+
+
+def test_a_password_hashed_with_djangos_argon2_defaults_still_signs_in_and_is_rehashed(client, practitioner, settings):
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    old = DjangoArgon2PasswordHasher()
+    practitioner.password = old.encode(PASSWORD, old.salt())
+    practitioner.save(update_fields=["password"])
+    assert get_hasher("argon2").must_update(practitioner.password)
+
+    response = client.post(reverse("login"), {"username": "priya", "password": PASSWORD})
+    assert response.status_code == 302
+
+    practitioner.refresh_from_db()
+    params = get_hasher("argon2").decode(practitioner.password)
+    assert (params["memory_cost"], params["time_cost"], params["parallelism"]) == (19 * 1024, 2, 1)
+    assert check_password(PASSWORD, practitioner.password)
 
 
 def test_every_page_sends_a_strict_content_security_policy_and_the_usual_headers(client, practitioner):
@@ -84,7 +105,8 @@ def throttling(settings):
 
 def test_login_throttling_is_on_in_the_configured_settings():
     assert configured.AXES_ENABLED and configured.AXES_FAILURE_LIMIT == 5
-    assert configured.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert configured.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"], "ip_address"]
+    assert configured.AXES_ADDRESS_FAILURE_LIMIT == 20
     assert configured.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
 
 
@@ -107,6 +129,29 @@ def test_the_sixth_attempt_after_five_wrong_passwords_is_refused_with_a_clear_me
 def test_a_lockout_for_one_person_does_not_lock_out_their_colleague(client, practitioner, teammate, throttling):
     for _ in range(6):
         client.post(reverse("login"), {"username": "priya", "password": "wrong-guess"})
+    response = client.post(reverse("login"), {"username": "tom", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_wrong_passwords_for_made_up_usernames_from_one_address_are_throttled(client, practitioner, throttling):
+    """Each made-up username costs the server a full password hash: counted by address alone, they stop."""
+    limit = configured.AXES_ADDRESS_FAILURE_LIMIT
+    for n in range(limit - 1):
+        response = client.post(reverse("login"), {"username": f"nobody-{n}", "password": "wrong-guess"})
+        assert response.status_code == 200, n
+    response = client.post(reverse("login"), {"username": f"nobody-{limit}", "password": "wrong-guess"})
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    # That address is paused for everyone, the right password too; another address is not.
+    assert client.post(reverse("login"), {"username": "priya", "password": PASSWORD}).status_code == 429
+    other = {"REMOTE_ADDR": "192.0.2.7"}
+    assert client.post(reverse("login"), {"username": "priya", "password": PASSWORD}, **other).status_code == 302
+
+
+def test_a_few_typos_by_colleagues_behind_one_address_do_not_pause_it(client, practitioner, teammate, throttling):
+    for username in ["priya", "tom", "sam", "alex"]:
+        for _ in range(configured.AXES_FAILURE_LIMIT - 1):
+            assert client.post(reverse("login"), {"username": username, "password": "x-wrong"}).status_code == 200
     response = client.post(reverse("login"), {"username": "tom", "password": PASSWORD})
     assert response.status_code == 302
 
