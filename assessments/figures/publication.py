@@ -39,7 +39,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS
-from assessments.core.periods import KINDS, Period, add_months
+from assessments.core.periods import KINDS, Period, add_months, kept_since
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.figures.obstacle_counts import obstacle_sets
 from assessments.figures.period_figures import SERVICE, PeriodCounts, empty_row, period_figures
@@ -147,7 +147,7 @@ def _voice_counts(service: Service, kind: str, starts: list[date]) -> dict[tuple
 
 def kept_from(now: datetime | None = None) -> date:
     """The first day whose check-ins are still kept: the same day RETENTION_MONTHS calendar months ago."""
-    return add_months(timezone.localdate(now), -settings.RETENTION_MONTHS)
+    return kept_since(timezone.localdate(now))
 
 
 def past_retention(period: Period, now: datetime | None = None) -> bool:
