@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.anonymity import PROTECTS_ANOTHER, TOO_FEW, suppress
-from assessments.core.framework import DIMENSIONS
+from assessments.core.framework import DIMENSIONS, Direction
 from assessments.core.periods import current_period, parse_period, period_of
 from assessments.core.periods import latest_shown_period as shown_period
 from assessments.figures.voices import voice_record
@@ -90,6 +90,14 @@ def test_a_team_with_five_contributors_shows_figures(client, lead, team, questio
     # At five people each step of a share is one person: the shares are left out, with the reason.
     assert "low 0% · middle" not in html
     assert "Shares are shown when at least 10 people answered" in html
+
+
+def test_each_dimension_says_what_a_higher_score_means_in_the_frameworks_words(client, lead, team, question_set):
+    client.force_login(lead)
+    html = client.get(team_url(team)).content.decode()
+    for direction in Direction:
+        rows = sum(d.direction == direction for d in DIMENSIONS)
+        assert html.count(f"{direction.label}</span></dt>") == rows, direction
 
 
 def test_shares_are_shown_from_ten_people(client, lead, team, question_set):
