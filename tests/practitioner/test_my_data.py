@@ -352,6 +352,13 @@ def test_the_privacy_page_is_public_linked_from_every_page_and_states_the_settin
     assert reverse("site:privacy") in client.get(reverse("site:home")).content.decode()
 
 
+def test_the_privacy_page_states_the_share_size_the_figures_are_held_to(client, settings):
+    settings.MIN_GROUP_SIZE, settings.SHARE_MIN_GROUP_SIZE = 12, 10  # a share is never held to less than a figure
+    html = client.get(reverse("site:privacy")).content.decode()
+    assert "shown only when at least 12 people answered" in html
+    assert "at least 10 people" not in html
+
+
 def test_the_privacy_page_says_published_figures_stay_and_states_the_share_threshold(client, settings):
     settings.SHARE_MIN_GROUP_SIZE = 12
     html = client.get(reverse("site:privacy")).content.decode()
