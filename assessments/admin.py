@@ -27,6 +27,7 @@ from assessments.leads.audit import audit_record
 from assessments.models.figures import AuditEvent, SummaryAccess, TeamAction
 from assessments.models.organisation import Invite, Membership, OrganisationIdentity, Service, ServiceLead, Team
 from assessments.models.questions import Question, QuestionSet
+from assessments.practitioner.questions import question_set_activate
 from assessments.web.account_notices import account_ready_notice
 from assessments.web.identities import USERNAME_MAX_LENGTH
 
@@ -435,26 +436,32 @@ def copy_to_new_version(modeladmin, request, queryset):
                 )
                 for q in question_set.questions.all()
             )
-        messages.success(request, _("Created version %(v)s. Edit it, then mark it active.") % {"v": next_version})
+        messages.success(request, _("Created version %(v)s. Edit it, then make it active.") % {"v": next_version})
+
+
+@admin.action(description=_("Make active: new check-ins start on it"))
+def make_active(modeladmin, request, queryset):
+    if queryset.count() != 1:
+        messages.error(request, _("Choose one version to make active."))
+        return
+    question_set = queryset.get()
+    question_set_activate(question_set=question_set)
+    messages.success(request, _("Version %(v)s is active: new check-ins start on it.") % {"v": question_set.version})
 
 
 @admin.register(QuestionSet)
 class QuestionSetAdmin(admin.ModelAdmin):
     list_display = ["version", "title", "is_active", "created_at"]
     inlines = [QuestionInline]
-    actions = [copy_to_new_version]
+    actions = [copy_to_new_version, make_active]
 
+    # A set becomes active only through the action, as the loader does it (question_set_activate): a ticked box
+    # beside another active set broke the one-active constraint and was refused.
     def get_readonly_fields(self, request, obj=None):
-        return ["version", "title"] if obj is not None and obj.is_in_use else []
+        return ["version", "title", "is_active"] if obj is not None and obj.is_in_use else ["is_active"]
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.is_in_use
-
-    @transaction.atomic
-    def save_model(self, request, obj, form, change):
-        if obj.is_active:
-            QuestionSet.objects.exclude(pk=obj.pk).filter(is_active=True).update(is_active=False)
-        super().save_model(request, obj, form, change)
 
 
 class PendingFilter(admin.SimpleListFilter):

@@ -95,6 +95,15 @@ def add_months(value: DateOrTime, months: int) -> DateOrTime:
     return value.replace(year=year, month=month + 1, day=day)
 
 
+def kept_since(value: DateOrTime) -> DateOrTime:
+    """The first day (or moment) still kept at `value`: the same day RETENTION_MONTHS calendar months before.
+
+    Sent check-ins from before it are deleted (practitioner/retention.py), and a period that ends by it has no
+    figures (figures/publication.py): both read the cut-off here.
+    """
+    return add_months(value, -settings.RETENTION_MONTHS)
+
+
 def configured_kind() -> str:
     return settings.SUMMARY_PERIOD
 

@@ -39,7 +39,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS
-from assessments.core.periods import KINDS, Period, add_months
+from assessments.core.periods import KINDS, Period, add_months, kept_since
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.figures.obstacle_counts import obstacle_sets
 from assessments.figures.period_figures import SERVICE, PeriodCounts, empty_row, period_figures
@@ -147,7 +147,7 @@ def _voice_counts(service: Service, kind: str, starts: list[date]) -> dict[tuple
 
 def kept_from(now: datetime | None = None) -> date:
     """The first day whose check-ins are still kept: the same day RETENTION_MONTHS calendar months ago."""
-    return add_months(timezone.localdate(now), -settings.RETENTION_MONTHS)
+    return kept_since(timezone.localdate(now))
 
 
 def past_retention(period: Period, now: datetime | None = None) -> bool:
@@ -162,9 +162,9 @@ def _expired() -> dict:
 def published_periods(service: Service, periods: list[Period]) -> dict[Period, dict]:
     """The stored figures of these ended periods, publishing the ones nobody has needed yet.
 
-    One query when all are published; otherwise nine more (teams, the grouped sums, the members of each team and
-    of the service, the actions' voices, the statements' grouped counts and their words, the obstacles' grouped
-    counts, the insert) and a read back.
+    One query when all are published; otherwise ten more (no figures of another kind, teams, the grouped sums, the
+    members of each team and of the service, the actions' voices, the statements' grouped counts and their words,
+    the obstacles' grouped counts, the insert) and a read back.
     A period past retention has no figures, and is never published again.
     """
     kind = periods[0].kind
@@ -182,6 +182,7 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
     }
     missing = [p for p in periods if p not in stored]
     if missing:
+        refuse_another_period_kind(kind)
         PublishedPeriod.objects.bulk_create(
             [
                 PublishedPeriod(service=service, kind=kind, period_start=start, figures=figures)
@@ -323,11 +324,16 @@ def refuse_a_changed_period_kind() -> None:
     during an outage) is not a reason to refuse: the check runs again at the next start.
     """
     try:
-        other = PublishedPeriod.objects.exclude(kind=settings.SUMMARY_PERIOD).values_list("kind", flat=True).first()
+        refuse_another_period_kind(settings.SUMMARY_PERIOD)
     except DatabaseError:
         return
+
+
+def refuse_another_period_kind(kind: str) -> None:
+    """Refuse figures by `kind` where figures were published by another: at start-up, and before each write."""
+    other = PublishedPeriod.objects.exclude(kind=kind).values_list("kind", flat=True).first()
     if other is not None:
         raise ImproperlyConfigured(
-            f"SUMMARY_PERIOD is {settings.SUMMARY_PERIOD!r}, but figures have already been published by {other}. "
-            f"The period kind is chosen once: set SUMMARY_PERIOD={other}."
+            f"Figures by {kind} were asked for (SUMMARY_PERIOD is {settings.SUMMARY_PERIOD!r}), but figures have "
+            f"already been published by {other}. The period kind is chosen once: set SUMMARY_PERIOD={other}."
         )

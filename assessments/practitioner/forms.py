@@ -9,7 +9,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
 from assessments.core.steps import Step
@@ -74,6 +76,7 @@ class StepForm(forms.Form):
                 ),
             )
         if step.closes_phase:
+            reflection_limit = number_format(REFLECTION_MAX_LENGTH, force_grouping=True)
             # The phase's own prompt leads the hint, so the template pack shows it where the design system puts it.
             self.fields["reflection"] = forms.CharField(
                 label=_("Your private reflection (optional)"),
@@ -81,9 +84,12 @@ class StepForm(forms.Form):
                 max_length=REFLECTION_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 4, "placeholder": ""}),
                 error_messages={
-                    "max_length": _(
-                        "Your reflection must be 5,000 characters or fewer. It has %(show_value)s, so it was not "
-                        "saved yet: shorten it and save again."
+                    # Django fills in show_value after this; the limit goes in first, written as 5,000.
+                    "max_length": " ".join(
+                        [
+                            _("Your reflection must be %(n)s characters or fewer.") % {"n": reflection_limit},
+                            str(_("It has %(show_value)s, so it was not saved yet: shorten it and save again.")),
+                        ]
                     )
                 },
                 help_text=" ".join(
@@ -91,10 +97,11 @@ class StepForm(forms.Form):
                         str(step.phase.reflection_prompt),
                         str(
                             _(
-                                "Nobody else reads this, not your lead and not your supervisor. Up to 5,000 "
+                                "Nobody else reads this, not your lead and not your supervisor. Up to %(n)s "
                                 "characters. If you need help now, the Get support page, linked at the bottom of "
                                 "every page, says who to contact."
                             )
+                            % {"n": reflection_limit}
                         ),
                     ]
                 ),
@@ -156,7 +163,13 @@ class MovesChooseForm(forms.Form):
         label=_("Or write your own move (optional)"),
         required=False,
         max_length=MOVE_TEXT_MAX_LENGTH,
-        help_text=_("Something small and concrete you could do before your next check-in. Up to 200 characters."),
+        # A key name as the number makes the % lazy too: the text is translated when shown, with the limit in it.
+        help_text=ngettext_lazy(
+            "Something small and concrete you could do before your next check-in. Up to %(n)s character.",
+            "Something small and concrete you could do before your next check-in. Up to %(n)s characters.",
+            "n",
+        )
+        % {"n": MOVE_TEXT_MAX_LENGTH},
     )
 
     def __init__(self, *args, choices, allowed: int, **kwargs):
@@ -250,7 +263,12 @@ class SupervisionMarkForm(forms.Form):
         required=False,
         max_length=SUPERVISION_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Only you can see this list. Up to 500 characters."),
+        help_text=ngettext_lazy(
+            "Only you can see this list. Up to %(n)s character.",
+            "Only you can see this list. Up to %(n)s characters.",
+            "n",
+        )
+        % {"n": SUPERVISION_NOTE_MAX_LENGTH},
     )
 
     @classmethod

@@ -71,7 +71,9 @@ def moves_choose(
         raise MoveError(_("One of the moves chosen is not in the list. Nothing was saved."))
     own_text = own_text.strip()
     if len(own_text) > MOVE_TEXT_MAX_LENGTH:
-        raise MoveError(_("Your own move is too long. Please keep it under %(n)d characters.") % {"n": 200})
+        raise MoveError(
+            _("Your own move is too long. Please keep it under %(n)s characters.") % {"n": MOVE_TEXT_MAX_LENGTH}
+        )
     count = len(keys) + (1 if own_text else 0)
     if count == 0:
         raise MoveError(_("Please choose at least one move, or write your own."))
@@ -80,8 +82,8 @@ def moves_choose(
     already_open = len(open_moves(user))
     if count + already_open > MAX_OPEN_MOVES:
         raise MoveError(
-            _("You can have up to 3 moves at a time. You have %(open)d open, so you can choose %(left)d more.")
-            % {"open": already_open, "left": max(MAX_OPEN_MOVES - already_open, 0)}
+            _("You can have up to %(n)s moves at a time. You have %(open)d open, so you can choose %(left)d more.")
+            % {"n": MAX_OPEN_MOVES, "open": already_open, "left": max(MAX_OPEN_MOVES - already_open, 0)}
         )
     moves = [
         ResilientMove(
@@ -121,7 +123,9 @@ def moves_review(*, user: AbstractBaseUser, reviews: Mapping[int, tuple[str, str
         if obstacle and (obstacle not in MoveObstacle.values or outcome not in OBSTACLE_OUTCOMES):
             raise MoveError(_("“What got in the way” is only for a move that has not happened. Nothing was saved."))
         if len(note) > MOVE_NOTE_MAX_LENGTH:
-            raise MoveError(_("A note is too long. Please keep each note under %(n)d characters.") % {"n": 500})
+            raise MoveError(
+                _("A note is too long. Please keep each note under %(n)s characters.") % {"n": MOVE_NOTE_MAX_LENGTH}
+            )
     now = timezone.now()
     return MoveReview.objects.bulk_create(
         MoveReview(move=owned_open[pk], outcome=outcome, note=note.strip(), obstacle=obstacle, created_at=now)

@@ -30,7 +30,8 @@ def question_set_load(*, path: Path = DEFAULT_QUESTION_FILE, activate: bool = Tr
     """Load a question set from a JSON file. Safe to run twice.
 
     An existing version is never rewritten: past check-ins keep the meaning
-    they were answered with. Returns (question_set, created).
+    they were answered with. With `activate`, the set becomes the active one
+    (see question_set_activate). Returns (question_set, created).
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     unknown = {q["dimension"] for q in data["questions"]} - set(DIMENSIONS_BY_SLUG)
@@ -59,11 +60,17 @@ def question_set_load(*, path: Path = DEFAULT_QUESTION_FILE, activate: bool = Tr
             )
             for i, q in enumerate(data["questions"], start=1)
         )
-    if activate and not question_set.is_active:
-        QuestionSet.objects.filter(is_active=True).update(is_active=False)
-        question_set.is_active = True
-        question_set.save(update_fields=["is_active"])
+    if activate:
+        question_set_activate(question_set=question_set)
     return question_set, created
+
+
+@transaction.atomic
+def question_set_activate(*, question_set: QuestionSet) -> None:
+    """Make `question_set` the one active set: new check-ins start on it. The admin and the loader both come here."""
+    QuestionSet.objects.exclude(pk=question_set.pk).filter(is_active=True).update(is_active=False)
+    QuestionSet.objects.filter(pk=question_set.pk).update(is_active=True)
+    question_set.is_active = True
 
 
 def step_questions(question_set_id: int, step: Step) -> list[Question]:

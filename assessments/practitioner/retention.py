@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from assessments.core.periods import add_months
+from assessments.core.periods import kept_since
 from assessments.models.checkins import CheckIn
 from assessments.practitioner.checkins import checkin_delete
 
 
 def retention_cutoffs(now: datetime) -> tuple[datetime, datetime]:
     """Sent check-ins submitted before the first, and drafts last saved before the second, are expired."""
-    return add_months(now, -settings.RETENTION_MONTHS), now - timedelta(days=settings.DRAFT_RETENTION_DAYS)
+    return kept_since(now), now - timedelta(days=settings.DRAFT_RETENTION_DAYS)
 
 
 def expired_purge(*, now: datetime | None = None) -> dict[str, int]:

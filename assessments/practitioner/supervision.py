@@ -49,7 +49,9 @@ def supervision_mark(
         if set(phases) - with_text:
             raise SupervisionError(_("One of the reflections marked does not exist. Nothing was saved."))
     if len(note) > SUPERVISION_NOTE_MAX_LENGTH:
-        raise SupervisionError(_("Your note is too long. Please keep it under %(n)d characters.") % {"n": 500})
+        raise SupervisionError(
+            _("Your note is too long. Please keep it under %(n)s characters.") % {"n": SUPERVISION_NOTE_MAX_LENGTH}
+        )
     if not (phases or dimensions or note):
         raise SupervisionError(_("Please choose something to bring to supervision, or write a note."))
 

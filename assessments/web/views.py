@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.core.anonymity import share_min_group_size
-from assessments.core.periods import current_period
+from assessments.core.anonymity import min_group_size, share_min_group_size
+from assessments.core.periods import QUARTER, configured_kind, current_period
 from assessments.core.steps import first_open_step
 from assessments.figures.voices import VoiceError, get_voiced_action, latest_voices, voice_record
 from assessments.leads.access import is_administrator, summary_services
@@ -82,9 +82,10 @@ def privacy(request: HttpRequest) -> HttpResponse:
         request,
         "assessments/web/privacy.html",
         {
-            "min_group_size": settings.MIN_GROUP_SIZE,
-            "share_min_group_size": settings.SHARE_MIN_GROUP_SIZE,
-            "quarterly": settings.SUMMARY_PERIOD == "quarter",
+            # The sizes the figures are held to, from where the figures read them (a share never below a figure).
+            "min_group_size": min_group_size(),
+            "share_min_group_size": share_min_group_size(),
+            "quarterly": configured_kind() == QUARTER,
             "retention_months": settings.RETENTION_MONTHS,
             "draft_days": settings.DRAFT_RETENTION_DAYS,
         },

@@ -23,7 +23,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -34,8 +34,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.core.periods import latest_shown_period, parse_period
-from assessments.figures.publication import refuse_a_changed_period_kind
+from assessments.core.periods import QUARTER, Period, latest_shown_period, parse_period
+from assessments.figures.publication import published_periods, refuse_a_changed_period_kind
 from assessments.models import CheckIn, Invite, Membership, PublishedPeriod, Role, ServiceLead, Team
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete
@@ -247,6 +247,16 @@ def test_switching_summary_period_after_publication_is_refused_naming_the_variab
         refuse_a_changed_period_kind()
     settings.SUMMARY_PERIOD = "month"
     refuse_a_changed_period_kind()  # the kind it was published in is fine
+
+
+def test_figures_of_another_kind_are_refused_where_they_are_written(lead, team, service, question_set, settings):
+    with time_machine.travel(at(2026, 4, 2), tick=False):
+        lead_reads(lead, [team], [], months=1)  # monthly figures are now published
+        # A second server, started as quarterly before any figures existed, passed its start-up check.
+        settings.SUMMARY_PERIOD = "quarter"
+        with pytest.raises(ImproperlyConfigured, match="set SUMMARY_PERIOD=month"):
+            published_periods(service, [Period(QUARTER, date(2026, 1, 1))])
+    assert set(PublishedPeriod.objects.values_list("kind", flat=True)) == {"month"}
 
 
 def test_the_app_refuses_to_start_with_another_summary_period(tmp_path):

@@ -20,9 +20,9 @@ from django.urls import reverse
 from assessments.core.periods import latest_shown_period
 from assessments.core.scoring import keyed
 from assessments.figures import publication
-from assessments.models import CheckIn, QuestionSet, ServiceLead, Team
+from assessments.models import CheckIn, ServiceLead, Team
 from assessments.practitioner.checkins import checkin_delete
-from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load
+from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_activate, question_set_load
 from tests.conftest import people_in, shown_moment, spread, submit_checkin
 
 PRESSURES = "Pressures and demands of the service"
@@ -48,12 +48,6 @@ def _counts(row: dict) -> dict[int, int]:
     """A statement's answer counts, exact from its n and whole-per-cent shares (as any reader can make them)."""
     n = int(row["answered"])
     return {v: round(int(row[f"answer_{v}"]) * n / 100) for v in range(1, 6)}
-
-
-def _activate(question_set: QuestionSet) -> None:
-    """What an administrator's "make active" does: new check-ins start on this set."""
-    QuestionSet.objects.update(is_active=False)
-    QuestionSet.objects.filter(pk=question_set.pk).update(is_active=True)
 
 
 def _send(team: Team, values_of: list[dict]) -> list:
@@ -104,9 +98,9 @@ def test_one_person_on_the_older_question_set_does_not_stand_out(client, lead, t
     the second. The first edition's pressures had four statements, the second's five: the lone first-edition person
     looked like a skipper, and the statements CSV said exactly one person answered the old set."""
     first = question_set_load(path=FIRST_EDITION_FILE, activate=False)[0]
-    _activate(first)
+    question_set_activate(question_set=first)
     (old,) = _send(team, [{"systemic_pressures": 5, "systemic_values": 1, "default": 3}])
-    _activate(question_set)
+    question_set_activate(question_set=question_set)
     _send(team, [spread({"systemic_pressures": 3}, i, 11) for i in range(11)])
     assert CheckIn.objects.get(user=old).question_set == first
     client.force_login(lead)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.anonymity import PROTECTS_ANOTHER, TOO_FEW, suppress
-from assessments.core.framework import DIMENSIONS
+from assessments.core.framework import DIMENSIONS, Direction
 from assessments.core.periods import current_period, parse_period, period_of
 from assessments.core.periods import latest_shown_period as shown_period
 from assessments.figures.voices import voice_record
@@ -90,6 +90,14 @@ def test_a_team_with_five_contributors_shows_figures(client, lead, team, questio
     # At five people each step of a share is one person: the shares are left out, with the reason.
     assert "low 0% · middle" not in html
     assert "Shares are shown when at least 10 people answered" in html
+
+
+def test_each_dimension_says_what_a_higher_score_means_in_the_frameworks_words(client, lead, team, question_set):
+    client.force_login(lead)
+    html = client.get(team_url(team)).content.decode()
+    for direction in Direction:
+        rows = sum(d.direction == direction for d in DIMENSIONS)
+        assert html.count(f"{direction.label}</span></dt>") == rows, direction
 
 
 def test_shares_are_shown_from_ten_people(client, lead, team, question_set):
@@ -626,10 +634,11 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
             for obstacle in ("no_time", "diary_full")
         )
     client.force_login(service_lead)
-    # The first read of a period publishes it (the teams, one grouped query, the members of the teams and of the
-    # service, the actions' voices, the statements' grouped counts and their words, which statements each question
-    # set asked, the obstacles named, how many people hold each score, the insert, the read back) ...
-    with django_assert_max_num_queries(18 + SESSION_SAVE + MENU):
+    # The first read of a period publishes it (no figures of another kind, the teams, one grouped query, the members
+    # of the teams and of the service, the actions' voices, the statements' grouped counts and their words, which
+    # statements each question set asked, the obstacles named, how many people hold each score, the insert, the read
+    # back) ...
+    with django_assert_max_num_queries(19 + SESSION_SAVE + MENU):
         assert client.get(team_url(team)).status_code == 200
     # ... and every read after it reads the stored figures in one query.
     with django_assert_max_num_queries(6 + SESSION_SAVE + MENU):

@@ -11,7 +11,10 @@ from django.utils import timezone
 from assessments.core.framework import DIMENSIONS, SYSTEMIC_DIMENSIONS
 from assessments.core.move_catalogue import CATALOGUE, dimensions_by_need, suggestions_for
 from assessments.models import CheckIn, MoveReview, ResilientMove
+from assessments.models.private import MOVE_TEXT_MAX_LENGTH
+from assessments.practitioner import moves
 from assessments.practitioner.checkins import checkin_start
+from assessments.practitioner.forms import MovesChooseForm
 from assessments.practitioner.moves import MoveError, moves_choose, moves_review
 from tests.conftest import MENU, SESSION_SAVE, questions_for, submit_checkin
 
@@ -131,6 +134,21 @@ def test_choosing_nothing_or_an_unknown_move_or_an_overlong_own_move_is_refused(
     assert client.post(url, {"moves": ["not-a-move"]}).status_code == 400
     assert client.post(url, {"own": "x" * 201}).status_code == 400
     assert ResilientMove.objects.count() == 0
+
+
+def test_the_limits_in_the_messages_are_the_limits_enforced(practitioner, sent, monkeypatch):
+    monkeypatch.setattr(moves, "MAX_OPEN_MOVES", 2)
+    with pytest.raises(MoveError, match="up to 2 moves at a time"):
+        moves_choose(user=practitioner, checkin=sent, catalogue_keys=[m.key for m in CATALOGUE[:3]])
+    monkeypatch.setattr(moves, "MOVE_TEXT_MAX_LENGTH", 20)
+    with pytest.raises(MoveError, match="under 20 characters"):
+        moves_choose(user=practitioner, checkin=sent, catalogue_keys=[], own_text="x" * 21)
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
+    monkeypatch.setattr(moves, "MOVE_NOTE_MAX_LENGTH", 30)
+    with pytest.raises(MoveError, match="under 30 characters"):
+        moves_review(user=practitioner, reviews={move.pk: ("helped", "x" * 31, "")})
+    help_text = str(MovesChooseForm.base_fields["own"].help_text)
+    assert help_text.endswith(f"Up to {MOVE_TEXT_MAX_LENGTH} characters.")
 
 
 def test_moves_cannot_be_chosen_from_someone_elses_check_in(client, teammate, sent):

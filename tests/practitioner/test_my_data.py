@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from assessments.core.periods import add_months
 from assessments.core.steps import QUESTION_STEPS
+from assessments.figures import publication
 from assessments.leads.invites import invite_accept, invite_create
 from assessments.models import (
     Answer,
@@ -35,6 +36,7 @@ from assessments.models import (
 from assessments.practitioner.checkins import checkin_save_step, checkin_start
 from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.my_data import EXPORTED_MODELS, NOT_EXPORTED
+from assessments.practitioner.retention import retention_cutoffs
 from assessments.practitioner.supervision import supervision_mark
 from tests.conftest import PASSWORD, SESSION_SAVE, make_user, submit_checkin
 
@@ -311,6 +313,13 @@ def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate
     assert out.getvalue().startswith("Deleted 0 sent check-ins")
 
 
+def test_the_purge_and_the_published_figures_cut_off_on_the_same_day(settings):
+    settings.RETENTION_MONTHS = 6
+    now = datetime(2026, 8, 31, 12, 0, tzinfo=timezone.get_current_timezone())
+    submitted_before, _ = retention_cutoffs(now)
+    assert timezone.localdate(submitted_before) == publication.kept_from(now) == datetime(2026, 2, 28).date()
+
+
 def test_purge_expired_follows_the_retention_setting(practitioner, team, settings):
     settings.RETENTION_MONTHS = 6
     submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=200))
@@ -341,6 +350,13 @@ def test_the_privacy_page_is_public_linked_from_every_page_and_states_the_settin
     assert "never sees your answers" in html
     client.force_login(practitioner)
     assert reverse("site:privacy") in client.get(reverse("site:home")).content.decode()
+
+
+def test_the_privacy_page_states_the_share_size_the_figures_are_held_to(client, settings):
+    settings.MIN_GROUP_SIZE, settings.SHARE_MIN_GROUP_SIZE = 12, 10  # a share is never held to less than a figure
+    html = client.get(reverse("site:privacy")).content.decode()
+    assert "shown only when at least 12 people answered" in html
+    assert "at least 10 people" not in html
 
 
 def test_the_privacy_page_says_published_figures_stay_and_states_the_share_threshold(client, settings):

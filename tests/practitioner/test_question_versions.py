@@ -1,11 +1,21 @@
 """Editing questions must not change the meaning of past check-ins."""
 
+from io import StringIO
+
+from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.core.framework import DIMENSIONS, get_dimension
 from assessments.core.steps import STEPS_BY_SLUG
 from assessments.models import Question, QuestionSet
-from assessments.practitioner.questions import question_set_load, questions_by_step
+from assessments.practitioner.questions import (
+    FIRST_EDITION_FILE,
+    active_question_set,
+    question_set_activate,
+    question_set_load,
+    questions_by_step,
+)
+from tests.admin_forms import admin_form
 from tests.conftest import submit_checkin
 
 
@@ -55,3 +65,51 @@ def test_the_admin_can_copy_a_version_to_edit(client, admin_user, question_set):
     fields = ["code", "dimension", "text", "order", "reverse_keyed", "kind", "scale", "source"]
     assert list(copy.questions.values_list(*fields)) == list(question_set.questions.values_list(*fields))
     assert copy.questions.filter(reverse_keyed=True).exists()  # the copy keeps which way each statement scores
+
+
+def _activate_in_the_admin(client, question_set: QuestionSet) -> None:
+    response = client.post(
+        reverse("admin:assessments_questionset_changelist"),
+        {"action": "make_active", "_selected_action": [question_set.pk]},
+    )
+    assert response.status_code == 302
+
+
+def test_the_active_box_on_the_admin_form_changes_nothing(client, admin_user, question_set):
+    v1, _ = question_set_load(path=FIRST_EDITION_FILE, activate=False)
+    client.force_login(admin_user)
+    url = reverse("admin:assessments_questionset_change", args=[v1.pk])
+    client.post(url, {**admin_form(client, url), "is_active": "on"})
+    assert active_question_set() == question_set
+
+
+def test_starting_the_server_keeps_the_set_an_administrator_made_active(client, admin_user, question_set):
+    v1, _ = question_set_load(path=FIRST_EDITION_FILE, activate=False)
+    client.force_login(admin_user)
+    _activate_in_the_admin(client, v1)
+    call_command("load_questions", stdout=StringIO())  # as `make serve` does at every start
+    assert active_question_set() == v1
+    assert QuestionSet.objects.filter(is_active=True).count() == 1
+
+
+def test_on_a_fresh_database_the_loader_makes_the_newest_edition_active(db):
+    QuestionSet.objects.all().delete()
+    call_command("load_questions", stdout=StringIO())
+    assert active_question_set().version == 2
+
+
+def test_the_loader_makes_a_set_active_when_none_is(question_set):
+    QuestionSet.objects.update(is_active=False)
+    call_command("load_questions", stdout=StringIO())
+    assert active_question_set() == question_set
+
+
+def test_the_admin_and_the_function_make_a_set_active_alike(client, admin_user, question_set):
+    v1, _ = question_set_load(path=FIRST_EDITION_FILE, activate=False)
+    client.force_login(admin_user)
+    _activate_in_the_admin(client, v1)
+    by_admin = list(QuestionSet.objects.values_list("version", "title", "is_active"))
+    question_set_activate(question_set=question_set)
+    question_set_activate(question_set=v1)
+    assert list(QuestionSet.objects.values_list("version", "title", "is_active")) == by_admin
+    assert by_admin == [(2, question_set.title, False), (1, v1.title, True)]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from assessments.models import SupervisionNote
+from assessments.models.private import SUPERVISION_NOTE_MAX_LENGTH
+from assessments.practitioner import supervision
+from assessments.practitioner.forms import SupervisionMarkForm
+from assessments.practitioner.supervision import SupervisionError, supervision_mark
+from assessments.practitioner.views import supervision as supervision_views
 from tests.conftest import MENU, submit_checkin
 
 
@@ -83,6 +89,18 @@ def test_bad_marks_show_a_message_and_save_nothing(client, practitioner, team):
         assert response.status_code == 200
         assert message in response.content.decode(), body
     assert SupervisionNote.objects.count() == 0
+
+
+def test_the_note_limit_in_the_messages_is_the_limit_enforced(client, practitioner, monkeypatch):
+    monkeypatch.setattr(supervision, "SUPERVISION_NOTE_MAX_LENGTH", 40)
+    with pytest.raises(SupervisionError, match="under 40 characters"):
+        supervision_mark(user=practitioner, checkin=None, note="x" * 41)
+    monkeypatch.setattr(supervision_views, "SUPERVISION_NOTE_MAX_LENGTH", 40)
+    client.force_login(practitioner)
+    response = client.post(reverse("practitioner:supervision_add"), {"note": "x" * 501}, follow=True)
+    assert "under 40 characters" in response.content.decode()  # the form's refusal, worded by the view
+    help_text = str(SupervisionMarkForm.base_fields["note"].help_text)
+    assert help_text.endswith(f"Up to {SUPERVISION_NOTE_MAX_LENGTH} characters.")
 
 
 def test_an_own_note_can_be_added_from_the_list_page(client, practitioner):

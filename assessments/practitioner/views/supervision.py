@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.models.private import SUPERVISION_NOTE_MAX_LENGTH
 from assessments.practitioner.access import get_checkin_for_user, get_supervision_note_for_user
 from assessments.practitioner.forms import SupervisionMarkForm
 from assessments.practitioner.supervision import SupervisionError, supervision_items, supervision_mark, supervision_tick
@@ -35,7 +36,11 @@ def supervision_add(request: HttpRequest, checkin_pk: int | None = None) -> Http
     form = SupervisionMarkForm(request.POST)
     back = reverse("practitioner:checkin_detail", args=[checkin.pk]) if checkin else reverse("practitioner:supervision")
     if not form.is_valid():
-        messages.error(request, _("That could not be added. Please check your note is under 500 characters."))
+        messages.error(
+            request,
+            _("That could not be added. Please check your note is under %(n)s characters.")
+            % {"n": SUPERVISION_NOTE_MAX_LENGTH},
+        )
         return redirect(back)
     try:
         supervision_mark(
