@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,12 +33,12 @@ class CheckInAlreadySent(CheckInError):
     """The check-in was sent already: by an earlier request, or by another tab or a double click just now."""
 
 
-def current_draft(user: AbstractBaseUser) -> CheckIn | None:
+def current_draft(user: User) -> CheckIn | None:
     return CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).select_related("team").first()
 
 
 @transaction.atomic
-def checkin_start(*, user: AbstractBaseUser, team: Team) -> CheckIn:
+def checkin_start(*, user: User, team: Team) -> CheckIn:
     """Start a check-in for one of the person's teams, or return the draft they already have."""
     draft = current_draft(user)
     if draft is not None:

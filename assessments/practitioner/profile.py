@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 
 from assessments.core.feedback import Feedback, feedback_for, frequency_notes
@@ -237,7 +237,7 @@ def build_profile(checkin: CheckIn) -> Profile:
     )
 
 
-def submitted_checkins(user: AbstractBaseUser):
+def submitted_checkins(user: User):
     """A person's submitted check-ins, newest first, with their scores (two queries)."""
     return (
         CheckIn.objects.filter(user=user, status=CheckIn.Status.SUBMITTED)
@@ -247,7 +247,7 @@ def submitted_checkins(user: AbstractBaseUser):
     )
 
 
-def saved_values(user: AbstractBaseUser) -> str:
+def saved_values(user: User) -> str:
     """The values this person named at their last check-in, to show back to them."""
     profile = PractitionerProfile.objects.filter(user=user).first()
     return profile.values if profile else ""

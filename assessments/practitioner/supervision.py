@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ class SupervisionError(Exception):
 @transaction.atomic
 def supervision_mark(
     *,
-    user: AbstractBaseUser,
+    user: User,
     checkin: CheckIn | None,
     phases: Iterable[str] = (),
     dimensions: Iterable[str] = (),
@@ -84,7 +84,7 @@ class SupervisionItem:
     score: float | None
 
 
-def supervision_items(user: AbstractBaseUser, *, done: bool) -> list[SupervisionItem]:
+def supervision_items(user: User, *, done: bool) -> list[SupervisionItem]:
     """The list, with the reflection text or dimension score each item points at (three queries)."""
     notes = list(
         SupervisionNote.objects.filter(user=user, done_at__isnull=not done)

@@ -18,6 +18,7 @@ from assessments.core.anonymity import share_min_group_size
 from assessments.core.periods import current_period
 from assessments.core.steps import first_open_step
 from assessments.figures.voices import VoiceError, get_voiced_action, latest_voices, voice_record
+from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import is_administrator, summary_services
 from assessments.leads.forms import JoinForm
 from assessments.leads.invites import AccountExists, InviteError, find_invite, invite_accept, invitee_join
@@ -31,7 +32,7 @@ from assessments.practitioner.profile import saved_values, submitted_checkins
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     practised_in = Team.objects.practised_in_by(request.user)
     teams = list(practised_in)
     latest = submitted_checkins(request.user).first()
@@ -61,7 +62,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_voice(request: HttpRequest, pk: int) -> HttpResponse:
+def action_voice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One tap on the home page: has this action made a difference? Works without JavaScript."""
     action = get_voiced_action(request.user, pk)
     try:

@@ -24,6 +24,7 @@ from assessments.core.steps import (
     next_step,
     previous_step,
 )
+from assessments.http import AuthenticatedHttpRequest
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Team
 from assessments.practitioner.access import get_checkin_for_user
@@ -54,7 +55,7 @@ def _already_sent(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_begin(request: HttpRequest) -> HttpResponse:
+def checkin_begin(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = Team.objects.practised_in_by(request.user)
     form = StartCheckInForm(request.POST, teams=teams)
     if teams.count() == 1:
@@ -77,7 +78,7 @@ def checkin_begin(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
+def checkin_step(request: AuthenticatedHttpRequest, pk: int, step_slug: str) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
     if step_slug in PHASE_FIRST_STEP:  # a link from before a phase had pages of its own: its first page
         return redirect(_step_url(checkin, PHASE_FIRST_STEP[step_slug].slug))
@@ -187,7 +188,7 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
     try:
         checkin_discard(checkin=checkin)
@@ -199,7 +200,7 @@ def checkin_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
     if not checkin.is_submitted:
         return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
@@ -217,5 +218,5 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "assessments/practitioner/history.html", {"checkins": submitted_checkins(request.user)})
