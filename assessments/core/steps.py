@@ -8,10 +8,14 @@ introduction opens its first page and its private reflection closes its last one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import DIMENSIONS, PHASES, Dimension, Phase
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REVIEW = "review"
 
@@ -20,7 +24,7 @@ REVIEW = "review"
 class Step:
     index: int  # 0-based position
     slug: str
-    title: str
+    title: StrOrPromise
     phase: Phase | None  # None for the review step
     dimension: Dimension | None = None  # the statements this page asks; None for the review step
 

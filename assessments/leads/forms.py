@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -12,6 +14,9 @@ from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG
 from assessments.leads.invites import email_allowed
 from assessments.models.figures import TeamAction
 from assessments.models.organisation import Team
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class InviteForm(forms.Form):
@@ -67,7 +72,7 @@ class JoinForm(forms.Form):
         return cleaned
 
 
-def _dimension_choices() -> list[tuple[str, str]]:
+def _dimension_choices() -> list[tuple[str, StrOrPromise]]:
     # Systemic dimensions first: they are what the service changes first.
     ordered = sorted(DIMENSIONS, key=lambda d: not d.is_systemic)
     return [
@@ -151,7 +156,7 @@ class TeamActionStatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Move this action to"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, choices: list[tuple[str, StrOrPromise]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = choices
         self.fields["status"].error_messages["invalid_choice"] = _("Please choose one of the statuses listed.")

@@ -10,6 +10,7 @@ the team or service, and administrators.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -23,6 +24,9 @@ from assessments.core.periods import add_months
 from assessments.leads.action_library import Suggestion
 from assessments.models.figures import TeamAction, TeamActionEvent
 from assessments.models.organisation import Service, Team
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = TeamAction.Status
 
@@ -174,7 +178,7 @@ def team_action_move(*, action: TeamAction, by: User, status: str) -> TeamAction
     return action
 
 
-def next_statuses(action: TeamAction) -> list[tuple[str, str]]:
+def next_statuses(action: TeamAction) -> list[tuple[str, StrOrPromise]]:
     """The statuses this action may move to, with their labels."""
     labels = dict(Status.choices)
     return [(s, labels[s]) for s in TRANSITIONS[action.status]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
@@ -23,13 +24,16 @@ from assessments.core.signposting import Support, shows_raise_it, support_for
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.private import PractitionerProfile
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class ScoreRow:
     """One phase or dimension on the profile, ready for a template."""
 
     slug: str
-    name: str
+    name: StrOrPromise
     direction: Direction
     score: float | None
     band: Band | None
@@ -50,7 +54,7 @@ class LevelPart:
     """A phase's individual or systemic part, shown side by side in the phase's headline."""
 
     level: Level
-    label: str
+    label: StrOrPromise
     score: float | None
     change: float | None
 
