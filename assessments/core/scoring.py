@@ -88,7 +88,7 @@ def phase_scores(dimension_scores: Mapping[str, float | None]) -> dict[str, floa
     """Each phase's score is the mean of its scored dimensions."""
     result: dict[str, float | None] = {}
     for phase in PHASES:
-        scored = [dimension_scores[d.slug] for d in phase.dimensions if dimension_scores.get(d.slug) is not None]
+        scored = [score for d in phase.dimensions if (score := dimension_scores.get(d.slug)) is not None]
         result[phase.slug] = round(sum(scored) / len(scored), 1) if scored else None
     return result
 
@@ -129,6 +129,6 @@ def is_concerning(score: float | None, direction: Direction) -> bool:
 def changes_since(current: Mapping[str, float | None], previous: Mapping[str, float | None]) -> dict[str, float | None]:
     """Change per key since the previous check-in; None where either side has no score."""
     return {
-        key: round(value - previous[key], 1) if value is not None and previous.get(key) is not None else None
+        key: round(value - before, 1) if value is not None and (before := previous.get(key)) is not None else None
         for key, value in current.items()
     }

@@ -35,17 +35,17 @@ class Step:
     @property
     def opens_phase(self) -> bool:
         """The phase's first page, which introduces it."""
-        return self.dimension is not None and self.phase.dimensions[0] == self.dimension
+        return self.dimension is not None and self.phase is not None and self.phase.dimensions[0] == self.dimension
 
     @property
     def closes_phase(self) -> bool:
         """The phase's last page, which carries the phase's private reflection."""
-        return self.dimension is not None and self.phase.dimensions[-1] == self.dimension
+        return self.dimension is not None and self.phase is not None and self.phase.dimensions[-1] == self.dimension
 
     @property
     def asks_values(self) -> bool:
         """The page that asks for the values that matter to the person: the opening of phase 2."""
-        return self.opens_phase and self.phase.slug == "values"
+        return self.opens_phase and self.phase is not None and self.phase.slug == "values"
 
 
 QUESTION_STEPS: tuple[Step, ...] = tuple(
@@ -56,7 +56,7 @@ REVIEW_STEP = Step(index=len(QUESTION_STEPS), slug=REVIEW, title=_("Check and se
 STEPS: tuple[Step, ...] = (*QUESTION_STEPS, REVIEW_STEP)
 STEPS_BY_SLUG: dict[str, Step] = {s.slug: s for s in STEPS}
 QUESTION_STEP_COUNT = len(QUESTION_STEPS)
-STEP_OF_DIMENSION: dict[str, Step] = {s.dimension.slug: s for s in QUESTION_STEPS}
+STEP_OF_DIMENSION: dict[str, Step] = {s.dimension.slug: s for s in QUESTION_STEPS if s.dimension is not None}
 # Each phase's first page: where an older link to a whole phase (/checkins/<pk>/values/) now leads.
 PHASE_FIRST_STEP: dict[str, Step] = {p.slug: next(s for s in QUESTION_STEPS if s.phase == p) for p in PHASES}
 

@@ -10,7 +10,7 @@ the team or service, and administrators.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -95,7 +95,7 @@ def team_action_create(
     _check_subject(dimension, provision)
     action = TeamAction.objects.create(
         team=team,
-        service=team.service if team is not None else service,
+        service=team.service if team is not None else cast(Service, service),  # one of the two, checked above
         created_by=created_by,
         dimension=dimension,
         provision=provision,
@@ -136,7 +136,8 @@ def team_action_edit(
     """Change what the action says. Returns the fields that changed; each is a line in the history."""
     action = TeamAction.objects.select_for_update().get(pk=action.pk)
     _check_subject(action.dimension, provision)
-    changes = [
+    # (field, before, after, attribute): the values are text or dates, by field.
+    changes: list[tuple[str, Any, Any, str]] = [
         (TeamActionEvent.Field.DESCRIPTION, action.description, description.strip(), "description"),
         (TeamActionEvent.Field.OWNER, action.owner, owner.strip(), "owner"),
         (TeamActionEvent.Field.REVIEW_ON, action.review_on, review_on, "review_on"),

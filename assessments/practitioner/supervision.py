@@ -97,9 +97,11 @@ def supervision_items(user: User, *, done: bool) -> list[SupervisionItem]:
         body, score = n.note, None
         if n.kind == SupervisionNote.Kind.REFLECTION:
             title = _("Your reflection on “%(phase)s”") % {"phase": PHASES_BY_SLUG[n.phase].name}
+            assert n.checkin is not None  # a reflection's note always has its check-in
             body = next((r.text for r in n.checkin.reflections.all() if r.phase == n.phase), "")
         elif n.kind == SupervisionNote.Kind.DIMENSION:
             title = str(DIMENSIONS_BY_SLUG[n.dimension].name)
+            assert n.checkin is not None  # a dimension's note always has its check-in
             score = next((s.score for s in n.checkin.scores.all() if s.dimension == n.dimension), None)
         else:
             title = _("Your note")

@@ -3,10 +3,13 @@ and the two files browsers and crawlers ask for."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -142,7 +145,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if form is None:
-                invite_accept(token=token, user=request.user)
+                # No form: the person is signed in (above).
+                invite_accept(token=token, user=cast(User, request.user))
             else:
                 user = invitee_join(
                     token=token, first_name=form.cleaned_data["first_name"], password=form.cleaned_data["password1"]

@@ -44,7 +44,7 @@ def _saved(request: HttpRequest, action: TeamAction) -> HttpResponse:
     return redirect("leads:action_detail", pk=action.pk)
 
 
-def _add(request: HttpRequest, *, team: Team | None, service: Service) -> HttpResponse:
+def _add(request: AuthenticatedHttpRequest, *, team: Team | None, service: Service) -> HttpResponse:
     form = TeamActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +57,9 @@ def _add(request: HttpRequest, *, team: Team | None, service: Service) -> HttpRe
     return render(request, "assessments/leads/team_action_form.html", context, status=400 if form.errors else 200)
 
 
-def _from_suggestion(request: HttpRequest, key: str, *, team: Team | None, service: Service) -> HttpResponse:
+def _from_suggestion(
+    request: AuthenticatedHttpRequest, key: str, *, team: Team | None, service: Service
+) -> HttpResponse:
     suggestion = LIBRARY_BY_KEY.get(key)
     if suggestion is None:
         raise Http404
@@ -96,7 +98,9 @@ def service_action_suggested(request: AuthenticatedHttpRequest, service_pk: int,
     return _from_suggestion(request, key, team=None, service=service)
 
 
-def _detail(request: HttpRequest, action: TeamAction, status_form: TeamActionStatusForm | None) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, action: TeamAction, status_form: TeamActionStatusForm | None
+) -> HttpResponse:
     changeable = may_change_action(request.user, action)
     if changeable and status_form is None:
         status_form = TeamActionStatusForm(choices=next_statuses(action))

@@ -66,7 +66,7 @@ def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _figures_read(
-    request: HttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
+    request: AuthenticatedHttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
 ) -> ServiceFigures:
     return figures_read(user=request.user, action=action, period=selected, service=service, team=team)
 
@@ -191,7 +191,9 @@ def team_summary(request: AuthenticatedHttpRequest, team_pk: int, period: str) -
     return render(request, "assessments/leads/team_summary.html", context)
 
 
-def _team_export(request: HttpRequest, team_pk: int, period: str, rows_of, header, suffix: str) -> HttpResponse:
+def _team_export(
+    request: AuthenticatedHttpRequest, team_pk: int, period: str, rows_of, header, suffix: str
+) -> HttpResponse:
     """A team's CSV (dimension or statement figures): the same access check, period check, read and audit."""
     team = get_summary_team(request.user, team_pk)
     selected = _period(period)
@@ -251,7 +253,9 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
     return render(request, "assessments/leads/service_summary.html", context)
 
 
-def _service_export(request: HttpRequest, service_pk: int, period: str, rows_of, header, suffix: str) -> HttpResponse:
+def _service_export(
+    request: AuthenticatedHttpRequest, service_pk: int, period: str, rows_of, header, suffix: str
+) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     selected = _period(period)
     if selected is None:
