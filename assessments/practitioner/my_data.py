@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments.core.periods import configured_kind
-from assessments.core.spreadsheet import csv_rows
+from assessments.core.spreadsheet import Cell, csv_rows
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import (
     ActionVoice,
@@ -207,7 +207,7 @@ def user_export_csv(user: User) -> str:
         .select_related("checkin__team", "checkin__question_set", "question")
         .order_by("checkin__created_at", "checkin_id", "question__order", "question_id")
     )
-    rows = []
+    rows: list[list[Cell]] = []
     for a in answers:
         c = a.checkin
         rows.append(
