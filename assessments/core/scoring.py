@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from assessments.core.framework import DIMENSIONS, PHASES, SCALE_MAX, SCALE_MIN, Direction, Level
 
@@ -126,7 +127,11 @@ def is_concerning(score: float | None, direction: Direction) -> bool:
     return (direction == Direction.PRESSURE and b == Band.HIGH) or (direction == Direction.RESOURCE and b == Band.LOW)
 
 
-def changes_since(current: Mapping[str, float | None], previous: Mapping[str, float | None]) -> dict[str, float | None]:
+# What the scores are keyed by: a dimension's or phase's slug, or a Level.
+K = TypeVar("K", bound=str)
+
+
+def changes_since(current: Mapping[K, float | None], previous: Mapping[K, float | None]) -> dict[K, float | None]:
     """Change per key since the previous check-in; None where either side has no score."""
     return {
         key: round(value - before, 1) if value is not None and (before := previous.get(key)) is not None else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
@@ -124,7 +124,7 @@ MOVED_MOST_MIN = 10.0
 def moved_most(rows: list[ScoreRow]) -> ScoreRow | None:
     """The dimension whose score changed most since last time, if any changed by at least MOVED_MOST_MIN."""
     changed = [r for r in rows if r.change is not None and abs(r.change) >= MOVED_MOST_MIN]
-    return max(changed, key=lambda r: abs(r.change)) if changed else None
+    return max(changed, key=lambda r: abs(cast(float, r.change))) if changed else None
 
 
 def scores_of(checkin: CheckIn) -> dict[str, float | None]:
@@ -222,9 +222,10 @@ def build_profile(checkin: CheckIn) -> Profile:
     dimension_rows = [
         _row(d, current[d.slug], dim_changes.get(d.slug), read.answered.get(d.slug, 0)) for d in DIMENSIONS
     ]
-    levels = {
-        Level.SYSTEMIC: [r for r in dimension_rows if r.dimension.is_systemic],
-        Level.INDIVIDUAL: [r for r in dimension_rows if not r.dimension.is_systemic],
+    # (Every dimension's row has its dimension.)
+    levels: dict[str, list[ScoreRow]] = {
+        Level.SYSTEMIC: [r for r in dimension_rows if r.dimension is not None and r.dimension.is_systemic],
+        Level.INDIVIDUAL: [r for r in dimension_rows if r.dimension is not None and not r.dimension.is_systemic],
     }
     return Profile(
         checkin=checkin,
