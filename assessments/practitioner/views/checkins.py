@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +21,7 @@ from assessments.core.steps import (
     REVIEW,
     REVIEW_STEP,
     STEPS,
+    Step,
     first_open_step,
     get_step,
     next_step,
@@ -121,11 +124,11 @@ def checkin_step(request: AuthenticatedHttpRequest, pk: int, step_slug: str) -> 
                 return redirect("site:home")
             if changing and checkin.steps_completed >= QUESTION_STEP_COUNT:
                 return redirect(_step_url(checkin, REVIEW_STEP.slug))
-            return redirect(_step_url(checkin, next_step(step).slug))
+            return redirect(_step_url(checkin, cast(Step, next_step(step)).slug))  # a question page: one follows
     else:
         saved = {a.question_id: a.value for a in checkin.answers.filter(question__in=questions)}
-        initial = {question_field_name(q): saved.get(q.pk) for q in questions}
-        if step.closes_phase:
+        initial: dict[str, int | str | None] = {question_field_name(q): saved.get(q.pk) for q in questions}
+        if step.closes_phase and step.phase is not None:
             reflection = checkin.reflections.filter(phase=step.phase.slug).first()
             initial["reflection"] = reflection.text if reflection else ""
         if step.asks_values:
@@ -168,7 +171,7 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
         {
             "step": s,
             "rows": [(q.text, q.answer_label(answers.get(q.pk)) or None) for q in questions[s.slug]],
-            "reflection": reflections.get(s.phase.slug, "") if s.closes_phase else "",
+            "reflection": reflections.get(s.phase.slug, "") if s.closes_phase and s.phase is not None else "",
         }
         for s in QUESTION_STEPS
     ]
