@@ -157,12 +157,13 @@ $(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-l
 	cd tests/oidc_provider && npm ci --no-audit --no-fund --silent
 	@touch $@
 
-## lint: style, formatting, migrations in step with the models, and the import contract between the areas
+## lint: style, formatting, migrations in step with the models, the import contract between the areas, and types
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy assessments resilience_site devtools
 
 ## bench: seed synthetic data at a scale, then time the summary pages and a check-in submit.
 ## SCALE=default (a few minutes) or SCALE=national (PostgreSQL only). Uses DATABASE_URL when set,

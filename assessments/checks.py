@@ -67,7 +67,7 @@ def addresses_use_https(app_configs, **kwargs) -> list[checks.CheckMessage]:
     named = [("SITE_URL", settings.SITE_URL)]
     if settings.OIDC_ISSUER:
         named += [("OIDC_ISSUER", settings.OIDC_ISSUER), ("OIDC_DISCOVERY_URL", settings.OIDC_DISCOVERY_URL)]
-    found = []
+    found: list[checks.CheckMessage] = []
     for name, address in named:
         split = addresses.parts(address)
         if split is not None and split.scheme == "https":

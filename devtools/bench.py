@@ -12,6 +12,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError
@@ -27,6 +28,7 @@ from assessments.core.steps import REVIEW_STEP
 from assessments.models.checkins import CheckIn
 from assessments.models.figures import MoveObstacleEntry, PublishedPeriod, StatementEntry, SummaryEntry
 from assessments.models.organisation import Membership, Role, Service, Team
+from assessments.models.questions import Question
 from assessments.practitioner.checkins import checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose, moves_review, open_moves
 from assessments.practitioner.supervision import supervision_mark
@@ -146,9 +148,13 @@ def _practitioner_with_words(prefix: str) -> tuple[User, CheckIn]:
         Membership.objects.create(user=user, team=team, role=Role.PRACTITIONER)
         keys = [m.key for m in CATALOGUE[:2]]
         for i in range(WORDS_CHECKINS):
+
+            def value(q: Question, i: int = i) -> int:
+                return 1 + (q.pk + i) % 5
+
             checkin = answer_every_step(
                 checkin_start(user=user, team=team),
-                lambda q, i=i: 1 + (q.pk + i) % 5,
+                value,
                 reflections={phase.slug: f"{phase.slug} {i}: {WORDS}" for phase in PHASES},
                 values=f"Helping people feel heard ({i})",
             )
@@ -163,7 +169,7 @@ def _practitioner_with_words(prefix: str) -> tuple[User, CheckIn]:
                 user=user, checkin=checkin, phases=["challenges"], dimensions=["systemic_support"], note=WORDS[:300]
             )
     latest = CheckIn.objects.filter(user=user, status=CheckIn.Status.SUBMITTED).order_by("-submitted_at").first()
-    return user, latest
+    return user, cast(CheckIn, latest)  # WORDS_CHECKINS were sent
 
 
 def _measure_own_pages(prefix: str, iterations: int, out: Callable[[str], None]) -> None:
@@ -235,7 +241,7 @@ def bench_run(
         return
 
     service = Service.objects.get(name=f"{prefix} service 001")
-    team = Team.objects.filter(service=service).order_by("pk").first()
+    team = cast(Team, Team.objects.filter(service=service).order_by("pk").first())  # the seed made its teams
     period = latest_shown_period().key
     client = Client()
     lead = User.objects.get(username=f"scale-{scale_name}-lead-s001")
@@ -276,7 +282,7 @@ def bench_run(
         _passed_on_lines(growth_service, f"_at_N={n}", out)
         medians[n] = _measure_at_n("service_summary", n, request, max(iterations // 2, 5), out)
         # One team of the service: a tenth of N people, read against the service's figures.
-        growth_team = Team.objects.filter(service=growth_service).order_by("pk").first()
+        growth_team = cast(Team, Team.objects.filter(service=growth_service).order_by("pk").first())
         team_request = _get(admin_client, reverse("leads:team_summary", args=[growth_team.pk, period]))
         team_medians[n] = _measure_at_n("team_summary", n, team_request, max(iterations // 2, 5), out)
         export = _get(admin_client, reverse("leads:service_summary_export", args=[growth_service.pk, period]))

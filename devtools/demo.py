@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import datetime, time, timedelta
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -142,12 +143,12 @@ def _pat_moves(pat: User, checkins: list[CheckIn]) -> None:
         ResilientMove.objects.filter(pk__in=[m.pk for m in moves]).update(chosen_at=chosen_at.submitted_at)
         if i >= len(PAT_REVIEWS):
             continue
-        reviewed_at = checkins[i * 3 + 1].submitted_at
+        reviewed_at = cast(datetime, checkins[i * 3 + 1].submitted_at)  # sent, so it has its time
         for move, (outcome, obstacle) in zip(moves, PAT_REVIEWS[i], strict=True):
             note = "My lead moved two clinics." if move.catalogue_key == "pressure-raise-with-lead" else ""
             MoveReview.objects.create(move=move, outcome=outcome, obstacle=obstacle, note=note, created_at=reviewed_at)
             if outcome == "not_yet":  # tried in the end, and said so a check-in later
-                later = checkins[i * 3 + 2].submitted_at
+                later = cast(datetime, checkins[i * 3 + 2].submitted_at)
                 MoveReview.objects.create(move=move, outcome="helped", created_at=later)
 
 

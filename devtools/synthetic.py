@@ -200,9 +200,9 @@ def scale_seed(
 
     # Practitioners: one per (team, member), ids assigned here so check-ins can point at them.
     first_user = _ids(User, teams * members)
-    people = []  # (user_id, team, person offset)
+    people: list[tuple[int, Team, float]] = []  # (user_id, team, person offset)
     user_rows = []
-    membership_rows = []
+    membership_rows: list[tuple] = []
     first_membership = _ids(Membership, teams * members)
     for t_index, team in enumerate(team_objs):
         for m in range(members):

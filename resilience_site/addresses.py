@@ -31,6 +31,8 @@ def on_this_machine(value: str) -> bool:
         return False
     if split.hostname == "localhost":  # urlsplit lower-cases the host name
         return True
+    if split.hostname is None:
+        return False
     try:
         return ipaddress.ip_address(split.hostname).is_loopback
     except ValueError:

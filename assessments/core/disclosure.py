@@ -262,7 +262,7 @@ def _exchange_works(
 def _unplaceable(group: Group, *, band_only: bool) -> bool:
     """Whether some person's score (or band) stays where it is in every world the witnesses reach."""
     if group.vectors is not None:
-        scores = Counter()
+        scores: Counter = Counter()
         for vector, n in group.vectors.items():
             scores[_held(vector)] += n
         for vector in group.vectors:
@@ -405,5 +405,6 @@ def audit_facet(
 def voice_isolates(*, members: int, answered: Mapping[str, int]) -> bool:
     """Whether the team's voice on an action would tell someone's answer: of the `members` who could answer, no
     answer (not answering included) may be held by more than members - 2."""
-    counts = {**answered, BLANK: members - sum(answered.values())}
+    counts: dict[Hashable, int] = {answer: n for answer, n in answered.items()}
+    counts[BLANK] = members - sum(answered.values())
     return not no_value_isolates(counts, members)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +20,12 @@ from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, Dimension
 from assessments.core.scoring import Band, band, is_concerning
 from assessments.core.signposting import WORKED_OVER, supervision_missed
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # What to say when an individual dimension sits at the end of the scale that needs attention: one small step each.
 # No wording implies a lapse or assumes how long someone has been in the role.
-CONCERN_FEEDBACK: dict[str, str] = {
+CONCERN_FEEDBACK: dict[str, StrOrPromise] = {
     "individual_challenges": _(
         "Parts of the role feel hard right now. That happens to everyone in this work at times, and it is not a "
         "failing. You could take one hard situation, such as a risk call, to your next supervision."
@@ -41,7 +45,7 @@ CONCERN_FEEDBACK: dict[str, str] = {
 }
 
 # The system's part, named in the one lead-in: a concerning systemic score, by dimension.
-SYSTEM_PARTS: dict[str, str] = {
+SYSTEM_PARTS: dict[str, StrOrPromise] = {
     "systemic_pressures": _("high pressure from how the work is set up"),
     "systemic_values": _("a team culture that supports you less than it could"),
     "systemic_support": _("less support from supervision and colleagues than you need"),
@@ -55,7 +59,7 @@ ROUTE_TO_CARD = _("The card “This is worth raising”, above, says how to rais
 ROUTE_HERE = _("It is worth raising with your lead or in supervision.")
 ALONGSIDE = _("The suggestions below are for alongside raising it, never instead.")
 
-STRENGTH_FEEDBACK: dict[str, str] = {
+STRENGTH_FEEDBACK: dict[str, StrOrPromise] = {
     # The dimension is confidence and experience, not the demands of the role: it says nothing about workload.
     "individual_challenges": _(
         "You feel sure of yourself with risk, difficult conversations and organising your work."

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Level(StrEnum):
@@ -25,7 +29,7 @@ class Direction(StrEnum):
     RESOURCE = "resource"
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         """What a higher score means, said once for every page that shows one."""
         return DIRECTION_LABELS[self]
 
@@ -45,13 +49,13 @@ DIRECTION_LABELS = {
 class Dimension:
     slug: str
     phase_slug: str
-    name: str
+    name: StrOrPromise
     level: Level
     direction: Direction
-    covers: str
+    covers: StrOrPromise
     # The opening words of this dimension's check-in page, where the page is not its phase's first (the phase's own
     # introduction opens that one).
-    page_intro: str = ""
+    page_intro: StrOrPromise = ""
 
     @property
     def phase(self) -> Phase:
@@ -66,11 +70,11 @@ class Dimension:
 class Phase:
     number: int
     slug: str
-    name: str
-    short_name: str
+    name: StrOrPromise
+    short_name: StrOrPromise
     direction: Direction
-    intro: str
-    reflection_prompt: str
+    intro: StrOrPromise
+    reflection_prompt: StrOrPromise
 
     @property
     def dimensions(self) -> tuple[Dimension, ...]:
@@ -222,11 +226,11 @@ class AnswerScale(StrEnum):
     HOW_MUCH = "how_much"
 
     @property
-    def choices(self) -> list[tuple[int, str]]:
+    def choices(self) -> list[tuple[int, StrOrPromise]]:
         return SCALE_LABELS[self]
 
 
-SCALE_LABELS: dict[AnswerScale, list[tuple[int, str]]] = {
+SCALE_LABELS: dict[AnswerScale, list[tuple[int, StrOrPromise]]] = {
     AnswerScale.AGREEMENT: [
         (1, _("Strongly disagree")),
         (2, _("Disagree")),

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, Dimension, Direction
 from assessments.core.scoring import is_concerning
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class CatalogueMove:
     key: str
     dimension_slug: str
-    text: str
+    text: StrOrPromise
 
     @property
     def dimension(self) -> Dimension:

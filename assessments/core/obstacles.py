@@ -12,17 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.anonymity import SHARES_PROTECT_ANOTHER, SHARES_TOO_FEW, share, share_min_group_size, suppress
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Obstacle:
     key: str
-    asked: str  # the person's words, as they review their move
-    counted: str  # the team figure's words
+    asked: StrOrPromise  # the person's words, as they review their move
+    counted: StrOrPromise  # the team figure's words
 
 
 OBSTACLES: tuple[Obstacle, ...] = (

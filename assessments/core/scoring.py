@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from assessments.core.framework import DIMENSIONS, PHASES, SCALE_MAX, SCALE_MIN, Direction, Level
 
@@ -88,7 +89,7 @@ def phase_scores(dimension_scores: Mapping[str, float | None]) -> dict[str, floa
     """Each phase's score is the mean of its scored dimensions."""
     result: dict[str, float | None] = {}
     for phase in PHASES:
-        scored = [dimension_scores[d.slug] for d in phase.dimensions if dimension_scores.get(d.slug) is not None]
+        scored = [score for d in phase.dimensions if (score := dimension_scores.get(d.slug)) is not None]
         result[phase.slug] = round(sum(scored) / len(scored), 1) if scored else None
     return result
 
@@ -126,9 +127,13 @@ def is_concerning(score: float | None, direction: Direction) -> bool:
     return (direction == Direction.PRESSURE and b == Band.HIGH) or (direction == Direction.RESOURCE and b == Band.LOW)
 
 
-def changes_since(current: Mapping[str, float | None], previous: Mapping[str, float | None]) -> dict[str, float | None]:
+# What the scores are keyed by: a dimension's or phase's slug, or a Level.
+K = TypeVar("K", bound=str)
+
+
+def changes_since(current: Mapping[K, float | None], previous: Mapping[K, float | None]) -> dict[K, float | None]:
     """Change per key since the previous check-in; None where either side has no score."""
     return {
-        key: round(value - previous[key], 1) if value is not None and previous.get(key) is not None else None
+        key: round(value - before, 1) if value is not None and (before := previous.get(key)) is not None else None
         for key, value in current.items()
     }

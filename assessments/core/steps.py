@@ -8,10 +8,14 @@ introduction opens its first page and its private reflection closes its last one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import DIMENSIONS, PHASES, Dimension, Phase
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 REVIEW = "review"
 
@@ -20,7 +24,7 @@ REVIEW = "review"
 class Step:
     index: int  # 0-based position
     slug: str
-    title: str
+    title: StrOrPromise
     phase: Phase | None  # None for the review step
     dimension: Dimension | None = None  # the statements this page asks; None for the review step
 
@@ -31,17 +35,17 @@ class Step:
     @property
     def opens_phase(self) -> bool:
         """The phase's first page, which introduces it."""
-        return self.dimension is not None and self.phase.dimensions[0] == self.dimension
+        return self.dimension is not None and self.phase is not None and self.phase.dimensions[0] == self.dimension
 
     @property
     def closes_phase(self) -> bool:
         """The phase's last page, which carries the phase's private reflection."""
-        return self.dimension is not None and self.phase.dimensions[-1] == self.dimension
+        return self.dimension is not None and self.phase is not None and self.phase.dimensions[-1] == self.dimension
 
     @property
     def asks_values(self) -> bool:
         """The page that asks for the values that matter to the person: the opening of phase 2."""
-        return self.opens_phase and self.phase.slug == "values"
+        return self.opens_phase and self.phase is not None and self.phase.slug == "values"
 
 
 QUESTION_STEPS: tuple[Step, ...] = tuple(
@@ -52,7 +56,7 @@ REVIEW_STEP = Step(index=len(QUESTION_STEPS), slug=REVIEW, title=_("Check and se
 STEPS: tuple[Step, ...] = (*QUESTION_STEPS, REVIEW_STEP)
 STEPS_BY_SLUG: dict[str, Step] = {s.slug: s for s in STEPS}
 QUESTION_STEP_COUNT = len(QUESTION_STEPS)
-STEP_OF_DIMENSION: dict[str, Step] = {s.dimension.slug: s for s in QUESTION_STEPS}
+STEP_OF_DIMENSION: dict[str, Step] = {s.dimension.slug: s for s in QUESTION_STEPS if s.dimension is not None}
 # Each phase's first page: where an older link to a whole phase (/checkins/<pk>/values/) now leads.
 PHASE_FIRST_STEP: dict[str, Step] = {p.slug: next(s for s in QUESTION_STEPS if s.phase == p) for p in PHASES}
 

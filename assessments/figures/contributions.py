@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -27,6 +28,7 @@ from assessments.core.framework import DIMENSIONS_BY_SLUG, StatementKind
 from assessments.core.periods import KINDS, Period, period_of
 from assessments.models.checkins import Answer, CheckIn
 from assessments.models.figures import ANSWERED_FIELDS, SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
+from assessments.models.organisation import Team
 from assessments.models.private import MoveReview
 
 
@@ -74,8 +76,10 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
     )
     latest: dict[Period, CheckIn] = {}
     for checkin in checkins:
+        # A sent check-in has its time (a database constraint, checkins.CheckIn).
+        submitted_at = cast(datetime, checkin.submitted_at)
         for kind in KINDS:
-            period = period_of(checkin.submitted_at, kind)
+            period = period_of(submitted_at, kind)
             if period in periods:
                 latest[period] = checkin  # ordered oldest first, so the last one wins
 
@@ -88,7 +92,7 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
             checkin=checkin,
             user_id=user_id,
             team_id=checkin.team_id,
-            service_id=checkin.team.service_id,
+            service_id=cast(Team, checkin.team).service_id,  # a team deleted since would fail here, as before
             question_set_id=checkin.question_set_id,
             kind=period.kind,
             period_start=period.start,
@@ -128,7 +132,8 @@ def _obstacles_write(user_id: int, entries: list[SummaryEntry]) -> None:
     gave while filling in its check-in (from starting it to sending it, as moves.moves_to_review decides what a
     draft reviews). A review given in a draft that was never sent counts nowhere. Reads only the obstacle and when
     it was said, never the move or the note (one query, and one insert when there is anything to keep)."""
-    windows = {e.checkin_id: (e.checkin.created_at, e.checkin.submitted_at) for e in entries}
+    # An entry's check-in was sent, so it has its time (a database constraint, checkins.CheckIn).
+    windows = {e.checkin_id: (e.checkin.created_at, cast(datetime, e.checkin.submitted_at)) for e in entries}
     if not windows:
         return
     during = Q()
@@ -157,4 +162,4 @@ def entries_rebuild(*, user_ids: Iterable[int]) -> None:
         moments = CheckIn.objects.filter(user_id=user_id, status=CheckIn.Status.SUBMITTED).values_list(
             "submitted_at", flat=True
         )
-        entries_refresh(user_id=user_id, moments=list(moments))
+        entries_refresh(user_id=user_id, moments=cast(list[datetime], list(moments)))  # sent: each has its time

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from assessments.core.anonymity import (
     SHARES_PROTECT_ANOTHER,
@@ -114,7 +115,7 @@ def _added(rows: Iterable[dict]) -> dict:
 
 
 def empty_row() -> dict:
-    row = {"people": 0}
+    row: dict[str, float] = {"people": 0}
     for d in DIMENSIONS:
         row.update({f"n_{d.slug}": 0, f"sum_{d.slug}": 0.0, f"low_{d.slug}": 0, f"high_{d.slug}": 0})
     return row
@@ -123,7 +124,7 @@ def empty_row() -> dict:
 def _voices(rows: Iterable[dict], members: dict[int | str, int]) -> dict[str, dict]:
     """What may be shown of each action's voice: counts only where enough people answered, and never where one
     answer (not answering included) is held by all the people who could answer but one."""
-    shown = {}
+    shown: dict[str, dict] = {}
     for row in rows:
         could_answer = members.get(row["team_id"] if row["team_id"] is not None else SERVICE, 0)
         answered = {answer: row[answer] for answer in VOICE_ANSWERS}
@@ -259,11 +260,11 @@ def _with_unanswered(figures: dict[str, dict], asked: set[str]) -> dict[str, dic
 def _audit(teams: list[int], cells: dict[str, dict], counts: PeriodCounts, shapes: dict, texts: dict) -> dict:
     """Withhold, in the cells, whatever would let someone's answers be worked out. Returns the auditor's report:
     per facet, which teams (or the service, key None) were withheld and the rule each failed. Never stored."""
-    people = {t: counts.rows[t]["people"] for t in teams}
-    facets: list[tuple[str, dict, dict]] = []
+    people: dict[Hashable, int] = {t: counts.rows[t]["people"] for t in teams}
+    facets: list[tuple[str, dict[str, Any], dict]] = []
     for d in DIMENSIONS:
         codes = [c for c, info in texts.items() if info["dimension"] == d.slug and info["kind"] == StatementKind.SCORED]
-        where = {"dimension": d.slug, "codes": codes}
+        where: dict[str, Any] = {"dimension": d.slug, "codes": codes}
         facets.append((d.slug, where, {t: _dimension_facet(counts, t, d, shapes, cells) for t in teams}))
     for code in sorted({code for shape in shapes.values() for code in shape.apart}):
         facets.append((code, {"codes": [code]}, {t: _statement_facet(counts, t, code, shapes, cells) for t in teams}))
@@ -287,17 +288,18 @@ def _audit(teams: list[int], cells: dict[str, dict], counts: PeriodCounts, shape
 
 
 def period_figures(
-    teams: list[tuple[int, str]], counts: PeriodCounts, texts: dict[str, dict], shapes: dict[Hashable, Shape]
+    teams: list[tuple[int, str]], counts: PeriodCounts, texts: dict[str, dict], shapes: dict[int | None, Shape]
 ) -> tuple[dict, dict]:
     """Suppression decided once for every team and the service, and the figures that survive it, with the
     auditor's report (what it withheld and why: for logs and tests, never stored with the figures)."""
     ids = [pk for pk, _name in teams]
     rows = counts.rows
-    head = suppress({t: rows[t]["people"] for t in ids})
+    people: dict[Hashable, int] = {t: rows[t]["people"] for t in ids}
+    head = suppress(people)
     means: dict[str, Suppression] = {}
     shares: dict[str, Suppression] = {}
     for d in DIMENSIONS:
-        n = {t: rows[t][f"n_{d.slug}"] for t in ids}
+        n: dict[Hashable, int] = {t: rows[t][f"n_{d.slug}"] for t in ids}
         means[d.slug] = suppress(n, forced=head.hidden, total_forced=head.total_hidden)
         shares[d.slug] = suppress(
             n,

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS
@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 
 def _aggregates() -> dict:
-    aggregates = {"people": Count("id")}
+    aggregates: dict[str, Aggregate] = {"people": Count("id")}
     for slug, column in SCORE_FIELDS.items():
         aggregates[f"n_{slug}"] = Count(column)
         aggregates[f"sum_{slug}"] = Sum(column)

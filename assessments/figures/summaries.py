@@ -7,9 +7,10 @@ export can show them; nothing a person does after publication moves a figure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import cast
 
 from assessments.core.anonymity import NOT_PUBLISHED, PAST_RETENTION, VOICES_TOO_FEW, WOULD_IDENTIFY, reason_text
 from assessments.core.changes import chance_margin, is_real_change
@@ -187,7 +188,8 @@ class Cell:
 
     @cached_property
     def statements(self) -> list[StatementFigure]:
-        return _statements(self.stored_statements, self.statement_texts, self.share_minimum)
+        # (Only a hidden cell has no share minimum, and it has no statements either.)
+        return _statements(self.stored_statements, self.statement_texts, cast(int, self.share_minimum))
 
     def statements_of(self, slug: str) -> list[StatementFigure]:
         return [s for s in self.statements if s.dimension.slug == slug and s.is_scored]
@@ -232,11 +234,11 @@ class Cell:
         shown = [f for f in self.ordered if f.is_shown]
         pressures = [f for f in shown if f.dimension.direction == Direction.PRESSURE]
         resources = [f for f in shown if f.dimension.direction == Direction.RESOURCE]
-        spots = []
+        spots = []  # (a shown figure has its mean)
         if pressures:
-            spots.append(max(pressures, key=lambda f: f.mean))
+            spots.append(max(pressures, key=lambda f: cast(float, f.mean)))
         if resources:
-            spots.append(min(resources, key=lambda f: f.mean))
+            spots.append(min(resources, key=lambda f: cast(float, f.mean)))
         return [replace(f, driver=_driver(self.statements_of(f.dimension.slug))) for f in spots]
 
 
@@ -300,7 +302,7 @@ def _statements(stored: dict, texts: dict[str, dict], share_minimum: int) -> lis
 
 def _driver(statements: list[StatementFigure]) -> StatementFigure | None:
     shown = [s for s in statements if s.concern is not None]
-    return max(shown, key=lambda s: s.concern) if shown else None
+    return max(shown, key=lambda s: cast(int, s.concern)) if shown else None
 
 
 def _cell(
@@ -329,8 +331,9 @@ def _with_changes(cells: list[Cell]) -> None:
         for slug, now in cell.dimensions.items():
             then = before.dimensions[slug]
             if now.is_shown and then.is_shown:
-                change = round(now.mean - then.mean, 1)
-                real = is_real_change(change, people_before=before.people, people_now=cell.people)
+                # A shown figure has its mean, and the cell it is in its number of people.
+                change = round(cast(float, now.mean) - cast(float, then.mean), 1)
+                real = is_real_change(change, people_before=cast(int, before.people), people_now=cast(int, cell.people))
                 cell.dimensions[slug] = replace(now, change=change, change_is_real=real)
 
 
@@ -484,7 +487,7 @@ class FigureRow:
         return self.figure.withheld
 
     @property
-    def on_page(self) -> list[str | None]:
+    def on_page(self) -> Sequence[str | None]:
         """The row as the page's table shows it. A figure the auditor withheld is None (a dash) with no note: the page
         says why once, for all of them. Every other row is the CSV's."""
         if not self.withheld:

@@ -9,7 +9,9 @@ they never change once published. A new period asks afresh, as the check-in does
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import cast
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -25,7 +27,7 @@ class VoiceError(Exception):
     """The answer cannot be taken. The message is safe to show."""
 
 
-def get_voiced_action(user: AbstractBaseUser, pk: int) -> TeamAction:
+def get_voiced_action(user: User, pk: int) -> TeamAction:
     """An action this person may give their voice on: one for a team they practise in, or for its service."""
     teams = Team.objects.practised_in_by(user)
     in_service = Q(team__isnull=True, service__in=teams.values("service_id"))
@@ -34,7 +36,7 @@ def get_voiced_action(user: AbstractBaseUser, pk: int) -> TeamAction:
 
 
 @transaction.atomic
-def voice_record(*, action: TeamAction, user: AbstractBaseUser, answer: str) -> ActionVoice:
+def voice_record(*, action: TeamAction, user: User, answer: str) -> ActionVoice:
     """This person's answer for the current period (replacing an earlier one in the same period)."""
     if answer not in ActionVoice.Answer.values:
         raise VoiceError(_("Please choose yes, not yet or no."))
@@ -52,10 +54,11 @@ def voice_record(*, action: TeamAction, user: AbstractBaseUser, answer: str) -> 
         )
         if kind == configured_kind():
             saved = voice
-    return saved
+    # settings.py refuses any SUMMARY_PERIOD but the KINDS, so one of them was saved.
+    return cast(ActionVoice, saved)
 
 
-def latest_voices(user: AbstractBaseUser, actions: list[TeamAction]) -> dict[int, ActionVoice]:
+def latest_voices(user: User, actions: list[TeamAction]) -> dict[int, ActionVoice]:
     """This person's latest answer on each of these actions (one query), for their home page."""
     voices = ActionVoice.objects.filter(user=user, kind=configured_kind(), action__in=[a.pk for a in actions])
     latest: dict[int, ActionVoice] = {}

@@ -12,10 +12,14 @@ Keys are stored on the actions started from them: never rename one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from assessments.core.framework import DIMENSIONS, Dimension, get_dimension
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TRAINING = "training"
 PRECEPTORSHIP = "preceptorship"
@@ -28,8 +32,8 @@ class Suggestion:
     key: str
     dimension_slug: str
     statement: str  # a question code of the v1 set, or "" when it speaks to the whole dimension
-    description: str  # what the service will do: becomes the action's description
-    recommendation: str  # the paper's recommendation it comes from
+    description: StrOrPromise  # what the service will do: becomes the action's description
+    recommendation: StrOrPromise  # the paper's recommendation it comes from
     provision: str = ""  # what the service provides, for an individual dimension
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from assessments.core.periods import Period
 from assessments.figures.summaries import ServiceFigures, service_figures
@@ -11,7 +11,7 @@ from assessments.models.organisation import Service, Team
 
 
 def summary_access_record(
-    *, user: AbstractBaseUser, action: str, service: Service, period: Period, team: Team | None = None
+    *, user: User, action: str, service: Service, period: Period, team: Team | None = None
 ) -> SummaryAccess:
     return SummaryAccess.objects.create(
         user=user,
@@ -25,7 +25,7 @@ def summary_access_record(
 
 
 def figures_read(
-    *, user: AbstractBaseUser, action: str, period: Period, service: Service, team: Team | None = None
+    *, user: User, action: str, period: Period, service: Service, team: Team | None = None
 ) -> ServiceFigures:
     """The figures a page or export shows, and the audit row saying who read them: never one without the other."""
     figures = service_figures(service, period)
@@ -35,7 +35,7 @@ def figures_read(
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     subject: str,
     team: Team | None = None,

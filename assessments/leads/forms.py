@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -12,6 +14,9 @@ from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG
 from assessments.leads.invites import email_allowed
 from assessments.models.figures import TeamAction
 from assessments.models.organisation import Team
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class InviteForm(forms.Form):
@@ -54,7 +59,7 @@ class JoinForm(forms.Form):
         self.email = email
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords are not the same."))
@@ -67,7 +72,7 @@ class JoinForm(forms.Form):
         return cleaned
 
 
-def _dimension_choices() -> list[tuple[str, str]]:
+def _dimension_choices() -> list[tuple[str, StrOrPromise]]:
     # Systemic dimensions first: they are what the service changes first.
     ordered = sorted(DIMENSIONS, key=lambda d: not d.is_systemic)
     return [
@@ -113,7 +118,7 @@ class TeamActionDetailsForm(forms.Form):
         self.dimension = dimension
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
         found = DIMENSIONS_BY_SLUG.get(cleaned.get("dimension") or self.dimension or "")
         provision = cleaned.get("provision", "")
         if found is not None and not found.is_systemic and not provision:
@@ -129,7 +134,8 @@ class TeamActionDetailsForm(forms.Form):
 class TeamActionForm(TeamActionDetailsForm):
     """A new action: what it is about and when it starts, then its details."""
 
-    dimension = forms.ChoiceField(
+    # (A declared field: the form's metaclass moves it to base_fields, so it is not the `dimension` set in __init__.)
+    dimension = forms.ChoiceField(  # type: ignore[assignment]
         label=_("Which part of the work it is about"),
         choices=_dimension_choices,
         error_messages={"invalid_choice": _("Please choose one of the parts listed.")},
@@ -151,9 +157,9 @@ class TeamActionStatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Move this action to"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, choices: list[tuple[str, StrOrPromise]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = choices
+        cast(forms.ChoiceField, self.fields["status"]).choices = choices
         self.fields["status"].error_messages["invalid_choice"] = _("Please choose one of the statuses listed.")
 
 

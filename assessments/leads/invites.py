@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -59,7 +59,7 @@ def _may_reach(field: str, wanted: str) -> Q:
     return Q(**{f"{field}__istartswith": local, f"{field}__iendswith": f"@{domain}"})
 
 
-def accounts_with_mailbox(address: str) -> list[AbstractBaseUser]:
+def accounts_with_mailbox(address: str) -> list[User]:
     """The accounts whose email or username reaches the same mailbox as `address`."""
     wanted = mailbox(address)
     if "@" not in wanted:
@@ -68,7 +68,7 @@ def accounts_with_mailbox(address: str) -> list[AbstractBaseUser]:
     return [user for user in users.order_by("pk") if wanted in {mailbox(user.email), mailbox(user.get_username())}]
 
 
-def _refuse_a_second_person_at_one_mailbox(*, address: str, created_by: AbstractBaseUser) -> None:
+def _refuse_a_second_person_at_one_mailbox(*, address: str, created_by: User) -> None:
     """Raise InviteError when `address` would make a made-up colleague: it reaches the lead's own mailbox, or one
     with an account under another address. (An account's own address may be invited: only its holder, signed in,
     can use that invite, to join another team.)"""
@@ -127,7 +127,7 @@ def _invite_message(invite: Invite, link: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def invite_create(*, team: Team, created_by: AbstractBaseUser, email: str) -> tuple[Invite, str]:
+def invite_create(*, team: Team, created_by: User, email: str) -> tuple[Invite, str]:
     """Create a practitioner invite for one address and email it the link. Returns the invite and its token.
 
     The token is never stored (only its hash) and never shown to the lead: it travels in the email alone.
@@ -171,7 +171,7 @@ class AccountExists(InviteError):
 
 
 @transaction.atomic
-def invitee_join(*, token: str, first_name: str, password: str) -> AbstractBaseUser:
+def invitee_join(*, token: str, first_name: str, password: str) -> User:
     """Create the invited person's account (username and email: the address the invite went to) and join.
 
     Only the person holding the link reaches this, and the link went to that address, so saying that the
@@ -212,7 +212,7 @@ def find_invite(token: str) -> Invite | None:
 
 
 @transaction.atomic
-def invite_accept(*, token: str, user: AbstractBaseUser) -> Membership:
+def invite_accept(*, token: str, user: User) -> Membership:
     """Use an invite for this person: they join the team as a practitioner. The invite cannot be used again.
 
     The person must hold the address the invite went to. Invites from before invites were sent by email (no
@@ -240,7 +240,7 @@ def open_invites_to(email: str) -> list[Invite]:
 
 
 @transaction.atomic
-def invite_use(*, invite: Invite, user: AbstractBaseUser) -> Membership:
+def invite_use(*, invite: Invite, user: User) -> Membership:
     """invite_accept for an invite already found: by its link, or by the address it went to."""
     invite = Invite.objects.select_for_update().get(pk=invite.pk)
     if invite.used_at is not None:

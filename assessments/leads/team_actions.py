@@ -10,8 +10,9 @@ the team or service, and administrators.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -23,6 +24,9 @@ from assessments.core.periods import add_months
 from assessments.leads.action_library import Suggestion
 from assessments.models.figures import TeamAction, TeamActionEvent
 from assessments.models.organisation import Service, Team
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Status = TeamAction.Status
 
@@ -56,7 +60,7 @@ def _check_subject(dimension: str, provision: str) -> None:
         raise TeamActionError(_("An action on a part the service runs does not need something to provide."))
 
 
-def _event(action: TeamAction, actor: AbstractBaseUser, field: str, before: str = "", after: str = "") -> None:
+def _event(action: TeamAction, actor: User, field: str, before: str = "", after: str = "") -> None:
     TeamActionEvent.objects.create(
         action=action,
         actor=actor,
@@ -74,7 +78,7 @@ def _date(value: date | None) -> str:
 @transaction.atomic
 def team_action_create(
     *,
-    created_by: AbstractBaseUser,
+    created_by: User,
     dimension: str,
     description: str,
     starts_on: date,
@@ -91,7 +95,7 @@ def team_action_create(
     _check_subject(dimension, provision)
     action = TeamAction.objects.create(
         team=team,
-        service=team.service if team is not None else service,
+        service=team.service if team is not None else cast(Service, service),  # one of the two, checked above
         created_by=created_by,
         dimension=dimension,
         provision=provision,
@@ -106,7 +110,7 @@ def team_action_create(
 
 
 def team_action_from_suggestion(
-    *, created_by: AbstractBaseUser, suggestion: Suggestion, team: Team | None = None, service: Service | None = None
+    *, created_by: User, suggestion: Suggestion, team: Team | None = None, service: Service | None = None
 ) -> TeamAction:
     """One step: the suggestion as a planned action from today, owned by the lead who started it, reviewed in three
     months. The lead can change any of it afterwards."""
@@ -127,12 +131,13 @@ def team_action_from_suggestion(
 
 @transaction.atomic
 def team_action_edit(
-    *, action: TeamAction, by: AbstractBaseUser, description: str, owner: str, review_on: date | None, provision: str
+    *, action: TeamAction, by: User, description: str, owner: str, review_on: date | None, provision: str
 ) -> list[str]:
     """Change what the action says. Returns the fields that changed; each is a line in the history."""
     action = TeamAction.objects.select_for_update().get(pk=action.pk)
     _check_subject(action.dimension, provision)
-    changes = [
+    # (field, before, after, attribute): the values are text or dates, by field.
+    changes: list[tuple[str, Any, Any, str]] = [
         (TeamActionEvent.Field.DESCRIPTION, action.description, description.strip(), "description"),
         (TeamActionEvent.Field.OWNER, action.owner, owner.strip(), "owner"),
         (TeamActionEvent.Field.REVIEW_ON, action.review_on, review_on, "review_on"),
@@ -158,7 +163,7 @@ def team_action_edit(
 
 
 @transaction.atomic
-def team_action_move(*, action: TeamAction, by: AbstractBaseUser, status: str) -> TeamAction:
+def team_action_move(*, action: TeamAction, by: User, status: str) -> TeamAction:
     """Move the action to another status (closing it when done or stopped, opening it again when under way)."""
     action = TeamAction.objects.select_for_update().get(pk=action.pk)
     if status not in TRANSITIONS.get(action.status, ()):
@@ -174,7 +179,7 @@ def team_action_move(*, action: TeamAction, by: AbstractBaseUser, status: str) -
     return action
 
 
-def next_statuses(action: TeamAction) -> list[tuple[str, str]]:
+def next_statuses(action: TeamAction) -> list[tuple[str, StrOrPromise]]:
     """The statuses this action may move to, with their labels."""
     labels = dict(Status.choices)
     return [(s, labels[s]) for s in TRANSITIONS[action.status]]
@@ -201,7 +206,7 @@ def actions_of_service(service: Service) -> QuerySet[TeamAction]:
     )
 
 
-def actions_for_practitioner(user: AbstractBaseUser, limit: int = 20) -> QuerySet[TeamAction]:
+def actions_for_practitioner(user: User, limit: int = 20) -> QuerySet[TeamAction]:
     """The open actions for the teams this person checks in with, and for those teams' services, newest first."""
     teams = Team.objects.practised_in_by(user)
     return (

@@ -84,7 +84,10 @@ class MoveOutcome(models.TextChoices):
 # What got in the way of a move, when it was not tried or was dropped (NO_TIME, DIARY_FULL, NOT_ALLOWED, FORGOT,
 # OTHER), in the person's words. Defined once in core/obstacles.py, beside the words of the team figure leads see:
 # counted at publication, never read.
-MoveObstacle = models.TextChoices("MoveObstacle", [(o.key.upper(), (o.key, o.asked)) for o in OBSTACLES])
+# (django-stubs types only the class form of TextChoices, not this functional one.)
+MoveObstacle = models.TextChoices(  # type: ignore[call-overload]
+    "MoveObstacle", [(o.key.upper(), (o.key, o.asked)) for o in OBSTACLES]
+)
 
 
 # "What got in the way" is asked only of a move that did not happen: not yet tried, or dropped.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +18,9 @@ from assessments.core.framework import (
     StatementKind,
 )
 from assessments.models.organisation import Team  # noqa: F401
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class QuestionSet(models.Model):
@@ -89,7 +94,7 @@ class Question(models.Model):
         return StatementKind(self.kind).is_scored
 
     @property
-    def answer_choices(self) -> list[tuple[int, str]]:
+    def answer_choices(self) -> list[tuple[int, StrOrPromise]]:
         return AnswerScale(self.scale).choices
 
     def answer_label(self, value: int | None) -> str:

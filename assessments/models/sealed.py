@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
@@ -67,7 +68,14 @@ def sealed_length(max_characters: int) -> int:
     return 4 * -(-token // 3)  # url-safe base64
 
 
-class _Sealed:
+# For the type checker, the mixin is the field it is mixed into (its super() calls reach models.Field).
+if TYPE_CHECKING:
+    _FieldBase = models.Field
+else:
+    _FieldBase = object
+
+
+class _Sealed(_FieldBase):
     """What both sealed fields share: seal on the way in, open on the way out, refuse lookups."""
 
     def from_db_value(self, value, expression, connection):
@@ -102,7 +110,7 @@ class SealedCharField(_Sealed, models.CharField):
     column is sized for the longest token of that many characters, so the database still bounds it."""
 
     def db_type_parameters(self, connection):
-        return {**super().db_type_parameters(connection), "max_length": sealed_length(self.max_length)}
+        return {**super().db_type_parameters(connection), "max_length": sealed_length(cast(int, self.max_length))}
 
     def cast_db_type(self, connection):
         return self.db_type(connection)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -12,7 +12,7 @@ from assessments.models.checkins import CheckIn
 from assessments.practitioner.checkins import checkin_delete
 
 
-def password_is_right(*, request: HttpRequest, user: AbstractBaseUser, password: str) -> bool:
+def password_is_right(*, request: HttpRequest, user: User, password: str) -> bool:
     """Whether `password` is the signed-in person's, checked the way signing in checks it.
 
     user.check_password would let someone holding a stolen session guess without limit. authenticate() goes
@@ -25,7 +25,7 @@ def password_is_right(*, request: HttpRequest, user: AbstractBaseUser, password:
 
 
 @transaction.atomic
-def account_delete(*, user: AbstractBaseUser) -> None:
+def account_delete(*, user: User) -> None:
     """Delete the person and all their data.
 
     Check-ins go one by one through checkin_delete, so any bookkeeping it keeps

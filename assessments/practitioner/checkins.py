@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.core.framework import SCALE_MAX, SCALE_MIN, StatementKind
+from assessments.core.framework import SCALE_MAX, SCALE_MIN, Phase, StatementKind
 from assessments.core.scoring import keyed, score_dimensions
 from assessments.core.steps import QUESTION_STEP_COUNT, Step
 from assessments.figures.contributions import entries_refresh
@@ -33,12 +34,12 @@ class CheckInAlreadySent(CheckInError):
     """The check-in was sent already: by an earlier request, or by another tab or a double click just now."""
 
 
-def current_draft(user: AbstractBaseUser) -> CheckIn | None:
+def current_draft(user: User) -> CheckIn | None:
     return CheckIn.objects.filter(user=user, status=CheckIn.Status.DRAFT).select_related("team").first()
 
 
 @transaction.atomic
-def checkin_start(*, user: AbstractBaseUser, team: Team) -> CheckIn:
+def checkin_start(*, user: User, team: Team) -> CheckIn:
     """Start a check-in for one of the person's teams, or return the draft they already have."""
     draft = current_draft(user)
     if draft is not None:
@@ -101,12 +102,13 @@ def checkin_save_step(
         Answer(checkin=checkin, question_id=qid, value=value) for qid, value in answers.items() if value is not None
     )
     if reflection is not None:
+        phase = cast(Phase, step.phase)  # only a page that closes a phase asks for a reflection
         if reflection.strip():
             Reflection.objects.update_or_create(
-                checkin=checkin, phase=step.phase.slug, defaults={"text": reflection.strip()}
+                checkin=checkin, phase=phase.slug, defaults={"text": reflection.strip()}
             )
         else:
-            Reflection.objects.filter(checkin=checkin, phase=step.phase.slug).delete()
+            Reflection.objects.filter(checkin=checkin, phase=phase.slug).delete()
     if values is not None:
         PractitionerProfile.objects.update_or_create(user=checkin.user, defaults={"values": values.strip()})
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -75,7 +76,7 @@ class StepForm(forms.Form):
                     "show them back to you next time."
                 ),
             )
-        if step.closes_phase:
+        if step.closes_phase and step.phase is not None:  # (a page that closes a phase has one)
             reflection_limit = number_format(REFLECTION_MAX_LENGTH, force_grouping=True)
             # The phase's own prompt leads the hint, so the template pack shows it where the design system puts it.
             self.fields["reflection"] = forms.CharField(
@@ -120,7 +121,7 @@ class StepForm(forms.Form):
                         _("The form included a statement that is not part of this step. Nothing was saved."),
                         code="unknown_question",
                     )
-                if key in expected and len(self.data.getlist(key)) > 1:
+                if key in expected and len(cast(QueryDict, self.data).getlist(key)) > 1:
                     raise forms.ValidationError(
                         _("A statement was answered more than once. Nothing was saved."), code="duplicate_question"
                     )
@@ -144,7 +145,7 @@ class StartCheckInForm(forms.Form):
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
 
 # --- The practitioner's journey ---
@@ -175,10 +176,10 @@ class MovesChooseForm(forms.Form):
     def __init__(self, *args, choices, allowed: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.allowed = allowed
-        self.fields["moves"].choices = choices
+        cast(forms.MultipleChoiceField, self.fields["moves"]).choices = choices
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
         count = len(cleaned.get("moves") or []) + (1 if (cleaned.get("own") or "").strip() else 0)
         if count == 0 and not self.errors:
             raise forms.ValidationError(_("Please choose at least one move, or write your own."), code="none")
@@ -222,7 +223,7 @@ class MoveReviewForm(forms.Form):
         return [(m, self[f"outcome_{m.pk}"], self[f"obstacle_{m.pk}"], self[f"note_{m.pk}"]) for m in self.moves]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
         for move in self.moves:
             outcome = cleaned.get(f"outcome_{move.pk}")
             if (cleaned.get(f"note_{move.pk}") or cleaned.get(f"obstacle_{move.pk}")) and not outcome:
@@ -275,10 +276,10 @@ class SupervisionMarkForm(forms.Form):
     def for_profile(cls, *, reflections: Sequence, dimension_rows: Sequence) -> SupervisionMarkForm:
         """The form on a profile: only the reflections this check-in has, and the parts worth a look marked."""
         form = cls(auto_id="sup-%s")
-        form.fields["phases"].choices = [
+        cast(forms.MultipleChoiceField, form.fields["phases"]).choices = [
             (r.phase, _("My reflection on %(phase)s") % {"phase": r.get_phase_display()}) for r in reflections
         ]
-        form.fields["dimensions"].choices = [
+        cast(forms.MultipleChoiceField, form.fields["dimensions"]).choices = [
             (row.slug, _("%(name)s (worth a look)") % {"name": row.name} if row.needs_attention else row.name)
             for row in dimension_rows
         ]

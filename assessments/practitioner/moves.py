@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -33,7 +33,7 @@ class MoveError(Exception):
     """A request about moves that cannot be accepted. The message is safe to show."""
 
 
-def moves_of(user: AbstractBaseUser) -> QuerySet[ResilientMove]:
+def moves_of(user: User) -> QuerySet[ResilientMove]:
     """A person's moves, newest first, with their reviews (two queries)."""
     return ResilientMove.objects.filter(user=user).prefetch_related(
         Prefetch("reviews", queryset=MoveReview.objects.order_by("created_at", "id"))
@@ -53,14 +53,14 @@ def is_open(move: ResilientMove) -> bool:
 CLOSING_OUTCOMES = [MoveOutcome.HELPED, MoveOutcome.DID_NOT_HELP, MoveOutcome.DROPPED]
 
 
-def open_moves(user: AbstractBaseUser) -> list[ResilientMove]:
+def open_moves(user: User) -> list[ResilientMove]:
     """Moves still to try (one query). Only an open move can be reviewed, so any closing review closes it."""
     return list(ResilientMove.objects.filter(user=user).exclude(reviews__outcome__in=CLOSING_OUTCOMES))
 
 
 @transaction.atomic
 def moves_choose(
-    *, user: AbstractBaseUser, checkin: CheckIn, catalogue_keys: Iterable[str], own_text: str = ""
+    *, user: User, checkin: CheckIn, catalogue_keys: Iterable[str], own_text: str = ""
 ) -> list[ResilientMove]:
     """Add 1 to 3 moves chosen after seeing a profile. Open moves count towards the limit of 3."""
     if checkin.user_id != user.pk or not checkin.is_submitted:
@@ -100,7 +100,7 @@ def moves_choose(
     return ResilientMove.objects.bulk_create(moves)
 
 
-def moves_to_review(user: AbstractBaseUser, draft: CheckIn) -> list[ResilientMove]:
+def moves_to_review(user: User, draft: CheckIn) -> list[ResilientMove]:
     """Open moves chosen before this draft began and not yet reviewed during it."""
     return [
         m
@@ -110,7 +110,7 @@ def moves_to_review(user: AbstractBaseUser, draft: CheckIn) -> list[ResilientMov
 
 
 @transaction.atomic
-def moves_review(*, user: AbstractBaseUser, reviews: Mapping[int, tuple[str, str, str]]) -> list[MoveReview]:
+def moves_review(*, user: User, reviews: Mapping[int, tuple[str, str, str]]) -> list[MoveReview]:
     """Record how each move went: {move id: (outcome, note, obstacle)}, the obstacle ("what got in the way") blank
     or one of MoveObstacle for a move not tried or dropped. A move that is not this person's open move refuses the
     whole lot."""

@@ -11,12 +11,12 @@ import io
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from assessments.core.periods import configured_kind
-from assessments.core.spreadsheet import csv_rows
+from assessments.core.spreadsheet import Cell, csv_rows
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.figures import (
     ActionVoice,
@@ -71,7 +71,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def user_export(user: AbstractBaseUser) -> dict[str, Any]:
+def user_export(user: User) -> dict[str, Any]:
     """Every row the app holds about this person, and nothing about anyone else (nine queries)."""
     profile = PractitionerProfile.objects.filter(user=user).first()
     checkins = (
@@ -200,14 +200,14 @@ CSV_HEADER = [
 ]
 
 
-def user_export_csv(user: AbstractBaseUser) -> str:
+def user_export_csv(user: User) -> str:
     """One row per answer of each of this person's check-ins (one query)."""
     answers = (
         Answer.objects.filter(checkin__user=user)
         .select_related("checkin__team", "checkin__question_set", "question")
         .order_by("checkin__created_at", "checkin_id", "question__order", "question_id")
     )
-    rows = []
+    rows: list[list[Cell]] = []
     for a in answers:
         c = a.checkin
         rows.append(

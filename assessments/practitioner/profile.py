@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Prefetch
 
 from assessments.core.feedback import Feedback, feedback_for, frequency_notes
@@ -23,13 +24,16 @@ from assessments.core.signposting import Support, shows_raise_it, support_for
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.private import PractitionerProfile
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class ScoreRow:
     """One phase or dimension on the profile, ready for a template."""
 
     slug: str
-    name: str
+    name: StrOrPromise
     direction: Direction
     score: float | None
     band: Band | None
@@ -50,7 +54,7 @@ class LevelPart:
     """A phase's individual or systemic part, shown side by side in the phase's headline."""
 
     level: Level
-    label: str
+    label: StrOrPromise
     score: float | None
     change: float | None
 
@@ -120,7 +124,7 @@ MOVED_MOST_MIN = 10.0
 def moved_most(rows: list[ScoreRow]) -> ScoreRow | None:
     """The dimension whose score changed most since last time, if any changed by at least MOVED_MOST_MIN."""
     changed = [r for r in rows if r.change is not None and abs(r.change) >= MOVED_MOST_MIN]
-    return max(changed, key=lambda r: abs(r.change)) if changed else None
+    return max(changed, key=lambda r: abs(cast(float, r.change))) if changed else None
 
 
 def scores_of(checkin: CheckIn) -> dict[str, float | None]:
@@ -218,9 +222,10 @@ def build_profile(checkin: CheckIn) -> Profile:
     dimension_rows = [
         _row(d, current[d.slug], dim_changes.get(d.slug), read.answered.get(d.slug, 0)) for d in DIMENSIONS
     ]
-    levels = {
-        Level.SYSTEMIC: [r for r in dimension_rows if r.dimension.is_systemic],
-        Level.INDIVIDUAL: [r for r in dimension_rows if not r.dimension.is_systemic],
+    # (Every dimension's row has its dimension.)
+    levels: dict[str, list[ScoreRow]] = {
+        Level.SYSTEMIC: [r for r in dimension_rows if r.dimension is not None and r.dimension.is_systemic],
+        Level.INDIVIDUAL: [r for r in dimension_rows if r.dimension is not None and not r.dimension.is_systemic],
     }
     return Profile(
         checkin=checkin,
@@ -237,7 +242,7 @@ def build_profile(checkin: CheckIn) -> Profile:
     )
 
 
-def submitted_checkins(user: AbstractBaseUser):
+def submitted_checkins(user: User):
     """A person's submitted check-ins, newest first, with their scores (two queries)."""
     return (
         CheckIn.objects.filter(user=user, status=CheckIn.Status.SUBMITTED)
@@ -247,7 +252,7 @@ def submitted_checkins(user: AbstractBaseUser):
     )
 
 
-def saved_values(user: AbstractBaseUser) -> str:
+def saved_values(user: User) -> str:
     """The values this person named at their last check-in, to show back to them."""
     profile = PractitionerProfile.objects.filter(user=user).first()
     return profile.values if profile else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +29,7 @@ from assessments.models.private import PractitionerProfile, ReminderSent
 # Fortnights are counted from this Monday, so every run agrees on where one starts.
 FORTNIGHT_EPOCH = date(2024, 1, 1)
 # Most frequent first: a person in several teams follows the first that applies.
-CADENCE_ORDER = [Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY]
+CADENCE_ORDER: list[str] = [Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY]
 
 
 def window_start(cadence: str, today: date) -> date:
@@ -75,7 +76,8 @@ def reminders_due(today: date) -> list[DueReminder]:
     for uid, submitted_at in CheckIn.objects.filter(
         user_id__in=starts, status=CheckIn.Status.SUBMITTED, submitted_at__gte=earliest
     ).values_list("user_id", "submitted_at"):
-        last_checkin[uid] = max(submitted_at, last_checkin.get(uid, submitted_at))
+        at = cast(datetime, submitted_at)  # a sent check-in has its time (a database constraint)
+        last_checkin[uid] = max(at, last_checkin.get(uid, at))
     already_sent = set(
         ReminderSent.objects.filter(user_id__in=starts, window_start__gte=min(starts.values())).values_list(
             "user_id", "window_start"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ class SupervisionError(Exception):
 @transaction.atomic
 def supervision_mark(
     *,
-    user: AbstractBaseUser,
+    user: User,
     checkin: CheckIn | None,
     phases: Iterable[str] = (),
     dimensions: Iterable[str] = (),
@@ -86,7 +86,7 @@ class SupervisionItem:
     score: float | None
 
 
-def supervision_items(user: AbstractBaseUser, *, done: bool) -> list[SupervisionItem]:
+def supervision_items(user: User, *, done: bool) -> list[SupervisionItem]:
     """The list, with the reflection text or dimension score each item points at (three queries)."""
     notes = list(
         SupervisionNote.objects.filter(user=user, done_at__isnull=not done)
@@ -99,9 +99,11 @@ def supervision_items(user: AbstractBaseUser, *, done: bool) -> list[Supervision
         body, score = n.note, None
         if n.kind == SupervisionNote.Kind.REFLECTION:
             title = _("Your reflection on “%(phase)s”") % {"phase": PHASES_BY_SLUG[n.phase].name}
+            assert n.checkin is not None  # a reflection's note always has its check-in
             body = next((r.text for r in n.checkin.reflections.all() if r.phase == n.phase), "")
         elif n.kind == SupervisionNote.Kind.DIMENSION:
             title = str(DIMENSIONS_BY_SLUG[n.dimension].name)
+            assert n.checkin is not None  # a dimension's note always has its check-in
             score = next((s.score for s in n.checkin.scores.all() if s.dimension == n.dimension), None)
         else:
             title = _("Your note")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -50,7 +50,7 @@ def _series(dimension: Dimension, scores: list[float | None], labels: list[str],
     )
 
 
-def trends_for(user: AbstractBaseUser) -> tuple[list[CheckIn], list[PhaseTrend]]:
+def trends_for(user: User) -> tuple[list[CheckIn], list[PhaseTrend]]:
     """Every phase and dimension across the person's sent check-ins, oldest first (two queries)."""
     checkins = list(reversed(submitted_checkins(user)))
     dates = [c.submitted_at for c in checkins]

@@ -68,7 +68,7 @@ def nhsuk_control(field: BoundField) -> SafeString:
         classes.append("nhsuk-js-character-count")
     if field.widget_type == "date":
         classes.append("nhsuk-input--width-10")
-    attrs = {"class": " ".join([*classes, widget.attrs.get("class", "")]).strip()}
+    attrs: dict[str, str | bool] = {"class": " ".join([*classes, widget.attrs.get("class", "")]).strip()}
     if ids := described_by(field, character_count=bool(count)):
         attrs["aria-describedby"] = ids
     return field.as_widget(widget=widget, attrs=attrs)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -59,7 +59,7 @@ def _if_not_you() -> str:
     return _("If you did not, tell your service's administrator straight away.")
 
 
-def password_changed_notice(user: AbstractBaseUser) -> None:
+def password_changed_notice(user: User) -> None:
     subject = _("Your Practitioner check-in password was changed")
     body = _(
         "Hello,\n\n"
@@ -70,7 +70,7 @@ def password_changed_notice(user: AbstractBaseUser) -> None:
     _send(subject, body, user.email)
 
 
-def details_changed_notice(user: AbstractBaseUser, *, old_address: str, changed: list[str]) -> None:
+def details_changed_notice(user: User, *, old_address: str, changed: list[str]) -> None:
     """Told to the address the account had before: a new address may not be the person's."""
     what = []
     if "email" in changed:
@@ -93,7 +93,7 @@ def details_changed_notice(user: AbstractBaseUser, *, old_address: str, changed:
     _send(subject, body, old_address)
 
 
-def account_ready_notice(user: AbstractBaseUser) -> None:
+def account_ready_notice(user: User) -> None:
     """An administrator added this account: it has no password until the person chooses one with this link, which
     works as a password reset link does (once, for PASSWORD_RESET_TIMEOUT)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -130,7 +130,7 @@ def _tell_the_person(sender, instance, created=False, raw=False, **kwargs) -> No
     before = instance.__dict__.pop(_BEFORE, None)
     if raw or created:
         return
-    # set_password() keeps the new password here until the save that stores it ends (AbstractBaseUser.save). The
+    # set_password() keeps the new password here until the save that stores it ends (User.save). The
     # hash upgrade at sign-in clears it before saving, so a rehash is not a change.
     if getattr(instance, "_password", None) is not None and instance.email:
         password_changed_notice(instance)

@@ -24,5 +24,5 @@ class OrganisationSignInBackend(ModelBackend):
     """Sessions begun by the organisation's sign-in (assessments/web/sign_in.py). It never checks a password:
     the person proved who they are to their organisation's provider."""
 
-    def authenticate(self, request, **kwargs):
+    def authenticate(self, request, username=None, password=None, **kwargs):
         return None

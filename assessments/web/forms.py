@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import cast
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
@@ -19,7 +21,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        field = self.fields["username"]
+        field = cast(forms.CharField, self.fields["username"])  # Django's UsernameField
         field.validators.append(MaxLengthValidator(field.max_length))
 
 

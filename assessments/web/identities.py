@@ -14,7 +14,7 @@ loser finds the winner's link.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -36,7 +36,7 @@ class IdentityRefused(Exception):
 
 
 @transaction.atomic
-def identity_sign_in(*, issuer: str, subject: str, email: str, name: str) -> tuple[AbstractBaseUser, list[Membership]]:
+def identity_sign_in(*, issuer: str, subject: str, email: str, name: str) -> tuple[User, list[Membership]]:
     """The account this identity signs in to, and the memberships its invites gave it at this first sign-in.
 
     `email` must already be a verified address in an allowed domain (assessments/web/oidc.py checks both).
@@ -47,18 +47,18 @@ def identity_sign_in(*, issuer: str, subject: str, email: str, name: str) -> tup
     return _first_sign_in(issuer=issuer, subject=subject, email=email, name=name)
 
 
-def _usable(user: AbstractBaseUser) -> AbstractBaseUser:
+def _usable(user: User) -> User:
     if not user.is_active:
         raise IdentityRefused(_("Your account has been switched off. Please ask your service's administrator."))
     return user
 
 
-def _approved(user: AbstractBaseUser) -> bool:
+def _approved(user: User) -> bool:
     """Whether an administrator gave this account a place: a membership, a service lead role, or administration."""
     return user.is_staff or user.memberships.exists() or user.services_led.exists()
 
 
-def _first_sign_in(*, issuer: str, subject: str, email: str, name: str) -> tuple[AbstractBaseUser, list[Membership]]:
+def _first_sign_in(*, issuer: str, subject: str, email: str, name: str) -> tuple[User, list[Membership]]:
     users = get_user_model().objects
     accounts = list(users.filter(same_address("email", email)).order_by("pk")[:2])
     if len(accounts) > 1:

@@ -280,6 +280,7 @@ def warm() -> None:
 def _client_for(
     discovery_url: str, client_id: str, auth: str, secret: str, private_key: str, alg: str, scope: str, timeout: int
 ) -> DjangoOAuth2App:
+    credential: RSAKey | str
     if auth == "private_key_jwt":
         key = _key_from_pem(private_key)
         credential, methods = key, [ShortLivedPrivateKeyJWT(headers={"kid": key.kid}, alg=alg)]

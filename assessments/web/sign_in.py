@@ -21,6 +21,7 @@ from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,11 +51,11 @@ def _safe_next(request: HttpRequest, url: str) -> str:
     return url if url and url_has_allowed_host_and_scheme(url, allowed_hosts=host, require_https=https) else ""
 
 
-def local_passwords_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def local_passwords_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """The password pages: not found once LOCAL_PASSWORDS is off."""
 
     @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not settings.LOCAL_PASSWORDS:
             raise Http404
         return view(request, *args, **kwargs)
@@ -70,9 +71,12 @@ def admin_sign_in(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
+def sign_in(request: HttpRequest) -> HttpResponseBase:
     """The sign-in page: the local form while LOCAL_PASSWORDS is on, and the organisation's button when configured."""
-    context = {"organisation_sign_in": oidc.configured(), "local_passwords": settings.LOCAL_PASSWORDS}
+    context: dict[str, object] = {
+        "organisation_sign_in": oidc.configured(),
+        "local_passwords": settings.LOCAL_PASSWORDS,
+    }
     if settings.LOCAL_PASSWORDS:
         return LoginView.as_view(authentication_form=SignInForm, extra_context=context)(request)
     context["next"] = _safe_next(request, request.GET.get("next", ""))

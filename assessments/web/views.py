@@ -3,10 +3,13 @@ and the two files browsers and crawlers ask for."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -18,6 +21,7 @@ from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.periods import QUARTER, configured_kind, current_period
 from assessments.core.steps import first_open_step
 from assessments.figures.voices import VoiceError, get_voiced_action, latest_voices, voice_record
+from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import is_administrator, summary_services
 from assessments.leads.forms import JoinForm
 from assessments.leads.invites import AccountExists, InviteError, find_invite, invite_accept, invitee_join
@@ -31,7 +35,7 @@ from assessments.practitioner.profile import saved_values, submitted_checkins
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     practised_in = Team.objects.practised_in_by(request.user)
     teams = list(practised_in)
     latest = submitted_checkins(request.user).first()
@@ -61,7 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_voice(request: HttpRequest, pk: int) -> HttpResponse:
+def action_voice(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One tap on the home page: has this action made a difference? Works without JavaScript."""
     action = get_voiced_action(request.user, pk)
     try:
@@ -142,7 +146,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if form is None:
-                invite_accept(token=token, user=request.user)
+                # No form: the person is signed in (above).
+                invite_accept(token=token, user=cast(User, request.user))
             else:
                 user = invitee_join(
                     token=token, first_name=form.cleaned_data["first_name"], password=form.cleaned_data["password1"]

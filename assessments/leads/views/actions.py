@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.core.periods import latest_shown_period
 from assessments.figures.summaries import action_progress
+from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import (
     get_changeable_action,
     get_readable_action,
@@ -43,7 +44,7 @@ def _saved(request: HttpRequest, action: TeamAction) -> HttpResponse:
     return redirect("leads:action_detail", pk=action.pk)
 
 
-def _add(request: HttpRequest, *, team: Team | None, service: Service) -> HttpResponse:
+def _add(request: AuthenticatedHttpRequest, *, team: Team | None, service: Service) -> HttpResponse:
     form = TeamActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -56,7 +57,9 @@ def _add(request: HttpRequest, *, team: Team | None, service: Service) -> HttpRe
     return render(request, "assessments/leads/team_action_form.html", context, status=400 if form.errors else 200)
 
 
-def _from_suggestion(request: HttpRequest, key: str, *, team: Team | None, service: Service) -> HttpResponse:
+def _from_suggestion(
+    request: AuthenticatedHttpRequest, key: str, *, team: Team | None, service: Service
+) -> HttpResponse:
     suggestion = LIBRARY_BY_KEY.get(key)
     if suggestion is None:
         raise Http404
@@ -69,33 +72,35 @@ def _from_suggestion(request: HttpRequest, key: str, *, team: Team | None, servi
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_action_add(request: HttpRequest, team_pk: int) -> HttpResponse:
+def team_action_add(request: AuthenticatedHttpRequest, team_pk: int) -> HttpResponse:
     team = get_summary_team(request.user, team_pk)
     return _add(request, team=team, service=team.service)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_action_add(request: HttpRequest, service_pk: int) -> HttpResponse:
+def service_action_add(request: AuthenticatedHttpRequest, service_pk: int) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     return _add(request, team=None, service=service)
 
 
 @login_required
 @require_POST
-def team_action_suggested(request: HttpRequest, team_pk: int, key: str) -> HttpResponse:
+def team_action_suggested(request: AuthenticatedHttpRequest, team_pk: int, key: str) -> HttpResponse:
     team = get_summary_team(request.user, team_pk)
     return _from_suggestion(request, key, team=team, service=team.service)
 
 
 @login_required
 @require_POST
-def service_action_suggested(request: HttpRequest, service_pk: int, key: str) -> HttpResponse:
+def service_action_suggested(request: AuthenticatedHttpRequest, service_pk: int, key: str) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     return _from_suggestion(request, key, team=None, service=service)
 
 
-def _detail(request: HttpRequest, action: TeamAction, status_form: TeamActionStatusForm | None) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, action: TeamAction, status_form: TeamActionStatusForm | None
+) -> HttpResponse:
     changeable = may_change_action(request.user, action)
     if changeable and status_form is None:
         status_form = TeamActionStatusForm(choices=next_statuses(action))
@@ -128,13 +133,13 @@ def _back_url(action: TeamAction) -> str:
 
 
 @login_required
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail(request, get_readable_action(request.user, pk), None)
 
 
 @login_required
 @require_POST
-def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+def action_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_changeable_action(request.user, pk)
     form = TeamActionStatusForm(request.POST, choices=next_statuses(action))
     if form.is_valid():
@@ -152,7 +157,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_changeable_action(request.user, pk)
     initial = {
         "provision": action.provision,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import get_led_team
 from assessments.leads.forms import InviteForm
 from assessments.leads.invites import InviteError, invite_create
@@ -18,7 +19,7 @@ from assessments.models.organisation import Invite
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def team_invites(request: HttpRequest, team_pk: int) -> HttpResponse:
+def team_invites(request: AuthenticatedHttpRequest, team_pk: int) -> HttpResponse:
     team = get_led_team(request.user, team_pk)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -31,6 +31,7 @@ from assessments.figures.summaries import (
     statement_export_rows,
     summary_withholds,
 )
+from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import (
     get_summary_service,
     get_summary_team,
@@ -65,7 +66,7 @@ def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _figures_read(
-    request: HttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
+    request: AuthenticatedHttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
 ) -> ServiceFigures:
     return figures_read(user=request.user, action=action, period=selected, service=service, team=team)
 
@@ -146,7 +147,7 @@ def _trend_charts(cells: list[Cell]) -> dict[str, LineChart]:
 
 
 @login_required
-def summary_index(request: HttpRequest) -> HttpResponse:
+def summary_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = summary_teams(request.user)
     services = summary_services(request.user)
     if not is_administrator(request.user) and not teams.exists() and not services.exists():
@@ -162,13 +163,13 @@ def summary_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def team_summary_current(request: HttpRequest, team_pk: int) -> HttpResponse:
+def team_summary_current(request: AuthenticatedHttpRequest, team_pk: int) -> HttpResponse:
     team = get_summary_team(request.user, team_pk)
     return redirect("leads:team_summary", team_pk=team.pk, period=latest_shown_period().key)
 
 
 @login_required
-def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+def team_summary(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     team = get_summary_team(request.user, team_pk)
     selected = _period(period)
     if selected is None:
@@ -190,7 +191,9 @@ def team_summary(request: HttpRequest, team_pk: int, period: str) -> HttpRespons
     return render(request, "assessments/leads/team_summary.html", context)
 
 
-def _team_export(request: HttpRequest, team_pk: int, period: str, rows_of, header, suffix: str) -> HttpResponse:
+def _team_export(
+    request: AuthenticatedHttpRequest, team_pk: int, period: str, rows_of, header, suffix: str
+) -> HttpResponse:
     """A team's CSV (dimension or statement figures): the same access check, period check, read and audit."""
     team = get_summary_team(request.user, team_pk)
     selected = _period(period)
@@ -201,30 +204,30 @@ def _team_export(request: HttpRequest, team_pk: int, period: str, rows_of, heade
 
 
 @login_required
-def team_summary_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+def team_summary_export(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     return _team_export(request, team_pk, period, export_rows, EXPORT_HEADER, "")
 
 
 @login_required
-def team_statements_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+def team_statements_export(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     """The team's statement-level figures as CSV, beside the dimensions'."""
     return _team_export(request, team_pk, period, statement_export_rows, STATEMENT_HEADER, "-statements")
 
 
 @login_required
-def team_obstacles_export(request: HttpRequest, team_pk: int, period: str) -> HttpResponse:
+def team_obstacles_export(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     """What got in the way of the moves the team chose, as CSV."""
     return _team_export(request, team_pk, period, obstacle_export_rows, OBSTACLE_HEADER, "-obstacles")
 
 
 @login_required
-def service_summary_current(request: HttpRequest, service_pk: int) -> HttpResponse:
+def service_summary_current(request: AuthenticatedHttpRequest, service_pk: int) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     return redirect("leads:service_summary", service_pk=service.pk, period=latest_shown_period().key)
 
 
 @login_required
-def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     selected = _period(period)
     if selected is None:
@@ -250,7 +253,9 @@ def service_summary(request: HttpRequest, service_pk: int, period: str) -> HttpR
     return render(request, "assessments/leads/service_summary.html", context)
 
 
-def _service_export(request: HttpRequest, service_pk: int, period: str, rows_of, header, suffix: str) -> HttpResponse:
+def _service_export(
+    request: AuthenticatedHttpRequest, service_pk: int, period: str, rows_of, header, suffix: str
+) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     selected = _period(period)
     if selected is None:
@@ -260,15 +265,15 @@ def _service_export(request: HttpRequest, service_pk: int, period: str, rows_of,
 
 
 @login_required
-def service_summary_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+def service_summary_export(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
     return _service_export(request, service_pk, period, export_rows, EXPORT_HEADER, "")
 
 
 @login_required
-def service_statements_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+def service_statements_export(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
     return _service_export(request, service_pk, period, statement_export_rows, STATEMENT_HEADER, "-statements")
 
 
 @login_required
-def service_obstacles_export(request: HttpRequest, service_pk: int, period: str) -> HttpResponse:
+def service_obstacles_export(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
     return _service_export(request, service_pk, period, obstacle_export_rows, OBSTACLE_HEADER, "-obstacles")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,11 +21,13 @@ from assessments.core.steps import (
     REVIEW,
     REVIEW_STEP,
     STEPS,
+    Step,
     first_open_step,
     get_step,
     next_step,
     previous_step,
 )
+from assessments.http import AuthenticatedHttpRequest
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Team
 from assessments.practitioner.access import get_checkin_for_user
@@ -54,7 +58,7 @@ def _already_sent(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_begin(request: HttpRequest) -> HttpResponse:
+def checkin_begin(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = Team.objects.practised_in_by(request.user)
     form = StartCheckInForm(request.POST, teams=teams)
     if teams.count() == 1:
@@ -77,7 +81,7 @@ def checkin_begin(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
+def checkin_step(request: AuthenticatedHttpRequest, pk: int, step_slug: str) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
     if step_slug in PHASE_FIRST_STEP:  # a link from before a phase had pages of its own: its first page
         return redirect(_step_url(checkin, PHASE_FIRST_STEP[step_slug].slug))
@@ -120,11 +124,11 @@ def checkin_step(request: HttpRequest, pk: int, step_slug: str) -> HttpResponse:
                 return redirect("site:home")
             if changing and checkin.steps_completed >= QUESTION_STEP_COUNT:
                 return redirect(_step_url(checkin, REVIEW_STEP.slug))
-            return redirect(_step_url(checkin, next_step(step).slug))
+            return redirect(_step_url(checkin, cast(Step, next_step(step)).slug))  # a question page: one follows
     else:
         saved = {a.question_id: a.value for a in checkin.answers.filter(question__in=questions)}
-        initial = {question_field_name(q): saved.get(q.pk) for q in questions}
-        if step.closes_phase:
+        initial: dict[str, int | str | None] = {question_field_name(q): saved.get(q.pk) for q in questions}
+        if step.closes_phase and step.phase is not None:
             reflection = checkin.reflections.filter(phase=step.phase.slug).first()
             initial["reflection"] = reflection.text if reflection else ""
         if step.asks_values:
@@ -167,7 +171,7 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
         {
             "step": s,
             "rows": [(q.text, q.answer_label(answers.get(q.pk)) or None) for q in questions[s.slug]],
-            "reflection": reflections.get(s.phase.slug, "") if s.closes_phase else "",
+            "reflection": reflections.get(s.phase.slug, "") if s.closes_phase and s.phase is not None else "",
         }
         for s in QUESTION_STEPS
     ]
@@ -187,7 +191,7 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
     try:
         checkin_discard(checkin=checkin)
@@ -199,7 +203,7 @@ def checkin_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
     if not checkin.is_submitted:
         return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
@@ -217,5 +221,5 @@ def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "assessments/practitioner/history.html", {"checkins": submitted_checkins(request.user)})

@@ -6,7 +6,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.core.move_catalogue import suggestions_for
 from assessments.core.steps import QUESTION_STEPS
+from assessments.http import AuthenticatedHttpRequest
 from assessments.models.checkins import CheckIn
 from assessments.practitioner.access import get_checkin_for_user, get_move_for_user
 from assessments.practitioner.forms import (
@@ -54,7 +55,7 @@ def review_panel(user, checkin: CheckIn) -> MoveReviewForm | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def moves_choose_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
+def moves_choose_view(request: AuthenticatedHttpRequest, checkin_pk: int) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, checkin_pk)
     if not checkin.is_submitted:
         raise Http404
@@ -99,7 +100,7 @@ def moves_choose_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def moves_review_view(request: HttpRequest, checkin_pk: int) -> HttpResponse:
+def moves_review_view(request: AuthenticatedHttpRequest, checkin_pk: int) -> HttpResponse:
     """How the moves chosen last time went: a page of its own before a new check-in's first page, optional, so the
     check-in's own pages stay short on a phone. Saving or skipping it leads to the first page."""
     draft = get_checkin_for_user(request.user, checkin_pk)

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from assessments.http import AuthenticatedHttpRequest
 from assessments.models.private import PractitionerProfile
 from assessments.practitioner.access import get_checkin_for_user
 from assessments.practitioner.account import account_delete
@@ -29,7 +30,7 @@ from assessments.practitioner.profile import submitted_checkins
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Unsaved until a valid form is sent: opening the page, or a refused post, writes nothing.
     profile = PractitionerProfile.objects.filter(user=request.user).first() or PractitionerProfile(user=request.user)
     form = ReminderSettingsForm(request.POST if request.method == "POST" else None, instance=profile)
@@ -55,7 +56,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 
 
 @login_required
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Always the signed-in person: the URL takes no user, so nothing in a request can point it at anyone else.
     data = json.dumps(user_export(request.user), indent=2, ensure_ascii=False)
     stamp = timezone.localdate().isoformat()
@@ -63,14 +64,14 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     return _download(user_export_csv(request.user), "text/csv; charset=utf-8", f"resilience-checkins-{stamp}.csv")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
     if request.method == "POST":
         checkin_delete(checkin=checkin)
@@ -81,7 +82,7 @@ def checkin_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_delete_view(request: HttpRequest) -> HttpResponse:
+def account_delete_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user)

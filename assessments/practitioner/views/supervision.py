@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.http import AuthenticatedHttpRequest
 from assessments.models.private import SUPERVISION_NOTE_MAX_LENGTH
 from assessments.practitioner.access import get_checkin_for_user, get_supervision_note_for_user
 from assessments.practitioner.forms import SupervisionMarkForm
@@ -17,7 +18,7 @@ from assessments.practitioner.supervision import SupervisionError, supervision_i
 
 
 @login_required
-def supervision(request: HttpRequest) -> HttpResponse:
+def supervision(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/practitioner/supervision.html",
@@ -31,7 +32,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def supervision_add(request: HttpRequest, checkin_pk: int | None = None) -> HttpResponse:
+def supervision_add(request: AuthenticatedHttpRequest, checkin_pk: int | None = None) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, checkin_pk) if checkin_pk else None
     form = SupervisionMarkForm(request.POST)
     back = reverse("practitioner:checkin_detail", args=[checkin.pk]) if checkin else reverse("practitioner:supervision")
@@ -59,7 +60,7 @@ def supervision_add(request: HttpRequest, checkin_pk: int | None = None) -> Http
 
 @login_required
 @require_POST
-def supervision_tick_view(request: HttpRequest, pk: int) -> HttpResponse:
+def supervision_tick_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = get_supervision_note_for_user(request.user, pk)
     supervision_tick(note=note, done=request.POST.get("done") != "0")
     return redirect("practitioner:supervision")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from assessments.http import AuthenticatedHttpRequest
 from assessments.practitioner.moves import moves_of
 from assessments.practitioner.trends import trends_for
 
 
 @login_required
-def trends(request: HttpRequest) -> HttpResponse:
+def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
     checkins, phase_trends = trends_for(request.user)
     moves = list(moves_of(request.user))
     sections = [
