@@ -34,11 +34,6 @@ class CatalogueMove:
     def dimension(self) -> Dimension:
         return DIMENSIONS_BY_SLUG[self.dimension_slug]
 
-    @property
-    def is_raising(self) -> bool:
-        """A move for a systemic dimension: raise it with others rather than carry it alone."""
-        return self.dimension.is_systemic
-
 
 CATALOGUE: tuple[CatalogueMove, ...] = (
     # Phase 1, individual: build confidence in the hard parts, with support.

@@ -9,9 +9,10 @@ answered" when nothing was answered, "not enough answers" when some were; in
 both cases it counts in no lead's figures. A reverse-keyed statement (agreeing
 means less of what the dimension measures) is turned round before scoring.
 
-A phase's score is the mean of its dimensions' scores, so a dimension with
-more statements does not outweigh the others. There is deliberately no
-overall score: pressures and resources are never added together.
+A phase shows two parts, never one blended number: its individual part and
+its systemic part, each the mean of that level's dimension scores (so a
+dimension with more statements does not outweigh the others). There is
+deliberately no overall score: pressures and resources are never added.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from assessments.core.framework import DIMENSIONS, PHASES, SCALE_MAX, SCALE_MIN, Direction, Level
+from assessments.core.framework import DIMENSIONS, SCALE_MAX, SCALE_MIN, Direction, Level
 
 # Band edges on the 0-100 scale, shared by the profile and team summaries.
 LOW_BELOW = 40.0
@@ -83,15 +84,6 @@ def score_dimensions(
         d.slug: dimension_score(values_by_dimension.get(d.slug, ()), statements=statements.get(d.slug))
         for d in DIMENSIONS
     }
-
-
-def phase_scores(dimension_scores: Mapping[str, float | None]) -> dict[str, float | None]:
-    """Each phase's score is the mean of its scored dimensions."""
-    result: dict[str, float | None] = {}
-    for phase in PHASES:
-        scored = [score for d in phase.dimensions if (score := dimension_scores.get(d.slug)) is not None]
-        result[phase.slug] = round(sum(scored) / len(scored), 1) if scored else None
-    return result
 
 
 def level_scores(dimension_scores: Mapping[str, float | None], phase_slug: str) -> dict[Level, float | None]:

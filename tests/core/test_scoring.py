@@ -9,7 +9,6 @@ from assessments.core.scoring import (
     changes_since,
     dimension_score,
     is_concerning,
-    phase_scores,
     score_dimensions,
 )
 
@@ -55,25 +54,6 @@ def test_every_dimension_gets_a_result_even_when_missing_from_the_answers():
     assert len(results) == 7
     assert results["systemic_pressures"].score == 93.8
     assert results["work_boundaries"].score is None
-
-
-def test_a_phase_score_is_the_mean_of_its_dimension_scores():
-    phases = phase_scores(
-        {
-            "individual_challenges": 20.0,
-            "systemic_pressures": 80.0,
-            "individual_values": 60.0,
-            "systemic_values": None,
-            "individual_coping": 30.0,
-            "work_boundaries": 60.0,
-            "systemic_support": 90.0,
-        }
-    )
-    assert phases == {"challenges": 50.0, "values": 60.0, "coping": 60.0}
-
-
-def test_a_phase_with_no_scored_dimension_has_no_score():
-    assert phase_scores({})["values"] is None
 
 
 def test_bands_split_the_scale_at_forty_and_sixty():
