@@ -10,7 +10,7 @@ they never change once published. A new period asks afresh, as the check-in does
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from django.contrib.auth.models import User
@@ -77,13 +77,14 @@ def voice_asks(user: User, actions: list[TeamAction], today: date) -> dict[int, 
 
 
 @transaction.atomic
-def voice_record(*, action: TeamAction, user: User, answer: str) -> ActionVoice:
-    """This person's answer for the current period (replacing an earlier one in the same period)."""
+def voice_record(*, action: TeamAction, user: User, answer: str, now: datetime | None = None) -> ActionVoice:
+    """This person's answer for the current period (replacing an earlier one in the same period). `now` is for
+    seeding demo data: the app always answers for today."""
     if answer not in ActionVoice.Answer.values:
         raise VoiceError(_("Please choose yes, not yet or no."))
     if not action.is_open:
         raise VoiceError(_("This action has been closed, so it is no longer asking for answers."))
-    now = timezone.now()
+    now = now or timezone.now()
     ask = voice_asks(user, [action], timezone.localdate(now))[action.pk]
     if ask.joined_since:
         raise VoiceError(_("This action started before you joined, so we do not ask you whether it made a difference."))

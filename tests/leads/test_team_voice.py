@@ -211,3 +211,11 @@ def test_someone_who_joined_after_an_action_started_is_never_asked_about_it(
         refused = client.post(voice_url, {"answer": "no"}, follow=True).content.decode()
         assert "This action started before you joined" in refused
     assert not ActionVoice.objects.exists()
+
+
+def test_the_demo_shows_lee_the_north_teams_voice_on_its_cap_on_new_assessments(client, question_set):
+    call_command("seed_demo", stdout=io.StringIO())
+    action = TeamAction.objects.get(description__startswith="Cap new assessments")
+    client.force_login(action.created_by)  # lee
+    detail = client.get(reverse("leads:action_detail", args=[action.pk])).content.decode()
+    assert "Of 13 people who answered: 7 yes, 4 not yet, 2 no." in detail
