@@ -65,6 +65,7 @@ def test_wandas_words_copied_into_pats_check_in_are_not_shown_to_pat(client, pat
     out = StringIO()
     call_command("reseal_private_words", stdout=out)
     assert "Reflection.text: 0 resealed, 1 already current. 1 sealed for another row or column" in out.getvalue()
+    assert "look into them (the log names each row) before removing an older key" in out.getvalue()
     assert raw_value(Reflection, pat_row.pk, "text") == token
     assert Reflection.objects.get(pk=wanda_row.pk).text == WANDAS
 

@@ -35,8 +35,14 @@ class Command(BaseCommand):
                 line += f" {done['misplaced']} sealed for another row or column, left as they are (see the log)."
             self.stdout.write(line)
         total = sum(done["resealed"] for done in counts.values())
+        misplaced = sum(done["misplaced"] for done in counts.values())
         if dry_run:
             self.stdout.write(f"Dry run: {total} private words would be resealed. Nothing was changed.")
+        elif misplaced:
+            self.stdout.write(
+                f"{total} resealed. {misplaced} private words were sealed for another row or column and were left "
+                "as they are: look into them (the log names each row) before removing an older key."
+            )
         else:
             self.stdout.write(
                 f"{total} resealed. Every private word is sealed under the newest key in {KEYS_VARIABLE}; "
