@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from assessments.models import Cadence, Team
 
-BEFORE = [("assessments", "0016_summary_entry_answered")]
+BEFORE = [("assessments", "0017_bind_private_words")]
 AFTER = [("assessments", "0021_reminders_every_four_weeks")]
 
 
