@@ -91,8 +91,8 @@ def dribble(url: str, stop: float) -> list[float | None]:
     """SLOW_HEADS + SLOW_BODIES connections, each sent one more byte every second until `stop`. The seconds after
     which the server cut each one off (an answer or a close), or None for one still open at `stop`."""
     address = urlsplit(url)
-    head = b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"x" * 100
-    body_head = b"POST /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n"
+    head = b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"x" * 100
+    body_head = b"POST /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n"
     began = time.monotonic()
     clients = []
     for number in range(SLOW_HEADS + SLOW_BODIES):
