@@ -36,6 +36,7 @@ RECV_BYTES = 64 * 1024
 
 TIMED_OUT = b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 HEAD_TOO_LARGE = b"HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 BUSY = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
 
@@ -64,6 +65,15 @@ def declared_length(head: bytes) -> int | None:
     if len(lengths) > 1 or not lengths[0].isdigit():
         return None
     return int(lengths[0])
+
+
+def expects_continue(head: bytes | bytearray) -> bool:
+    """Whether an HTTP/1.1 client waits for "100 Continue" before sending its body (curl does for large ones)."""
+    lines = bytes(head).split(b"\r\n")
+    return lines[0].rstrip().endswith(b"HTTP/1.1") and any(
+        name.strip().lower() == b"expect" and value.strip().lower() == b"100-continue"
+        for name, _, value in (line.partition(b":") for line in lines[1:])
+    )
 
 
 class BufferingThreadWorker(ThreadWorker):
@@ -99,6 +109,8 @@ class BufferingThreadWorker(ThreadWorker):
             return
         except OSError:
             chunk = b""
+        if conn not in self.incoming:
+            return  # cut off or handed on in the meantime
         if not chunk:
             self.drop(conn)
             return
@@ -127,6 +139,8 @@ class BufferingThreadWorker(ThreadWorker):
                 return
             incoming.end = head_end + 4 + length
             incoming.deadline = time.monotonic() + BODY_SECONDS
+            if length and len(incoming.data) < incoming.end and expects_continue(incoming.data[start:head_end]):
+                self.send(conn, CONTINUE)  # the client waits for this before it sends the body
         if len(incoming.data) >= incoming.end:
             self.hand_on(conn)
 
@@ -147,12 +161,17 @@ class BufferingThreadWorker(ThreadWorker):
     def drop(self, conn: Any, answer: bytes = b"") -> None:
         self.stop_reading(conn)
         if answer:
-            try:
-                conn.sock.send(answer)
-            except OSError:
-                pass
+            self.send(conn, answer)
         self.nr_conns -= 1
         conn.close()
+
+    @staticmethod
+    def send(conn: Any, answer: bytes) -> None:
+        """A few bytes without waiting: they fit in the socket's buffer, or the client is not reading anyway."""
+        try:
+            conn.sock.send(answer)
+        except OSError:
+            pass
 
     def murder_pending(self) -> None:
         """Called by the worker's loop at least once a second: cut off the requests that are late."""

@@ -177,6 +177,20 @@ def test_requests_arriving_in_pieces_and_one_after_another_on_a_connection_are_a
     assert answer.startswith(b"HTTP/1.1 403") and answer.count(b"HTTP/1.1 200 OK") == 1 and answer.endswith(b"ok\n")
 
 
+def test_a_client_that_waits_to_be_asked_for_its_body_is_asked(served):
+    address = urlsplit(served)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as client:
+        client.sendall(
+            b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 30\r\n\r\n"
+        )
+        assert client.recv(1000).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        client.sendall(b"x" * 30)
+        answer = b""
+        while b"HTTP/1.1 403" not in answer and (chunk := client.recv(65536)):
+            answer += chunk
+        assert b"HTTP/1.1 403" in answer
+
+
 def test_a_body_too_large_to_hold_is_refused_at_once_and_the_connection_closed(served):
     too_large = b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n\r\n"
     answer, seconds = exchange(served, too_large + b"x" * 1000)
