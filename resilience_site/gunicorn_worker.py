@@ -47,6 +47,7 @@ class Incoming:
     data: bytearray
     deadline: float
     end: int | None = None
+    searched: int = 0  # how much of the data has been searched for the end of the head
 
 
 def declared_length(head: bytes) -> int | None:
@@ -67,9 +68,9 @@ def declared_length(head: bytes) -> int | None:
     return int(lengths[0])
 
 
-def expects_continue(head: bytes | bytearray) -> bool:
+def expects_continue(head: bytes) -> bool:
     """Whether an HTTP/1.1 client waits for "100 Continue" before sending its body (curl does for large ones)."""
-    lines = bytes(head).split(b"\r\n")
+    lines = head.split(b"\r\n")
     return lines[0].rstrip().endswith(b"HTTP/1.1") and any(
         name.strip().lower() == b"expect" and value.strip().lower() == b"100-continue"
         for name, _, value in (line.partition(b":") for line in lines[1:])
@@ -126,20 +127,26 @@ class BufferingThreadWorker(ThreadWorker):
         """Hand the request on if it is all there; refuse a head too large to be one."""
         incoming = self.incoming[conn]
         if incoming.end is None:
-            start = len(incoming.data) - len(incoming.data.lstrip(b"\r\n"))  # empty lines may come first
-            head_end = incoming.data.find(b"\r\n\r\n", start)
+            if incoming.data[:1] in (b"\r", b"\n"):  # empty lines before a request are allowed, and meaningless
+                stripped = incoming.data.lstrip(b"\r\n")
+                self.buffered -= len(incoming.data) - len(stripped)
+                incoming.data = stripped
+            # Only the new bytes are searched (and the 3 before them), so a head sent a byte at a time costs no more.
+            head_end = incoming.data.find(b"\r\n\r\n", max(incoming.searched - 3, 0))
+            incoming.searched = len(incoming.data)
             if head_end < 0:
                 if len(incoming.data) > HEAD_MAX_BYTES:
                     self.drop(conn, HEAD_TOO_LARGE)
                 return
-            length = declared_length(bytes(incoming.data[start:head_end]))
+            head = bytes(incoming.data[:head_end])
+            length = declared_length(head)
             if length is None or length > settings.REQUEST_MAX_BYTES:
                 self.unbuffered.add(conn)
                 self.hand_on(conn)
                 return
             incoming.end = head_end + 4 + length
             incoming.deadline = time.monotonic() + BODY_SECONDS
-            if length and len(incoming.data) < incoming.end and expects_continue(incoming.data[start:head_end]):
+            if length and len(incoming.data) < incoming.end and expects_continue(head):
                 self.send(conn, CONTINUE)  # the client waits for this before it sends the body
         if len(incoming.data) >= incoming.end:
             self.hand_on(conn)
