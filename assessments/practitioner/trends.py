@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -113,7 +113,7 @@ def frequency_trend(checkins: list[CheckIn]) -> FrequencyTrend | None:
     }
     rows = [
         (
-            c.submitted_at,
+            cast(datetime, c.submitted_at),  # a sent check-in has its time (a database constraint)
             [
                 said.get((c.pk, code), str(NOT_ANSWERED)) if (c.question_set_id, code) in asked else str(NOT_ASKED)
                 for code in codes
