@@ -11,7 +11,6 @@ from django.db.models import Prefetch
 from assessments.core.feedback import Feedback, feedback_for, frequency_notes
 from assessments.core.framework import (
     DIMENSIONS,
-    DOES_NOT_APPLY,
     LEVEL_LABELS,
     PHASES,
     Dimension,
@@ -214,8 +213,7 @@ def build_profile(checkin: CheckIn) -> Profile:
     previous_scores = scores_of(previous) if previous else {}
     dim_changes = changes_since(current, previous_scores) if previous else {}
     read = _answers_read(checkin)
-    # "Does not apply" is said back in its words, but is no answer on the scale for feedback or signposting to read.
-    frequencies = {f.code: f.value for f in read.frequencies if f.value != DOES_NOT_APPLY}
+    frequencies = {f.code: f.value for f in read.frequencies}
     notes = frequency_notes(frequencies)
     support = support_for(current, {w.code: w.value for w in read.wellbeing})
     raise_it = shows_raise_it(current, frequencies)
