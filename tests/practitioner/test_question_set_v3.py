@@ -158,7 +158,6 @@ def test_supervision_that_was_not_planned_is_said_back_and_not_read_as_missed(cl
     assert NOT_PLANNED in html and card not in html and "supervision that mostly did not go ahead" not in html
     # A lead's figures count it as a blank: it is no answer on the scale.
     assert not StatementEntry.objects.filter(entry__checkin=not_planned, code="supervision_happened").exists()
-    assert StatementEntry.objects.filter(code="worked_over", entry__checkin=not_planned).exists() is False
 
 
 def test_the_check_in_page_offers_does_not_apply_only_where_the_statement_does(
