@@ -215,6 +215,11 @@ PHASE_CHOICES = [(p.slug, p.name) for p in PHASES]
 # Every statement is answered on five points, 1 to 5; what the points say depends on the statement's scale.
 SCALE_MIN = 1
 SCALE_MAX = 5
+# A statement that may not apply to everyone (planned supervision, when none was planned) offers one more answer in
+# its own words, stored as 0: it is no point on the scale, so it is read as not answered wherever answers are
+# counted or scored. Only statements that are not scored offer it (the loader and the admin refuse it on a scored
+# one), so that every person's dimension score stands on the statements everyone was asked.
+DOES_NOT_APPLY = 0
 
 
 class AnswerScale(StrEnum):

@@ -24,7 +24,7 @@ from typing import cast
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG, StatementKind
+from assessments.core.framework import DIMENSIONS_BY_SLUG, DOES_NOT_APPLY, StatementKind
 from assessments.core.periods import KINDS, Period, period_of
 from assessments.models.checkins import Answer, CheckIn
 from assessments.models.figures import ANSWERED_FIELDS, SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
@@ -118,7 +118,8 @@ def _statements_write(entries: list[SummaryEntry]) -> None:
     )
     by_checkin: dict[int, list[tuple[str, int]]] = {}
     for checkin_id, code, kind, dimension, value in answers:
-        if counts_for_team(kind, dimension):
+        # "Does not apply" is no answer on the scale: leads see it as a blank, like a statement left unanswered.
+        if counts_for_team(kind, dimension) and value != DOES_NOT_APPLY:
             by_checkin.setdefault(checkin_id, []).append((code, value))
     StatementEntry.objects.bulk_create(
         StatementEntry(entry=entry, code=code, value=value)

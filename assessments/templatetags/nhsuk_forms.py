@@ -14,6 +14,8 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from assessments.core.framework import DOES_NOT_APPLY
+
 register = template.Library()
 
 # The design system's class for each kind of text control (django's widget_type names).
@@ -79,6 +81,13 @@ def nhsuk_options(field: BoundField, values: Iterable) -> list:
     """The field's radios or checkboxes whose value is one of `values` (move objects or plain values), in order."""
     wanted = {str(getattr(v, "key", v)) for v in values}
     return [option for option in field.subwidgets if str(option.data["value"]) in wanted]
+
+
+@register.filter
+def scale_options(field: BoundField, on_scale: bool = True) -> list:
+    """A check-in statement's answers on its five-point scale (`on_scale`), or the one apart from it: the "does not
+    apply" answer some statements offer, which is no point on the scale and is laid out on its own."""
+    return [option for option in field.subwidgets if (str(option.data["value"]) != str(DOES_NOT_APPLY)) == on_scale]
 
 
 @register.filter

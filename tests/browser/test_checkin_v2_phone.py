@@ -23,7 +23,8 @@ def statement_rows(page) -> list[dict]:
     return page.evaluate(
         """() => [...document.querySelectorAll("fieldset")].filter((f) => f.querySelector(".app-scale__input"))
             .map((f) => {
-                const boxes = [...f.querySelectorAll("input[type=radio]")].map((r) => r.getBoundingClientRect());
+                const radios = f.querySelectorAll(".app-scale__options input[type=radio]");  // the scale's own
+                const boxes = [...radios].map((r) => r.getBoundingClientRect());
                 return {
                     legend: f.querySelector("legend").innerText,
                     radios: boxes.length,

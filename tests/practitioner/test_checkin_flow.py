@@ -65,7 +65,8 @@ def test_the_pages_follow_the_model_one_dimension_each_and_every_statement_once(
         assert mine and {q.dimension for q in mine} == {slug.replace("-", "_")}
         for q in mine:
             assert re.search(legend(q.text), html)
-        assert html.count('type="radio"') == 5 * len(mine)
+        # Five answers each, and one more where a statement offers "does not apply".
+        assert html.count('type="radio"') == sum(len(q.answer_choices) for q in mine)
         asked += [q.pk for q in mine]
     assert sorted(asked) == sorted(question_set.questions.values_list("pk", flat=True))
 
@@ -180,15 +181,10 @@ def test_the_review_step_lists_answers_and_submitting_stores_scores(client_p, qu
     checkin.refresh_from_db()
     assert checkin.is_submitted and checkin.submitted_at is not None
     scores = dict(DimensionScore.objects.filter(checkin=checkin).values_list("dimension", "score"))
-    # "Agree" everywhere: 75 on every dimension, except that agreeing with a reverse-keyed statement ("I had a say in
-    # decisions…") counts as disagreeing, so it pulls its dimension down.
-    turned = question_set.questions.filter(reverse_keyed=True, kind="scored").values_list("dimension", flat=True)
-    assert set(turned) == {"systemic_pressures"}
-    pressures = question_set.questions.filter(dimension="systemic_pressures", kind="scored").count()
-    expected = {slug: 75.0 for slug in scores} | {
-        "systemic_pressures": round(((pressures - 1) * 75 + 25) / pressures, 1)
-    }
-    assert scores == expected and len(scores) == 7
+    # "Agree" everywhere: 75 on every dimension. The newest question set has no reverse-keyed statement (in v2,
+    # agreeing that "I had a say in decisions…" counted as disagreeing and pulled its dimension down).
+    assert not question_set.questions.filter(reverse_keyed=True).exists()
+    assert scores == {slug: 75.0 for slug in scores} and len(scores) == 7
 
 
 def test_values_named_in_phase_two_are_kept_and_shown_back_next_time(client_p, question_set):

@@ -2,6 +2,7 @@
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -9,7 +10,9 @@ from assessments.core.framework import DIMENSIONS, get_dimension
 from assessments.core.steps import STEPS_BY_SLUG
 from assessments.models import Question, QuestionSet
 from assessments.practitioner.questions import (
+    DEFAULT_QUESTION_FILE,
     FIRST_EDITION_FILE,
+    SECOND_EDITION_FILE,
     active_question_set,
     question_set_activate,
     question_set_load,
@@ -54,17 +57,25 @@ def test_the_admin_locks_the_wording_of_a_version_in_use(client, admin_user, pra
     assert question.text.replace("'", "&#x27;") in html
 
 
-def test_the_admin_can_copy_a_version_to_edit(client, admin_user, question_set):
+@pytest.mark.parametrize(
+    ("edition", "kept"),
+    [
+        (SECOND_EDITION_FILE, {"reverse_keyed": True}),  # which way each statement scores
+        (DEFAULT_QUESTION_FILE, {"does_not_apply": "No supervision was planned"}),  # its "does not apply" answer
+    ],
+)
+def test_the_admin_can_copy_a_version_to_edit(client, admin_user, question_set, edition, kept):
+    original, _ = question_set_load(path=edition, activate=False)
     client.force_login(admin_user)
     client.post(
         reverse("admin:assessments_questionset_changelist"),
-        {"action": "copy_to_new_version", "_selected_action": [question_set.pk]},
+        {"action": "copy_to_new_version", "_selected_action": [original.pk]},
     )
-    copy = QuestionSet.objects.get(version=question_set.version + 1)
+    copy = QuestionSet.objects.get(version=max(original.version, question_set.version) + 1)
     assert not copy.is_active
-    fields = ["code", "dimension", "text", "order", "reverse_keyed", "kind", "scale", "source"]
-    assert list(copy.questions.values_list(*fields)) == list(question_set.questions.values_list(*fields))
-    assert copy.questions.filter(reverse_keyed=True).exists()  # the copy keeps which way each statement scores
+    fields = ["code", "dimension", "text", "order", "reverse_keyed", "kind", "scale", "source", "does_not_apply"]
+    assert list(copy.questions.values_list(*fields)) == list(original.questions.values_list(*fields))
+    assert copy.questions.filter(**kept).exists()
 
 
 def _activate_in_the_admin(client, question_set: QuestionSet) -> None:
@@ -95,7 +106,7 @@ def test_starting_the_server_keeps_the_set_an_administrator_made_active(client, 
 def test_on_a_fresh_database_the_loader_makes_the_newest_edition_active(db):
     QuestionSet.objects.all().delete()
     call_command("load_questions", stdout=StringIO())
-    assert active_question_set().version == 2
+    assert active_question_set().version == 3
 
 
 def test_the_loader_makes_a_set_active_when_none_is(question_set):
@@ -112,4 +123,4 @@ def test_the_admin_and_the_function_make_a_set_active_alike(client, admin_user, 
     question_set_activate(question_set=question_set)
     question_set_activate(question_set=v1)
     assert list(QuestionSet.objects.values_list("version", "title", "is_active")) == by_admin
-    assert by_admin == [(2, question_set.title, False), (1, v1.title, True)]
+    assert by_admin == [(3, question_set.title, False), (1, v1.title, True)]
