@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0016_summary_entry_answered'),
+        ('assessments', '0017_bind_private_words'),
     ]
 
     operations = [
