@@ -21,7 +21,7 @@ def test_sign_in_and_out(client, practitioner):
 def test_a_wrong_password_shows_a_message(client, practitioner):
     response = client.post(reverse("login"), {"username": "priya", "password": "nope"})
     assert response.status_code == 200
-    assert "correct username and password" in response.content.decode()
+    assert "The email address, username or password is not right." in response.content.decode()
 
 
 def test_password_change(client, practitioner):
