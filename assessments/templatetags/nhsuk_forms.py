@@ -83,8 +83,9 @@ def nhsuk_options(field: BoundField, values: Iterable) -> list:
 
 @register.filter
 def nhsuk_error_target(field: BoundField) -> str:
-    """Where the error summary's link for this field goes: a radio group's first radio, else the field."""
-    return f"{field.auto_id}_0" if field.widget_type == "radioselect" else field.auto_id
+    """Where the error summary's link for this field goes: a radio group's first radio (the check-in's answer scale
+    is one), else the field."""
+    return f"{field.auto_id}_0" if field.widget_type in ("radioselect", "scaleselect") else field.auto_id
 
 
 @register.filter
