@@ -65,7 +65,7 @@ export function initSessionTimeout(dialog = document.getElementById("session-tim
     try {
       const response = await fetch(stayForm.action, {
         method: "POST",
-        body: new FormData(stayForm),
+        body: new URLSearchParams(new FormData(stayForm)), // a plain form body: the app refuses multipart ones
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
