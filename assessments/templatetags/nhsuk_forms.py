@@ -103,3 +103,11 @@ def nhsuk_page_has_errors(context) -> bool:
     the first thing a screen reader says about the page is that something needs putting right. Every form a view
     hands to its template counts, whatever the view named it."""
     return any(isinstance(value, BaseForm) and value.is_bound and value.errors for value in context.flatten().values())
+
+
+@register.filter
+def nhsuk_summary_prefix(label) -> str:
+    """A field's label as the error summary leads a line with it: "Label: ", or "Question? " for a label that asks
+    (never "?:"), and without a closing full stop (a move is labelled with its sentence, which read as ".:")."""
+    text = str(label).rstrip().removesuffix(".")
+    return f"{text} " if text.endswith("?") else f"{text}: "

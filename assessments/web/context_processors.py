@@ -63,8 +63,10 @@ def menu(request: HttpRequest) -> dict[str, Menu | bool]:
 
 def session_timeout(request: HttpRequest) -> dict[str, dict[str, int]]:
     """For a signed-in page, how long its session has left and when to warn (static/js/session-timeout.js).
-    Read from the session the request has loaded already: no query."""
+    Read from the session the page loads anyway to know who is signed in: no query of its own."""
+    # A request refused before the authentication middleware ran (as for the menu, above) has no one signed in,
+    # and its error page must not ask the database for the session.
     session = getattr(request, "session", None)
-    if session is None or SESSION_KEY not in session:
+    if session is None or not hasattr(request, "user") or SESSION_KEY not in session:
         return {}
     return {"session_timeout": {"seconds_left": timeout.seconds_left(session), "warn": timeout.WARN_SECONDS}}
