@@ -16,7 +16,7 @@ from assessments.models import CheckIn
 from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import moves_choose
 from tests.browser.conftest import PHONE, SCREENSHOTS, SCREENSHOTS_WANTED, axe_violations, full_page_png, sign_in
-from tests.conftest import submit_checkin
+from tests.conftest import make_action, submit_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -142,4 +142,22 @@ def test_what_got_in_the_way_shows_only_under_not_yet_and_dropped_and_an_error_k
     picture(page, "moves-review-error-390")
     page.get_by_role("link", name=re.compile("Choose how it went")).click()
     assert page.evaluate("document.activeElement.id") == f"id_outcome_{second.pk}_0"
+    context.close()
+
+
+def test_the_home_pages_forms_each_have_a_name_of_their_own(live_server, browser, practitioner, lead, team):
+    make_action(lead, team=team)
+    make_action(lead, team=team, description="Protected admin time on Fridays")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    sign_in(context, live_server, practitioner)
+    page.goto(live_server.url + "/")
+    names = page.evaluate(
+        """() => [...document.querySelectorAll("form[aria-labelledby]")].map((form) =>
+            form.getAttribute("aria-labelledby").split(" ")
+                .map((id) => document.getElementById(id).textContent.trim()).join(" "))"""
+    )
+    assert len(names) == 2 and len(set(names)) == 2, names
+    expect(page.get_by_role("form", name="Protected admin time on Fridays")).to_be_visible()
+    expect(page.get_by_role("form", name="A peer group every fortnight")).to_be_visible()
     context.close()
