@@ -177,6 +177,8 @@ class SignedOutForInactivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if session_timeout.SIGNED_IN_COOKIE not in request.COOKIES:  # nobody signed in here lately: nothing to say
+            return self.get_response(request)
         signed_in_before = SESSION_KEY in request.session
         ended = session_timeout.timed_out(request)
         sign_in_page = resolve_url(settings.LOGIN_URL)
@@ -189,7 +191,6 @@ class SignedOutForInactivityMiddleware:
             if urlsplit(response.get("Location", "")).path == sign_in_page:
                 messages.info(request, session_timeout.timed_out_message(posted=request.method == "POST"))
                 told = True
-        if session_timeout.SIGNED_IN_COOKIE in request.COOKIES and SESSION_KEY not in request.session:
-            if told or signed_in_before:  # told once; or signed out just now, which is not a time-out
-                session_timeout.forget_signed_in(response)
+        if SESSION_KEY not in request.session and (told or signed_in_before):
+            session_timeout.forget_signed_in(response)  # told once; or signed out just now, which is not a time-out
         return response
