@@ -14,6 +14,7 @@ from assessments.core.periods import latest_shown_period as shown_period
 from assessments.leads.action_library import LIBRARY_BY_KEY
 from assessments.leads.team_actions import TRANSITIONS, team_action_move
 from assessments.models import Membership, Role, SummaryAccess, TeamAction, TeamActionEvent
+from tests.admin_forms import admin_form
 from tests.conftest import MENU, SESSION_SAVE, contributions, make_action, make_user
 
 Status = TeamAction.Status
@@ -146,6 +147,19 @@ def test_editing_an_action_keeps_who_changed_what_and_when(client, lead, team):
     }
     html = client.get(reverse("leads:action_detail", args=[action.pk])).content.decode()
     assert "Who owns it: Dana → Sam" in html and "leah" in html
+
+
+def test_saving_the_edit_form_unchanged_keeps_the_dates_and_records_no_change(client, lead, team):
+    action = an_action(team, lead, starts_on=date(2026, 1, 5), review_on=date(2027, 1, 5))
+    client.force_login(lead)
+    url = reverse("leads:action_edit", args=[action.pk])
+    as_shown = admin_form(client, url)
+    assert as_shown["review_on"] == "2027-01-05"
+    response = client.post(url, as_shown)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.review_on == date(2027, 1, 5)
+    assert not action.events.exclude(field=TeamActionEvent.Field.CREATED).exists()
 
 
 def test_an_edit_with_a_bad_date_changes_nothing_and_says_why(client, lead, team):
