@@ -150,6 +150,14 @@ def supervision_note_too_long(page, w: World) -> None:
     page.get_by_role("button", name="Add to my list").click()
 
 
+def nothing_for_supervision(page, w: World) -> None:
+    page.get_by_role("button", name="Add to my supervision list").click()
+
+
+def start_without_choosing_a_team(page, w: World) -> None:
+    page.get_by_role("button", name="Start a check-in").click()
+
+
 def wrong_password_to_delete(page, w: World) -> None:
     page.get_by_label("Your password").fill("not-my-password")
     page.get_by_role("button", name="Delete my account and all my data").click()
@@ -252,6 +260,13 @@ PAGES = [
         look_back_note_without_an_answer,
     ),
     Page("draft-delete-confirm", "practitioner", lambda w: reverse("practitioner:checkin_discard", args=[w.draft.pk])),
+    Page(
+        "supervision-from-profile-with-error",
+        "practitioner",
+        lambda w: reverse("practitioner:checkin_detail", args=[w.calm.pk]),
+        nothing_for_supervision,
+    ),
+    Page("start-without-a-team-chosen", "teammate", lambda w: reverse("site:home"), start_without_choosing_a_team),
     Page(
         "supervision-list-with-error",
         "practitioner",
