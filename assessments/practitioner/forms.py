@@ -141,6 +141,10 @@ class StartCheckInForm(forms.Form):
         ),
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages={
+            "required": _("Choose the team this check-in is for"),
+            "invalid_choice": _("Choose one of your teams"),
+        },
     )
 
     def __init__(self, *args, teams, **kwargs):
@@ -219,6 +223,9 @@ class MoveReviewForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    # The answers "what got in the way" is asked under (the template reveals it only there).
+    obstacle_outcomes = " ".join(sorted(OBSTACLE_OUTCOMES))
+
     def rows(self):
         return [(m, self[f"outcome_{m.pk}"], self[f"obstacle_{m.pk}"], self[f"note_{m.pk}"]) for m in self.moves]
 
@@ -226,15 +233,16 @@ class MoveReviewForm(forms.Form):
         cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
         for move in self.moves:
             outcome = cleaned.get(f"outcome_{move.pk}")
-            if (cleaned.get(f"note_{move.pk}") or cleaned.get(f"obstacle_{move.pk}")) and not outcome:
-                self.add_error(f"outcome_{move.pk}", _("Please choose how it went, to keep your answer."))
-            elif cleaned.get(f"obstacle_{move.pk}") and outcome not in OBSTACLE_OUTCOMES:
-                self.add_error(
-                    f"obstacle_{move.pk}",
-                    _("You said you tried it, so leave “what got in the way” blank, or change how it went."),
-                )
+            if outcome and outcome not in OBSTACLE_OUTCOMES:
+                # Asked only under "Not yet" and "I have dropped it": a choice left over from before the answer
+                # changed (hidden from view, but still sent) is not an answer to anything, so it is dropped.
+                cleaned[f"obstacle_{move.pk}"] = ""
+            elif not outcome and (cleaned.get(f"note_{move.pk}") or cleaned.get(f"obstacle_{move.pk}")):
+                self.add_error(f"outcome_{move.pk}", _("Choose how it went, so that we can keep your answer"))
         if not self.errors and not any(cleaned.get(f"outcome_{m.pk}") for m in self.moves):
-            raise forms.ValidationError(_("Please choose how at least one move went."), code="empty")
+            raise forms.ValidationError(
+                _("Choose how at least one move went, or skip this and start the check-in"), code="empty"
+            )
         return cleaned
 
     def reviews(self) -> dict[int, tuple[str, str, str]]:
@@ -251,19 +259,27 @@ class MoveReviewForm(forms.Form):
 
 class SupervisionMarkForm(forms.Form):
     phases = forms.MultipleChoiceField(
-        label=_("Your reflections"), choices=PHASE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Your reflections"),
+        choices=PHASE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose from your reflections on this check-in")},
     )
     dimensions = forms.MultipleChoiceField(
         label=_("Parts of your profile"),
         choices=DIMENSION_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose from the parts of your profile listed")},
     )
     note = forms.CharField(
         label=_("Anything else you want to bring (optional)"),
         required=False,
         max_length=SUPERVISION_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": _("Your note must be %(limit_value)s characters or fewer. It has %(show_value)s.")
+        },
         help_text=ngettext_lazy(
             "Only you can see this list. Up to %(n)s character.",
             "Only you can see this list. Up to %(n)s characters.",
@@ -273,9 +289,11 @@ class SupervisionMarkForm(forms.Form):
     )
 
     @classmethod
-    def for_profile(cls, *, reflections: Sequence, dimension_rows: Sequence) -> SupervisionMarkForm:
+    def for_profile(
+        cls, data: QueryDict | None = None, *, reflections: Sequence, dimension_rows: Sequence
+    ) -> SupervisionMarkForm:
         """The form on a profile: only the reflections this check-in has, and the parts worth a look marked."""
-        form = cls(auto_id="sup-%s")
+        form = cls(data, auto_id="sup-%s")
         cast(forms.MultipleChoiceField, form.fields["phases"]).choices = [
             (r.phase, _("My reflection on %(phase)s") % {"phase": r.get_phase_display()}) for r in reflections
         ]
@@ -286,11 +304,23 @@ class SupervisionMarkForm(forms.Form):
         return form
 
     @classmethod
-    def for_own_note(cls) -> SupervisionMarkForm:
+    def for_own_note(cls, data: QueryDict | None = None) -> SupervisionMarkForm:
         """The supervision list's own form: a note and nothing else."""
-        form = cls(auto_id="sup-own-%s")
+        form = cls(data, auto_id="sup-own-%s")
+        del form.fields["phases"], form.fields["dimensions"]
         form.fields["note"].label = _("What would you like to talk about?")
         return form
+
+    def clean(self):
+        cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
+        chosen = cleaned.get("phases") or cleaned.get("dimensions") or (cleaned.get("note") or "").strip()
+        if not chosen and not self.errors:
+            # On the field, so the error summary links to the parts of the profile (always there) or the note.
+            if "dimensions" in self.fields:
+                self.add_error("dimensions", _("Choose something to bring to supervision, or write a note"))
+            else:
+                self.add_error("note", _("Write what you would like to talk about"))
+        return cleaned
 
 
 class ReminderSettingsForm(forms.ModelForm):

@@ -140,6 +140,24 @@ def too_many_moves(page, w: World) -> None:
     page.get_by_role("button", name="Save my moves").click()
 
 
+def look_back_note_without_an_answer(page, w: World) -> None:
+    page.locator("textarea").first.fill("A note, but how it went is not chosen")
+    page.get_by_role("button", name="Save how my moves went").click()
+
+
+def supervision_note_too_long(page, w: World) -> None:
+    page.locator("#sup-own-note").fill("x" * 501)
+    page.get_by_role("button", name="Add to my list").click()
+
+
+def nothing_for_supervision(page, w: World) -> None:
+    page.get_by_role("button", name="Add to my supervision list").click()
+
+
+def start_without_choosing_a_team(page, w: World) -> None:
+    page.get_by_role("button", name="Start a check-in").click()
+
+
 def wrong_password_to_delete(page, w: World) -> None:
     page.get_by_label("Your password").fill("not-my-password")
     page.get_by_role("button", name="Delete my account and all my data").click()
@@ -234,6 +252,27 @@ PAGES = [
         too_many_moves,
     ),
     Page("moves-review", "practitioner", lambda w: reverse("practitioner:moves_review", args=[w.draft.pk])),
+    # Issue 26: the forms' edges.
+    Page(
+        "moves-review-with-error",
+        "practitioner",
+        lambda w: reverse("practitioner:moves_review", args=[w.draft.pk]),
+        look_back_note_without_an_answer,
+    ),
+    Page("draft-delete-confirm", "practitioner", lambda w: reverse("practitioner:checkin_discard", args=[w.draft.pk])),
+    Page(
+        "supervision-from-profile-with-error",
+        "practitioner",
+        lambda w: reverse("practitioner:checkin_detail", args=[w.calm.pk]),
+        nothing_for_supervision,
+    ),
+    Page("start-without-a-team-chosen", "teammate", lambda w: reverse("site:home"), start_without_choosing_a_team),
+    Page(
+        "supervision-list-with-error",
+        "practitioner",
+        lambda w: reverse("practitioner:supervision"),
+        supervision_note_too_long,
+    ),
     Page("step-1-with-moves-to-review", "practitioner", step(QUESTION_STEPS[0].slug)),
     Page("supervision-list", "practitioner", lambda w: reverse("practitioner:supervision")),
     Page("my-data", "practitioner", lambda w: reverse("practitioner:my_data")),

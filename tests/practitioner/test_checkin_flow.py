@@ -161,11 +161,21 @@ def test_save_and_finish_later_then_resume_from_another_device(client_p, client,
     assert f'name="q_{first_q.pk}" value="2" id="id_q_{first_q.pk}_1" checked' in page
 
 
-def test_a_draft_can_be_discarded(client_p, question_set):
+def test_a_draft_is_deleted_only_after_a_page_that_asks_first(client_p, question_set):
     checkin = start(client_p)
     client_p.post(step_url(checkin, PAGES[0]), step_post(question_set, PAGES[0], 4))
-    response = client_p.post(reverse("practitioner:checkin_discard", args=[checkin.pk]))
-    assert response.status_code == 302
+    home = client_p.get(reverse("site:home")).content.decode()
+    discard = reverse("practitioner:checkin_discard", args=[checkin.pk])
+    assert f'<a href="{discard}">Delete this draft</a>' in home  # a link to the question, not a button that deletes
+    assert f'action="{discard}"' not in home
+    page = client_p.get(discard)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Are you sure you want to delete your draft check-in?" in html
+    assert "Yes, delete this draft" in html and f'href="{reverse("site:home")}">No, keep it' in html
+    assert CheckIn.objects.filter(pk=checkin.pk).exists() and Answer.objects.exists()  # asking deletes nothing
+    response = client_p.post(discard)
+    assert response.headers["Location"] == reverse("site:home")
     assert not CheckIn.objects.filter(pk=checkin.pk).exists()
     assert Answer.objects.count() == 0
 
@@ -231,7 +241,9 @@ def test_submitting_twice_changes_nothing(client_p, submitted):
 
 
 def test_a_submitted_check_in_cannot_be_discarded(client_p, submitted):
-    client_p.post(reverse("practitioner:checkin_discard", args=[submitted.pk]))
+    for method in (client_p.get, client_p.post):
+        response = method(reverse("practitioner:checkin_discard", args=[submitted.pk]))
+        assert response.headers["Location"] == reverse("practitioner:checkin_detail", args=[submitted.pk])
     assert CheckIn.objects.filter(pk=submitted.pk).exists()
 
 
@@ -246,6 +258,7 @@ def test_another_persons_check_in_answers_404(client, teammate, question_set, su
         response = client.post(step_url(submitted, PAGES[0]), step_post(question_set, PAGES[0], 5))
     else:
         response = client.post(reverse("practitioner:checkin_discard", args=[submitted.pk]))
+        assert client.get(reverse("practitioner:checkin_discard", args=[submitted.pk])).status_code == 404
     assert response.status_code == 404
     assert CheckIn.objects.filter(pk=submitted.pk, status="submitted").exists()
 

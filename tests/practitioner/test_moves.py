@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -245,25 +246,72 @@ def test_reviewing_through_someone_elses_draft_is_404(client, practitioner, team
 
 
 @pytest.mark.parametrize(
-    "body, message",
+    "body, message, target",
     [
-        ({"note_{pk}": "x" * 501, "outcome_{pk}": "helped"}, "500 characters"),
-        ({"outcome_{pk}": "brilliant"}, "Please choose one of the options"),
-        ({"note_{pk}": "a note but no outcome"}, "Please choose how it went"),
-        ({"outcome_{pk}": ""}, "at least one move"),
-        ({"outcome_{pk}": "helped", "obstacle_{pk}": "no_time"}, "leave “what got in the way” blank"),
-        ({"outcome_{pk}": "dropped", "obstacle_{pk}": "the-weather"}, "Please choose one of the options"),
-        ({"obstacle_{pk}": "forgot"}, "Please choose how it went"),
+        ({"note_{pk}": "x" * 501, "outcome_{pk}": "helped"}, "500 characters", "id_note_{pk}"),
+        ({"outcome_{pk}": "brilliant"}, "Please choose one of the options", "id_outcome_{pk}_0"),
+        (
+            {"note_{pk}": "a note but no outcome"},
+            "Choose how it went, so that we can keep your answer",
+            "id_outcome_{pk}_0",
+        ),
+        ({"outcome_{pk}": ""}, "Choose how at least one move went", "id_outcome_{pk}_0"),
+        (
+            {"outcome_{pk}": "dropped", "obstacle_{pk}": "the-weather"},
+            "Please choose one of the options",
+            "id_obstacle_{pk}_0",
+        ),
+        ({"obstacle_{pk}": "forgot"}, "Choose how it went, so that we can keep your answer", "id_outcome_{pk}_0"),
     ],
 )
-def test_a_bad_review_shows_a_message_and_saves_nothing(client, practitioner, sent, body, message):
+def test_a_bad_review_shows_the_page_again_with_a_linked_error_and_saves_nothing(
+    client, practitioner, sent, body, message, target
+):
     (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
     draft = _next_draft(client, practitioner)
     data = {k.format(pk=move.pk): v for k, v in body.items()}
-    response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data, follow=True)
-    assert response.status_code == 200
-    assert message in response.content.decode()
+    response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "<title>Error: How did your moves go?" in html
+    assert f'href="#{target.format(pk=move.pk)}"' in html and f'id="{target.format(pk=move.pk)}"' in html
     assert MoveReview.objects.count() == 0
+
+
+def test_an_error_on_the_look_back_keeps_every_choice_made_on_the_page(client, practitioner, sent):
+    first, second = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key, CATALOGUE[1].key])
+    draft = _next_draft(client, practitioner)
+    data = {
+        f"outcome_{first.pk}": "not_yet",
+        f"obstacle_{first.pk}": "no_time",
+        f"note_{first.pk}": "Clinics ran over",
+        f"note_{second.pk}": "A note, but how it went is not chosen",
+    }
+    html = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data).content.decode()
+    assert f'href="#id_outcome_{second.pk}_0"' in html  # the move with the problem, and only that one
+    assert f'href="#id_outcome_{first.pk}_0"' not in html
+    assert re.search(rf'name="outcome_{first.pk}" value="not_yet" id="[^"]+" checked', html)
+    assert re.search(rf'name="obstacle_{first.pk}" value="no_time" id="[^"]+" checked', html)
+    assert "Clinics ran over" in html and "A note, but how it went is not chosen" in html
+    assert MoveReview.objects.count() == 0
+
+
+def test_what_got_in_the_way_is_asked_only_under_not_yet_and_dropped(client, practitioner, sent):
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    draft = _next_draft(client, practitioner)
+    html = client.get(reverse("practitioner:moves_review", args=[draft.pk])).content.decode()
+    assert f'data-reveal-for="dropped not_yet" data-reveal-name="outcome_{move.pk}"' in html
+
+
+def test_a_left_over_obstacle_under_an_answer_that_was_tried_is_ignored_not_refused(client, practitioner, sent):
+    # "Not yet" and an obstacle chosen, then "It helped": the hidden obstacle is still sent, and means nothing.
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    draft = _next_draft(client, practitioner)
+    data = {f"outcome_{move.pk}": "helped", f"obstacle_{move.pk}": "no_time"}
+    response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data)
+    assert response.status_code == 302
+    assert list(MoveReview.objects.values_list("outcome", "obstacle")) == [("helped", "")]
 
 
 def test_my_moves_and_their_outcomes_are_on_my_trends_page_and_not_on_anyone_elses(
@@ -333,7 +381,7 @@ def test_made_up_move_ids_in_a_review_are_404_or_a_message_never_a_500(client, p
     moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
     draft = _next_draft(client, practitioner)
     response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), {field: "helped"})
-    assert response.status_code in (302, 404)
+    assert response.status_code in (400, 404)
     assert MoveReview.objects.count() == 0
 
 

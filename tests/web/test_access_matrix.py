@@ -77,10 +77,12 @@ EXPECTED: dict[str, Case] = {
     "admin:index": Case("get", no_args, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
     # The check-in (issue 2). The practitioner owns the check-ins; nobody else learns they exist (404).
     "site:home": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
+    # The idle-timeout warning's "Stay signed in" (issue 26): a plain form goes back to the page it came from.
+    "site:stay_signed_in": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:checkin_begin": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:history": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:checkin_detail": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
-    "practitioner:checkin_discard": Case("post", lambda w: [w.draft.pk], (LOGIN, 302, 404, 404, 404, 404)),
+    "practitioner:checkin_discard": Case("get", lambda w: [w.draft.pk], (LOGIN, 200, 404, 404, 404, 404)),
     "practitioner:checkin_step": Case(
         "get", lambda w: [w.draft.pk, "individual-challenges"], (LOGIN, 200, 404, 404, 404, 404)
     ),
@@ -122,8 +124,8 @@ EXPECTED: dict[str, Case] = {
     "practitioner:moves_choose": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
     "practitioner:moves_review": Case("post", lambda w: [w.draft.pk], (LOGIN, 302, 404, 404, 404, 404)),
     "practitioner:supervision": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
-    "practitioner:supervision_add": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
-    "practitioner:supervision_add_from": Case("post", lambda w: [w.submitted.pk], (LOGIN, 302, 404, 404, 404, 404)),
+    "practitioner:supervision_add": Case("post", no_args, (LOGIN, 400, 400, 400, 400, 400)),
+    "practitioner:supervision_add_from": Case("post", lambda w: [w.submitted.pk], (LOGIN, 400, 404, 404, 404, 404)),
     "practitioner:supervision_tick": Case("post", lambda w: [w.note.pk], (LOGIN, 302, 404, 404, 404, 404)),
     "practitioner:my_data": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:export_json": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),

@@ -61,13 +61,16 @@ def _already_sent(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 def checkin_begin(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = Team.objects.practised_in_by(request.user)
     form = StartCheckInForm(request.POST, teams=teams)
-    if teams.count() == 1:
+    team_count = teams.count()
+    if team_count == 0:
+        messages.error(request, _("You can only check in with a team you belong to."))
+        return redirect("site:home")
+    if team_count == 1:
         team = teams.get()
     elif form.is_valid():
         team = form.cleaned_data["team"]
-    else:
-        messages.error(request, _("Please choose the team this check-in is for."))
-        return redirect("site:home")
+    else:  # in two teams and none chosen: the question again, with an error summary that links to it
+        return render(request, "assessments/practitioner/checkin_begin.html", {"form": form}, status=400)
     try:
         checkin = checkin_start(user=request.user, team=team)
     except CheckInError as exc:
@@ -190,9 +193,15 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def checkin_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft, after a page that asks first: a GET only asks, so no tap or link deletes anything."""
     checkin = get_checkin_for_user(request.user, pk)
+    if checkin.is_submitted:  # sent since the link was shown: it is deleted from its own page, if at all
+        messages.info(request, _("This check-in has already been sent, so it is no longer a draft."))
+        return redirect("practitioner:checkin_detail", pk=checkin.pk)
+    if request.method == "GET":
+        return render(request, "assessments/practitioner/checkin_discard.html", {"checkin": checkin})
     try:
         checkin_discard(checkin=checkin)
     except CheckInError as exc:
