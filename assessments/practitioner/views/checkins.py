@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.core.charts import bar_chart
 from assessments.core.steps import (
     DIMENSION_PAGE_STEP,
     QUESTION_STEP_COUNT,
@@ -214,7 +213,7 @@ def checkin_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "assessments/practitioner/checkin_detail.html",
         {
             "profile": profile,
-            "sections": [(level, rows, bar_chart(rows)) for level, rows in profile.levels.items()],
+            "sections": list(profile.levels.items()),
             "values": saved_values(request.user),
             **profile_extras(request.user, checkin, profile.dimensions),
         },
