@@ -3,7 +3,7 @@
 A page asks its phase's dimensions in turn, individual before systemic, each under a sub-heading of its own, so the
 person walks the model's three phases in order. The phase's introduction opens its page, and its private reflection
 closes it. (Issue 10 had split the phases into seven pages of at most two phone screens each; issue 26 measured the
-whole check-in on a phone and put it back to three: fewer pages, fewer taps, fewer screens in all. docs/adr/0008.)
+whole check-in on a phone and put it back to three: fewer pages, fewer taps, fewer screens in all. docs/adr/0010.)
 """
 
 from __future__ import annotations

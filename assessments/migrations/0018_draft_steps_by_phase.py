@@ -1,4 +1,4 @@
-"""A check-in's steps became one page per phase again (three, not seven: issue 26, docs/adr/0008). An open draft's
+"""A check-in's steps became one page per phase again (three, not seven: issue 26, docs/adr/0010). An open draft's
 count of saved pages is moved to the same place in the new order: a draft keeps the phases it saved whole and resumes
 at the page of the first phase it had not finished (answers already saved on it are kept and shown there). The
 mapping is written out here, not read from the code, because the code's steps may change again."""
