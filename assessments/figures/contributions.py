@@ -1,4 +1,5 @@
-"""Which check-in counts in summaries: each person's latest submitted check-in per fixed period.
+"""Which check-in counts in summaries: each person's latest submitted check-in per fixed period that answered at
+least one statement (a blank one is not taking part).
 
 Kept at write time in SummaryEntry (one row per person, period kind and period,
 with that check-in's dimension scores), so a summary reads one row per person
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import cast
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS_BY_SLUG, DOES_NOT_APPLY, StatementKind
@@ -70,6 +71,9 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
             submitted_at__gte=_moment(start),
             submitted_at__lt=_moment(end),
         )
+        # A check-in sent with no answer at all says nothing, so it is not taking part: it never counts in a team's
+        # figures or its response rate, and the person's latest check-in that said something counts instead.
+        .filter(Exists(Answer.objects.filter(checkin_id=OuterRef("pk"))))
         .select_related("team")
         .prefetch_related("scores")
         .order_by("submitted_at", "pk")

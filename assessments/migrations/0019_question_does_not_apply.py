@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0017_bind_private_words'),
+        ('assessments', '0018_draft_steps_by_phase'),
     ]
 
     operations = [

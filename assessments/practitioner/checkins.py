@@ -82,7 +82,7 @@ def checkin_save_step(
 
     `None` leaves a reflection or values as they are; an empty string removes a saved reflection."""
     checkin = _lock_draft(checkin)
-    if step.dimension is None:
+    if not step.asks_questions:
         raise CheckInError(_("There is nothing to save on this step."))
     if step.index > checkin.steps_completed:
         raise CheckInError(_("Please answer the earlier parts of the check-in first."))

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
+from django.forms import BoundField
 from django.http import HttpRequest, QueryDict
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
+from assessments.core.framework import DIMENSION_CHOICES, DIMENSIONS_BY_SLUG, PHASE_CHOICES, AnswerScale, Dimension
 from assessments.core.steps import Step
 from assessments.models.organisation import Team
 from assessments.models.private import (
@@ -30,6 +31,9 @@ from assessments.models.private import (
 )
 from assessments.models.questions import Question
 from assessments.practitioner.account import password_is_right
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 QUESTION_FIELD = re.compile(r"^q_(.+)$")
 
@@ -83,7 +87,7 @@ class StepForm(forms.Form):
                 label=_("Your private reflection (optional)"),
                 required=False,
                 max_length=REFLECTION_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 4, "placeholder": ""}),
+                widget=forms.Textarea(attrs={"rows": 3, "placeholder": ""}),
                 error_messages={
                     # Django fills in show_value after this; the limit goes in first, written as 5,000.
                     "max_length": " ".join(
@@ -96,13 +100,12 @@ class StepForm(forms.Form):
                 help_text=" ".join(
                     [
                         str(step.phase.reflection_prompt),
+                        # The limit is said once, under the box, by the character count.
                         str(
                             _(
-                                "Nobody else reads this, not your lead and not your supervisor. Up to %(n)s "
-                                "characters. If you need help now, the Get support page, linked at the bottom of "
-                                "every page, says who to contact."
+                                "Nobody else reads this, not your lead and not your supervisor. If you need help now, "
+                                "the Get support page, linked at the top and bottom of every page, says who to contact."
                             )
-                            % {"n": reflection_limit}
                         ),
                     ]
                 ),
@@ -110,6 +113,39 @@ class StepForm(forms.Form):
 
     def question_fields(self):
         return [self[question_field_name(q)] for q in self.questions]
+
+    def question_rows(self) -> list[tuple[Dimension | None, StrOrPromise | None, bool, BoundField]]:
+        """Each statement's field, with its dimension where the page moves on to the next dimension (a sub-heading),
+        its answer scale's heading where the scale changes (so two scales never look alike on one page), and whether
+        the values box comes first: before the first systemic dimension of the page that asks for values. The
+        page's first statement needs no scale heading, nor does a dimension's first when the scale stays the same."""
+        rows: list[tuple[Dimension | None, StrOrPromise | None, bool, BoundField]] = []
+        for i, question in enumerate(self.questions):
+            before = self.questions[i - 1] if i else None
+            dimension = DIMENSIONS_BY_SLUG[question.dimension]
+            new_dimension = before is None or question.dimension != before.dimension
+            new_scale = before is not None and question.scale != before.scale
+            values_here = (
+                "values" in self.fields and new_dimension and dimension.is_systemic and not self._values_shown(i)
+            )
+            rows.append(
+                (
+                    dimension if new_dimension else None,
+                    AnswerScale(question.scale).heading if new_scale else None,
+                    values_here,
+                    self[question_field_name(question)],
+                )
+            )
+        return rows
+
+    def _values_shown(self, index: int) -> bool:
+        """Whether the values box came before the statement at `index` (at the first systemic dimension)."""
+        return any(DIMENSIONS_BY_SLUG[q.dimension].is_systemic for q in self.questions[:index])
+
+    @property
+    def values_at_end(self) -> bool:
+        """The page asks for values but has no systemic statement to put them before."""
+        return "values" in self.fields and not self._values_shown(len(self.questions))
 
     def clean(self):
         cleaned = super().clean()

@@ -80,13 +80,17 @@ def question_set_activate(*, question_set: QuestionSet) -> None:
 
 
 def step_questions(question_set_id: int, step: Step) -> list[Question]:
-    """The statements one check-in page asks, in order (one query, by the set's id: no need to fetch the set)."""
-    return list(Question.objects.filter(question_set_id=question_set_id, dimension=step.dimension.slug))
+    """The statements one check-in page asks, dimension by dimension in the phase's order and each dimension's in the
+    set's order (one query, by the set's id: no need to fetch the set)."""
+    slugs = [d.slug for d in step.dimensions]
+    questions = Question.objects.filter(question_set_id=question_set_id, dimension__in=slugs)
+    return sorted(questions, key=lambda q: (slugs.index(q.dimension), q.order, q.pk))
 
 
 def questions_by_step(question_set: QuestionSet) -> dict[str, list[Question]]:
     """The set's questions grouped by the slug of the check-in step that asks them, in order (one query)."""
     grouped: dict[str, list[Question]] = {step.slug: [] for step in QUESTION_STEPS}
-    for question in question_set.questions.all():
+    dimension_order = {d.slug: i for step in QUESTION_STEPS for i, d in enumerate(step.dimensions)}
+    for question in sorted(question_set.questions.all(), key=lambda q: (dimension_order[q.dimension], q.order, q.pk)):
         grouped[STEP_OF_DIMENSION[question.dimension].slug].append(question)
     return grouped

@@ -14,9 +14,10 @@ from django import template
 from django.forms import BaseForm, BoundField
 from django.utils.safestring import SafeString
 
-from assessments.core.framework import DOES_NOT_APPLY
+from assessments.core.framework import DOES_NOT_APPLY, scale_short_label
 
 register = template.Library()
+register.filter("scale_short_label", scale_short_label)
 
 # The design system's class for each kind of text control (django's widget_type names).
 CONTROL_CLASSES = {"textarea": "nhsuk-textarea", "select": "nhsuk-select"}

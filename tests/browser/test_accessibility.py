@@ -197,9 +197,10 @@ PAGES = [
     Page("home-lead", "lead", lambda w: reverse("site:home")),
     Page("home-no-team", "outsider", lambda w: reverse("site:home")),
     *(Page(f"step-{s.number}-{s.slug}", "practitioner", step(s.slug)) for s in QUESTION_STEPS),
-    Page("step-with-errors", "practitioner", step("systemic-support"), too_long_reflection),
+    Page("step-with-errors", "practitioner", step("coping"), too_long_reflection),
     Page("review", "practitioner", step("review")),
     Page("profile", "practitioner", lambda w: reverse("practitioner:checkin_detail", args=[w.calm.pk])),
+    Page("checkin-sent", "practitioner", lambda w: reverse("practitioner:checkin_sent", args=[w.calm.pk])),
     Page(
         "profile-with-signposting",
         "practitioner",

@@ -25,7 +25,7 @@ RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")
 
 def first_page(draft) -> str:
     """The check-in's first page."""
-    return reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"])
+    return reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
 
 
 def review_page(draft) -> str:
@@ -179,7 +179,7 @@ def test_the_next_check_in_opens_with_a_review_of_my_moves_on_its_own_page(clien
     assert f'href="{first_page(draft)}">Skip this and start the check-in' in html
     # Skipped: the first page offers it again, in one line, and keeps the check-in's own page short.
     page = client.get(first_page(draft)).content.decode()
-    assert "Step 1 of 8" in page and "Tell your lead about one specific pressure" not in page
+    assert "Page 1 of 3" in page and "Tell your lead about one specific pressure" not in page
     assert f'href="{review_page(draft)}">Look back at how your moves went (optional)' in page
 
 
@@ -206,9 +206,7 @@ def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sen
             f"obstacle_{b.pk}": "diary_full",
         },
     )
-    assert response.headers["Location"] == reverse(
-        "practitioner:checkin_step", args=[draft.pk, "individual-challenges"]
-    )
+    assert response.headers["Location"] == reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
     assert [(r.move_id, r.outcome, r.note, r.obstacle) for r in MoveReview.objects.order_by("move_id")] == [
         (a.pk, "helped", "My lead listened.", ""),
         (b.pk, "not_yet", "", "diary_full"),
@@ -359,7 +357,7 @@ def test_the_review_page_step_one_and_the_choose_page_use_a_fixed_number_of_quer
     assert html.count("<legend ") == 2 * n_moves  # each move: how it went, what got in the way
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
         html = client.get(first_page(draft)).content.decode()
-    assert html.count("<legend ") == len(questions_for(draft.question_set, "individual-challenges"))
+    assert html.count("<legend ") == len(questions_for(draft.question_set, "challenges"))
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
         assert client.get(reverse("practitioner:moves_choose", args=[sent.pk])).status_code == 200
     with django_assert_max_num_queries(9 + SESSION_SAVE + MENU):

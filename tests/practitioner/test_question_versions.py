@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.core.framework import DIMENSIONS, get_dimension
+from assessments.core.framework import PHASES, get_dimension
 from assessments.core.steps import STEPS_BY_SLUG
 from assessments.models import Question, QuestionSet
 from assessments.practitioner.questions import (
@@ -28,12 +28,15 @@ def test_loading_the_question_set_twice_changes_nothing(question_set):
     assert not created and again == question_set and Question.objects.count() == count
 
 
-def test_each_statement_is_asked_on_its_dimensions_page_within_its_phase(question_set):
+def test_each_statement_is_asked_on_its_phases_page_dimension_by_dimension(question_set):
     grouped = questions_by_step(question_set)
-    assert [STEPS_BY_SLUG[slug].phase.slug for slug in grouped] == [d.phase_slug for d in DIMENSIONS]
+    assert [STEPS_BY_SLUG[slug].phase.slug for slug in grouped] == [p.slug for p in PHASES]
     for slug, questions in grouped.items():
         step = STEPS_BY_SLUG[slug]
-        assert questions and all(q.dimension == step.dimension.slug for q in questions)
+        order = [d.slug for d in step.dimensions]
+        assert questions and [order.index(q.dimension) for q in questions] == sorted(
+            order.index(q.dimension) for q in questions
+        )
         assert all(q.phase_slug == step.phase.slug == get_dimension(q.dimension).phase_slug for q in questions)
     assert sum(len(qs) for qs in grouped.values()) == question_set.questions.count()
 

@@ -82,10 +82,9 @@ EXPECTED: dict[str, Case] = {
     "practitioner:checkin_begin": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:history": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:checkin_detail": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
+    "practitioner:checkin_sent": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
     "practitioner:checkin_discard": Case("get", lambda w: [w.draft.pk], (LOGIN, 200, 404, 404, 404, 404)),
-    "practitioner:checkin_step": Case(
-        "get", lambda w: [w.draft.pk, "individual-challenges"], (LOGIN, 200, 404, 404, 404, 404)
-    ),
+    "practitioner:checkin_step": Case("get", lambda w: [w.draft.pk, "challenges"], (LOGIN, 200, 404, 404, 404, 404)),
     "leads:team_invites": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
     "site:join": Case("get", lambda w: [w.invite_token], (200, 200, 200, 200, 200, 200)),
     # Signing in with the organisation's account (issue 15): not found until OIDC_ISSUER is set. Configured, they

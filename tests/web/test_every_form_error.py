@@ -95,9 +95,9 @@ FORMS: dict[str, Form] = {
     ),
     "a check-in page": Form(
         "practitioner",
-        step_page("individual-challenges"),
+        step_page("challenges"),
         lambda w: {
-            f"q_{questions_for(w.draft.question_set, 'individual-challenges')[0].pk}": "9",
+            f"q_{questions_for(w.draft.question_set, 'challenges')[0].pk}": "9",
         },
         before=with_draft,
     ),

@@ -35,9 +35,9 @@ def start_draft(client) -> CheckIn:
 def test_a_page_sent_after_the_session_ended_leads_to_sign_in_saying_what_happened(client, practitioner, question_set):
     sign_in(client, practitioner)
     draft = start_draft(client)
-    step = reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"])
+    step = reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
-        response = client.post(step, step_post(question_set, "individual-challenges", 4))
+        response = client.post(step, step_post(question_set, "challenges", 4))
         assert response.status_code == 302 and response.headers["Location"].startswith(reverse("login"))
         page = client.get(response.headers["Location"]).content.decode()
     assert TIMED_OUT in page and NOT_SAVED in page
