@@ -46,10 +46,8 @@ def window_start(cadence: str, today: date) -> date:
 def next_window_start(cadence: str, today: date) -> date:
     """The first day of the cadence window after the one that contains today."""
     start = window_start(cadence, today)
-    if cadence == Cadence.WEEKLY:
-        return start + timedelta(weeks=1)
-    if cadence == Cadence.FORTNIGHTLY:
-        return start + timedelta(weeks=2)
+    if cadence == Cadence.FOUR_WEEKLY:
+        return start + timedelta(weeks=4)
     return (start + timedelta(days=31)).replace(day=1)
 
 

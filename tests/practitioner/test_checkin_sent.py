@@ -45,7 +45,7 @@ def test_the_confirmation_says_who_sees_what_and_when_and_offers_the_profile_and
 
 
 def test_the_confirmation_promises_no_reminder_to_someone_who_turned_them_off(client, practitioner, team, question_set):
-    team.checkin_cadence = Cadence.WEEKLY
+    team.checkin_cadence = Cadence.FOUR_WEEKLY
     team.save()
     PractitionerProfile.objects.create(user=practitioner, reminders_enabled=False)
     checkin = send(client, practitioner, question_set)
