@@ -43,6 +43,7 @@ from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import latest_shown_period
 from assessments.core.steps import QUESTION_STEPS
 from assessments.leads.invites import invite_create
+from assessments.leads.nudges import unsubscribe_token
 from assessments.leads.team_actions import team_action_create
 from assessments.models import Membership, Role, ServiceLead
 from assessments.practitioner.checkins import checkin_start
@@ -131,6 +132,19 @@ def join_with_errors(page, w: World) -> None:
 
 def team_action_without_text(page, w: World) -> None:
     page.get_by_role("button", name="Save the action").click()
+
+
+def figures_emails_off(page, w: World) -> None:
+    page.get_by_label("No, I will look for myself").check()
+    page.get_by_role("button", name="Save").click()
+
+
+def stop_the_emails(page, w: World) -> None:
+    page.get_by_role("button", name="Stop these emails").click()
+
+
+def email_stop(w: World) -> str:
+    return reverse("leads:email_stop", args=[unsubscribe_token(w.users["lead"].pk)])
 
 
 def too_many_moves(page, w: World) -> None:
@@ -286,6 +300,12 @@ PAGES = [
     ),
     Page("checkin-delete-confirm", "practitioner", lambda w: reverse("practitioner:checkin_delete", args=[w.calm.pk])),
     Page("team-reminders", "lead", lambda w: reverse("leads:team_reminders", args=[w.team.pk])),
+    # Issue 28: a lead's figures-ready emails, and the stop link from the email (signed out).
+    Page("email-settings", "lead", lambda w: reverse("leads:email_settings")),
+    Page("email-settings-saved", "lead", lambda w: reverse("leads:email_settings"), figures_emails_off),
+    Page("email-stop", "anonymous", email_stop),
+    Page("email-stopped", "anonymous", email_stop, stop_the_emails),
+    Page("email-stop-invalid", "anonymous", lambda w: reverse("leads:email_stop", args=["not-a-token"]), status=400),
     Page("privacy", "anonymous", lambda w: reverse("site:privacy")),
     Page("privacy-signed-in", "practitioner", lambda w: reverse("site:privacy")),
     Page("get-support", "anonymous", lambda w: reverse("site:support")),

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
+from assessments.leads.nudges import unsubscribe_token
 from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.questions import question_set_load
@@ -146,6 +147,10 @@ EXPECTED: dict[str, Case] = {
     "leads:action_status": Case("post", lambda w: [w.action.pk], (LOGIN, 404, 404, 404, 400, 400)),
     # The team's voice on it: the team's practitioners only (posted without an answer: back home with a message).
     "site:action_voice": Case("post", lambda w: [w.action.pk], (LOGIN, 302, 302, 404, 404, 404)),
+    # Figures-ready emails (issue 28): the settings are for whoever leads a team or service; the stop link in the
+    # email works for whoever holds it, signed in or not (it can only turn that lead's emails off).
+    "leads:email_settings": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 404)),
+    "leads:email_stop": Case("get", lambda w: [unsubscribe_token(w.users["lead"].pk)], (200, 200, 200, 200, 200, 200)),
     "site:privacy": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:accessibility": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:support": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
