@@ -103,12 +103,17 @@ STATEMENT_CONSTRUCTS: dict[str, str] = {
     "ic_risk": "risk",
     "ic_difficult": "difficult_conversations",
     "ic_organising": "organising",
+    "ic_unprepared": "difficult_conversations",
+    "ic_distress": "emotional_weight",
+    "ic_organise_how": "organising",
     # Systemic pressures and demands
     "sp_volume": "volume",
     "sp_paperwork": "paperwork",
     "sp_fit": "referral_fit",
     "sp_no_space": "space_to_reflect",
     "sp_say": "autonomy",
+    "sp_not_asked": "autonomy",
+    "sp_phone": "phone_load",
     # Individual values
     "iv_difference": "meaning",
     "iv_why": "meaning",
@@ -121,10 +126,14 @@ STATEMENT_CONSTRUCTS: dict[str, str] = {
     "sv_vulnerability": "vulnerability",
     "sv_targets": "targets",
     "sv_no_blame": "incidents",
+    "sv_fair": "incidents",
+    "sv_team_talk": "values_culture",
     "sv_future": "future",
     "leave_thoughts": "staying",
+    "leave_because_of_work": "staying",
     # Individual coping
     "ico_breaks": "breaks",
+    "ico_took_breaks": "breaks",
     "ico_leave": "time_off",
     "ico_routine": "outside_work",
     "ico_interests": "outside_work",
@@ -133,6 +142,8 @@ STATEMENT_CONSTRUCTS: dict[str, str] = {
     "wb_separate": "leaving_work_behind",
     "wb_time": "leaving_work_behind",
     "wb_structure": "structure",
+    "wb_session_structure": "structure",
+    "wb_done_what_i_can": "leaving_work_behind",
     "wb_to_time": "structure",
     "wb_own_time": "working_time",
     "worked_over": "overtime",
@@ -190,6 +201,15 @@ LIBRARY: tuple[Suggestion, ...] = (
         _(
             "Review caseloads and contact targets with the team, and agree a ceiling and what happens when it is "
             "reached."
+        ),
+    ),
+    _s(
+        "mixed_diaries",
+        "systemic_pressures",
+        ("phone_load",),
+        _(
+            "Plan diaries so that no one has more than a morning of back-to-back telephone appointments, with a "
+            "gap after each block."
         ),
     ),
     _s(
@@ -311,6 +331,17 @@ LIBRARY: tuple[Suggestion, ...] = (
         _("Training in risk assessment and difficult conversations, with a named senior to talk to after a hard call."),
         "leadership_training_supervision",
         TRAINING,
+    ),
+    _s(
+        "debrief_after_distress",
+        "individual_challenges",
+        ("emotional_weight",),
+        _(
+            "Ten protected minutes after a distressing session to talk it through with a senior colleague, and a "
+            "regular reflective space for what patients' distress leaves behind."
+        ),
+        "reflective_practice",
+        PROTECTED_TIME,
     ),
     _s(
         "preceptorship",
