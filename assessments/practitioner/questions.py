@@ -74,7 +74,10 @@ def question_set_activate(*, question_set: QuestionSet) -> None:
 
 
 def step_questions(question_set_id: int, step: Step) -> list[Question]:
-    """The statements one check-in page asks, in order (one query, by the set's id: no need to fetch the set)."""
+    """The statements one check-in page asks, in order (one query, by the set's id: no need to fetch the set). The
+    review page asks none (and costs no query)."""
+    if step.dimension is None:
+        return []
     return list(Question.objects.filter(question_set_id=question_set_id, dimension=step.dimension.slug))
 
 
