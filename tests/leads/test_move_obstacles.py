@@ -23,14 +23,10 @@ from assessments.models import CheckIn, Membership, MoveObstacleEntry, MoveRevie
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete, checkin_discard, checkin_start
 from assessments.practitioner.moves import moves_choose, moves_review
-from tests.conftest import (
-    lead_reads,
-    make_user,
-    people_in,
-    send_saying_what_got_in_the_way,
-    shown_moment,
-    submit_checkin,
-)
+from tests.cast import make_user
+from tests.checkins import send_saying_what_got_in_the_way, shown_moment, submit_checkin
+from tests.reads import lead_reads
+from tests.world import people_in
 
 LONDON = ZoneInfo("Europe/London")
 FIGURE = re.compile(r"\d+% \(\d+ (?:person|people)\)")

@@ -28,7 +28,9 @@ from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.core.periods import current_period, latest_shown_period, parse_period
 from assessments.models import CheckIn, Membership, Role, SummaryEntry, Team
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import JOINED, BrowserClient, make_user, moment_in, submit_checkin
+from tests.cast import JOINED, make_user
+from tests.checkins import moment_in, submit_checkin
+from tests.clients import BrowserClient
 
 SERVICE = "<service>"  # the service's own row, named "Whole service" on one page and "Service average" on another
 SECRET = "Ottoline's private worry about the waiting list"

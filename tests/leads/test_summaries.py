@@ -32,17 +32,11 @@ from assessments.models import (
 )
 from assessments.models.figures import SCORE_FIELDS
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import (
-    MENU,
-    SESSION_SAVE,
-    chart_svg,
-    contributions,
-    moment_in,
-    people_in,
-    settings_read,
-    shown_moment,
-    submit_checkin,
-)
+from tests.checkins import moment_in, shown_moment, submit_checkin
+from tests.queries import MENU, SESSION_SAVE
+from tests.reads import chart_svg
+from tests.server_env import settings_read
+from tests.world import contributions, people_in
 
 HIDDEN_TEXT = "fewer than 5 people took part"
 

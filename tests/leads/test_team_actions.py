@@ -14,7 +14,10 @@ from assessments.core.periods import latest_shown_period as shown_period
 from assessments.leads.action_library import LIBRARY_BY_KEY
 from assessments.leads.team_actions import TRANSITIONS, team_action_move
 from assessments.models import Membership, Role, SummaryAccess, TeamAction, TeamActionEvent
-from tests.conftest import MENU, SESSION_SAVE, contributions, make_action, make_user
+from tests.actions import make_action
+from tests.cast import make_user
+from tests.queries import MENU, SESSION_SAVE
+from tests.world import contributions
 
 Status = TeamAction.Status
 

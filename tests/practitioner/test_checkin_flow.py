@@ -11,7 +11,9 @@ from assessments.core.steps import QUESTION_STEPS
 from assessments.models import Answer, CheckIn, DimensionScore, PractitionerProfile, Question, QuestionSet, Reflection
 from assessments.practitioner.checkins import checkin_start
 from devtools.answers import answer_every_step
-from tests.conftest import MENU, SESSION_SAVE, BrowserClient, post_every_step, questions_for, step_post
+from tests.checkins import post_every_step, questions_for, step_post
+from tests.clients import BrowserClient
+from tests.queries import MENU, SESSION_SAVE
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from assessments.practitioner import moves
 from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.forms import MovesChooseForm
 from assessments.practitioner.moves import MoveError, moves_choose, moves_review
-from tests.conftest import MENU, SESSION_SAVE, questions_for, submit_checkin
+from tests.checkins import questions_for, submit_checkin
+from tests.queries import MENU, SESSION_SAVE
 
 COPING = ("individual_coping", "work_boundaries", "systemic_support")
 RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")

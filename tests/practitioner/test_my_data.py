@@ -38,7 +38,9 @@ from assessments.practitioner.moves import moves_choose
 from assessments.practitioner.my_data import EXPORTED_MODELS, NOT_EXPORTED
 from assessments.practitioner.retention import retention_cutoffs
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import PASSWORD, SESSION_SAVE, make_user, submit_checkin
+from tests.cast import PASSWORD, make_user
+from tests.checkins import submit_checkin
+from tests.queries import SESSION_SAVE
 
 
 def give_everything(user, team, secret: str) -> CheckIn:

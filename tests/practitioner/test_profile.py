@@ -12,8 +12,9 @@ from django.utils import timezone
 from assessments.core.feedback import WORKED_OVER_OFTEN_FROM
 from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.models import PractitionerProfile
-from tests.conftest import MENU, SESSION_SAVE, submit_checkin
+from tests.checkins import submit_checkin
 from tests.page_text import sentences, text_of, words
+from tests.queries import MENU, SESSION_SAVE
 
 
 def test_the_profile_shows_all_three_phases_and_seven_dimensions(client, practitioner, team):

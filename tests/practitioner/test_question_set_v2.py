@@ -13,7 +13,8 @@ from django.utils import timezone
 from assessments.core.framework import DIMENSIONS, StatementKind
 from assessments.models import CheckIn, DimensionScore, QuestionSet
 from assessments.practitioner.questions import DEFAULT_QUESTION_FILE, FIRST_EDITION_FILE, question_set_load
-from tests.conftest import contributions, submit_checkin
+from tests.checkins import submit_checkin
+from tests.world import contributions
 
 V2 = json.loads(DEFAULT_QUESTION_FILE.read_text())
 V1 = json.loads(FIRST_EDITION_FILE.read_text())

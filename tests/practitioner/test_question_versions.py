@@ -16,7 +16,7 @@ from assessments.practitioner.questions import (
     questions_by_step,
 )
 from tests.admin_forms import admin_form
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 
 
 def test_loading_the_question_set_twice_changes_nothing(question_set):

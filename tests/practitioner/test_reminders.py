@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from assessments.models import Cadence, Membership, PractitionerProfile, ReminderSent, Role
 from assessments.practitioner.reminders import reminders_send, window_start
-from tests.conftest import make_user, submit_checkin
+from tests.cast import make_user
+from tests.checkins import submit_checkin
 
 WEDNESDAY = date(2026, 11, 18)
 

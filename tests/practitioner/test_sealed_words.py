@@ -33,7 +33,8 @@ from assessments.models import (
 )
 from assessments.models.sealed import SealError, sealed_columns, sealed_length
 from assessments.practitioner.moves import moves_choose
-from tests.conftest import app_process_env, production_env, settings_read, step_post, submit_checkin
+from tests.checkins import step_post, submit_checkin
+from tests.server_env import app_process_env, production_env, settings_read
 
 ROOT = Path(__file__).resolve().parents[2]
 # Fixed, so every xdist worker collects the same test ids; they guard nothing.

@@ -11,7 +11,8 @@ from assessments.practitioner import supervision
 from assessments.practitioner.forms import SupervisionMarkForm
 from assessments.practitioner.supervision import SupervisionError, supervision_mark
 from assessments.practitioner.views import supervision as supervision_views
-from tests.conftest import MENU, submit_checkin
+from tests.checkins import submit_checkin
+from tests.queries import MENU
 
 
 def test_marking_a_reflection_and_a_dimension_puts_them_on_my_printable_list(client, practitioner, team):

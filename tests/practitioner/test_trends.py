@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS, PHASES
-from tests.conftest import MENU, chart_svg, submit_checkin
+from tests.checkins import submit_checkin
+from tests.queries import MENU
+from tests.reads import chart_svg
 
 
 def test_the_trends_page_shows_every_phase_and_dimension_with_dates_and_a_table(client, practitioner, team):

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, app_process_env, settings_read
+from tests.cast import PASSWORD
+from tests.server_env import app_process_env, settings_read
 
 
 def test_sign_in_and_out(client, practitioner):

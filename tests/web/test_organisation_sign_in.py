@@ -20,7 +20,9 @@ from django.urls import reverse
 from assessments.leads.invites import invite_create
 from assessments.models import AuditEvent, Membership, OrganisationIdentity, Role
 from assessments.web import identities
-from tests.conftest import PASSWORD, configure_sign_in, make_user, new_member, settings_read, sign_in_at_provider
+from tests.cast import PASSWORD, make_user, new_member
+from tests.oidc import configure_sign_in, sign_in_at_provider
+from tests.server_env import settings_read
 
 HOME = reverse("site:home")
 START = reverse("site:organisation_sign_in")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments.management.locks import job_lock, lock_key
 from assessments.models import Cadence, CheckIn, PublishedPeriod
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")
 JOBS = ["send_checkin_reminders", "purge_expired", "publish_periods"]

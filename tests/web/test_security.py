@@ -24,7 +24,10 @@ from django.utils import timezone
 
 import resilience_site.settings as configured
 from assessments.models import CheckIn
-from tests.conftest import PASSWORD, BrowserClient, app_process_env, production_env, settings_read, step_post
+from tests.cast import PASSWORD
+from tests.checkins import step_post
+from tests.clients import BrowserClient
+from tests.server_env import app_process_env, production_env, settings_read
 
 ROOT = Path(__file__).resolve().parents[2]
 

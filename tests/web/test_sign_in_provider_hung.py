@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from tests.conftest import OIDC_DOMAIN, ProviderProcess
+from tests.oidc import OIDC_DOMAIN, ProviderProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 24

@@ -12,7 +12,7 @@ import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.conftest import app_process_env, production_env, settings_read
+from tests.server_env import app_process_env, production_env, settings_read
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRA_LIKE = {
