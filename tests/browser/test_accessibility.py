@@ -167,7 +167,7 @@ PAGES = [
     Page(
         "profile-with-signposting",
         "practitioner",
-        lambda w: reverse("practitioner:checkin_detail", args=[w.strained.pk]),
+        lambda w: reverse("practitioner:checkin_detail", args=[w.sent.pk]),
     ),
     Page("history", "practitioner", lambda w: reverse("practitioner:history")),
     Page("history-empty", "outsider", lambda w: reverse("practitioner:history")),

@@ -45,6 +45,10 @@ from tests.clients import BrowserClient
 from tests.reads import lead_reads
 from tests.world import spread
 
+# Slow, so `make test` runs it and `make test-fast` leaves it out: periods published, read and purged over simulated
+# months; a start-up in a new process.
+pytestmark = pytest.mark.slow
+
 LONDON = ZoneInfo("Europe/London")
 ROOT = Path(__file__).resolve().parents[2]
 OUTLIER = {"systemic_pressures": 5, "systemic_values": 1, "systemic_support": 1, "individual_challenges": 5}

@@ -30,6 +30,10 @@ from tests.checkins import shown_moment, submit_checkin
 from tests.oracle import Oracle, judge, truth_from_db
 from tests.world import STANDALONE, SYSTEMIC, diverse, send
 
+# Slow, so `make test` runs it and `make test-fast` leaves it out: CP-SAT searches many worlds for a second one that
+# fits every figure (minutes in all).
+pytestmark = pytest.mark.slow
+
 # --- the worlds that leaked before the auditor ---------------------------------------------------------------------
 
 

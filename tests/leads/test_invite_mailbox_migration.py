@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from assessments.models import Invite
 
+# Slow, so `make test` runs it and `make test-fast` leaves it out: migrates the whole schema back and forth.
+pytestmark = pytest.mark.slow
+
 BEFORE = [("assessments", "0014_admin_audit_events")]
 AFTER = [("assessments", "0015_invite_open_mailbox")]
 

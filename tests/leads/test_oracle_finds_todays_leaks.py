@@ -34,6 +34,10 @@ from tests.oracle import (
 )
 from tests.world import STANDALONE, SYSTEMIC, diverse, send
 
+# Slow, so `make test` runs it and `make test-fast` leaves it out: CP-SAT searches, and brute force over small
+# worlds.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(autouse=True)
 def before_the_auditor(monkeypatch):

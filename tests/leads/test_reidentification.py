@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from datetime import date, datetime
 
+import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -319,6 +320,7 @@ def assert_outlier_not_shown(found: Harvest, scores: dict[str, float]) -> None:
 # --- 1. every page, period and export --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_curious_lead_reading_every_page_period_and_export_never_sees_the_outliers_answers(
     client, lead, service_lead, service, team, question_set
 ):

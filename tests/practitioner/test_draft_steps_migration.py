@@ -10,6 +10,9 @@ from django.utils import timezone
 from assessments.core.steps import first_open_step
 from assessments.models import CheckIn
 
+# Slow, so `make test` runs it and `make test-fast` leaves it out: migrates the whole schema back and forth.
+pytestmark = pytest.mark.slow
+
 BEFORE = [("assessments", "0010_statement_entries")]
 AFTER = [("assessments", "0011_draft_steps_by_dimension")]
 

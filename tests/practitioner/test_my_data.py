@@ -163,16 +163,18 @@ def test_every_model_holding_a_persons_data_is_in_the_export():
         assert not owned, f"{model.__name__} belongs to an exported row: add it to the export"
 
 
-def test_the_export_query_count_does_not_grow_with_my_history(
-    client, practitioner, team, django_assert_max_num_queries
-):
+def test_the_export_query_count_does_not_grow_with_my_history(client, practitioner, team, django_assert_num_queries):
     give_everything(practitioner, team, "A")
     client.force_login(practitioner)
-    with django_assert_max_num_queries(15 + SESSION_SAVE):
+    # The session, the user, then one query for each kind of row the export holds: the profile, memberships,
+    # service leads, organisation identities, check-ins, answers, reflections, scores, moves, their reviews,
+    # supervision notes, reminders sent, the voice on team actions. The first request after signing in also pushes
+    # the session's end back.
+    with django_assert_num_queries(15 + SESSION_SAVE):
         client.get(reverse("practitioner:export_json"))
     for i in range(4):
         submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=i + 1))
-    with django_assert_max_num_queries(15 + SESSION_SAVE):
+    with django_assert_num_queries(15):
         client.get(reverse("practitioner:export_json"))
 
 

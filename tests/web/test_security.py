@@ -32,6 +32,7 @@ from tests.server_env import app_process_env, production_env, settings_read
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deployment_checklist(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

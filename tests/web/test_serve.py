@@ -11,6 +11,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: starts the production server (gunicorn) in a new
+# process.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -115,6 +115,7 @@ def test_the_check_runs_only_for_a_deployment(production):
     assert not [m for m in run_checks() if m.id == "assessments.E010"]
 
 
+@pytest.mark.slow
 def test_manage_py_check_deploy_refuses_a_plain_http_site_address(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
