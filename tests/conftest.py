@@ -12,17 +12,7 @@ from django.core.cache import cache
 
 from assessments.models import QuestionSet, Service, Team
 from assessments.practitioner.questions import question_set_load
-from tests.cast import (
-    new_admin,
-    new_lead,
-    new_other_lead,
-    new_outsider,
-    new_practitioner,
-    new_service,
-    new_service_lead,
-    new_team,
-    new_teammate,
-)
+from tests import cast
 from tests.clients import BrowserClient
 from tests.fast_settings import use_test_settings
 from tests.module_rows import rows_for_module
@@ -56,52 +46,52 @@ def question_set(db) -> QuestionSet:
 
 @pytest.fixture
 def service(db) -> Service:
-    return new_service()
+    return cast.new_service()
 
 
 @pytest.fixture
 def team(service) -> Team:
-    return new_team(service)
+    return cast.new_team(service)
 
 
 @pytest.fixture
 def other_team(service) -> Team:
-    return new_team(service, "South team")
+    return cast.new_team(service, "South team")
 
 
 @pytest.fixture
 def practitioner(team, question_set) -> User:
-    return new_practitioner(team)
+    return cast.new_practitioner(team)
 
 
 @pytest.fixture
 def teammate(team, question_set) -> User:
-    return new_teammate(team)
+    return cast.new_teammate(team)
 
 
 @pytest.fixture
 def lead(team) -> User:
-    return new_lead(team)
+    return cast.new_lead(team)
 
 
 @pytest.fixture
 def service_lead(service) -> User:
-    return new_service_lead(service)
+    return cast.new_service_lead(service)
 
 
 @pytest.fixture
 def other_lead(other_team) -> User:
-    return new_other_lead(other_team)
+    return cast.new_other_lead(other_team)
 
 
 @pytest.fixture
 def outsider(db) -> User:
-    return new_outsider()
+    return cast.new_outsider()
 
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return new_admin()
+    return cast.new_admin()
 
 
 @pytest.fixture(scope="module")

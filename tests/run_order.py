@@ -20,15 +20,21 @@ import pytest
 # module (5 to 7 s) left one process busy after the other had finished. Then the modules that take longest, so that
 # the last modules handed out are short and both processes finish together. Paths from the rootdir.
 LONGEST_FIRST = [
+    # make test-slow's
     "tests/leads/test_auditor_oracle.py",
     "tests/leads/test_oracle_finds_todays_leaks.py",
     "tests/leads/test_anonymity_over_time.py",
-    "tests/web/test_serve.py",
-    "tests/core/test_feedback.py",
     "tests/web/test_fuzz_forms.py",
+    "tests/core/test_feedback.py",
+    "tests/web/test_serve.py",
+    # make test-fast's (measured with --durations)
+    "tests/leads/test_summaries.py",
     "tests/web/test_access_matrix.py",
     "tests/leads/test_reidentification.py",
-    "tests/leads/test_summaries.py",
+    "tests/leads/test_move_obstacles.py",
+    "tests/leads/test_auditor.py",
+    "tests/leads/test_team_voice.py",
+    "tests/practitioner/test_checkin_flow.py",
 ]
 SLOW_FIXTURES = {"oidc_provider"}
 

@@ -327,6 +327,9 @@ def body_for(data: st.DataObject, names: list[str]) -> dict[str, list[str]]:
     return body
 
 
+# Slow: 25 random bodies for each of the 26 forms, each post checked against a snapshot of the database (about half
+# a minute of CPU). `make test` runs it; the fixed hostile bodies below stay in `make test-fast`.
+@pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 @settings(
     max_examples=25,
