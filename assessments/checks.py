@@ -25,31 +25,42 @@ def summary_period_unchanged(app_configs, databases=None, **kwargs) -> list[chec
 
 @checks.register(checks.Tags.database)
 def private_words_open(app_configs, databases=None, **kwargs) -> list[checks.CheckMessage]:
-    """A wrong PRIVATE_WORDS_KEYS stops `migrate` and `check --database default` before anyone reads a page."""
+    """A wrong PRIVATE_WORDS_KEYS stops `migrate` and `check --database default` before anyone reads a page; words
+    still in the first format, which binds them to no row, are a warning until they are resealed."""
     if not databases:
         return []
     from django.db import DatabaseError, connection
     from django.db.migrations.recorder import MigrationRecorder
 
-    from assessments.models.sealed import KEYS_VARIABLE, first_unopenable
+    from assessments.models.sealed import KEYS_VARIABLE, sample_findings
 
     try:
         if ("assessments", "0007_seal_private_words") not in MigrationRecorder(connection).applied_migrations():
             return []  # the words are not sealed yet: `migrate` is about to seal them
-        label = first_unopenable()
+        found = sample_findings()
     except DatabaseError:
         return []  # no database yet: nothing stored to open
-    if label is None:
-        return []
-    return [
-        checks.Error(
-            f"The private words in {label} cannot be opened with any key in {KEYS_VARIABLE}.",
-            hint=f"Put the key they were sealed with back in {KEYS_VARIABLE} (newest first, comma-separated); "
-            f"on a laptop without {KEYS_VARIABLE}, the key is the one in .private_words_key. "
-            "See docs/deploy.md, 'Encryption keys'.",
-            id="assessments.E002",
+    messages: list[checks.CheckMessage] = []
+    if found.unopenable is not None:
+        messages.append(
+            checks.Error(
+                f"The private words in {found.unopenable} cannot be opened with any key in {KEYS_VARIABLE}.",
+                hint=f"Put the key they were sealed with back in {KEYS_VARIABLE} (newest first, comma-separated); "
+                f"on a laptop without {KEYS_VARIABLE}, the key is the one in .private_words_key. "
+                "See docs/deploy.md, 'Encryption keys'.",
+                id="assessments.E002",
+            )
         )
-    ]
+    if found.first_format is not None:
+        messages.append(
+            checks.Warning(
+                f"The private words in {found.first_format} are still sealed in the first format, which does not "
+                "bind them to their row.",
+                hint="Run `manage.py reseal_private_words`. See docs/deploy.md, 'Encryption keys'.",
+                id="assessments.W002",
+            )
+        )
+    return messages
 
 
 @checks.register(checks.Tags.security, deploy=True)

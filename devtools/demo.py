@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from assessments.core.periods import MONTH, Period, current_period
 from assessments.figures.contributions import entries_rebuild
+from assessments.figures.voices import voice_record
 from assessments.leads.team_actions import team_action_create, team_action_move
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
@@ -220,9 +221,17 @@ ACTIONS = [
 ]
 
 
+# How North's people answered "has it made a difference?" on the cap on new assessments, late last month: varied,
+# as a real team's are, so the lead sees the team's voice.
+NORTH_VOICES = ["yes", "not_yet", "yes", "no", "yes", "not_yet", "yes", "yes", "no", "not_yet", "yes", "not_yet", "yes"]
+
+
 def _actions(service: Service, teams, lee: User) -> None:
     by_name = {team.name.split()[0]: team for team, _members, _phase in teams}
     today = timezone.localdate()
+    last_month = current_period(MONTH).previous()
+    # Late on the last day of last month: the cap (two months old) has had its four weeks by then.
+    late_last_month = timezone.make_aware(datetime.combine(last_month.end - timedelta(days=1), time(16)))
     for team_name, dimension, description, owner, months_ago, status in ACTIONS:
         action = team_action_create(
             created_by=lee,
@@ -238,6 +247,9 @@ def _actions(service: Service, teams, lee: User) -> None:
             team_action_move(action=action, by=lee, status="under_way")
         if status != "planned":
             team_action_move(action=action, by=lee, status=status)
+        if description.startswith("Cap new assessments"):
+            for member, answer in zip(teams[0][1], NORTH_VOICES, strict=True):
+                voice_record(action=action, user=member, answer=answer, now=late_last_month)
 
 
 @transaction.atomic

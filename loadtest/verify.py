@@ -44,7 +44,8 @@ def check_acknowledged(acks: list[dict]) -> tuple[list[str], int]:
         stored = dict(Answer.objects.filter(checkin=checkin).values_list("question_id", "value"))
         if stored != {int(q): v for q, v in ack["answers"].items()}:
             problems.append(f"check-in {checkin.pk}: stored answers differ from the ones sent")
-        reflections = dict(Reflection.objects.filter(checkin=checkin).values_list("phase", "text"))
+        # Whole objects, not values_list(): sealed words open only with their row (docs/adr/0008).
+        reflections = {r.phase: r.text for r in Reflection.objects.filter(checkin=checkin)}
         if reflections != ack["reflections"]:
             problems.append(f"check-in {checkin.pk}: stored reflections differ from the ones sent")
         if DimensionScore.objects.filter(checkin=checkin).count() != 7:

@@ -229,7 +229,8 @@ class Cell:
 
     @property
     def hotspots(self) -> list[DimensionFigures]:
-        """The highest pressure and the lowest resource among the shown figures, each with the statement that
+        """The highest pressure and the lowest resource among the shown figures, each only when it is at its
+        concerning end (a hotspot that is not one sends a lead to fix what works), each with the statement that
         drives it: the shown statement of its dimension with the largest share at its concerning end."""
         shown = [f for f in self.ordered if f.is_shown]
         pressures = [f for f in shown if f.dimension.direction == Direction.PRESSURE]
@@ -239,7 +240,11 @@ class Cell:
             spots.append(max(pressures, key=lambda f: cast(float, f.mean)))
         if resources:
             spots.append(min(resources, key=lambda f: cast(float, f.mean)))
-        return [replace(f, driver=_driver(self.statements_of(f.dimension.slug))) for f in spots]
+        return [replace(f, driver=_driver(self.statements_of(f.dimension.slug))) for f in spots if f.needs_attention]
+
+    @property
+    def shows_any(self) -> bool:
+        return any(f.is_shown for f in self.dimensions.values())
 
 
 @dataclass(frozen=True)

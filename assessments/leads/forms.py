@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+class DateInput(forms.DateInput):
+    """A browser's date picker. It holds a date only as YYYY-MM-DD, whatever the language: in the British format an
+    edit form served `05/01/2027`, which the picker shows as empty, so saving an unchanged action was refused."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class InviteForm(forms.Form):
     """A practitioner invite. Lead roles are given by administrators only."""
 
@@ -109,7 +119,7 @@ class TeamActionDetailsForm(forms.Form):
     )
     review_on = forms.DateField(
         label=_("When to look at it again"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("The team summary shows the action as due for review from this date."),
     )
 
@@ -140,7 +150,7 @@ class TeamActionForm(TeamActionDetailsForm):
         choices=_dimension_choices,
         error_messages={"invalid_choice": _("Please choose one of the parts listed.")},
     )
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
 
     field_order = ["dimension", "provision", "description", "owner", "starts_on", "review_on"]
 

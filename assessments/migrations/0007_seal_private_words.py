@@ -9,7 +9,7 @@ restarting them one at a time (docs/deploy.md, "Encryption keys").
 import assessments.models.sealed
 from django.db import migrations
 
-from assessments.models.sealed import seal, unseal
+from assessments.models.seal_format import fernet_seal as seal, fernet_unseal as unseal
 
 # (model, field) of every sealed field, as they are at this migration.
 SEALED = [

@@ -19,11 +19,12 @@ class Service(models.Model):
 
 
 class Cadence(models.TextChoices):
-    """How often a lead asks their team to check in. Reminders follow it."""
+    """How often a lead asks their team to check in. Reminders follow it. Every statement asks about the last four
+    weeks, so no reminder comes sooner than that (weekly and fortnightly reminders asked people to answer for the
+    same weeks again)."""
 
     NONE = "", _("No reminders")
-    WEEKLY = "weekly", _("Every week")
-    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    FOUR_WEEKLY = "four_weekly", _("Every 4 weeks")
     MONTHLY = "monthly", _("Every month")
 
 

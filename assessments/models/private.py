@@ -13,19 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
 from assessments.core.obstacles import OBSTACLES
 from assessments.models.checkins import CheckIn
-from assessments.models.sealed import SealedCharField, SealedTextField
+from assessments.models.sealed import HoldsSealedWords, SealedCharField, SealedTextField
 
 REFLECTION_MAX_LENGTH = 5000
 
 VALUES_MAX_LENGTH = 1000
 
 
-class Reflection(models.Model):
+class Reflection(HoldsSealedWords):
     """Private free text. Visible to its author alone, never in any summary or export for leads."""
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="reflections")
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES)
-    text = SealedTextField(max_length=REFLECTION_MAX_LENGTH)
+    text = SealedTextField(max_length=REFLECTION_MAX_LENGTH, owner="checkin")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["checkin", "phase"], name="one_reflection_per_phase")]
@@ -34,9 +34,11 @@ class Reflection(models.Model):
         return f"Reflection on {self.phase}"
 
 
-class PractitionerProfile(models.Model):
+class PractitionerProfile(HoldsSealedWords):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile")
-    values = SealedTextField(_("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True)
+    values = SealedTextField(
+        _("the values that matter to you in your work"), max_length=VALUES_MAX_LENGTH, blank=True, owner="user"
+    )
     reminders_enabled = models.BooleanField(_("email me when it is time to check in"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,14 +55,14 @@ MOVE_NOTE_MAX_LENGTH = 500
 SUPERVISION_NOTE_MAX_LENGTH = 500
 
 
-class ResilientMove(models.Model):
+class ResilientMove(HoldsSealedWords):
     """A small, concrete action a practitioner chose to try before their next check-in. Theirs alone."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resilient_moves")
     # The catalogue entry it came from; blank for a move the person wrote themselves.
     catalogue_key = models.SlugField(max_length=60, blank=True)
     dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
-    text = SealedCharField(_("move"), max_length=MOVE_TEXT_MAX_LENGTH)
+    text = SealedCharField(_("move"), max_length=MOVE_TEXT_MAX_LENGTH, owner="user")
     # The check-in whose profile it was chosen from. Kept if that check-in is deleted.
     chosen_from = models.ForeignKey(CheckIn, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     chosen_at = models.DateTimeField(default=timezone.now)
@@ -94,13 +96,13 @@ MoveObstacle = models.TextChoices(  # type: ignore[call-overload]
 OBSTACLE_OUTCOMES = frozenset({MoveOutcome.NOT_YET, MoveOutcome.DROPPED})
 
 
-class MoveReview(models.Model):
+class MoveReview(HoldsSealedWords):
     """How a move went, given at a later check-in. A move reviewed "not yet" stays open."""
 
     move = models.ForeignKey(ResilientMove, on_delete=models.CASCADE, related_name="reviews")
     outcome = models.CharField(max_length=20, choices=MoveOutcome.choices)
     obstacle = models.CharField(_("what got in the way"), max_length=20, choices=MoveObstacle.choices, blank=True)
-    note = SealedCharField(_("note"), max_length=MOVE_NOTE_MAX_LENGTH, blank=True)
+    note = SealedCharField(_("note"), max_length=MOVE_NOTE_MAX_LENGTH, blank=True, owner="move")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -110,7 +112,7 @@ class MoveReview(models.Model):
         return f"{self.get_outcome_display()}"
 
 
-class SupervisionNote(models.Model):
+class SupervisionNote(HoldsSealedWords):
     """Something the practitioner wants to bring to supervision: a reflection, a dimension, or their own words.
 
     Private: no one else sees it, not even their lead.
@@ -127,7 +129,7 @@ class SupervisionNote(models.Model):
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
     dimension = models.CharField(max_length=50, choices=DIMENSION_CHOICES, blank=True)
-    note = SealedCharField(_("note"), max_length=SUPERVISION_NOTE_MAX_LENGTH, blank=True)
+    note = SealedCharField(_("note"), max_length=SUPERVISION_NOTE_MAX_LENGTH, blank=True, owner="user")
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
 

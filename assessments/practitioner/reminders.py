@@ -1,9 +1,9 @@
 """Check-in reminders: one email per person per cadence window, never to someone who opted out.
 
 A lead sets a cadence for their team. A person in several teams follows the
-most frequent cadence among them. Windows are fixed: weekly windows start on
-Monday, fortnightly windows are pairs of weeks counted from a fixed Monday, and
-monthly windows are calendar months. Whoever has sent a check-in since the
+most frequent cadence among them. Windows are fixed: four-weekly windows are
+runs of four weeks counted from a fixed Monday, and monthly windows are calendar
+months. Whoever has sent a check-in since the
 window began is not reminded. Each email sent is recorded (person + window
 start), so running the command twice in a window sends nothing twice.
 """
@@ -26,20 +26,18 @@ from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Cadence, Membership, Role
 from assessments.models.private import PractitionerProfile, ReminderSent
 
-# Fortnights are counted from this Monday, so every run agrees on where one starts.
-FORTNIGHT_EPOCH = date(2024, 1, 1)
+# Four-week windows are counted from this Monday, so every run agrees on where one starts.
+FOUR_WEEK_EPOCH = date(2024, 1, 1)
 # Most frequent first: a person in several teams follows the first that applies.
-CADENCE_ORDER: list[str] = [Cadence.WEEKLY, Cadence.FORTNIGHTLY, Cadence.MONTHLY]
+CADENCE_ORDER: list[str] = [Cadence.FOUR_WEEKLY, Cadence.MONTHLY]
 
 
 def window_start(cadence: str, today: date) -> date:
     """The first day of the cadence window that contains today."""
-    if cadence == Cadence.WEEKLY:
-        return today - timedelta(days=today.weekday())
-    if cadence == Cadence.FORTNIGHTLY:
+    if cadence == Cadence.FOUR_WEEKLY:
         monday = today - timedelta(days=today.weekday())
-        weeks = (monday - FORTNIGHT_EPOCH).days // 7
-        return monday - timedelta(weeks=weeks % 2)
+        weeks = (monday - FOUR_WEEK_EPOCH).days // 7
+        return monday - timedelta(weeks=weeks % 4)
     if cadence == Cadence.MONTHLY:
         return today.replace(day=1)
     raise ValueError(f"Unknown cadence {cadence!r}")

@@ -14,16 +14,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.periods import QUARTER, configured_kind, current_period
 from assessments.core.steps import first_open_step
-from assessments.figures.voices import VoiceError, get_voiced_action, latest_voices, voice_record
+from assessments.figures.voices import VoiceError, get_voiced_action, latest_voices, voice_asks, voice_record
 from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import is_administrator, summary_services
 from assessments.leads.forms import JoinForm
+from assessments.leads.home import service_cards, team_cards
 from assessments.leads.invites import AccountExists, InviteError, find_invite, invite_accept, invitee_join
 from assessments.leads.team_actions import actions_for_practitioner
 from assessments.models.figures import ActionVoice
@@ -42,6 +44,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     draft = current_draft(request.user)
     team_actions = list(actions_for_practitioner(request.user)) if teams else []
     voices = latest_voices(request.user, team_actions) if team_actions else {}
+    services = summary_services(request.user) if not is_administrator(request.user) else None
+    asks = voice_asks(request.user, team_actions, timezone.localdate()) if team_actions else {}
     return render(
         request,
         "assessments/web/home.html",
@@ -51,9 +55,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "start_form": StartCheckInForm(teams=practised_in) if len(teams) > 1 else None,
             "teams": teams,
             "latest": latest,
-            "led_teams": Team.objects.led_by(request.user),
-            "led_services": summary_services(request.user) if not is_administrator(request.user) else None,
-            "team_actions": [(action, voices.get(action.pk)) for action in team_actions],
+            "led_teams": team_cards(request.user, list(Team.objects.led_by(request.user))),
+            "led_services": service_cards(request.user, list(services)) if services is not None else None,
+            "team_actions": [(action, voices.get(action.pk), asks[action.pk]) for action in team_actions],
             "current_period": current_period(),
             "voice_answers": ActionVoice.Answer.choices,
             "voice_minimum": share_min_group_size(),

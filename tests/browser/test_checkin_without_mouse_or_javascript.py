@@ -72,7 +72,7 @@ def test_a_check_in_can_be_completed_with_the_keyboard_alone(live_server, page, 
     assert Answer.objects.filter(checkin=checkin).count() == question_set.questions.count()
     assert set(Answer.objects.filter(checkin=checkin).values_list("value", flat=True)) == {3}
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7
-    assert sorted(Reflection.objects.filter(checkin=checkin).values_list("text", flat=True)) == [
+    assert sorted(r.text for r in Reflection.objects.filter(checkin=checkin)) == [
         "Busy week.",
         "Still care.",
         "Took a walk.",
@@ -134,7 +134,7 @@ def test_a_check_in_works_with_javascript_switched_off_on_a_phone(no_js_page, li
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7
     values = dict(Answer.objects.filter(checkin=checkin).values_list("question__dimension", "value"))
     assert values["systemic_pressures"] == 4 and values["systemic_support"] == 2
-    assert sorted(Reflection.objects.filter(checkin=checkin).values_list("phase", "text")) == [
+    assert sorted((r.phase, r.text) for r in Reflection.objects.filter(checkin=checkin)) == [
         ("challenges", "Note on challenges"),
         ("coping", "Note on coping"),
         ("values", "Note on values"),

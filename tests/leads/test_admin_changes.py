@@ -150,7 +150,7 @@ def test_every_administrator_change_to_services_teams_and_memberships_is_audited
     assert client.post(url, admin_form(client, url, **{"teams-0-name": "East"})).status_code == 302
     # A team's reminders and service changed on its own page.
     url = reverse("admin:assessments_team_change", args=[team.pk])
-    form = admin_form(client, url, checkin_cadence="weekly", service=str(hillside.pk))
+    form = admin_form(client, url, checkin_cadence="four_weekly", service=str(hillside.pk))
     assert client.post(url, form).status_code == 302
     # Priya's role changed on the team page, and back on the membership's own page.
     assert client.post(url, admin_form(client, url, **{"memberships-0-role": Role.LEAD})).status_code == 302

@@ -49,10 +49,11 @@ def _team_page(client, lead, team):
 def test_a_lead_sees_each_systemic_statement_and_the_hotspot_names_the_one_that_drives_it(
     client, lead, team, question_set
 ):
-    # Twelve colleagues: two in three strongly agree the caseload is relentless, half agree with each other pressure;
+    # Twelve colleagues under high pressure: two in three strongly agree the caseload is relentless, half strongly
+    # agree with each other pressure (and half are neutral);
     # for half of them all planned supervision went ahead, for the others about half of it.
     for i, person in enumerate(people_in(team, 12)):
-        answers = spread({"systemic_pressures": 3, "supervision_happened": 4}, i, 12)
+        answers = spread({"systemic_pressures": 4, "supervision_happened": 4}, i, 12)
         default = answers.pop("default")
         submit_checkin(person, team, {**answers, "sp_volume": 5 if i < 8 else 2}, default=default, when=shown_moment())
     page = _team_page(client, lead, team)

@@ -610,7 +610,7 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
             created_by=service_lead,
             dimension="systemic_support",
             description=f"More peer time {i}",
-            starts_on=shown_period().previous().start,
+            starts_on=shown_period().previous().previous().start,  # voices asked for from 4 weeks on
         )
         for i in range(4 if history else 1)
     ]

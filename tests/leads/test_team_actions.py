@@ -15,6 +15,7 @@ from assessments.leads.action_library import LIBRARY_BY_KEY
 from assessments.leads.team_actions import TRANSITIONS, team_action_move
 from assessments.models import Membership, Role, SummaryAccess, TeamAction, TeamActionEvent
 from tests.actions import make_action
+from tests.admin_forms import admin_form
 from tests.cast import make_user
 from tests.queries import MENU
 from tests.world import contributions
@@ -149,6 +150,19 @@ def test_editing_an_action_keeps_who_changed_what_and_when(client, lead, team):
     }
     html = client.get(reverse("leads:action_detail", args=[action.pk])).content.decode()
     assert "Who owns it: Dana → Sam" in html and "leah" in html
+
+
+def test_saving_the_edit_form_unchanged_keeps_the_dates_and_records_no_change(client, lead, team):
+    action = an_action(team, lead, starts_on=date(2026, 1, 5), review_on=date(2027, 1, 5))
+    client.force_login(lead)
+    url = reverse("leads:action_edit", args=[action.pk])
+    as_shown = admin_form(client, url)
+    assert as_shown["review_on"] == "2027-01-05"
+    response = client.post(url, as_shown)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.review_on == date(2027, 1, 5)
+    assert not action.events.exclude(field=TeamActionEvent.Field.CREATED).exists()
 
 
 def test_an_edit_with_a_bad_date_changes_nothing_and_says_why(client, lead, team):
@@ -328,8 +342,9 @@ def test_the_home_page_uses_the_same_number_of_queries_however_many_actions_and_
         client.force_login(practitioner)
         client.post(reverse("site:action_voice", args=[action.pk]), {"answer": "yes"})
     # The home page without actions (tests/practitioner/test_checkin_flow.py: the session, the user, the teams, the
-    # draft, the newest sent check-in, the profile, the moves, the team and service, the menu), and the actions and
-    # this person's answers to them, one query each.
-    with django_assert_num_queries(11 + MENU):
+    # draft, the newest sent check-in, the profile, the moves, the team and service, the menu), and the actions, this
+    # person's answers to them and when they joined each team (only those there when an action started are asked),
+    # one query each.
+    with django_assert_num_queries(12 + MENU):
         html = client.get(reverse("site:home")).content.decode()
     assert html.count("You said yes for") == count

@@ -175,3 +175,50 @@ def test_answers_go_with_their_period_once_it_is_past_retention(practitioner, ac
         ("month", date(2026, 3, 1)),
         ("quarter", date(2026, 1, 1)),
     ]
+
+
+def test_an_action_is_asked_about_only_once_it_has_had_four_weeks(client, practitioner, lead, team):
+    action = make_action(lead, team, starts_on=date(2026, 3, 2), review_on=date(2026, 6, 1))
+    voice_url = reverse("site:action_voice", args=[action.pk])
+    client.force_login(practitioner)
+    with time_machine.travel(at(2026, 3, 20), tick=False):
+        home = client.get(reverse("site:home")).content.decode()
+        assert "A peer group every fortnight" in home and f'action="{voice_url}"' not in home
+        assert "We will ask whether it has made a difference from 30 March 2026, once it has had 4 weeks." in home
+        refused = client.post(voice_url, {"answer": "yes"}, follow=True).content.decode()
+        assert "We will ask whether this has made a difference from 30 March 2026" in refused
+        assert not ActionVoice.objects.exists()
+    with time_machine.travel(at(2026, 3, 30), tick=False):
+        client.force_login(practitioner)  # ten days later: a new session
+        assert f'action="{voice_url}"' in client.get(reverse("site:home")).content.decode()
+        assert tap(practitioner, action, "yes").status_code == 302
+        assert ActionVoice.objects.filter(user=practitioner).exists()
+
+
+@pytest.mark.parametrize("for_the_service", [False, True])
+def test_someone_who_joined_after_an_action_started_is_never_asked_about_it(
+    client, lead, service_lead, team, service, for_the_service
+):
+    action = (
+        make_action(service_lead, service=service, dimension="systemic_pressures")
+        if for_the_service
+        else make_action(lead, team)
+    )  # from 5 January 2026
+    newcomer = make_user("nina")
+    Membership.objects.create(user=newcomer, team=team, role=Role.PRACTITIONER, created_at=at(2026, 3, 5))
+    voice_url = reverse("site:action_voice", args=[action.pk])
+    client.force_login(newcomer)
+    with time_machine.travel(at(2026, 5, 10), tick=False):
+        home = client.get(reverse("site:home")).content.decode()
+        assert action.description in home and f'action="{voice_url}"' not in home
+        refused = client.post(voice_url, {"answer": "no"}, follow=True).content.decode()
+        assert "This action started before you joined" in refused
+    assert not ActionVoice.objects.exists()
+
+
+def test_the_demo_shows_lee_the_north_teams_voice_on_its_cap_on_new_assessments(client, question_set):
+    call_command("seed_demo", stdout=io.StringIO())
+    action = TeamAction.objects.get(description__startswith="Cap new assessments")
+    client.force_login(action.created_by)  # lee
+    detail = client.get(reverse("leads:action_detail", args=[action.pk])).content.decode()
+    assert "Of 13 people who answered: 7 yes, 4 not yet, 2 no." in detail

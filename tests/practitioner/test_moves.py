@@ -209,7 +209,7 @@ def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sen
     assert response.headers["Location"] == reverse(
         "practitioner:checkin_step", args=[draft.pk, "individual-challenges"]
     )
-    assert list(MoveReview.objects.values_list("move_id", "outcome", "note", "obstacle").order_by("move_id")) == [
+    assert [(r.move_id, r.outcome, r.note, r.obstacle) for r in MoveReview.objects.order_by("move_id")] == [
         (a.pk, "helped", "My lead listened.", ""),
         (b.pk, "not_yet", "", "diary_full"),
     ]
