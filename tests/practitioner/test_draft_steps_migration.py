@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from assessments.core.steps import first_open_step
 from assessments.models import CheckIn
+from tests.migrations_run import migrate, schema_at
 
 # Slow, so `make test` runs it and `make test-fast` leaves it out: migrates the whole schema back and forth.
 pytestmark = pytest.mark.slow
@@ -19,11 +18,7 @@ AFTER = [("assessments", "0011_draft_steps_by_dimension")]
 
 @pytest.mark.django_db(transaction=True)
 def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going_back_restores_it(question_set):
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    try:
-        executor.migrate(BEFORE)
-        old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    with schema_at(BEFORE) as old:
         team = old.get_model("assessments", "Team").objects.create(
             service=old.get_model("assessments", "Service").objects.create(name="Old service"), name="Old team"
         )
@@ -43,7 +38,7 @@ def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going
             submitted_at=timezone.now(),
         )
 
-        MigrationExecutor(connection).migrate(AFTER)
+        migrate(AFTER)
         resumes_at = {n: first_open_step(CheckIn.objects.get(pk=d.pk).steps_completed).slug for n, d in drafts.items()}
         assert resumes_at == {
             0: "individual-challenges",  # nothing saved: the first page
@@ -53,7 +48,7 @@ def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going
         }
         assert CheckIn.objects.get(pk=sent.pk).steps_completed == 3  # a sent check-in is not a draft to resume
 
-        MigrationExecutor(connection).migrate(BEFORE)
+        migrate(BEFORE)
         assert {
             n: old.get_model("assessments", "CheckIn").objects.get(pk=d.pk).steps_completed for n, d in drafts.items()
         } == {
@@ -62,5 +57,3 @@ def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going
             2: 2,
             3: 3,
         }
-    finally:
-        MigrationExecutor(connection).migrate(leaves)
