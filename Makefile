@@ -11,7 +11,7 @@ PORT ?= 8000
 # `make` alone makes .venv, as it always has.
 .DEFAULT_GOAL := install
 
-.PHONY: run test test-fast test-browser lint screenshots node axe vnu oidc-provider install install-test migrate demo \
+.PHONY: run test test-fast test-slow test-browser lint screenshots node axe vnu oidc-provider install install-test migrate demo \
 	clean bench serve loadtest loadtest-faults loadtest-cluster
 
 ## Debian's packages, each with the shell test that shows it is here. python3-venv is needed only to make .venv.
@@ -89,19 +89,25 @@ run: packages-run demo
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite): test-fast, then test-browser. Every
-## package either half needs is checked first, so a missing one stops the run before anything is installed.
-## Both halves run in two processes. In test-browser each browser test module runs whole in one of them, with its
-## world and its browser (conftest.py says how they are handed out).
+## test: the whole suite (PostgreSQL when DATABASE_URL is set, else SQLite): test-fast, test-slow, then test-browser.
+## Every package any of them needs is checked first, so a missing one stops the run before anything is installed.
+## Each runs in two processes, a whole test module at a time (`--dist loadfile`), in the order tests/run_order.py sets
+## (`--no-loadscope-reorder`): a module's world, built once, and a browser module's browser stay in one process.
 ## Bytecode is kept between runs even where PYTHONDONTWRITEBYTECODE is set (as on these machines): each worker then
 ## skips recompiling and re-rewriting the test modules, about 1.3 s of its collection (__pycache__ is git-ignored).
-PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadgroup
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
-test: packages-test test-fast test-browser
+test: packages-test test-fast test-slow test-browser
 
-## test-fast: everything but the browser tests, the loop to run while working.
+## test-fast: everything but the browser tests and the slow ones, the loop to run while working (under a minute on
+## two cores: TESTING.md).
 test-fast: packages-test-fast install-test oidc-provider
-	$(PYTEST) -m "not browser"
+	$(PYTEST) -m "not browser and not slow"
+
+## test-slow: the slow tests that need no browser (marker `slow`: servers and the OpenID Connect provider in new
+## processes, CP-SAT searches, schema migrations, exhaustive sweeps). Part of make test.
+test-slow: packages-test-fast install-test oidc-provider
+	$(PYTEST) -m "slow and not browser"
 
 ## test-browser: the browser tests alone (end-to-end, accessibility and HTML checks, printing).
 test-browser: packages-test-browser install-test axe vnu oidc-provider

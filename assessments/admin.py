@@ -349,8 +349,9 @@ class RecentFilter(admin.SimpleListFilter):
         return [("7", _("In the last 7 days")), ("30", _("In the last 30 days"))]
 
     def queryset(self, request, queryset):
-        if self.value() in {"7", "30"}:
-            return queryset.filter(created_at__gte=timezone.now() - timedelta(days=int(self.value())))
+        days = self.value()
+        if days in {"7", "30"}:
+            return queryset.filter(created_at__gte=timezone.now() - timedelta(days=int(days)))
         return queryset
 
 

@@ -65,9 +65,7 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from assessments.core.framework import DIMENSIONS
 from assessments.core.periods import latest_shown_period
-from tests.conftest import people_in, shown_moment, submit_checkin
 
 SERVICE = "service"  # the service's cell in the figures; teams are keyed by their id as a string
 SCALE = (1, 2, 3, 4, 5)
@@ -721,26 +719,6 @@ def oracle_for(service, period, known=None, **options) -> Oracle:
 
 
 # --- building and judging worlds through the app, for the tests ---------------------------------------------------
-
-SYSTEMIC = "systemic_pressures"
-STANDALONE = ("leave_because_of_work", "worked_over", "supervision_happened")
-
-
-def diverse(i: int) -> dict[str, int]:
-    """Person i's answers: each dimension at its own level (1 to 5, shifted per dimension, so that over five people
-    every level is there) and the standalone statements likewise."""
-    values = {d.slug: (i + j) % 5 + 1 for j, d in enumerate(DIMENSIONS)}
-    values.update({code: (i + j + 2) % 5 + 1 for j, code in enumerate(STANDALONE)})
-    return values
-
-
-def send(team, count: int, values=diverse, prefix: str | None = None) -> list:
-    """`count` new practitioners of `team`, each sending one check-in in the newest period leads can see, person i
-    answering `values(i)`."""
-    users = people_in(team, count, prefix)
-    for i, user in enumerate(users):
-        submit_checkin(user, team, values(i), when=shown_moment())
-    return users
 
 
 def judge(service, known=None, **options) -> tuple[Oracle, list[Leak]]:

@@ -81,7 +81,10 @@ def question_set_activate(*, question_set: QuestionSet) -> None:
 
 def step_questions(question_set_id: int, step: Step) -> list[Question]:
     """The statements one check-in page asks, dimension by dimension in the phase's order and each dimension's in the
-    set's order (one query, by the set's id: no need to fetch the set)."""
+    set's order (one query, by the set's id: no need to fetch the set). The review page asks none (and costs no
+    query)."""
+    if not step.dimensions:
+        return []
     slugs = [d.slug for d in step.dimensions]
     questions = Question.objects.filter(question_set_id=question_set_id, dimension__in=slugs)
     return sorted(questions, key=lambda q: (slugs.index(q.dimension), q.order, q.pk))

@@ -1,7 +1,7 @@
 """Every page passes an axe audit (WCAG 2.2 AA tags) with zero violations, on a phone and on a desktop screen, for
 each kind of visitor.
 
-To audit a new page, append a Page to PAGES: an id, who looks at it, the path (built from the World below)
+To audit a new page, append a Page to PAGES: an id, who looks at it, the path (built from the World in tests/world.py)
 and, if the page needs an action first (a form sent with errors, say), a function that does it. If the page only
 appears when something on the server has failed, `fault` breaks it for that visit, and `status` is the answer the
 browser should get.
@@ -26,7 +26,6 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,22 +33,13 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.db import OperationalError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.core.framework import PHASES_BY_SLUG, SYSTEMIC_DIMENSIONS
-from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import latest_shown_period
 from assessments.core.steps import QUESTION_STEPS
-from assessments.leads.invites import invite_create
 from assessments.leads.nudges import unsubscribe_token
-from assessments.leads.team_actions import team_action_create
 from assessments.models import Membership, Role, ServiceLead
-from assessments.practitioner.checkins import checkin_start
-from assessments.practitioner.moves import moves_choose
-from assessments.practitioner.supervision import supervision_mark
-from devtools.answers import answer_every_step
 from tests.browser.conftest import (
     SCREENSHOTS,
     WIDTHS,
@@ -59,7 +49,7 @@ from tests.browser.conftest import (
     sign_in,
     write_reflection,
 )
-from tests.conftest import contributions, make_user, submit_checkin
+from tests.world import World, build_world
 
 pytestmark = pytest.mark.browser
 
@@ -68,20 +58,6 @@ pytestmark = pytest.mark.browser
 # time to a third on these 2 cores, with byte-identical output (checked on pages with and without errors).
 JAVA_QUICK_START = ["-XX:TieredStopAtLevel=1", "-Xss8m", "-XX:+UseSerialGC"]
 VNU_JAR = Path(os.environ.get("VNU_JAR", Path(__file__).resolve().parents[2] / ".cache" / "vnu" / "vnu.jar"))
-
-
-@dataclass
-class World:
-    users: dict
-    team: Any
-    draft: Any
-    calm: Any
-    strained: Any
-    invite_token: str
-    used_token: str
-    reset_path: str
-    service: Any
-    other_team: Any
 
 
 @dataclass
@@ -188,6 +164,12 @@ def team_summary(period_of: Callable[[], Any]) -> Callable[[World], str]:
     return lambda w: reverse("leads:team_summary", args=[w.team.pk, period_of().key])
 
 
+def password_reset_path(w: World) -> str:
+    """The link in a password reset email, for Rosa."""
+    uid = urlsafe_base64_encode(force_bytes(w.reset_user.pk))
+    return reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(w.reset_user)])
+
+
 def step(slug: str) -> Callable[[World], str]:
     return lambda w: reverse("practitioner:checkin_step", args=[w.draft.pk, slug])
 
@@ -199,12 +181,12 @@ PAGES = [
     Page("form-sent-without-csrf-cookie", "anonymous", lambda w: reverse("login"), stale_form),
     Page("password-reset", "anonymous", lambda w: reverse("password_reset")),
     Page("password-reset-done", "anonymous", lambda w: reverse("password_reset_done")),
-    Page("password-reset-confirm", "anonymous", lambda w: w.reset_path),
+    Page("password-reset-confirm", "anonymous", password_reset_path),
     Page("password-reset-confirm-expired", "anonymous", lambda w: reverse("password_reset_confirm", args=["MQ", "x"])),
     Page("password-reset-complete", "anonymous", lambda w: reverse("password_reset_complete")),
     Page("join", "anonymous", lambda w: reverse("site:join", args=[w.invite_token])),
     Page("join-with-errors", "anonymous", lambda w: reverse("site:join", args=[w.invite_token]), join_with_errors),
-    Page("join-used", "anonymous", lambda w: reverse("site:join", args=[w.used_token])),
+    Page("join-used", "anonymous", lambda w: reverse("site:join", args=[w.used_invite_token])),
     Page("not-found", "anonymous", lambda w: "/no-such-page/", status=404),
     Page("home-practitioner-with-draft", "practitioner", lambda w: reverse("site:home")),
     Page("home-practitioner-in-two-teams", "teammate", lambda w: reverse("site:home")),
@@ -218,7 +200,7 @@ PAGES = [
     Page(
         "profile-with-signposting",
         "practitioner",
-        lambda w: reverse("practitioner:checkin_detail", args=[w.strained.pk]),
+        lambda w: reverse("practitioner:checkin_detail", args=[w.sent.pk]),
     ),
     Page("history", "practitioner", lambda w: reverse("practitioner:history")),
     Page("history-empty", "outsider", lambda w: reverse("practitioner:history")),
@@ -319,58 +301,14 @@ ROLES = list(dict.fromkeys(p.role for p in PAGES))
 
 
 @pytest.fixture
-def world(practitioner, teammate, lead, outsider, service, team, other_team, question_set, settings) -> World:
+def world(db, settings) -> World:
+    """The shared world (tests/world.py), and what only this audit shows: the teammate in a second team (their home
+    page asks which team a check-in is for), and the North team's lead leading the service too."""
     settings.AXES_ENABLED = True  # for the lockout page
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
-    Membership.objects.create(user=teammate, team=other_team, role=Role.PRACTITIONER)
-    ServiceLead.objects.create(user=lead, service=service)
-    contributions(team, 5, {"systemic_pressures": 5})  # with the practitioner, enough for the figures to show
-    # Twelve in the other team, all with the same pressures: the auditor withholds those figures (the service's too).
-    contributions(other_team, 12, all_gave={"systemic_pressures": 4})
-    submit_checkin(practitioner, team, {"values_connection": 2}, when=timezone.now() - timedelta(days=40))
-    calm = submit_checkin(practitioner, team, {})
-    # The fullest profile: the "raise it" card, the support panel at its most severe level (the urgent card, every
-    # number a link), and working over and supervision said back.
-    strained = submit_checkin(
-        practitioner,
-        team,
-        {
-            "systemic_pressures": 5,
-            "individual_challenges": 5,
-            "hp_low": 5,
-            "hp_worn_out": 4,
-            "worked_over": 4,
-            "supervision_happened": 2,
-        },
-    )
-    moves_choose(user=practitioner, checkin=strained, catalogue_keys=[CATALOGUE[0].key])
-    supervision_mark(user=practitioner, checkin=strained, dimensions=["systemic_pressures"], note="The waiting list.")
-    team_action_create(
-        team=team,
-        created_by=lead,
-        dimension=SYSTEMIC_DIMENSIONS[0].slug,
-        description="Protected admin time on Fridays.",
-        starts_on=timezone.localdate(),
-    )
-    team_action_create(  # a year old: the team summary follows it across every period of its trend
-        team=team,
-        created_by=lead,
-        dimension=SYSTEMIC_DIMENSIONS[1].slug,
-        description="A reflective practice group every fortnight.",
-        starts_on=timezone.localdate() - timedelta(days=365),
-    )
-    draft = answer_every_step(  # a reflection on each phase, so each phase's last page opens it
-        checkin_start(user=practitioner, team=team), lambda q: 4, reflections=dict.fromkeys(PHASES_BY_SLUG, "A note.")
-    )
-    _invite, token = invite_create(team=team, created_by=lead, email="new.starter@riverside.nhs.uk")
-    used, used_token = invite_create(team=team, created_by=lead, email="margaret.featherstonehaugh@riverside.nhs.uk")
-    used.used_at = timezone.now()
-    used.save()
-    reset_user = make_user("rosa")
-    uid = urlsafe_base64_encode(force_bytes(reset_user.pk))
-    reset_path = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(reset_user)])
-    users = {"practitioner": practitioner, "teammate": teammate, "lead": lead, "outsider": outsider}
-    return World(users, team, draft, calm, strained, token, used_token, reset_path, service, other_team)
+    w = build_world()
+    Membership.objects.create(user=w.users["teammate"], team=w.other_team, role=Role.PRACTITIONER)
+    ServiceLead.objects.create(user=w.lead, service=w.service)
+    return w
 
 
 def visit(spec: Page, world: World, live_server, page, monkeypatch, html_dir: Path) -> list[str]:

@@ -13,8 +13,10 @@ from django.utils import timezone
 from assessments.core.periods import latest_shown_period
 from assessments.leads.team_actions import team_action_move
 from assessments.models import ActionVoice, ServiceLead, TeamAction
+from tests.actions import make_action
 from tests.browser.conftest import SCREENSHOTS, WIDTHS, axe_violations, sign_in
-from tests.conftest import contributions, make_action, moment_in
+from tests.checkins import moment_in
+from tests.world import contributions
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from assessments.core.framework import DIMENSIONS, PHASES
 from assessments.models import CheckIn
 from tests.browser.conftest import answer_step, write_reflection
-from tests.conftest import PASSWORD
+from tests.cast import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

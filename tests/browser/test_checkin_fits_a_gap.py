@@ -22,7 +22,7 @@ from assessments.core.steps import QUESTION_STEPS
 from assessments.models import CheckIn, PractitionerProfile, ResilientMove
 from assessments.practitioner.moves import moves_choose
 from tests.browser.conftest import PHONE, SCREENSHOTS, SCREENSHOTS_WANTED, axe_violations, full_page_png, sign_in
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from assessments.core.steps import QUESTION_STEPS
 from assessments.models import CheckIn, PractitionerProfile
 from tests.browser.conftest import PHONE, SCREENSHOTS, axe_violations, sign_in
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

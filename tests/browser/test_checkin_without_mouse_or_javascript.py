@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 from assessments.core.steps import QUESTION_STEPS
 from assessments.models import Answer, CheckIn, DimensionScore, Reflection
 from tests.browser.conftest import sign_in, write_reflection
-from tests.conftest import PASSWORD, questions_for
+from tests.cast import PASSWORD
+from tests.checkins import questions_for
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,9 @@ from playwright.sync_api import expect
 from assessments.models import CheckIn
 from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import moves_choose
+from tests.actions import make_action
 from tests.browser.conftest import PHONE, SCREENSHOTS, SCREENSHOTS_WANTED, axe_violations, full_page_png, sign_in
-from tests.conftest import make_action, submit_checkin
+from tests.checkins import submit_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

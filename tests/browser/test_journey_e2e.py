@@ -13,7 +13,7 @@ from assessments.core.framework import DIMENSIONS
 from assessments.core.steps import QUESTION_STEPS
 from assessments.models import CheckIn, MoveReview, ResilientMove
 from tests.browser.conftest import answer_step, axe_violations, element_png, full_page_png, smallest_chart_text_px
-from tests.conftest import PASSWORD
+from tests.cast import PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journey"
 

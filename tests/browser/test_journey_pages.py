@@ -8,7 +8,8 @@ from playwright.sync_api import Page, expect
 from assessments.practitioner.supervision import supervision_mark
 from tests.browser.conftest import full_page_png
 from tests.browser.test_journey_e2e import SHOTS, assert_accessible, shot
-from tests.conftest import PASSWORD, submit_checkin
+from tests.cast import PASSWORD
+from tests.checkins import submit_checkin
 
 
 def sign_in(page: Page, live_server) -> None:

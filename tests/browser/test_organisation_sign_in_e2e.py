@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import OrganisationIdentity
 from tests.browser.conftest import WIDTHS, axe_violations, full_page_png
-from tests.conftest import configure_sign_in
+from tests.oidc import configure_sign_in
 
 pytestmark = pytest.mark.browser
 

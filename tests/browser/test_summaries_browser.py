@@ -19,7 +19,9 @@ from tests.browser.conftest import (
     sign_in,
     smallest_chart_text_px,
 )
-from tests.conftest import PASSWORD, contributions, make_user, people_in, send_saying_what_got_in_the_way
+from tests.cast import PASSWORD, make_user
+from tests.checkins import send_saying_what_got_in_the_way
+from tests.world import contributions, people_in
 
 
 @pytest.mark.browser

@@ -71,6 +71,7 @@ CONTRADICTIONS = [
 ]
 
 
+@pytest.mark.slow
 def test_over_every_pattern_no_sentence_is_repeated_nothing_contradicts_and_the_worst_case_is_short():
     longest, patterns = (0, None), 0
     for scores, frequencies, feedback in sweep():
@@ -88,6 +89,7 @@ def test_over_every_pattern_no_sentence_is_repeated_nothing_contradicts_and_the_
     assert longest[0] <= WORDS_AT_MOST, longest
 
 
+@pytest.mark.slow
 def test_over_every_pattern_praise_never_contradicts_a_score_or_an_answer_on_the_same_page():
     for scores, frequencies, feedback in sweep():
         for item in feedback.items:
@@ -100,6 +102,7 @@ def test_over_every_pattern_praise_never_contradicts_a_score_or_an_answer_on_the
             assert "systemic_support" not in praised, (scores, frequencies)
 
 
+@pytest.mark.slow
 def test_over_every_pattern_the_system_is_named_once_above_every_concern_and_self_care_is_never_instead():
     for scores, frequencies, feedback in sweep():
         system = [str(p) for slug, p in SYSTEM_PARTS.items() if scores[slug] == BANDS[concerning_band_of(slug)]]

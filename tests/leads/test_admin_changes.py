@@ -18,7 +18,9 @@ from assessments.core.periods import parse_period
 from assessments.figures.publication import published_periods
 from assessments.models import AuditEvent, Membership, Role, Service, ServiceLead, Team
 from tests.admin_forms import admin_form
-from tests.conftest import JOINED, people_in, submit_checkin
+from tests.cast import JOINED
+from tests.checkins import submit_checkin
+from tests.world import people_in
 
 LONDON = ZoneInfo("Europe/London")
 LONG_AGO = {"created_at_0": "2023-01-02", "created_at_1": "09:00:00"}

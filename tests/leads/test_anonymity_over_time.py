@@ -39,7 +39,15 @@ from assessments.figures.publication import published_periods, refuse_a_changed_
 from assessments.models import CheckIn, Invite, Membership, PublishedPeriod, Role, ServiceLead, Team
 from assessments.practitioner.account import account_delete
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import JOINED, PASSWORD, BrowserClient, lead_reads, make_user, spread, submit_checkin
+from tests.cast import JOINED, PASSWORD, make_user
+from tests.checkins import submit_checkin
+from tests.clients import BrowserClient
+from tests.reads import lead_reads
+from tests.world import spread
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: periods published, read and purged over simulated
+# months; a start-up in a new process.
+pytestmark = pytest.mark.slow
 
 LONDON = ZoneInfo("Europe/London")
 ROOT = Path(__file__).resolve().parents[2]

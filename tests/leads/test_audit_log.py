@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from assessments.models import AuditEvent, Membership, Role, ServiceLead
-from tests.conftest import make_user
+from tests.cast import make_user
 
 
 def test_adding_and_removing_a_membership_in_the_admin_is_audited(client, admin_user, team):

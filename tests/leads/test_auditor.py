@@ -23,7 +23,8 @@ from assessments.figures import publication
 from assessments.models import CheckIn, ServiceLead, Team
 from assessments.practitioner.checkins import checkin_delete
 from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_activate, question_set_load
-from tests.conftest import people_in, shown_moment, spread, submit_checkin
+from tests.checkins import shown_moment, submit_checkin
+from tests.world import people_in, spread
 
 PRESSURES = "Pressures and demands of the service"
 _SENDS = itertools.count()

@@ -25,8 +25,14 @@ from assessments.core.periods import latest_shown_period, trend_periods
 from assessments.figures.publication import published_periods
 from assessments.models import Membership, Role, Service, ServiceLead
 from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load
-from tests.conftest import JOINED, make_user, new_service, new_team, shown_moment, submit_checkin
-from tests.oracle import STANDALONE, SYSTEMIC, Oracle, diverse, judge, send, truth_from_db
+from tests.cast import JOINED, make_user, new_service, new_team
+from tests.checkins import shown_moment, submit_checkin
+from tests.oracle import Oracle, judge, truth_from_db
+from tests.world import STANDALONE, SYSTEMIC, diverse, send
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: CP-SAT searches many worlds for a second one that
+# fits every figure (minutes in all).
+pytestmark = pytest.mark.slow
 
 # --- the worlds that leaked before the auditor ---------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period as shown_period
 from assessments.models import CheckIn
-from tests.conftest import contributions, moment_in, submit_checkin
+from tests.checkins import moment_in, submit_checkin
+from tests.world import contributions
 
 
 def since_before(html: str, table_id: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.conftest import contributions
+from tests.world import contributions
 
 
 def _team_page(client, lead, team) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from assessments.models import Invite
+from tests.migrations_run import migrate, schema_at
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: migrates the whole schema back and forth.
+pytestmark = pytest.mark.slow
 
 BEFORE = [("assessments", "0014_admin_audit_events")]
 AFTER = [("assessments", "0015_invite_open_mailbox")]
@@ -17,11 +19,7 @@ AFTER = [("assessments", "0015_invite_open_mailbox")]
 
 @pytest.mark.django_db(transaction=True)
 def test_of_several_open_invites_to_one_mailbox_the_newest_holds_it_and_used_or_expired_ones_hold_nothing():
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    try:
-        executor.migrate(BEFORE)
-        old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    with schema_at(BEFORE) as old:
         team = old.get_model("assessments", "Team").objects.create(
             service=old.get_model("assessments", "Service").objects.create(name="Old service"), name="Old team"
         )
@@ -48,8 +46,6 @@ def test_of_several_open_invites_to_one_mailbox_the_newest_holds_it_and_used_or_
         )
         no_address = invite("", days_ago=1)
 
-        MigrationExecutor(connection).migrate(AFTER)
+        migrate(AFTER)
         held = dict(Invite.objects.values_list("pk", "open_mailbox"))
         assert held == {older: "", newer: "lena@trust.nhs.uk", used: "", expired: "", no_address: ""}
-    finally:
-        MigrationExecutor(connection).migrate(leaves)

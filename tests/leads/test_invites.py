@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.leads.invites import InviteError, hash_token, invite_accept, invite_create
 from assessments.models import AuditEvent, Invite, Membership, Role
-from tests.conftest import new_member
+from tests.cast import new_member
 
 NEW_ADDRESS = "new.person@example.nhs.uk"
 NEW_PASSWORD = "a-long-test-password-9"

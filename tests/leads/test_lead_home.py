@@ -13,7 +13,9 @@ from django.utils.html import strip_tags
 
 from assessments.core.periods import latest_shown_period
 from assessments.models import SummaryAccess
-from tests.conftest import contributions, make_action, new_member
+from tests.actions import make_action
+from tests.cast import new_member
+from tests.world import contributions
 
 
 def _home(client, user) -> str:

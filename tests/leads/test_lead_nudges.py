@@ -18,7 +18,7 @@ from assessments.core.periods import latest_shown_period
 from assessments.figures.publication import periods_publish
 from assessments.leads.nudges import nudges_send, unsubscribe_token
 from assessments.models import LeadEmailSetting, LeadNudgeSent
-from tests.conftest import contributions
+from tests.world import contributions
 
 
 @pytest.fixture

@@ -16,26 +16,27 @@ import pytest
 from assessments.core.framework import DIMENSIONS
 from assessments.figures import period_figures
 from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load
-from tests.conftest import new_team
+from tests.cast import new_team
 from tests.oracle import (
     SCALE,
     SCORED,
-    STANDALONE,
-    SYSTEMIC,
     Oracle,
     Person,
     Statement,
     answer_mean_sums,
     band,
-    diverse,
     judge,
     keyed,
     of,
     person_score,
     score_mean_sums,
-    send,
     share_counts,
 )
+from tests.world import STANDALONE, SYSTEMIC, diverse, send
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: CP-SAT searches, and brute force over small
+# worlds.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,9 @@ from assessments.core.periods import parse_period
 from assessments.models import Membership, Role
 from assessments.practitioner.checkins import checkin_start, checkin_submit
 from devtools.answers import answer_every_step
-from tests.conftest import make_user, moment_in, people_in, submit_checkin
+from tests.cast import make_user
+from tests.checkins import moment_in, submit_checkin
+from tests.world import people_in
 
 LONDON = ZoneInfo("Europe/London")
 MARCH = parse_period("2026-03", "month")

@@ -10,7 +10,8 @@ from django.utils import timezone
 from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.models import CheckIn, Question, StatementEntry
 from assessments.practitioner.checkins import checkin_delete
-from tests.conftest import contributions, people_in, shown_moment, spread, submit_checkin
+from tests.checkins import shown_moment, submit_checkin
+from tests.world import contributions, people_in, spread
 
 ALL_KINDS = {"hp_worn_out": 5, "hp_low": 5, "leave_because_of_work": 4, "worked_over": 3, "supervision_happened": 2}
 

@@ -15,7 +15,10 @@ from django.urls import reverse
 
 from assessments.leads.team_actions import team_action_move
 from assessments.models import ActionVoice, Membership, Role, TeamAction
-from tests.conftest import BrowserClient, make_action, make_user, people_in
+from tests.actions import make_action
+from tests.cast import make_user
+from tests.clients import BrowserClient
+from tests.world import people_in
 
 LONDON = ZoneInfo("Europe/London")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')

@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.figures.voices import voice_record
-from tests.conftest import contributions, make_action, shown_moment
+from tests.actions import make_action
+from tests.checkins import shown_moment
+from tests.world import contributions
 
 SAYS_WHY = "Some figures are not shown so that no one's answers can be worked out."
 THE_OLD_NOTE = "Not shown so that no one's answers can be worked out."

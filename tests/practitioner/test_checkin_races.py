@@ -17,7 +17,8 @@ from django.urls import reverse
 from assessments.models import CheckIn, DimensionScore
 from assessments.practitioner import checkins as checkin_writes
 from assessments.practitioner.views import checkins as checkin_views
-from tests.conftest import BrowserClient, post_every_step
+from tests.checkins import post_every_step
+from tests.clients import BrowserClient
 
 THANK_YOU = "Check-in sent</h1>"  # the confirmation page
 ALREADY_SENT = "Your check-in has already been sent. Thank you."

@@ -11,7 +11,7 @@ from django.urls import reverse
 from assessments.models import Cadence, CheckIn, PractitionerProfile
 from assessments.practitioner.checkins import checkin_start
 from devtools.answers import answer_every_step
-from tests.conftest import post_every_step
+from tests.checkins import post_every_step
 
 LONDON = ZoneInfo("Europe/London")
 MID_MARCH = datetime(2026, 3, 18, 10, tzinfo=LONDON)

@@ -17,8 +17,13 @@ from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS, StatementKind
 from assessments.models import CheckIn, DimensionScore, QuestionSet
-from assessments.practitioner.questions import FIRST_EDITION_FILE, SECOND_EDITION_FILE, question_set_load
-from tests.conftest import contributions, submit_checkin
+from assessments.practitioner.questions import (
+    FIRST_EDITION_FILE,
+    SECOND_EDITION_FILE,
+    question_set_load,
+)
+from tests.checkins import submit_checkin
+from tests.world import contributions
 
 V2 = json.loads(SECOND_EDITION_FILE.read_text())
 V1 = json.loads(FIRST_EDITION_FILE.read_text())

@@ -32,7 +32,8 @@ from assessments.practitioner.questions import (
     question_set_load,
 )
 from devtools.answers import answer_every_step
-from tests.conftest import contributions, submit_checkin
+from tests.checkins import submit_checkin
+from tests.world import contributions
 
 V3 = json.loads(DEFAULT_QUESTION_FILE.read_text())
 V2 = json.loads(SECOND_EDITION_FILE.read_text())

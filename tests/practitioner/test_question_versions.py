@@ -17,9 +17,10 @@ from assessments.practitioner.questions import (
     question_set_activate,
     question_set_load,
     questions_by_step,
+    step_questions,
 )
 from tests.admin_forms import admin_form
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 
 
 def test_loading_the_question_set_twice_changes_nothing(question_set):
@@ -127,3 +128,8 @@ def test_the_admin_and_the_function_make_a_set_active_alike(client, admin_user, 
     question_set_activate(question_set=v1)
     assert list(QuestionSet.objects.values_list("version", "title", "is_active")) == by_admin
     assert by_admin == [(3, question_set.title, False), (1, v1.title, True)]
+
+
+def test_the_review_page_asks_no_statements_and_asks_the_database_nothing(question_set, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert step_questions(question_set.pk, STEPS_BY_SLUG["review"]) == []

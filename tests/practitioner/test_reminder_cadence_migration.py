@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from assessments.models import Cadence, Team
+from tests.migrations_run import migrate, schema_at
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: migrates the whole schema back and forth.
+pytestmark = pytest.mark.slow
 
 BEFORE = [("assessments", "0019_question_does_not_apply")]
 AFTER = [("assessments", "0021_reminders_every_four_weeks")]
@@ -14,11 +16,7 @@ AFTER = [("assessments", "0021_reminders_every_four_weeks")]
 
 @pytest.mark.django_db(transaction=True)
 def test_weekly_and_fortnightly_reminders_become_every_four_weeks_and_the_others_stay():
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    try:
-        executor.migrate(BEFORE)
-        old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    with schema_at(BEFORE) as old:
         service = old.get_model("assessments", "Service").objects.create(name="Old service")
         teams = {
             cadence: old.get_model("assessments", "Team")
@@ -26,7 +24,7 @@ def test_weekly_and_fortnightly_reminders_become_every_four_weeks_and_the_others
             .pk
             for cadence in ["", "weekly", "fortnightly", "monthly"]
         }
-        MigrationExecutor(connection).migrate(AFTER)
+        migrate(AFTER)
         after = dict(Team.objects.filter(pk__in=teams.values()).values_list("pk", "checkin_cadence"))
         assert after == {
             teams[""]: Cadence.NONE,
@@ -34,5 +32,3 @@ def test_weekly_and_fortnightly_reminders_become_every_four_weeks_and_the_others
             teams["fortnightly"]: Cadence.FOUR_WEEKLY,
             teams["monthly"]: Cadence.MONTHLY,
         }
-    finally:
-        MigrationExecutor(connection).migrate(leaves)

@@ -33,8 +33,9 @@ from assessments.models import (
 )
 from assessments.models.sealed import SealError, sealed_columns, sealed_length
 from assessments.practitioner.moves import moves_choose
-from tests.conftest import app_process_env, production_env, settings_read, step_post, submit_checkin
+from tests.checkins import step_post, submit_checkin
 from tests.sealed_rows import raw_value, sealed_under
+from tests.server_env import app_process_env, production_env, settings_read
 
 ROOT = Path(__file__).resolve().parents[2]
 # Fixed, so every xdist worker collects the same test ids; they guard nothing.
@@ -254,6 +255,7 @@ def test_the_words_keys_cannot_be_the_secret_key(tmp_path):
         settings_read(production_env(tmp_path, SECRET_KEY=NEW_KEY, PRIVATE_WORDS_KEYS=NEW_KEY))
 
 
+@pytest.mark.slow
 def test_production_starts_with_a_good_key(tmp_path):
     assert settings_read(production_env(tmp_path, PRIVATE_WORDS_KEYS=f"{NEW_KEY},{OLD_KEY}")).PRIVATE_WORDS_KEYS == [
         NEW_KEY,
@@ -306,6 +308,7 @@ def test_the_longest_move_in_four_byte_characters_fits_its_sealed_column(practit
     assert len(raw_value(ResilientMove, move.pk, "text")) <= sealed_length(200)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_migrations_seal_then_bind_words_already_stored_and_going_back_opens_them(question_set):
     before, sealed = [("assessments", "0005_question_reverse_keyed")], [("assessments", "0007_seal_private_words")]

@@ -21,7 +21,7 @@ from assessments.core.framework import PHASE_CHOICES
 from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.models.seal_format import BUCKETS, PREFIX, SealError
 from assessments.practitioner.supervision import supervision_mark
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 from tests.sealed_rows import raw_set, raw_value, sealed_under, write_first_format
 
 OLD_KEY = "dGVzdHMtb25seS1hbi1vbGRlci13b3Jkcy1rZXktMzI="

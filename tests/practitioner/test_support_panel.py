@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 from tests.page_text import numbers_not_linked, text_of
 
 # The domain review's pattern A: the heaviest systemic pressure, poor culture and supervision, good personal

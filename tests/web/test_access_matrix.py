@@ -6,7 +6,8 @@ arguments from the World below, and the expected outcome for each role in ROLES 
     "leads:team_summary": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
 
 An outcome is a status code, or LOGIN (a redirect to the sign-in page), or Redirect("/prefix/").
-If the URL needs an object the World does not have yet, add it to build_world (built once for the whole module).
+If the URL needs an object the World does not have yet, add it to build_world in tests/world.py (built once for the
+whole module here, and shared with the form fuzzer and the accessibility audit).
 """
 
 from __future__ import annotations
@@ -20,24 +21,10 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from assessments.core.periods import latest_shown_period
-from assessments.leads.invites import invite_create
 from assessments.leads.nudges import unsubscribe_token
-from assessments.models import PractitionerProfile, Reflection, SupervisionNote
-from assessments.practitioner.checkins import checkin_start
-from assessments.practitioner.questions import question_set_load
-from tests.conftest import (
-    BrowserClient,
-    make_action,
-    new_admin,
-    new_lead,
-    new_other_lead,
-    new_practitioner,
-    new_service,
-    new_team,
-    new_teammate,
-    submit_checkin,
-)
+from assessments.models import PractitionerProfile, Reflection
+from tests.clients import BrowserClient
+from tests.world import World, build_world
 
 ROLES = ("anonymous", "practitioner", "teammate", "other_lead", "lead", "admin")
 
@@ -82,8 +69,8 @@ EXPECTED: dict[str, Case] = {
     "site:stay_signed_in": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:checkin_begin": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:history": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
-    "practitioner:checkin_detail": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
-    "practitioner:checkin_sent": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
+    "practitioner:checkin_detail": Case("get", lambda w: [w.sent.pk], (LOGIN, 200, 404, 404, 404, 404)),
+    "practitioner:checkin_sent": Case("get", lambda w: [w.sent.pk], (LOGIN, 200, 404, 404, 404, 404)),
     "practitioner:checkin_discard": Case("get", lambda w: [w.draft.pk], (LOGIN, 200, 404, 404, 404, 404)),
     "practitioner:checkin_step": Case("get", lambda w: [w.draft.pk, "challenges"], (LOGIN, 200, 404, 404, 404, 404)),
     "leads:team_invites": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
@@ -120,12 +107,13 @@ EXPECTED: dict[str, Case] = {
     ),
     # The practitioner's journey (issue 4): everyone sees their own; another person's objects are 404.
     "practitioner:trends": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
-    "practitioner:checkin_delete": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
-    "practitioner:moves_choose": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
-    "practitioner:moves_review": Case("post", lambda w: [w.draft.pk], (LOGIN, 302, 404, 404, 404, 404)),
+    "practitioner:checkin_delete": Case("get", lambda w: [w.sent.pk], (LOGIN, 200, 404, 404, 404, 404)),
+    "practitioner:moves_choose": Case("get", lambda w: [w.sent.pk], (LOGIN, 200, 404, 404, 404, 404)),
+    # An empty look-back when a move is waiting for review: "There is a problem", her choices kept (400).
+    "practitioner:moves_review": Case("post", lambda w: [w.draft.pk], (LOGIN, 400, 404, 404, 404, 404)),
     "practitioner:supervision": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:supervision_add": Case("post", no_args, (LOGIN, 400, 400, 400, 400, 400)),
-    "practitioner:supervision_add_from": Case("post", lambda w: [w.submitted.pk], (LOGIN, 400, 404, 404, 404, 404)),
+    "practitioner:supervision_add_from": Case("post", lambda w: [w.sent.pk], (LOGIN, 400, 404, 404, 404, 404)),
     "practitioner:supervision_tick": Case("post", lambda w: [w.note.pk], (LOGIN, 302, 404, 404, 404, 404)),
     "practitioner:my_data": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:export_json": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
@@ -192,52 +180,6 @@ def test_every_row_of_the_access_matrix_has_one_outcome_per_role():
     assert all(len(case.expect) == len(ROLES) for case in EXPECTED.values())
 
 
-@dataclass
-class World:
-    team: Any
-    other_team: Any
-    submitted: Any
-    draft: Any
-    invite_token: str
-    users: dict
-    service: Any
-    period: str
-    note: Any
-    action: Any
-
-
-def build_world() -> World:
-    question_set_load()
-    service = new_service()
-    team, other_team = new_team(service), new_team(service, "South team")
-    practitioner, teammate, lead = new_practitioner(team), new_teammate(team), new_lead(team)
-    other_lead, admin_user = new_other_lead(other_team), new_admin()
-    submitted = submit_checkin(practitioner, team, {})
-    draft = checkin_start(user=practitioner, team=team)
-    _invite, token = invite_create(team=team, created_by=lead, email="matrix.invitee@example.nhs.uk")
-    users = {
-        "anonymous": None,
-        "practitioner": practitioner,
-        "teammate": teammate,
-        "other_lead": other_lead,
-        "lead": lead,
-        "admin": admin_user,
-    }
-    note = SupervisionNote.objects.create(user=practitioner, kind=SupervisionNote.Kind.OWN, note="Bring up caseload")
-    return World(
-        team=team,
-        other_team=other_team,
-        submitted=submitted,
-        draft=draft,
-        invite_token=token,
-        users=users,
-        service=team.service,
-        period=latest_shown_period().key,
-        note=note,
-        action=make_action(lead, team),
-    )
-
-
 @pytest.fixture(scope="module")
 def built_world(module_db) -> World:
     """One world for the module's few hundred tests: each only reads it (what a request changes is rolled back)."""
@@ -289,7 +231,7 @@ def test_every_url_refuses_a_post_without_a_csrf_token(name, world):
 def test_no_page_anyone_else_can_open_shows_a_practitioners_private_words_or_their_check_ins(role, world):
     """Every page in the matrix that this role can open (so new lead pages are covered as they are added)."""
     practitioner = world.users["practitioner"]
-    Reflection.objects.create(checkin=world.submitted, phase="challenges", text="Private-reflection-7431")
+    Reflection.objects.create(checkin=world.sent, phase="challenges", text="Private-reflection-7431")
     PractitionerProfile.objects.update_or_create(user=practitioner, defaults={"values": "Private-values-2718"})
     client = BrowserClient()
     if world.users[role] is not None:
@@ -302,6 +244,6 @@ def test_no_page_anyone_else_can_open_shows_a_practitioners_private_words_or_the
         opened += 1
         assert "Private-reflection-7431" not in html, name
         assert "Private-values-2718" not in html, name
-        for checkin in (world.submitted, world.draft):
+        for checkin in (world.sent, world.draft):
             assert reverse("practitioner:checkin_detail", args=[checkin.pk]) not in html, name
     assert opened >= 5

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.cast import PASSWORD
 
 
 def test_a_person_is_emailed_when_they_change_their_own_password(

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, app_process_env, settings_read
+from tests.cast import PASSWORD
+from tests.server_env import app_process_env, settings_read
 
 
 def test_sign_in_and_out(client, practitioner):
@@ -59,6 +60,7 @@ def test_bad_settings_stop_start_up_with_a_message_naming_the_variable(env, mess
         settings_read(env)
 
 
+@pytest.mark.slow
 def test_a_bad_setting_ends_a_real_start_up_with_its_message():
     """What every settings test reads in-process stands for: the refusal ends the process, and says why."""
     env = app_process_env({"DEBUG": "maybe", "DATABASE_URL": ""})

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from assessments.models import AuditEvent, Membership, OrganisationIdentity, ServiceLead
 from tests.admin_forms import admin_form
-from tests.conftest import PASSWORD, BrowserClient
+from tests.cast import PASSWORD
+from tests.clients import BrowserClient
 
 CHOSEN = "the-administrators-choice-7"
 

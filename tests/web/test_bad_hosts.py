@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 
-from tests.conftest import BrowserClient
+from tests.clients import BrowserClient
 
 BAD_HOST = "evil.example"
 PAGE_400 = "Sorry, we could not read that"

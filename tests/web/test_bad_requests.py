@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from assessments.models import Answer, CheckIn, PractitionerProfile
 from assessments.practitioner.checkins import checkin_start
-from tests.conftest import PASSWORD, BrowserClient, questions_for
+from tests.cast import PASSWORD
+from tests.checkins import questions_for
+from tests.clients import BrowserClient
 
 FORM = "application/x-www-form-urlencoded"
 # (Content-Type, body): a charset no one knows, UTF-16 bytes that do not even decode, and charsets that do decode

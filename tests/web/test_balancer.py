@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
 
-from tests.conftest import settings_read
+from tests.server_env import settings_read
 
 
 def test_livez_answers_without_touching_the_database(client, db, django_assert_num_queries, monkeypatch):

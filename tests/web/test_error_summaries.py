@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from assessments.models import Team
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 
 SUMMARY = 'id="error-summary" tabindex="-1" autofocus'
 

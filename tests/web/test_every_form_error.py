@@ -22,7 +22,8 @@ from assessments.leads.invites import invite_create
 from assessments.models import Membership, MoveReview, Role, ServiceLead, SupervisionNote, TeamAction
 from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.moves import moves_choose
-from tests.conftest import make_action, questions_for, submit_checkin
+from tests.actions import make_action
+from tests.checkins import questions_for, submit_checkin
 
 
 @dataclass

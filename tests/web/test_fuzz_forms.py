@@ -27,9 +27,6 @@ from django.utils.http import urlsafe_base64_encode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.core.framework import PHASES_BY_SLUG
-from assessments.core.move_catalogue import CATALOGUE
-from assessments.leads.invites import invite_create
 from assessments.models import (
     ActionVoice,
     Answer,
@@ -46,21 +43,9 @@ from assessments.models import (
     TeamAction,
     TeamActionEvent,
 )
-from assessments.practitioner.checkins import checkin_start
-from assessments.practitioner.moves import moves_choose
-from assessments.practitioner.questions import question_set_load
-from assessments.practitioner.supervision import supervision_mark
-from devtools.answers import answer_every_step
-from tests.conftest import (
-    BrowserClient,
-    make_action,
-    new_lead,
-    new_practitioner,
-    new_service,
-    new_team,
-    questions_for,
-    submit_checkin,
-)
+from tests.checkins import questions_for
+from tests.clients import BrowserClient
+from tests.world import World, build_world
 
 MARKUP = [
     '<script>alert("fuzz")</script>',
@@ -101,24 +86,11 @@ STRAY_FIELDS = ["q_999999", "q_", "q_abc", "team", "role", "next", "save_and_lea
 @dataclass
 class Target:
     name: str
-    role: str  # a key of the cast below, or "anonymous"
+    role: str  # one of tests/world.py's ROLES
     url: Callable[[BrowserClient, Any], str]  # may prepare state (a GET first, say) and returns where to post
     fields: Callable[[Any], list[str]] = field(default=lambda w: [])
     # Whether this response means the form was accepted (so changes to the database are expected).
     accepted: Callable[[Any], bool] = field(default=lambda r: r.status_code in (301, 302, 303))
-
-
-@dataclass
-class World:
-    users: dict
-    team: Any
-    draft: CheckIn
-    reset_user: User
-    invite_token: str
-    sent: CheckIn
-    move: ResilientMove
-    note: SupervisionNote
-    action: TeamAction
 
 
 def step_target(slug: str) -> Target:
@@ -312,38 +284,10 @@ def assert_nothing_half_written() -> None:
             assert scores_kept == 0, pk
 
 
-def build_world() -> World:
-    question_set, _ = question_set_load()
-    team = new_team(new_service())
-    practitioner, lead = new_practitioner(team), new_lead(team)
-    sent = submit_checkin(practitioner, team, {"systemic_pressures": 5})
-    [move] = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key])
-    [note] = supervision_mark(user=practitioner, checkin=sent, dimensions=["systemic_pressures"])
-    draft = answer_every_step(
-        checkin_start(user=practitioner, team=team),
-        lambda q: 3,
-        reflections=dict.fromkeys(PHASES_BY_SLUG, "Kept private."),
-        values="Kept private too.",
-    )
-    _invite, token = invite_create(team=team, created_by=lead, email="fuzz.invitee@example.nhs.uk")
-    users = {"practitioner": practitioner, "lead": lead}
-    return World(
-        users=users,
-        team=team,
-        draft=draft,
-        reset_user=practitioner,
-        invite_token=token,
-        sent=sent,
-        move=move,
-        note=note,
-        action=make_action(lead, team),
-    )
-
-
 @pytest.fixture(scope="module")
 def built_world(module_db) -> World:
     """One world for every form and body: what a post changes is rolled back after each test (and example)."""
-    return module_db(build_world)
+    return module_db(functools.partial(build_world, figures=False))
 
 
 @pytest.fixture
@@ -358,9 +302,9 @@ def sessions(world) -> dict[str, str]:
     that is then rolled back, so whatever the post did to its session (signing out, a new password) is undone and
     the next example starts signed in exactly as this one did."""
     keys = {}
-    for role, user in world.users.items():
+    for role in {target.role for target in TARGETS} - {"anonymous"}:
         client = BrowserClient()
-        client.force_login(user)
+        client.force_login(world.users[role])
         keys[role] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     return keys
 
@@ -383,6 +327,9 @@ def body_for(data: st.DataObject, names: list[str]) -> dict[str, list[str]]:
     return body
 
 
+# Slow: 25 random bodies for each of the 26 forms, each post checked against a snapshot of the database (about half
+# a minute of CPU). `make test` runs it; the fixed hostile bodies below stay in `make test-fast`.
+@pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 @settings(
     max_examples=25,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assessments.models import Answer, DimensionScore, Reflection
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 
 LOADTEST = Path(__file__).resolve().parents[2] / "loadtest"
 

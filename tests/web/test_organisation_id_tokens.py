@@ -23,7 +23,7 @@ from django.urls import reverse
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.conftest import configure_sign_in
+from tests.oidc import configure_sign_in
 
 HOME = reverse("site:home")
 START = reverse("site:organisation_sign_in")

@@ -1,9 +1,9 @@
 """Signing in with the organisation's account, against a real OpenID Connect provider on 127.0.0.1.
 
-tests/oidc_provider is panva's OpenID Certified oidc-provider; the fixture in tests/conftest.py starts it once per
-session. Nothing of the provider is mocked: the app fetches its discovery document and keys, exchanges real codes
-and checks real ID tokens. The person's part at the provider (typing their account) is done with requests here,
-and in Chromium in tests/browser/test_organisation_sign_in_e2e.py.
+tests/oidc_provider is panva's OpenID Certified oidc-provider; the fixture in tests/conftest.py (tests/oidc.py) starts
+it once per session. Nothing of the provider is mocked: the app fetches its discovery document and keys, exchanges
+real codes and checks real ID tokens. The person's part at the provider (typing their account) is done with requests
+here, and in Chromium in tests/browser/test_organisation_sign_in_e2e.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from django.urls import reverse
 from assessments.leads.invites import invite_create
 from assessments.models import AuditEvent, Membership, OrganisationIdentity, Role
 from assessments.web import identities
-from tests.conftest import PASSWORD, configure_sign_in, make_user, new_member, settings_read, sign_in_at_provider
+from tests.cast import PASSWORD, make_user, new_member
+from tests.oidc import configure_sign_in, sign_in_at_provider
+from tests.server_env import settings_read
 
 HOME = reverse("site:home")
 START = reverse("site:organisation_sign_in")

@@ -22,7 +22,8 @@ from django.utils import timezone
 from assessments.web import oidc
 from assessments.web.logs import printable
 from assessments.web.sign_in import STATE_COOKIE
-from tests.conftest import BrowserClient, configure_sign_in, sign_in_at_provider
+from tests.clients import BrowserClient
+from tests.oidc import configure_sign_in, sign_in_at_provider
 
 START = reverse("site:organisation_sign_in")
 CALLBACK = reverse("site:organisation_sign_in_callback")

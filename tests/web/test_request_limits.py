@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.models import CheckIn
-from tests.conftest import contributions, step_post
+from tests.checkins import step_post
+from tests.world import contributions
 
 TOO_MUCH = "That was too much to send"
 

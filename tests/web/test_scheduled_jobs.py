@@ -16,7 +16,8 @@ from assessments.core.periods import latest_shown_period
 from assessments.figures.publication import periods_publish
 from assessments.management.locks import job_lock, lock_key
 from assessments.models import Cadence, CheckIn, PublishedPeriod
-from tests.conftest import contributions, submit_checkin
+from tests.checkins import submit_checkin
+from tests.world import contributions
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")
 JOBS = ["send_checkin_reminders", "purge_expired", "publish_periods", "send_lead_nudges"]

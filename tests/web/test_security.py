@@ -24,11 +24,15 @@ from django.utils import timezone
 
 import resilience_site.settings as configured
 from assessments.models import CheckIn
-from tests.conftest import PASSWORD, BrowserClient, app_process_env, production_env, settings_read, step_post
+from tests.cast import PASSWORD
+from tests.checkins import step_post
+from tests.clients import BrowserClient
+from tests.server_env import app_process_env, production_env, settings_read
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_production_settings_pass_the_deployment_checklist(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -19,6 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+# Slow, so `make test` runs it and `make test-fast` leaves it out: starts the production server (gunicorn) in a new
+# process.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from assessments.models import Answer, CheckIn
 from assessments.web import session_timeout
-from tests.conftest import PASSWORD, step_post
+from tests.cast import PASSWORD
+from tests.checkins import step_post
 
 TIMED_OUT = "You were signed out after 30 minutes without activity."
 NOT_SAVED = "Your answers on that page were not saved."

@@ -23,9 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import requests
 
-from tests.conftest import OIDC_DOMAIN, ProviderProcess
+from tests.oidc import OIDC_DOMAIN, ProviderProcess
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: the OpenID Connect provider, paused, and sign-ins
+# waiting out their timeouts.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 24

@@ -12,7 +12,7 @@ import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
 
-from tests.conftest import app_process_env, production_env, settings_read
+from tests.server_env import app_process_env, production_env, settings_read
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRA_LIKE = {
@@ -115,6 +115,7 @@ def test_the_check_runs_only_for_a_deployment(production):
     assert not [m for m in run_checks() if m.id == "assessments.E010"]
 
 
+@pytest.mark.slow
 def test_manage_py_check_deploy_refuses_a_plain_http_site_address(tmp_path):
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments.models import CheckIn
-from tests.conftest import submit_checkin
+from tests.checkins import submit_checkin
 from tests.page_text import numbers_not_linked, text_of
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
