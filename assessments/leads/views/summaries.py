@@ -26,6 +26,7 @@ from assessments.figures.summaries import (
     Cell,
     DimensionFigures,
     FigureRow,
+    PublishedTeam,
     ServiceFigures,
     action_progress,
     export_rows,
@@ -172,13 +173,15 @@ def _trend_charts(cells: list[Cell]) -> dict[str, LineChart]:
     }
 
 
-def teams_to_look_at(team_cells: list[tuple]) -> list[tuple[object, list[DimensionFigures]]]:
+def teams_to_look_at(
+    team_cells: list[tuple[PublishedTeam, Cell]],
+) -> list[tuple[PublishedTeam, list[DimensionFigures]]]:
     """Each team with a figure at its concerning end, with those figures, the team with most of them first."""
     looks = [(t, [f for f in c.ordered if f.needs_attention]) for t, c in team_cells]
     return sorted([(t, flagged) for t, flagged in looks if flagged], key=lambda look: (-len(look[1]), look[0].name))
 
 
-def _reasons(team_cells: list[tuple], side_by_side: list) -> list[str]:
+def _reasons(team_cells: list[tuple[PublishedTeam, Cell]], side_by_side: list) -> list[str]:
     """Each different reason a cell of the teams table shows a dash for, once, in the order first met."""
     found = [c.hidden for _t, c in team_cells]
     for _d, figures in side_by_side:
