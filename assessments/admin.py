@@ -400,7 +400,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["order", "code", "dimension", "kind", "scale", "text", "reverse_keyed", "source"]
+    fields = ["order", "code", "dimension", "kind", "scale", "text", "reverse_keyed", "does_not_apply", "source"]
 
     # Once a version has been answered its wording is fixed, so past check-ins
     # keep their meaning. Changes go into a new version (see the action below).
@@ -433,6 +433,7 @@ def copy_to_new_version(modeladmin, request, queryset):
                     kind=q.kind,
                     scale=q.scale,
                     source=q.source,
+                    does_not_apply=q.does_not_apply,
                 )
                 for q in question_set.questions.all()
             )

@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.core.framework import DOES_NOT_APPLY
 from assessments.core.periods import MONTH, Period, current_period
 from assessments.figures.contributions import entries_rebuild
 from assessments.figures.voices import voice_record
@@ -28,7 +29,7 @@ from assessments.models.organisation import Membership, Role, Service, ServiceLe
 from assessments.models.private import MoveReview, ResilientMove
 from assessments.practitioner.checkins import checkin_start, checkin_submit
 from assessments.practitioner.moves import moves_choose
-from assessments.practitioner.questions import FIRST_EDITION_FILE, question_set_load
+from assessments.practitioner.questions import FIRST_EDITION_FILE, SECOND_EDITION_FILE, question_set_load
 from devtools.answers import answer_every_step
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -36,8 +37,9 @@ DEMO_PRACTITIONER = "pat"
 DEMO_LEAD = "lee"
 DEMO_ADMIN = "admin"
 MONTHS = 12
-# The months before this one answered on v1; the rest, and today's, on v2.
+# The first months answered on v1, the next on v2, and the last ones, and today's, on v3 (the newest edition).
 V1_MONTHS = 6
+V3_FROM_MONTH = 9
 
 # Each team: its name, its people, and how its systemic pressure and supervision move over the year (a phase in
 # months, so the three teams differ). North carries the heaviest pressure and loses supervision mid-year.
@@ -99,10 +101,11 @@ def _lean(team_phase: float, month: int, person: random.Random) -> dict[str, flo
         "individual_coping": 3.2 - 0.3 * wave + person.gauss(0, SPREAD),
         "work_boundaries": 3.0 - 0.4 * wave + person.gauss(0, SPREAD),
         "systemic_support": 3.3 - 0.7 * wave + person.gauss(0, SPREAD),
-        # Statements answered apart from any score: v2 only.
+        # Statements answered apart from any score: v2 on (v3 asks about leaving because of how work is).
         "worked_over": 2.4 + 1.2 * wave + person.gauss(0, SPREAD),
         "supervision_happened": 3.8 - 1.3 * wave + person.gauss(0, SPREAD),
         "leave_thoughts": 1.8 + 0.9 * wave + person.gauss(0, SPREAD),
+        "leave_because_of_work": 1.6 + 0.9 * wave + person.gauss(0, SPREAD),
         "hp_worn_out": 2.6 + 0.8 * wave,
         "hp_low": 1.6,
     }
@@ -111,6 +114,8 @@ def _lean(team_phase: float, month: int, person: random.Random) -> dict[str, flo
 def _answer(question, lean: dict[str, float], rng: random.Random) -> int | None:
     if rng.random() < 0.03:
         return None  # now and then a statement is left blank, as people do
+    if question.does_not_apply and rng.random() < 0.05:
+        return DOES_NOT_APPLY  # no supervision was planned (leave, sickness)
     base = lean.get(question.code, lean.get(question.dimension, 3.0) if question.is_scored else None)
     if base is None:
         return None
@@ -285,7 +290,9 @@ def demo_seed(*, seed: int = 2026) -> dict[str, int]:
     period = first
     for month in range(MONTHS + 1):  # a year of ended months, then this one
         if month == V1_MONTHS:
-            question_set_load()  # the service moves to v2
+            question_set_load(path=SECOND_EDITION_FILE)  # the service moves to v2
+        if month == V3_FROM_MONTH:
+            question_set_load()  # and then to v3
         for team, members, phase in teams:
             for member in members:
                 person = random.Random(f"{seed}-{member.username}")

@@ -43,7 +43,10 @@ APPS = {"app1": 8601, "app2": 8602, "app3": 8603}
 PRIMARY_PORT, STANDBY_PORT = 55432, 55433
 PASSWORD = "load-test-password-2026"
 WORKERS = {
-    "gthread": ("--worker-class gthread --workers 2 --threads 4", 6),  # (gunicorn arguments, haproxy maxconn)
+    "gthread": (
+        "--worker-class resilience_site.gunicorn_worker.BufferingThreadWorker --workers 2 --threads 4",
+        6,
+    ),  # (gunicorn arguments, haproxy maxconn)
     "sync": ("--worker-class sync --workers 2", 2),
 }
 

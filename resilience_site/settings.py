@@ -139,8 +139,9 @@ INSTALLED_APPS = [
 # refused before anything reads it. The outage middleware sits just inside so a database error anywhere below it, in
 # a view or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its
 # 400 page knows who is signed in, and still before the CSRF check or any view reads a body. The no-store header is
-# added to every response to a signed-in person (whitenoise answers static files before it). Axes goes last, as its
-# documentation asks.
+# added to every response to a signed-in person (whitenoise answers static files before it). The time-out notice sits
+# inside the messages middleware, so a message it adds to a redirect is kept for the sign-in page. Axes goes last, as
+# its documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "assessments.web.middleware.RequestSizeMiddleware",
@@ -156,6 +157,7 @@ MIDDLEWARE = [
     "assessments.web.middleware.NoStoreWhenSignedInMiddleware",
     "assessments.web.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "assessments.web.middleware.SignedOutForInactivityMiddleware",
     "assessments.web.middleware.Utf8FormsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -174,6 +176,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "assessments.web.context_processors.menu",
+                "assessments.web.context_processors.session_timeout",
             ],
         },
     },

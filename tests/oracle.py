@@ -723,7 +723,7 @@ def oracle_for(service, period, known=None, **options) -> Oracle:
 # --- building and judging worlds through the app, for the tests ---------------------------------------------------
 
 SYSTEMIC = "systemic_pressures"
-STANDALONE = ("leave_thoughts", "worked_over", "supervision_happened")
+STANDALONE = ("leave_because_of_work", "worked_over", "supervision_happened")
 
 
 def diverse(i: int) -> dict[str, int]:

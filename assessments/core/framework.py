@@ -53,9 +53,10 @@ class Dimension:
     level: Level
     direction: Direction
     covers: StrOrPromise
-    # The opening words of this dimension's check-in page, where the page is not its phase's first (the phase's own
-    # introduction opens that one).
+    # The words under this dimension's sub-heading on its phase's check-in page, where it needs any.
     page_intro: StrOrPromise = ""
+    # The sub-heading of this dimension on its phase's check-in page, in the person's words, not the model's.
+    page_title: StrOrPromise = ""
 
     @property
     def phase(self) -> Phase:
@@ -75,6 +76,8 @@ class Phase:
     direction: Direction
     intro: StrOrPromise
     reflection_prompt: StrOrPromise
+    # The heading of this phase's check-in page: what it asks about, in the person's words, not the model's.
+    page_title: StrOrPromise = ""
 
     @property
     def dimensions(self) -> tuple[Dimension, ...]:
@@ -85,13 +88,11 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=1,
         slug="challenges",
+        page_title=_("What has been hard at work"),
         name=_("Work-related challenges"),
         short_name=_("Challenges"),
         direction=Direction.PRESSURE,
-        intro=_(
-            "Think about the last 4 weeks at work. These statements are about "
-            "the pressures you have been carrying. There are no right answers."
-        ),
+        intro=_("Think about the last 4 weeks at work. There are no right answers."),
         reflection_prompt=_(
             "Is there a moment from the last 4 weeks that has stayed with you? "
             "You could write what happened and how it felt."
@@ -100,13 +101,11 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=2,
         slug="values",
+        page_title=_("What keeps you going"),
         name=_("Connecting with your values"),
         short_name=_("Values"),
         direction=Direction.RESOURCE,
-        intro=_(
-            "Think about the same 4 weeks. This part is about why you do this work, "
-            "and how you make sense of hard days in the light of what matters to you."
-        ),
+        intro=_("The same 4 weeks: why you do this work, and how what matters to you helps on hard days."),
         reflection_prompt=_(
             "When did the work last feel worthwhile? What did you do that made a difference, however small?"
         ),
@@ -114,13 +113,11 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         number=3,
         slug="coping",
+        page_title=_("How you cope, and who helps"),
         name=_("Proactive coping"),
         short_name=_("Coping"),
         direction=Direction.RESOURCE,
-        intro=_(
-            "Still thinking about the last 4 weeks: this part is about what you do to "
-            "look after yourself, keep work in its place, and get support from others."
-        ),
+        intro=_("The same 4 weeks: how you look after yourself, keep work in its place and get support."),
         reflection_prompt=_("What has helped you cope recently? Is there something you would like to do more of?"),
     ),
 )
@@ -128,6 +125,7 @@ PHASES: tuple[Phase, ...] = (
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         slug="individual_challenges",
+        page_title=_("How the work has been for you"),
         phase_slug="challenges",
         name=_("Individual challenges"),
         level=Level.INDIVIDUAL,
@@ -139,6 +137,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         slug="systemic_pressures",
+        page_title=_("What the service asks of you"),
         phase_slug="challenges",
         name=_("Pressures and demands of the service"),
         level=Level.SYSTEMIC,
@@ -151,6 +150,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         slug="individual_values",
+        page_title=_("Why you do this work"),
         phase_slug="values",
         name=_("Your connection with your values"),
         level=Level.INDIVIDUAL,
@@ -162,6 +162,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         slug="systemic_values",
+        page_title=_("Your team's culture"),
         phase_slug="values",
         name=_("A values-based team culture"),
         level=Level.SYSTEMIC,
@@ -170,10 +171,10 @@ DIMENSIONS: tuple[Dimension, ...] = (
             "A culture your manager and team foster, being able to show "
             "vulnerability safely, and seeing a future in the role."
         ),
-        page_intro=_("These are about your team's culture."),
     ),
     Dimension(
         slug="individual_coping",
+        page_title=_("Looking after yourself"),
         phase_slug="coping",
         name=_("Looking after yourself"),
         level=Level.INDIVIDUAL,
@@ -185,6 +186,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         slug="work_boundaries",
+        page_title=_("Keeping work in its place"),
         phase_slug="coping",
         name=_("Work boundaries"),
         level=Level.INDIVIDUAL,
@@ -192,16 +194,15 @@ DIMENSIONS: tuple[Dimension, ...] = (
         covers=_(
             "Keeping work and home apart, structured sessions, managing your time, and not routinely working over."
         ),
-        page_intro=_("These are about keeping work in its place."),
     ),
     Dimension(
         slug="systemic_support",
+        page_title=_("Supervision and support"),
         phase_slug="coping",
         name=_("Supervision and peer support"),
         level=Level.SYSTEMIC,
         direction=Direction.RESOURCE,
         covers=_("Clinical and case-management supervision, a supervisor who has your back, and support from peers."),
-        page_intro=_("These are about the supervision and support around you."),
     ),
 )
 
@@ -215,6 +216,11 @@ PHASE_CHOICES = [(p.slug, p.name) for p in PHASES]
 # Every statement is answered on five points, 1 to 5; what the points say depends on the statement's scale.
 SCALE_MIN = 1
 SCALE_MAX = 5
+# A statement that may not apply to everyone (planned supervision, when none was planned) offers one more answer in
+# its own words, stored as 0: it is no point on the scale, so it is read as not answered wherever answers are
+# counted or scored. Only statements that are not scored offer it (the loader and the admin refuse it on a scored
+# one), so that every person's dimension score stands on the statements everyone was asked.
+DOES_NOT_APPLY = 0
 
 
 class AnswerScale(StrEnum):
@@ -228,6 +234,11 @@ class AnswerScale(StrEnum):
     @property
     def choices(self) -> list[tuple[int, StrOrPromise]]:
         return SCALE_LABELS[self]
+
+    @property
+    def heading(self) -> StrOrPromise:
+        """What the answers measure, said as a sub-heading where a page moves on to statements on this scale."""
+        return SCALE_HEADINGS[self]
 
 
 SCALE_LABELS: dict[AnswerScale, list[tuple[int, StrOrPromise]]] = {
@@ -259,6 +270,24 @@ SCALE_LABELS: dict[AnswerScale, list[tuple[int, StrOrPromise]]] = {
         (4, _("Most of it")),
         (5, _("All of it")),
     ],
+}
+# Words shown under an answer's circle on a phone where its full words would take three lines; the full words stay its
+# accessible name (and start with these, so what is seen is what is heard).
+SCALE_SHORT_LABELS: list[tuple[StrOrPromise, StrOrPromise]] = [
+    (SCALE_LABELS[AnswerScale.AGREEMENT][2][1], _("Neither")),
+]
+
+
+def scale_short_label(label: str) -> StrOrPromise:
+    """The shorter words for an answer shown under its circle, or "" to show it whole."""
+    return next((short for full, short in SCALE_SHORT_LABELS if str(full) == str(label)), "")
+
+
+SCALE_HEADINGS: dict[AnswerScale, StrOrPromise] = {
+    AnswerScale.AGREEMENT: _("How much you agree"),
+    AnswerScale.HOW_OFTEN: _("How often, in the last 4 weeks"),
+    AnswerScale.TIMES: _("How many times, in the last 4 weeks"),
+    AnswerScale.HOW_MUCH: _("How much of it, in the last 4 weeks"),
 }
 ANSWER_SCALE_CHOICES = [
     (AnswerScale.AGREEMENT.value, _("Agree or disagree")),

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
-from assessments.core.framework import DIMENSIONS, Direction
+from assessments.core.framework import DIMENSIONS, SCALE_MIN, Direction
 
 # The statements about how the person is (question set v2 on), by code. Both use the how-often scale:
 # 1 Never, 2 Rarely, 3 Sometimes, 4 Often, 5 Most of the time.
@@ -119,7 +119,8 @@ def shows_support(dimension_scores: Mapping[str, float | None], wellbeing_answer
 def supervision_missed(frequencies: Mapping[str, int]) -> bool:
     """Planned supervision mostly did not go ahead: the service's part, to raise."""
     answer = frequencies.get(SUPERVISION_HAPPENED)
-    return answer is not None and answer < SUPERVISION_MISSED_BELOW
+    # "No supervision was planned" (DOES_NOT_APPLY, below the scale) is not supervision that was missed.
+    return answer is not None and SCALE_MIN <= answer < SUPERVISION_MISSED_BELOW
 
 
 def shows_raise_it(dimension_scores: Mapping[str, float | None], frequencies: Mapping[str, int] | None = None) -> bool:

@@ -1,8 +1,9 @@
-"""The check-in's steps, defined once: one page per dimension in the model's order, then review.
+"""The check-in's steps, defined once: one page per phase of the model, in the model's order, then review.
 
-A phase's dimensions follow each other, individual before systemic, so the person still walks the model's three
-phases in order; a page holds one dimension's statements so that it fits two phone screens. The phase's
-introduction opens its first page and its private reflection closes its last one.
+A page asks its phase's dimensions in turn, individual before systemic, each under a sub-heading of its own, so the
+person walks the model's three phases in order. The phase's introduction opens its page, and its private reflection
+closes it. (Issue 10 had split the phases into seven pages of at most two phone screens each; issue 26 measured the
+whole check-in on a phone and put it back to three: fewer pages, fewer taps, fewer screens in all. docs/adr/0010.)
 """
 
 from __future__ import annotations
@@ -26,39 +27,37 @@ class Step:
     slug: str
     title: StrOrPromise
     phase: Phase | None  # None for the review step
-    dimension: Dimension | None = None  # the statements this page asks; None for the review step
+    dimensions: tuple[Dimension, ...] = ()  # the dimensions whose statements this page asks; none for the review
 
     @property
     def number(self) -> int:
         return self.index + 1
 
     @property
-    def opens_phase(self) -> bool:
-        """The phase's first page, which introduces it."""
-        return self.dimension is not None and self.phase is not None and self.phase.dimensions[0] == self.dimension
+    def asks_questions(self) -> bool:
+        return bool(self.dimensions)
 
     @property
     def closes_phase(self) -> bool:
-        """The phase's last page, which carries the phase's private reflection."""
-        return self.dimension is not None and self.phase is not None and self.phase.dimensions[-1] == self.dimension
+        """A page of questions carries its phase's private reflection, at its end."""
+        return self.asks_questions
 
     @property
     def asks_values(self) -> bool:
-        """The page that asks for the values that matter to the person: the opening of phase 2."""
-        return self.opens_phase and self.phase is not None and self.phase.slug == "values"
+        """The page that asks for the values that matter to the person: phase 2's."""
+        return self.phase is not None and self.phase.slug == "values"
 
 
 QUESTION_STEPS: tuple[Step, ...] = tuple(
-    Step(index=i, slug=d.slug.replace("_", "-"), title=d.name, phase=d.phase, dimension=d)
-    for i, d in enumerate(sorted(DIMENSIONS, key=lambda d: d.phase.number))
+    Step(index=i, slug=p.slug, title=p.page_title, phase=p, dimensions=p.dimensions) for i, p in enumerate(PHASES)
 )
-REVIEW_STEP = Step(index=len(QUESTION_STEPS), slug=REVIEW, title=_("Check and send"), phase=None)
+REVIEW_STEP = Step(index=len(QUESTION_STEPS), slug=REVIEW, title=_("Check your answers"), phase=None)
 STEPS: tuple[Step, ...] = (*QUESTION_STEPS, REVIEW_STEP)
 STEPS_BY_SLUG: dict[str, Step] = {s.slug: s for s in STEPS}
 QUESTION_STEP_COUNT = len(QUESTION_STEPS)
-STEP_OF_DIMENSION: dict[str, Step] = {s.dimension.slug: s for s in QUESTION_STEPS if s.dimension is not None}
-# Each phase's first page: where an older link to a whole phase (/checkins/<pk>/values/) now leads.
-PHASE_FIRST_STEP: dict[str, Step] = {p.slug: next(s for s in QUESTION_STEPS if s.phase == p) for p in PHASES}
+STEP_OF_DIMENSION: dict[str, Step] = {d.slug: s for s in QUESTION_STEPS for d in s.dimensions}
+# Where a link to one dimension's page (/checkins/<pk>/work-boundaries/, from when each had a page) now leads.
+DIMENSION_PAGE_STEP: dict[str, Step] = {d.slug.replace("_", "-"): STEP_OF_DIMENSION[d.slug] for d in DIMENSIONS}
 
 
 def get_step(slug: str) -> Step | None:

@@ -1,4 +1,5 @@
-"""Which check-in counts in summaries: each person's latest submitted check-in per fixed period.
+"""Which check-in counts in summaries: each person's latest submitted check-in per fixed period that answered at
+least one statement (a blank one is not taking part).
 
 Kept at write time in SummaryEntry (one row per person, period kind and period,
 with that check-in's dimension scores), so a summary reads one row per person
@@ -21,10 +22,10 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import cast
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG, StatementKind
+from assessments.core.framework import DIMENSIONS_BY_SLUG, DOES_NOT_APPLY, StatementKind
 from assessments.core.periods import KINDS, Period, period_of
 from assessments.models.checkins import Answer, CheckIn
 from assessments.models.figures import ANSWERED_FIELDS, SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
@@ -70,6 +71,9 @@ def entries_refresh(*, user_id: int, moments: Iterable[datetime]) -> None:
             submitted_at__gte=_moment(start),
             submitted_at__lt=_moment(end),
         )
+        # A check-in sent with no answer at all says nothing, so it is not taking part: it never counts in a team's
+        # figures or its response rate, and the person's latest check-in that said something counts instead.
+        .filter(Exists(Answer.objects.filter(checkin_id=OuterRef("pk"))))
         .select_related("team")
         .prefetch_related("scores")
         .order_by("submitted_at", "pk")
@@ -118,7 +122,8 @@ def _statements_write(entries: list[SummaryEntry]) -> None:
     )
     by_checkin: dict[int, list[tuple[str, int]]] = {}
     for checkin_id, code, kind, dimension, value in answers:
-        if counts_for_team(kind, dimension):
+        # "Does not apply" is no answer on the scale: leads see it as a blank, like a statement left unanswered.
+        if counts_for_team(kind, dimension) and value != DOES_NOT_APPLY:
             by_checkin.setdefault(checkin_id, []).append((code, value))
     StatementEntry.objects.bulk_create(
         StatementEntry(entry=entry, code=code, value=value)

@@ -16,6 +16,13 @@ def get_led_team(user: User, pk: int) -> Team:
     return get_object_or_404(Team.objects.led_by(user), pk=pk)
 
 
+def leads_anything(user: User) -> bool:
+    """Whether this person leads a team or a service (and so may be emailed when figures are ready)."""
+    return (
+        Membership.objects.filter(user=user, role=Role.LEAD).exists() or ServiceLead.objects.filter(user=user).exists()
+    )
+
+
 # --- Summaries: a lead sees what they lead; administrators see everything ---
 
 

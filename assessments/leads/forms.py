@@ -185,3 +185,16 @@ class TeamCadenceForm(forms.ModelForm):
             )
         }
         widgets = {"checkin_cadence": forms.RadioSelect}
+
+
+class FiguresReadyEmailsForm(forms.Form):
+    figures_ready = forms.TypedChoiceField(
+        label=_("Email me when new figures are ready?"),
+        help_text=_(
+            "One email when a month's figures are published and there is something you can see, at most once a "
+            "week. It says only that figures are ready, never what they are."
+        ),
+        choices=[("yes", _("Yes, email me")), ("no", _("No, I will look for myself"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )

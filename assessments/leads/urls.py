@@ -1,11 +1,13 @@
 from django.urls import path
 
-from assessments.leads.views import actions, invites, reminders, summaries
+from assessments.leads.views import actions, emails, invites, reminders, summaries
 
 app_name = "leads"
 urlpatterns = [
     path("teams/<int:team_pk>/invites/", invites.team_invites, name="team_invites"),
     path("teams/<int:team_pk>/reminders/", reminders.team_reminders, name="team_reminders"),
+    path("emails/", emails.email_settings, name="email_settings"),
+    path("emails/stop/<str:token>/", emails.email_stop, name="email_stop"),
     path("summaries/", summaries.summary_index, name="summary_index"),
     path("summaries/teams/<int:team_pk>/", summaries.team_summary_current, name="team_summary_current"),
     path("summaries/teams/<int:team_pk>/actions/new/", actions.team_action_add, name="team_action_add"),

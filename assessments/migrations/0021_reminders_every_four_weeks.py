@@ -11,7 +11,7 @@ def to_four_weekly(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0017_bind_private_words"),
+        ("assessments", "0019_question_does_not_apply"),
     ]
 
     operations = [

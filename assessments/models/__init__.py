@@ -12,6 +12,7 @@ from assessments.models.figures import (
     TeamAction,
     TeamActionEvent,
 )
+from assessments.models.nudges import LeadEmailSetting, LeadNudgeSent
 from assessments.models.organisation import (
     Cadence,
     Invite,
@@ -48,6 +49,8 @@ __all__ = [
     "CheckIn",
     "DimensionScore",
     "Invite",
+    "LeadEmailSetting",
+    "LeadNudgeSent",
     "MOVE_NOTE_MAX_LENGTH",
     "MOVE_TEXT_MAX_LENGTH",
     "Membership",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.core.framework import DIMENSION_CHOICES, SCALE_MAX, SCALE_MIN
+from assessments.core.framework import DIMENSION_CHOICES, DOES_NOT_APPLY, SCALE_MAX, SCALE_MIN
 from assessments.models.organisation import Team
 from assessments.models.questions import Question, QuestionSet
 
@@ -50,7 +50,7 @@ class CheckIn(models.Model):
 
 
 class Answer(models.Model):
-    """One answered statement. An unanswered statement has no row."""
+    """One answered statement. An unanswered statement has no row; "does not apply" is stored as DOES_NOT_APPLY."""
 
     checkin = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -60,7 +60,8 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["checkin", "question"], name="one_answer_per_question"),
             models.CheckConstraint(
-                condition=Q(value__gte=SCALE_MIN, value__lte=SCALE_MAX), name="answer_value_on_scale"
+                condition=Q(value__gte=SCALE_MIN, value__lte=SCALE_MAX) | Q(value=DOES_NOT_APPLY),
+                name="answer_value_on_scale",
             ),
         ]
 

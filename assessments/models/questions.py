@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +14,7 @@ from assessments.core.framework import (
     ANSWER_SCALE_CHOICES,
     DIMENSION_CHOICES,
     DIMENSIONS_BY_SLUG,
+    DOES_NOT_APPLY,
     STATEMENT_KIND_CHOICES,
     AnswerScale,
     StatementKind,
@@ -81,6 +83,15 @@ class Question(models.Model):
     )
     # Where the statement comes from, for the people who maintain the question set (docs/question-set.md).
     source = models.CharField(_("source in the research"), max_length=300, blank=True)
+    does_not_apply = models.CharField(
+        _("“does not apply” answer"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Where a statement may not apply to someone, the words of one more answer that says so, such as “No "
+            "supervision was planned”. It counts as not answered. Not for scored statements."
+        ),
+    )
 
     class Meta:
         ordering = ["question_set", "order", "id"]
@@ -89,13 +100,30 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def clean(self) -> None:
+        if self.does_not_apply and StatementKind(self.kind).is_scored:
+            raise ValidationError(
+                {
+                    "does_not_apply": _(
+                        "A scored statement cannot offer “does not apply”: every score must stand on the statements "
+                        "everyone was asked. Leave it blank, or make the statement one that is not scored."
+                    )
+                }
+            )
+
     @property
     def is_scored(self) -> bool:
         return StatementKind(self.kind).is_scored
 
     @property
     def answer_choices(self) -> list[tuple[int, StrOrPromise]]:
-        return AnswerScale(self.scale).choices
+        """The five points of the statement's scale, then its "does not apply" answer where it offers one."""
+        choices = AnswerScale(self.scale).choices
+        return [*choices, (DOES_NOT_APPLY, self.does_not_apply)] if self.does_not_apply else choices
+
+    def allows(self, value: int) -> bool:
+        """Whether `value` is one of this statement's answers."""
+        return any(value == v for v, _label in self.answer_choices)
 
     def answer_label(self, value: int | None) -> str:
         """The words of an answer, as the person saw them; "" for a blank."""

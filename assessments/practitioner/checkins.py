@@ -82,17 +82,17 @@ def checkin_save_step(
 
     `None` leaves a reflection or values as they are; an empty string removes a saved reflection."""
     checkin = _lock_draft(checkin)
-    if step.dimension is None:
+    if not step.asks_questions:
         raise CheckInError(_("There is nothing to save on this step."))
     if step.index > checkin.steps_completed:
         raise CheckInError(_("Please answer the earlier parts of the check-in first."))
     if (reflection is not None and not step.closes_phase) or (values is not None and not step.asks_values):
         raise CheckInError(_("Some of what was sent is not part of this step. Nothing was saved."))
-    asked = {q.pk for q in step_questions(checkin.question_set_id, step)}
-    if set(answers) - asked:
+    asked = {q.pk: q for q in step_questions(checkin.question_set_id, step)}
+    if set(answers) - set(asked):
         raise CheckInError(_("Some answers were for statements that are not part of this step."))
-    for value in answers.values():
-        if value is not None and not SCALE_MIN <= value <= SCALE_MAX:
+    for qid, value in answers.items():
+        if value is not None and not asked[qid].allows(value):
             raise CheckInError(_("Each answer must be one of the options on the scale."))
     if reflection is not None and len(reflection) > REFLECTION_MAX_LENGTH:
         raise CheckInError(_("Your reflection is too long."))
@@ -146,10 +146,12 @@ def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     answers = list(checkin.answers.select_related("question"))
     values_by_dimension: dict[str, list[int]] = {}
     for answer in answers:
-        if answer.question.question_set_id != checkin.question_set_id or not SCALE_MIN <= answer.value <= SCALE_MAX:
+        if answer.question.question_set_id != checkin.question_set_id or not answer.question.allows(answer.value):
             raise CheckInError(_("Some answers could not be checked. Please go through the check-in again."))
-        if not answer.question.is_scored:
-            continue  # a frequency, how the person is or the intention to leave: never blended into a score
+        if not answer.question.is_scored or not SCALE_MIN <= answer.value <= SCALE_MAX:
+            # A frequency, how the person is or the intention to leave is never blended into a score (and only they
+            # may say "does not apply").
+            continue
         value = keyed(answer.value, reverse=answer.question.reverse_keyed)
         values_by_dimension.setdefault(answer.question.dimension, []).append(value)
     statements = Counter(

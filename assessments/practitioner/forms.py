@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
+from django.forms import BoundField
 from django.http import HttpRequest, QueryDict
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from assessments.core.framework import DIMENSION_CHOICES, PHASE_CHOICES
+from assessments.core.framework import DIMENSION_CHOICES, DIMENSIONS_BY_SLUG, PHASE_CHOICES, AnswerScale, Dimension
 from assessments.core.steps import Step
 from assessments.models.organisation import Team
 from assessments.models.private import (
@@ -30,6 +31,9 @@ from assessments.models.private import (
 )
 from assessments.models.questions import Question
 from assessments.practitioner.account import password_is_right
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 QUESTION_FIELD = re.compile(r"^q_(.+)$")
 
@@ -83,7 +87,7 @@ class StepForm(forms.Form):
                 label=_("Your private reflection (optional)"),
                 required=False,
                 max_length=REFLECTION_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 4, "placeholder": ""}),
+                widget=forms.Textarea(attrs={"rows": 3, "placeholder": ""}),
                 error_messages={
                     # Django fills in show_value after this; the limit goes in first, written as 5,000.
                     "max_length": " ".join(
@@ -96,13 +100,12 @@ class StepForm(forms.Form):
                 help_text=" ".join(
                     [
                         str(step.phase.reflection_prompt),
+                        # The limit is said once, under the box, by the character count.
                         str(
                             _(
-                                "Nobody else reads this, not your lead and not your supervisor. Up to %(n)s "
-                                "characters. If you need help now, the Get support page, linked at the bottom of "
-                                "every page, says who to contact."
+                                "Nobody else reads this, not your lead and not your supervisor. If you need help now, "
+                                "the Get support page, linked at the top and bottom of every page, says who to contact."
                             )
-                            % {"n": reflection_limit}
                         ),
                     ]
                 ),
@@ -110,6 +113,39 @@ class StepForm(forms.Form):
 
     def question_fields(self):
         return [self[question_field_name(q)] for q in self.questions]
+
+    def question_rows(self) -> list[tuple[Dimension | None, StrOrPromise | None, bool, BoundField]]:
+        """Each statement's field, with its dimension where the page moves on to the next dimension (a sub-heading),
+        its answer scale's heading where the scale changes (so two scales never look alike on one page), and whether
+        the values box comes first: before the first systemic dimension of the page that asks for values. The
+        page's first statement needs no scale heading, nor does a dimension's first when the scale stays the same."""
+        rows: list[tuple[Dimension | None, StrOrPromise | None, bool, BoundField]] = []
+        for i, question in enumerate(self.questions):
+            before = self.questions[i - 1] if i else None
+            dimension = DIMENSIONS_BY_SLUG[question.dimension]
+            new_dimension = before is None or question.dimension != before.dimension
+            new_scale = before is not None and question.scale != before.scale
+            values_here = (
+                "values" in self.fields and new_dimension and dimension.is_systemic and not self._values_shown(i)
+            )
+            rows.append(
+                (
+                    dimension if new_dimension else None,
+                    AnswerScale(question.scale).heading if new_scale else None,
+                    values_here,
+                    self[question_field_name(question)],
+                )
+            )
+        return rows
+
+    def _values_shown(self, index: int) -> bool:
+        """Whether the values box came before the statement at `index` (at the first systemic dimension)."""
+        return any(DIMENSIONS_BY_SLUG[q.dimension].is_systemic for q in self.questions[:index])
+
+    @property
+    def values_at_end(self) -> bool:
+        """The page asks for values but has no systemic statement to put them before."""
+        return "values" in self.fields and not self._values_shown(len(self.questions))
 
     def clean(self):
         cleaned = super().clean()
@@ -141,6 +177,10 @@ class StartCheckInForm(forms.Form):
         ),
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages={
+            "required": _("Choose the team this check-in is for"),
+            "invalid_choice": _("Choose one of your teams"),
+        },
     )
 
     def __init__(self, *args, teams, **kwargs):
@@ -219,6 +259,9 @@ class MoveReviewForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    # The answers "what got in the way" is asked under (the template reveals it only there).
+    obstacle_outcomes = " ".join(sorted(OBSTACLE_OUTCOMES))
+
     def rows(self):
         return [(m, self[f"outcome_{m.pk}"], self[f"obstacle_{m.pk}"], self[f"note_{m.pk}"]) for m in self.moves]
 
@@ -226,15 +269,16 @@ class MoveReviewForm(forms.Form):
         cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
         for move in self.moves:
             outcome = cleaned.get(f"outcome_{move.pk}")
-            if (cleaned.get(f"note_{move.pk}") or cleaned.get(f"obstacle_{move.pk}")) and not outcome:
-                self.add_error(f"outcome_{move.pk}", _("Please choose how it went, to keep your answer."))
-            elif cleaned.get(f"obstacle_{move.pk}") and outcome not in OBSTACLE_OUTCOMES:
-                self.add_error(
-                    f"obstacle_{move.pk}",
-                    _("You said you tried it, so leave “what got in the way” blank, or change how it went."),
-                )
+            if outcome and outcome not in OBSTACLE_OUTCOMES:
+                # Asked only under "Not yet" and "I have dropped it": a choice left over from before the answer
+                # changed (hidden from view, but still sent) is not an answer to anything, so it is dropped.
+                cleaned[f"obstacle_{move.pk}"] = ""
+            elif not outcome and (cleaned.get(f"note_{move.pk}") or cleaned.get(f"obstacle_{move.pk}")):
+                self.add_error(f"outcome_{move.pk}", _("Choose how it went, so that we can keep your answer"))
         if not self.errors and not any(cleaned.get(f"outcome_{m.pk}") for m in self.moves):
-            raise forms.ValidationError(_("Please choose how at least one move went."), code="empty")
+            raise forms.ValidationError(
+                _("Choose how at least one move went, or skip this and start the check-in"), code="empty"
+            )
         return cleaned
 
     def reviews(self) -> dict[int, tuple[str, str, str]]:
@@ -251,19 +295,27 @@ class MoveReviewForm(forms.Form):
 
 class SupervisionMarkForm(forms.Form):
     phases = forms.MultipleChoiceField(
-        label=_("Your reflections"), choices=PHASE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Your reflections"),
+        choices=PHASE_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose from your reflections on this check-in")},
     )
     dimensions = forms.MultipleChoiceField(
         label=_("Parts of your profile"),
         choices=DIMENSION_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose from the parts of your profile listed")},
     )
     note = forms.CharField(
         label=_("Anything else you want to bring (optional)"),
         required=False,
         max_length=SUPERVISION_NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "max_length": _("Your note must be %(limit_value)s characters or fewer. It has %(show_value)s.")
+        },
         help_text=ngettext_lazy(
             "Only you can see this list. Up to %(n)s character.",
             "Only you can see this list. Up to %(n)s characters.",
@@ -273,9 +325,11 @@ class SupervisionMarkForm(forms.Form):
     )
 
     @classmethod
-    def for_profile(cls, *, reflections: Sequence, dimension_rows: Sequence) -> SupervisionMarkForm:
+    def for_profile(
+        cls, data: QueryDict | None = None, *, reflections: Sequence, dimension_rows: Sequence
+    ) -> SupervisionMarkForm:
         """The form on a profile: only the reflections this check-in has, and the parts worth a look marked."""
-        form = cls(auto_id="sup-%s")
+        form = cls(data, auto_id="sup-%s")
         cast(forms.MultipleChoiceField, form.fields["phases"]).choices = [
             (r.phase, _("My reflection on %(phase)s") % {"phase": r.get_phase_display()}) for r in reflections
         ]
@@ -286,11 +340,23 @@ class SupervisionMarkForm(forms.Form):
         return form
 
     @classmethod
-    def for_own_note(cls) -> SupervisionMarkForm:
+    def for_own_note(cls, data: QueryDict | None = None) -> SupervisionMarkForm:
         """The supervision list's own form: a note and nothing else."""
-        form = cls(auto_id="sup-own-%s")
+        form = cls(data, auto_id="sup-own-%s")
+        del form.fields["phases"], form.fields["dimensions"]
         form.fields["note"].label = _("What would you like to talk about?")
         return form
+
+    def clean(self):
+        cleaned = cast(dict[str, Any], super().clean())  # Django's Form.clean returns cleaned_data
+        chosen = cleaned.get("phases") or cleaned.get("dimensions") or (cleaned.get("note") or "").strip()
+        if not chosen and not self.errors:
+            # On the field, so the error summary links to the parts of the profile (always there) or the note.
+            if "dimensions" in self.fields:
+                self.add_error("dimensions", _("Choose something to bring to supervision, or write a note"))
+            else:
+                self.add_error("note", _("Write what you would like to talk about"))
+        return cleaned
 
 
 class ReminderSettingsForm(forms.ModelForm):

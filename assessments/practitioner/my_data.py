@@ -26,6 +26,7 @@ from assessments.models.figures import (
     TeamAction,
     TeamActionEvent,
 )
+from assessments.models.nudges import LeadEmailSetting, LeadNudgeSent
 from assessments.models.organisation import Invite, Membership, OrganisationIdentity, ServiceLead
 from assessments.models.private import (
     MoveReview,
@@ -51,6 +52,8 @@ EXPORTED_MODELS = (
     SupervisionNote,
     ReminderSent,
     ActionVoice,
+    LeadEmailSetting,
+    LeadNudgeSent,
 )
 # Models that point at a user but are not that person's data, and why.
 NOT_EXPORTED = {
@@ -170,6 +173,14 @@ def user_export(user: User) -> dict[str, Any]:
             {"window_start": r.window_start.isoformat(), "sent_at": _iso(r.sent_at)}
             for r in ReminderSent.objects.filter(user=user).order_by("window_start")
         ],
+        # For leads: whether they are emailed when figures are ready, and which of those emails were sent.
+        "figures_ready_emails": {
+            "on": not LeadEmailSetting.objects.filter(user=user, figures_ready=False).exists(),
+            "sent": [
+                {"period_start": n.period_start.isoformat(), "sent_at": _iso(n.sent_at)}
+                for n in LeadNudgeSent.objects.filter(user=user).order_by("period_start")
+            ],
+        },
         # Whether the service's actions made a difference: one answer per action and period (the rows of the
         # other period kind hold the same answers).
         "action_answers": [

@@ -11,15 +11,13 @@ from django.db.models import Prefetch
 from assessments.core.feedback import Feedback, feedback_for, frequency_notes
 from assessments.core.framework import (
     DIMENSIONS,
-    LEVEL_LABELS,
-    PHASES,
     Dimension,
     Direction,
     Level,
     Phase,
     StatementKind,
 )
-from assessments.core.scoring import Band, band, changes_since, is_concerning, level_scores
+from assessments.core.scoring import Band, band, changes_since, is_concerning
 from assessments.core.signposting import Support, shows_raise_it, support_for
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
 from assessments.models.private import PractitionerProfile
@@ -50,26 +48,6 @@ class ScoreRow:
 
 
 @dataclass(frozen=True)
-class LevelPart:
-    """A phase's individual or systemic part, shown side by side in the phase's headline."""
-
-    level: Level
-    label: StrOrPromise
-    score: float | None
-    change: float | None
-
-
-@dataclass(frozen=True)
-class PhaseRow:
-    phase: Phase
-    parts: list[LevelPart]
-
-    @property
-    def direction(self) -> Direction:
-        return self.phase.direction
-
-
-@dataclass(frozen=True)
 class SaidRow:
     """A statement that is not scored, with the person's answer in the words they chose, to say back to them."""
 
@@ -85,7 +63,6 @@ class SaidRow:
 class Profile:
     checkin: CheckIn
     previous: CheckIn | None
-    phases: list[PhaseRow]
     dimensions: list[ScoreRow]
     feedback: Feedback
     # The support panel (graded, from how the person is and their own resources) and the "raise it" card (from the
@@ -160,19 +137,6 @@ def _row(dimension: Dimension, score: float | None, change: float | None, answer
     )
 
 
-def _phase_row(phase: Phase, current, previous_scores, has_previous: bool) -> PhaseRow:
-    now = level_scores(current, phase.slug)
-    before = level_scores(previous_scores, phase.slug) if has_previous else {}
-    changes = changes_since(now, before) if has_previous else {}
-    return PhaseRow(
-        phase=phase,
-        parts=[
-            LevelPart(level=level, label=LEVEL_LABELS[level], score=score, change=changes.get(level))
-            for level, score in now.items()
-        ],
-    )
-
-
 @dataclass(frozen=True)
 class _Read:
     """One check-in's answers as the profile needs them."""
@@ -218,7 +182,6 @@ def build_profile(checkin: CheckIn) -> Profile:
     support = support_for(current, {w.code: w.value for w in read.wellbeing})
     raise_it = shows_raise_it(current, frequencies)
 
-    phase_rows = [_phase_row(p, current, previous_scores, previous is not None) for p in PHASES]
     dimension_rows = [
         _row(d, current[d.slug], dim_changes.get(d.slug), read.answered.get(d.slug, 0)) for d in DIMENSIONS
     ]
@@ -230,7 +193,6 @@ def build_profile(checkin: CheckIn) -> Profile:
     return Profile(
         checkin=checkin,
         previous=previous,
-        phases=phase_rows,
         dimensions=dimension_rows,
         feedback=feedback_for(current, dim_changes, frequencies, raise_it_card=raise_it),
         support=support,

@@ -43,6 +43,29 @@ def window_start(cadence: str, today: date) -> date:
     raise ValueError(f"Unknown cadence {cadence!r}")
 
 
+def next_window_start(cadence: str, today: date) -> date:
+    """The first day of the cadence window after the one that contains today."""
+    start = window_start(cadence, today)
+    if cadence == Cadence.FOUR_WEEKLY:
+        return start + timedelta(weeks=4)
+    return (start + timedelta(days=31)).replace(day=1)
+
+
+def next_reminder(user_id: int, today: date) -> date | None:
+    """The day from which this person will next be reminded, having just checked in: the start of their next window
+    (the most frequent cadence among their teams), or None when no reminder will come (no cadence, reminders off,
+    no email address). Two queries."""
+    cadences = set(
+        Membership.objects.filter(user_id=user_id, role=Role.PRACTITIONER, user__email__gt="")
+        .exclude(team__checkin_cadence=Cadence.NONE)
+        .values_list("team__checkin_cadence", flat=True)
+    )
+    if not cadences or PractitionerProfile.objects.filter(user_id=user_id, reminders_enabled=False).exists():
+        return None
+    cadence = min(cadences, key=CADENCE_ORDER.index)
+    return next_window_start(cadence, today)
+
+
 @dataclass(frozen=True)
 class DueReminder:
     user_id: int

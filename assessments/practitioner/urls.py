@@ -10,6 +10,7 @@ urlpatterns = [
     path("checkins/history/", checkins.history, name="history"),
     path("checkins/trends/", trends.trends, name="trends"),
     path("checkins/<int:pk>/", checkins.checkin_detail, name="checkin_detail"),
+    path("checkins/<int:pk>/sent/", checkins.checkin_sent, name="checkin_sent"),
     path("checkins/<int:pk>/discard/", checkins.checkin_discard_view, name="checkin_discard"),
     path("checkins/<int:pk>/delete/", my_data.checkin_delete_view, name="checkin_delete"),
     path("checkins/<int:pk>/<slug:step_slug>/", checkins.checkin_step, name="checkin_step"),

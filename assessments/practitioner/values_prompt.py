@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessments.core.framework import DIMENSIONS_BY_SLUG, SCALE_MAX
+from assessments.core.framework import DIMENSIONS_BY_SLUG, SCALE_MAX, SCALE_MIN
 from assessments.core.scoring import keyed
 from assessments.models.checkins import CheckIn
 from assessments.models.questions import Question
@@ -39,7 +39,7 @@ def biggest_pressure(answers: list[tuple[Question, int]]) -> tuple[Question, int
     given, if any reached the threshold."""
     best: tuple[int, Question, int] | None = None
     for question, value in answers:
-        if question.phase_slug != "challenges" or not question.is_scored:
+        if question.phase_slug != "challenges" or not question.is_scored or not SCALE_MIN <= value <= SCALE_MAX:
             continue
         scored = keyed(value, reverse=question.reverse_keyed)
         if scored >= PRESSURE_PROMPT_FROM and (best is None or scored > best[0]):

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(AuthenticationForm):
@@ -17,12 +18,24 @@ class SignInForm(AuthenticationForm):
     Django's form only sets `max_length` after the field is built, so it is never checked: a very long
     username went on to authenticate(), and django-axes then failed to record the attempt (its column holds
     255 characters), a 500 on PostgreSQL.
+
+    The field is named for what people type: someone who joined from an invite signs in with their email address
+    (it is their username), so a label that says only "Username" sent them looking for a name they never chose.
     """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The email address, username or password is not right. Check them and try again."),
+    }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         field = cast(forms.CharField, self.fields["username"])  # Django's UsernameField
         field.validators.append(MaxLengthValidator(field.max_length))
+        field.label = _("Email address or username")
+        field.widget.attrs["autocomplete"] = "username"
+        field.error_messages["required"] = _("Enter your email address or username")
+        self.fields["password"].error_messages["required"] = _("Enter your password")
 
 
 def _same_address(a: str, b: str) -> bool:

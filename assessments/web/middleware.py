@@ -6,16 +6,19 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.log import log_response
 
+from assessments.web import session_timeout
 from assessments.web.logs import printable
 
 logger = logging.getLogger(__name__)
@@ -145,8 +148,8 @@ class SlidingSessionMiddleware:
     Django's SessionMiddleware does the write, and sends the cookie with the new end, as for any changed session.
     """
 
-    PUSHED_AT = "_idle_timeout_pushed_at"
-    EVERY_SECONDS = 60
+    PUSHED_AT = session_timeout.PUSHED_AT
+    EVERY_SECONDS = session_timeout.PUSH_EVERY_SECONDS
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -157,5 +160,37 @@ class SlidingSessionMiddleware:
         if SESSION_KEY in session:  # signed in; signing out has emptied it by now
             now = int(time.time())
             if now - session.get(self.PUSHED_AT, 0) >= self.EVERY_SECONDS:
-                session[self.PUSHED_AT] = now
+                session_timeout.push(session, response, now)
+        return response
+
+
+class SignedOutForInactivityMiddleware:
+    """After a session has timed out, the sign-in page says so: "You were signed out after 30 minutes without
+    activity", and, when the request that found the session gone was a form being sent, that its answers were not
+    saved (assessments/web/session_timeout.py says why they are not kept).
+
+    It sits inside MessageMiddleware, so that a message added as a response is on its way out is still kept for
+    the sign-in page the response redirects to.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if session_timeout.SIGNED_IN_COOKIE not in request.COOKIES:  # nobody signed in here lately: nothing to say
+            return self.get_response(request)
+        signed_in_before = SESSION_KEY in request.session
+        ended = session_timeout.timed_out(request)
+        sign_in_page = resolve_url(settings.LOGIN_URL)
+        told = False
+        if ended and request.method == "GET" and request.path == sign_in_page:
+            messages.info(request, session_timeout.timed_out_message(posted=False))  # shown on this very page
+            told = True
+        response = self.get_response(request)
+        if ended and not told and response.status_code == 302:
+            if urlsplit(response.get("Location", "")).path == sign_in_page:
+                messages.info(request, session_timeout.timed_out_message(posted=request.method == "POST"))
+                told = True
+        if SESSION_KEY not in request.session and (told or signed_in_before):
+            session_timeout.forget_signed_in(response)  # told once; or signed out just now, which is not a time-out
         return response

@@ -217,7 +217,10 @@ def _refused(request: HttpRequest, reason: str, status: int, retry_after: int | 
 def sign_out(request: HttpRequest) -> HttpResponse:
     """End the session here and, after an organisation sign-in, the provider's too (RP-initiated logout)."""
     with_organisation = request.session.get(ORGANISATION_KEY) or request.session.get(OLD_ID_TOKEN_KEY)
+    was_signed_in = request.user.is_authenticated
     logout(request)
+    if was_signed_in:  # kept in the message cookie, which outlives the session, through the provider and back
+        messages.success(request, _("You have signed out."))
     if with_organisation and oidc.configured():
         back = settings.SITE_URL + resolve_url(settings.LOGOUT_REDIRECT_URL)
         url = oidc.end_session_url(post_logout_redirect_uri=back)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.web import health, sign_in, views
+from assessments.web import health, session_timeout, sign_in, views
 
 app_name = "site"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("support/", views.support, name="support"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("session/stay/", session_timeout.stay_signed_in, name="stay_signed_in"),
     path("sign-in/organisation/", sign_in.organisation_sign_in, name="organisation_sign_in"),
     path("sign-in/organisation/callback/", sign_in.organisation_sign_in_callback, name="organisation_sign_in_callback"),
     path("sign-in/organisation/jwks.json", sign_in.organisation_jwks, name="organisation_jwks"),

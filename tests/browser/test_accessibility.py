@@ -43,6 +43,7 @@ from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.periods import latest_shown_period
 from assessments.core.steps import QUESTION_STEPS
 from assessments.leads.invites import invite_create
+from assessments.leads.nudges import unsubscribe_token
 from assessments.leads.team_actions import team_action_create
 from assessments.models import Membership, Role, ServiceLead
 from assessments.practitioner.checkins import checkin_start
@@ -133,11 +134,42 @@ def team_action_without_text(page, w: World) -> None:
     page.get_by_role("button", name="Save the action").click()
 
 
+def figures_emails_off(page, w: World) -> None:
+    page.get_by_label("No, I will look for myself").check()
+    page.get_by_role("button", name="Save").click()
+
+
+def stop_the_emails(page, w: World) -> None:
+    page.get_by_role("button", name="Stop these emails").click()
+
+
+def email_stop(w: World) -> str:
+    return reverse("leads:email_stop", args=[unsubscribe_token(w.users["lead"].pk)])
+
+
 def too_many_moves(page, w: World) -> None:
     boxes = page.locator("input[name=moves]")
     for n in range(4):
         boxes.nth(n).check()
     page.get_by_role("button", name="Save my moves").click()
+
+
+def look_back_note_without_an_answer(page, w: World) -> None:
+    page.locator("textarea").first.fill("A note, but how it went is not chosen")
+    page.get_by_role("button", name="Save how my moves went").click()
+
+
+def supervision_note_too_long(page, w: World) -> None:
+    page.locator("#sup-own-note").fill("x" * 501)
+    page.get_by_role("button", name="Add to my list").click()
+
+
+def nothing_for_supervision(page, w: World) -> None:
+    page.get_by_role("button", name="Add to my supervision list").click()
+
+
+def start_without_choosing_a_team(page, w: World) -> None:
+    page.get_by_role("button", name="Start a check-in").click()
 
 
 def wrong_password_to_delete(page, w: World) -> None:
@@ -179,9 +211,10 @@ PAGES = [
     Page("home-lead", "lead", lambda w: reverse("site:home")),
     Page("home-no-team", "outsider", lambda w: reverse("site:home")),
     *(Page(f"step-{s.number}-{s.slug}", "practitioner", step(s.slug)) for s in QUESTION_STEPS),
-    Page("step-with-errors", "practitioner", step("systemic-support"), too_long_reflection),
+    Page("step-with-errors", "practitioner", step("coping"), too_long_reflection),
     Page("review", "practitioner", step("review")),
     Page("profile", "practitioner", lambda w: reverse("practitioner:checkin_detail", args=[w.calm.pk])),
+    Page("checkin-sent", "practitioner", lambda w: reverse("practitioner:checkin_sent", args=[w.calm.pk])),
     Page(
         "profile-with-signposting",
         "practitioner",
@@ -240,6 +273,27 @@ PAGES = [
         too_many_moves,
     ),
     Page("moves-review", "practitioner", lambda w: reverse("practitioner:moves_review", args=[w.draft.pk])),
+    # Issue 26: the forms' edges.
+    Page(
+        "moves-review-with-error",
+        "practitioner",
+        lambda w: reverse("practitioner:moves_review", args=[w.draft.pk]),
+        look_back_note_without_an_answer,
+    ),
+    Page("draft-delete-confirm", "practitioner", lambda w: reverse("practitioner:checkin_discard", args=[w.draft.pk])),
+    Page(
+        "supervision-from-profile-with-error",
+        "practitioner",
+        lambda w: reverse("practitioner:checkin_detail", args=[w.calm.pk]),
+        nothing_for_supervision,
+    ),
+    Page("start-without-a-team-chosen", "teammate", lambda w: reverse("site:home"), start_without_choosing_a_team),
+    Page(
+        "supervision-list-with-error",
+        "practitioner",
+        lambda w: reverse("practitioner:supervision"),
+        supervision_note_too_long,
+    ),
     Page("step-1-with-moves-to-review", "practitioner", step(QUESTION_STEPS[0].slug)),
     Page("supervision-list", "practitioner", lambda w: reverse("practitioner:supervision")),
     Page("my-data", "practitioner", lambda w: reverse("practitioner:my_data")),
@@ -252,6 +306,12 @@ PAGES = [
     ),
     Page("checkin-delete-confirm", "practitioner", lambda w: reverse("practitioner:checkin_delete", args=[w.calm.pk])),
     Page("team-reminders", "lead", lambda w: reverse("leads:team_reminders", args=[w.team.pk])),
+    # Issue 28: a lead's figures-ready emails, and the stop link from the email (signed out).
+    Page("email-settings", "lead", lambda w: reverse("leads:email_settings")),
+    Page("email-settings-saved", "lead", lambda w: reverse("leads:email_settings"), figures_emails_off),
+    Page("email-stop", "anonymous", email_stop),
+    Page("email-stopped", "anonymous", email_stop, stop_the_emails),
+    Page("email-stop-invalid", "anonymous", lambda w: reverse("leads:email_stop", args=["not-a-token"]), status=400),
     Page("privacy", "anonymous", lambda w: reverse("site:privacy")),
     Page("privacy-signed-in", "practitioner", lambda w: reverse("site:privacy")),
     Page("get-support", "anonymous", lambda w: reverse("site:support")),

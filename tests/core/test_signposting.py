@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.core.framework import DIMENSIONS, SCALE_MAX, SCALE_MIN, Direction, StatementKind
+from assessments.core.framework import DIMENSIONS, DOES_NOT_APPLY, SCALE_MAX, SCALE_MIN, Direction, StatementKind
 from assessments.core.signposting import (
     LOW_MOOD,
     LOW_MOOD_PEOPLE_FROM,
@@ -114,6 +114,11 @@ def test_supervision_that_mostly_did_not_go_ahead_shows_the_raise_it_card(answer
     """ "None of it" or "Less than half" of planned supervision: the service's to put right."""
     assert shows_raise_it({}, {SUPERVISION_HAPPENED: answer}) == (answer < SUPERVISION_MISSED_BELOW)
     assert SUPERVISION_MISSED_BELOW == 3
+
+
+def test_supervision_that_was_not_planned_is_not_supervision_missed():
+    """ "No supervision was planned" (leave, sickness) is stored below the scale: nothing to raise."""
+    assert not shows_raise_it({}, {SUPERVISION_HAPPENED: DOES_NOT_APPLY})
 
 
 def test_every_statement_about_how_the_person_is_in_every_question_set_is_one_the_grading_knows():

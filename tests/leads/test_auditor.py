@@ -120,12 +120,15 @@ def test_one_person_on_the_older_question_set_does_not_stand_out(client, lead, t
 def test_a_team_that_all_gave_the_same_answer_shows_no_share_of_it(client, lead, team, question_set):
     """Thirteen members, all took part, all agreed the caseload felt relentless and all said they never think of
     leaving: "100% agreed" and "Never 100%" beside "13 of 13 took part" told the lead every named member's answer."""
-    _send(team, [{**spread({"systemic_pressures": 3}, i, 13), "sp_volume": 4, "leave_thoughts": 1} for i in range(13)])
+    _send(
+        team,
+        [{**spread({"systemic_pressures": 3}, i, 13), "sp_volume": 4, "leave_because_of_work": 1} for i in range(13)],
+    )
     client.force_login(lead)
     html = client.get(reverse("leads:team_summary", args=[team.pk, latest_shown_period().key])).content.decode()
     assert "13 of 13 members took part this period." in html
     _dimensions, statements = _reads(client, "team", team.pk)
-    for code in ("sp_volume", "leave_thoughts"):
+    for code in ("sp_volume", "leave_because_of_work"):
         row = statements[(team.name, code)]
         assert row["answered"] == "" and "no one" in row["note"], row
     assert "Mostly: 100%" not in html and "100% agreed" not in html

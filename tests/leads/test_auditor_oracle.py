@@ -43,11 +43,11 @@ def older_question_set(service, team):
 
 
 def all_alike(service, team):
-    send(team, 12, lambda i: {**diverse(i), "sp_volume": 4, "leave_thoughts": 1})
+    send(team, 12, lambda i: {**diverse(i), "sp_volume": 4, "leave_because_of_work": 1})
 
 
 def nobody_answered(service, team):
-    send(team, 12, lambda i: {**diverse(i), "leave_thoughts": None})
+    send(team, 12, lambda i: {**diverse(i), "leave_because_of_work": None})
 
 
 def uniform_remainder(service, team):
@@ -86,7 +86,7 @@ def test_even_a_reader_who_knows_who_skipped_cannot_work_out_the_skippers_score(
 
 # --- random worlds --------------------------------------------------------------------------------------------------
 
-CODES = ("sp_volume", "sp_paperwork", "sv_manager", "ss_peers", "worked_over", "leave_thoughts")
+CODES = ("sp_volume", "sp_paperwork", "sv_team_talk", "ss_peers", "worked_over", "leave_because_of_work")
 
 
 @st.composite

@@ -162,22 +162,22 @@ def test_one_person_on_the_older_question_set_has_their_systemic_score_pinned(se
 
 
 def test_when_all_twelve_agree_with_a_statement_each_ones_answer_is_known(service, team, question_set):
-    people = send(team, 12, lambda i: {**diverse(i), "sp_volume": 4, "leave_thoughts": 1})
+    people = send(team, 12, lambda i: {**diverse(i), "sp_volume": 4, "leave_because_of_work": 1})
     oracle, leaks = judge(service)
     everyone = {u.pk for u in people}
     assert of(leaks, "answer:sp_volume") == everyone  # all "agree"
-    assert of(leaks, "answer:leave_thoughts") == everyone  # all "never"
-    assert {leak.what for leak in leaks} == {"answer:sp_volume", "answer:leave_thoughts"}
+    assert of(leaks, "answer:leave_because_of_work") == everyone  # all "never"
+    assert {leak.what for leak in leaks} == {"answer:sp_volume", "answer:leave_because_of_work"}
 
 
 def test_when_nobody_in_a_team_answers_the_intention_to_leave_its_absence_says_so_of_each(service, team, question_set):
     """Not in MODEL.md's list, found by the oracle: a shown team whose figures leave out a statement says that nobody
     in it answered it, so each person's blank is known (answering, even all alike, is the leak above)."""
-    people = send(team, 12, lambda i: {**diverse(i), "leave_thoughts": None})
+    people = send(team, 12, lambda i: {**diverse(i), "leave_because_of_work": None})
     oracle, leaks = judge(service)
-    assert "leave_thoughts" not in oracle.figures["cells"][str(team.pk)]["statements"]
-    assert of(leaks, "answer:leave_thoughts") == {u.pk for u in people}
-    assert {leak.what for leak in leaks} == {"answer:leave_thoughts"}
+    assert "leave_because_of_work" not in oracle.figures["cells"][str(team.pk)]["statements"]
+    assert of(leaks, "answer:leave_because_of_work") == {u.pk for u in people}
+    assert {leak.what for leak in leaks} == {"answer:leave_because_of_work"}
 
 
 # --- 4. the service total minus the teams that are shown ----------------------------------------------------------

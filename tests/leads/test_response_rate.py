@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from assessments.core.periods import parse_period
 from assessments.models import Membership, Role
+from assessments.practitioner.checkins import checkin_start, checkin_submit
+from devtools.answers import answer_every_step
 from tests.conftest import make_user, moment_in, people_in, submit_checkin
 
 LONDON = ZoneInfo("Europe/London")
@@ -83,3 +85,34 @@ def test_the_service_counts_a_person_in_two_teams_once(client, service_lead, ser
     assert "11 of 11 members took part this period." in page
     assert {r[4] for r in march_rows(rows, "Whole service")} == {"11"}
     assert {r[4] for r in march_rows(rows, "South team")} == {"6"}  # the person in both teams is a member of each
+
+
+def test_a_check_in_sent_with_nothing_answered_is_not_taking_part(client, lead, team, question_set):
+    """Eight people answered in March; a ninth sent a check-in with every statement left blank (and a reflection, which
+    stays theirs). It says nothing, so the lead reads 8 took part, not 9, and no figure moves for it."""
+    members = people_in(team, 11)
+    for person in members[:8]:
+        submit_checkin(person, team, when=moment_in(MARCH))
+    blank = members[8]
+    with time_machine.travel(moment_in(MARCH), tick=False):
+        checkin_submit(
+            checkin=answer_every_step(
+                checkin_start(user=blank, team=team), lambda question: None, reflections={"challenges": "A hard week."}
+            )
+        )
+    page, rows = read(client, lead, "team_summary", team.pk)
+    assert "8 of 11 members took part this period." in page
+    assert all(r[3:5] == ["8", "11"] for r in march_rows(rows, "North team"))
+
+
+def test_a_blank_check_in_leaves_the_earlier_one_in_the_period_counting(client, lead, team, question_set):
+    """Someone who answered early in March and then sent a blank check-in still took part, with what they said."""
+    members = people_in(team, 11)
+    for person in members[:8]:
+        submit_checkin(person, team, when=moment_in(MARCH))
+    with time_machine.travel(moment_in(MARCH), tick=False):
+        checkin_submit(checkin=answer_every_step(checkin_start(user=members[0], team=team), lambda question: None))
+    page, rows = read(client, lead, "team_summary", team.pk)
+    assert "8 of 11 members took part this period." in page
+    pressures = [r for r in march_rows(rows, "North team") if r[2] == "Pressures and demands of the service"]
+    assert pressures and all(r[3:5] == ["8", "11"] and r[5] != "" for r in pressures), pressures

@@ -12,7 +12,7 @@ from assessments.models import CheckIn, Question, StatementEntry
 from assessments.practitioner.checkins import checkin_delete
 from tests.conftest import contributions, people_in, shown_moment, spread, submit_checkin
 
-ALL_KINDS = {"hp_worn_out": 5, "hp_low": 5, "leave_thoughts": 4, "worked_over": 3, "supervision_happened": 2}
+ALL_KINDS = {"hp_worn_out": 5, "hp_low": 5, "leave_because_of_work": 4, "worked_over": 3, "supervision_happened": 2}
 
 
 def test_only_systemic_frequency_and_intention_statements_are_passed_on(practitioner, team, question_set):
@@ -27,7 +27,7 @@ def test_only_systemic_frequency_and_intention_statements_are_passed_on(practiti
     assert not codes & {"hp_worn_out", "hp_low"}  # how the person is never leaves them
     assert not codes & set(Question.objects.filter(dimension="individual_values").values_list("code", flat=True))
     # One entry per period kind (month and quarter), each holding the answer.
-    assert set(StatementEntry.objects.filter(code="leave_thoughts").values_list("value", flat=True)) == {4}
+    assert set(StatementEntry.objects.filter(code="leave_because_of_work").values_list("value", flat=True)) == {4}
 
 
 def test_statement_entries_follow_the_counting_check_in_and_go_with_it(practitioner, team, question_set):

@@ -15,7 +15,16 @@ from assessments.leads.action_library import LIBRARY_BY_KEY
 from assessments.leads.team_actions import TRANSITIONS, team_action_move
 from assessments.models import Membership, Role, SummaryAccess, TeamAction, TeamActionEvent
 from tests.admin_forms import admin_form
-from tests.conftest import MENU, SESSION_SAVE, contributions, make_action, make_user
+from tests.conftest import (
+    MENU,
+    SESSION_SAVE,
+    make_action,
+    make_user,
+    people_in,
+    shown_moment,
+    spread,
+    submit_checkin,
+)
 
 Status = TeamAction.Status
 
@@ -304,14 +313,22 @@ def test_reading_an_action_is_recorded_as_reading_the_teams_figures(client, lead
     assert SummaryAccess.objects.filter(user=lead, team=team, period=shown_period().key).count() == 1
 
 
-def test_each_hotspot_links_to_the_suggestions_for_its_dimension(client, lead, team, question_set):
-    contributions(team, 5, {"systemic_pressures": 4, "systemic_support": 2})
+def test_each_hotspot_links_to_the_suggestion_that_answers_its_statement(client, lead, team, question_set):
+    # Referrals that do not fit drive the pressure; colleagues to turn to drive the low support.
+    for i, person in enumerate(people_in(team, 12)):
+        answers = spread({"systemic_pressures": 4, "systemic_support": 2}, i, 12)
+        default = answers.pop("default")
+        mostly = {"sp_fit": 5, "ss_peers": 1} if i < 8 else {"sp_fit": 2, "ss_peers": 4}
+        submit_checkin(person, team, {**answers, **mostly}, default=default, when=shown_moment())
     client.force_login(lead)
     html = client.get(reverse("leads:team_summary", args=[team.pk, shown_period().key])).content.decode()
     add = reverse("leads:team_action_add", args=[team.pk])
-    assert f'href="{add}#suggestions-systemic_pressures"' in html
-    assert f'href="{add}#suggestions-systemic_support"' in html
-    assert 'id="suggestions-systemic_pressures"' in client.get(add).content.decode()
+    assert "did not fit what our service can offer" in html
+    assert f'href="{add}#suggestion-referral_fit"' in html
+    assert f'href="{add}#suggestion-peer_network"' in html
+    assert "#suggestions-systemic_pressures" not in html
+    page = client.get(add).content.decode()
+    assert 'id="suggestion-referral_fit"' in page and 'id="suggestion-peer_network"' in page
 
 
 @pytest.mark.parametrize("moves", [1, 12])

@@ -17,7 +17,7 @@ from tests.conftest import contributions, make_action, shown_moment
 SAYS_WHY = "Some figures are not shown so that no one's answers can be worked out."
 THE_OLD_NOTE = "Not shown so that no one's answers can be worked out."
 DASH = '<span aria-hidden="true">—</span><span class="nhsuk-u-visually-hidden">not shown</span>'
-LEAVING = "How often did you think about leaving this job?"
+LEAVING = "How often did you think about leaving this job because of how work is for you?"
 PRESSURES = "Pressures and demands of the service"
 
 
@@ -45,7 +45,7 @@ def test_a_page_with_one_withheld_figure_says_why_once_and_shows_no_number_for_i
 ):
     """Twelve colleagues, every one of whom said they never think of leaving: "Never 100%" would tell the lead each
     one's answer. That one statement is withheld, for the team and the service; everything else is shown."""
-    contributions(team, 12, all_gave={"leave_thoughts": 1})
+    contributions(team, 12, all_gave={"leave_because_of_work": 1})
     client.force_login(lead if page == "leads:team_summary" else service_lead)
     html = _read(client, page, team.pk if page == "leads:team_summary" else team.service.pk)
     assert html.count(SAYS_WHY) == 1

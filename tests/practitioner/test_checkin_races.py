@@ -19,7 +19,7 @@ from assessments.practitioner import checkins as checkin_writes
 from assessments.practitioner.views import checkins as checkin_views
 from tests.conftest import BrowserClient, post_every_step
 
-THANK_YOU = "Thank you. Your check-in has been sent."
+THANK_YOU = "Check-in sent</h1>"  # the confirmation page
 ALREADY_SENT = "Your check-in has already been sent. Thank you."
 
 postgresql_only = pytest.mark.skipif(
@@ -60,11 +60,11 @@ def test_starting_while_another_tab_opens_the_draft_takes_both_to_it(
     response = client.post(reverse("practitioner:checkin_begin"))
 
     assert response.status_code == 302
-    assert response["Location"] == step_url(other_tab[0], "individual-challenges")
+    assert response["Location"] == step_url(other_tab[0], "challenges")
     assert CheckIn.objects.filter(user=practitioner, status=CheckIn.Status.DRAFT).count() == 1
 
 
-def test_sending_while_another_tab_sends_shows_the_profile_with_one_calm_message(
+def test_sending_while_another_tab_sends_shows_the_confirmation_with_one_calm_message(
     client, practitioner, question_set, monkeypatch
 ):
     client.force_login(practitioner)
@@ -80,7 +80,7 @@ def test_sending_while_another_tab_sends_shows_the_profile_with_one_calm_message
     monkeypatch.setattr(checkin_views, "get_checkin_for_user", other_tab_sends_first)
     response = client.post(step_url(checkin, "review"), follow=True)
 
-    assert response.redirect_chain == [(reverse("practitioner:checkin_detail", args=[checkin.pk]), 302)]
+    assert response.redirect_chain == [(reverse("practitioner:checkin_sent", args=[checkin.pk]), 302)]
     html = response.content.decode()
     assert alerts(html) == ["Important"]
     assert html.count(ALREADY_SENT) == 1 and "can no longer be changed" not in html
@@ -88,7 +88,7 @@ def test_sending_while_another_tab_sends_shows_the_profile_with_one_calm_message
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7
 
 
-def test_sending_again_after_a_lost_answer_shows_the_profile_calmly(client, practitioner, question_set):
+def test_sending_again_after_a_lost_answer_shows_the_confirmation_calmly(client, practitioner, question_set):
     client.force_login(practitioner)
     checkin = draft_ready_to_send(client, question_set)
     client.post(step_url(checkin, "review"))  # sent, but the answer (and the thank-you it carried) was lost
@@ -97,7 +97,7 @@ def test_sending_again_after_a_lost_answer_shows_the_profile_calmly(client, prac
 
     response = client.post(step_url(checkin, "review"), follow=True)
 
-    assert response.redirect_chain == [(reverse("practitioner:checkin_detail", args=[checkin.pk]), 302)]
+    assert response.redirect_chain == [(reverse("practitioner:checkin_sent", args=[checkin.pk]), 302)]
     html = response.content.decode()
     assert alerts(html) == ["Important"] and html.count(ALREADY_SENT) == 1
     assert CheckIn.objects.get(pk=checkin.pk).submitted_at == submitted_at
@@ -158,7 +158,7 @@ def test_two_tabs_starting_at_once_open_one_draft(practitioner, question_set, mo
 
     draft = CheckIn.objects.get(user=practitioner, status=CheckIn.Status.DRAFT)
     assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
-    assert [r["Location"] for r in responses] == [step_url(draft, "individual-challenges")] * 2
+    assert [r["Location"] for r in responses] == [step_url(draft, "challenges")] * 2
 
 
 @postgresql_only
@@ -176,12 +176,13 @@ def test_a_double_click_on_send_stores_one_check_in_and_shows_each_click_a_calm_
         monkeypatch=monkeypatch,
     )
 
-    profile = reverse("practitioner:checkin_detail", args=[checkin.pk])
+    sent = reverse("practitioner:checkin_sent", args=[checkin.pk])
     assert [getattr(r, "status_code", r) for r in responses] == [302, 302]
-    assert [r["Location"] for r in responses] == [profile, profile]
+    assert [r["Location"] for r in responses] == [sent, sent]
     monkeypatch.undo()
-    pages = [tab.get(profile).content.decode() for tab in tabs]
-    assert sorted(alerts(page)[0] for page in pages) == ["Done", "Important"]
-    assert sum(THANK_YOU in page for page in pages) == 1 and sum(ALREADY_SENT in page for page in pages) == 1
+    pages = [tab.get(sent).content.decode() for tab in tabs]
+    assert all(THANK_YOU in page for page in pages)
+    assert sorted(alerts(page) for page in pages) == [[], ["Important"]]
+    assert sum(ALREADY_SENT in page for page in pages) == 1
     assert CheckIn.objects.filter(user=practitioner, status=CheckIn.Status.SUBMITTED).count() == 1
     assert DimensionScore.objects.filter(checkin=checkin).count() == 7

@@ -1,4 +1,5 @@
-"""Open drafts keep their place when a check-in's three phase steps become seven pages (migration 0011)."""
+"""Open drafts keep their place when a check-in's three phase steps become seven pages (migration 0011), and again
+when the seven pages become one per phase (migration 0018, issue 26)."""
 
 from __future__ import annotations
 
@@ -41,14 +42,11 @@ def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going
         )
 
         MigrationExecutor(connection).migrate(AFTER)
-        resumes_at = {n: first_open_step(CheckIn.objects.get(pk=d.pk).steps_completed).slug for n, d in drafts.items()}
-        assert resumes_at == {
-            0: "individual-challenges",  # nothing saved: the first page
-            1: "individual-values",  # challenges saved: phase 2's first page
-            2: "individual-coping",  # values saved too: phase 3's first page
-            3: "review",  # every phase saved: check and send
-        }
-        assert CheckIn.objects.get(pk=sent.pk).steps_completed == 3  # a sent check-in is not a draft to resume
+        after = MigrationExecutor(connection).loader.project_state(AFTER).apps.get_model("assessments", "CheckIn")
+        saved_pages = {n: after.objects.get(pk=d.pk).steps_completed for n, d in drafts.items()}
+        # Seven pages then (challenges 2, values 2, coping 3): each draft at the first page of the next phase.
+        assert saved_pages == {0: 0, 1: 2, 2: 4, 3: 7}
+        assert after.objects.get(pk=sent.pk).steps_completed == 3  # a sent check-in is not a draft to resume
 
         MigrationExecutor(connection).migrate(BEFORE)
         assert {
@@ -59,5 +57,48 @@ def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going
             2: 2,
             3: 3,
         }
+    finally:
+        MigrationExecutor(connection).migrate(leaves)
+
+
+SEVEN_PAGES = [("assessments", "0017_bind_private_words")]
+BY_PHASE = [("assessments", "0018_draft_steps_by_phase")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_from_the_seven_pages_resumes_at_the_page_of_the_first_phase_it_had_not_finished(question_set):
+    executor = MigrationExecutor(connection)
+    leaves = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate(SEVEN_PAGES)
+        old = MigrationExecutor(connection).loader.project_state(SEVEN_PAGES).apps
+        team = old.get_model("assessments", "Team").objects.create(
+            service=old.get_model("assessments", "Service").objects.create(name="Old service"), name="Old team"
+        )
+        drafts = {}
+        for saved_pages in range(8):
+            user = old.get_model("auth", "User").objects.create(username=f"draft-{saved_pages}")
+            drafts[saved_pages] = old.get_model("assessments", "CheckIn").objects.create(
+                user_id=user.pk, team_id=team.pk, question_set_id=question_set.pk, steps_completed=saved_pages
+            )
+
+        MigrationExecutor(connection).migrate(BY_PHASE)
+        resumes_at = {n: first_open_step(CheckIn.objects.get(pk=d.pk).steps_completed).slug for n, d in drafts.items()}
+        assert resumes_at == {
+            0: "challenges",
+            1: "challenges",  # half of phase 1 saved: its page, with those answers on it
+            2: "values",
+            3: "values",
+            4: "coping",
+            5: "coping",
+            6: "coping",
+            7: "review",  # every page saved: check your answers
+        }
+
+        MigrationExecutor(connection).migrate(SEVEN_PAGES)
+        back = {
+            n: old.get_model("assessments", "CheckIn").objects.get(pk=d.pk).steps_completed for n, d in drafts.items()
+        }
+        assert back == {0: 0, 1: 0, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 7}  # whole phases kept, as far as they went
     finally:
         MigrationExecutor(connection).migrate(leaves)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -24,7 +25,7 @@ RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")
 
 def first_page(draft) -> str:
     """The check-in's first page."""
-    return reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"])
+    return reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
 
 
 def review_page(draft) -> str:
@@ -178,7 +179,7 @@ def test_the_next_check_in_opens_with_a_review_of_my_moves_on_its_own_page(clien
     assert f'href="{first_page(draft)}">Skip this and start the check-in' in html
     # Skipped: the first page offers it again, in one line, and keeps the check-in's own page short.
     page = client.get(first_page(draft)).content.decode()
-    assert "Step 1 of 8" in page and "Tell your lead about one specific pressure" not in page
+    assert "Page 1 of 3" in page and "Tell your lead about one specific pressure" not in page
     assert f'href="{review_page(draft)}">Look back at how your moves went (optional)' in page
 
 
@@ -205,9 +206,7 @@ def test_reviewing_moves_records_each_outcome_and_note(client, practitioner, sen
             f"obstacle_{b.pk}": "diary_full",
         },
     )
-    assert response.headers["Location"] == reverse(
-        "practitioner:checkin_step", args=[draft.pk, "individual-challenges"]
-    )
+    assert response.headers["Location"] == reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
     assert [(r.move_id, r.outcome, r.note, r.obstacle) for r in MoveReview.objects.order_by("move_id")] == [
         (a.pk, "helped", "My lead listened.", ""),
         (b.pk, "not_yet", "", "diary_full"),
@@ -245,25 +244,72 @@ def test_reviewing_through_someone_elses_draft_is_404(client, practitioner, team
 
 
 @pytest.mark.parametrize(
-    "body, message",
+    "body, message, target",
     [
-        ({"note_{pk}": "x" * 501, "outcome_{pk}": "helped"}, "500 characters"),
-        ({"outcome_{pk}": "brilliant"}, "Please choose one of the options"),
-        ({"note_{pk}": "a note but no outcome"}, "Please choose how it went"),
-        ({"outcome_{pk}": ""}, "at least one move"),
-        ({"outcome_{pk}": "helped", "obstacle_{pk}": "no_time"}, "leave “what got in the way” blank"),
-        ({"outcome_{pk}": "dropped", "obstacle_{pk}": "the-weather"}, "Please choose one of the options"),
-        ({"obstacle_{pk}": "forgot"}, "Please choose how it went"),
+        ({"note_{pk}": "x" * 501, "outcome_{pk}": "helped"}, "500 characters", "id_note_{pk}"),
+        ({"outcome_{pk}": "brilliant"}, "Please choose one of the options", "id_outcome_{pk}_0"),
+        (
+            {"note_{pk}": "a note but no outcome"},
+            "Choose how it went, so that we can keep your answer",
+            "id_outcome_{pk}_0",
+        ),
+        ({"outcome_{pk}": ""}, "Choose how at least one move went", "id_outcome_{pk}_0"),
+        (
+            {"outcome_{pk}": "dropped", "obstacle_{pk}": "the-weather"},
+            "Please choose one of the options",
+            "id_obstacle_{pk}_0",
+        ),
+        ({"obstacle_{pk}": "forgot"}, "Choose how it went, so that we can keep your answer", "id_outcome_{pk}_0"),
     ],
 )
-def test_a_bad_review_shows_a_message_and_saves_nothing(client, practitioner, sent, body, message):
+def test_a_bad_review_shows_the_page_again_with_a_linked_error_and_saves_nothing(
+    client, practitioner, sent, body, message, target
+):
     (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
     draft = _next_draft(client, practitioner)
     data = {k.format(pk=move.pk): v for k, v in body.items()}
-    response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data, follow=True)
-    assert response.status_code == 200
-    assert message in response.content.decode()
+    response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html
+    assert "<title>Error: How did your moves go?" in html
+    assert f'href="#{target.format(pk=move.pk)}"' in html and f'id="{target.format(pk=move.pk)}"' in html
     assert MoveReview.objects.count() == 0
+
+
+def test_an_error_on_the_look_back_keeps_every_choice_made_on_the_page(client, practitioner, sent):
+    first, second = moves_choose(user=practitioner, checkin=sent, catalogue_keys=[CATALOGUE[0].key, CATALOGUE[1].key])
+    draft = _next_draft(client, practitioner)
+    data = {
+        f"outcome_{first.pk}": "not_yet",
+        f"obstacle_{first.pk}": "no_time",
+        f"note_{first.pk}": "Clinics ran over",
+        f"note_{second.pk}": "A note, but how it went is not chosen",
+    }
+    html = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data).content.decode()
+    assert f'href="#id_outcome_{second.pk}_0"' in html  # the move with the problem, and only that one
+    assert f'href="#id_outcome_{first.pk}_0"' not in html
+    assert re.search(rf'name="outcome_{first.pk}" value="not_yet" id="[^"]+" checked', html)
+    assert re.search(rf'name="obstacle_{first.pk}" value="no_time" id="[^"]+" checked', html)
+    assert "Clinics ran over" in html and "A note, but how it went is not chosen" in html
+    assert MoveReview.objects.count() == 0
+
+
+def test_what_got_in_the_way_is_asked_only_under_not_yet_and_dropped(client, practitioner, sent):
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    draft = _next_draft(client, practitioner)
+    html = client.get(reverse("practitioner:moves_review", args=[draft.pk])).content.decode()
+    assert f'data-reveal-for="dropped not_yet" data-reveal-name="outcome_{move.pk}"' in html
+
+
+def test_a_left_over_obstacle_under_an_answer_that_was_tried_is_ignored_not_refused(client, practitioner, sent):
+    # "Not yet" and an obstacle chosen, then "It helped": the hidden obstacle is still sent, and means nothing.
+    (move,) = moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
+    draft = _next_draft(client, practitioner)
+    data = {f"outcome_{move.pk}": "helped", f"obstacle_{move.pk}": "no_time"}
+    response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), data)
+    assert response.status_code == 302
+    assert list(MoveReview.objects.values_list("outcome", "obstacle")) == [("helped", "")]
 
 
 def test_my_moves_and_their_outcomes_are_on_my_trends_page_and_not_on_anyone_elses(
@@ -311,7 +357,7 @@ def test_the_review_page_step_one_and_the_choose_page_use_a_fixed_number_of_quer
     assert html.count("<legend ") == 2 * n_moves  # each move: how it went, what got in the way
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
         html = client.get(first_page(draft)).content.decode()
-    assert html.count("<legend ") == len(questions_for(draft.question_set, "individual-challenges"))
+    assert html.count("<legend ") == len(questions_for(draft.question_set, "challenges"))
     with django_assert_max_num_queries(10 + SESSION_SAVE + MENU):
         assert client.get(reverse("practitioner:moves_choose", args=[sent.pk])).status_code == 200
     with django_assert_max_num_queries(9 + SESSION_SAVE + MENU):
@@ -333,7 +379,7 @@ def test_made_up_move_ids_in_a_review_are_404_or_a_message_never_a_500(client, p
     moves_choose(user=practitioner, checkin=sent, catalogue_keys=["selfcare-lunch-away"])
     draft = _next_draft(client, practitioner)
     response = client.post(reverse("practitioner:moves_review", args=[draft.pk]), {field: "helped"})
-    assert response.status_code in (302, 404)
+    assert response.status_code in (400, 404)
     assert MoveReview.objects.count() == 0
 
 

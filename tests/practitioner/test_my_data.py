@@ -25,6 +25,8 @@ from assessments.models import (
     Answer,
     CheckIn,
     DimensionScore,
+    LeadEmailSetting,
+    LeadNudgeSent,
     MoveReview,
     OrganisationIdentity,
     PractitionerProfile,
@@ -49,6 +51,8 @@ def give_everything(user, team, secret: str) -> CheckIn:
     MoveReview.objects.create(move=move, outcome="dropped", obstacle="diary_full", note=f"{secret} review note")
     supervision_mark(user=user, checkin=checkin, phases=["challenges"], dimensions=["work_boundaries"], note=secret)
     ReminderSent.objects.create(user=user, window_start=timezone.localdate())
+    LeadEmailSetting.objects.create(user=user, figures_ready=False)
+    LeadNudgeSent.objects.create(user=user, period_kind="month", period_start=timezone.localdate().replace(day=1))
     OrganisationIdentity.objects.create(user=user, issuer="https://login.example.nhs.uk", subject=f"{secret}-subject")
     checkin_start(user=user, team=team)  # a draft too
     return checkin
@@ -82,6 +86,7 @@ def test_the_json_export_holds_everything_about_me_and_nothing_about_anyone_else
     assert data["resilient_moves"][0]["reviews"][0]["obstacle"] == "diary_full"  # what got in the way is theirs too
     assert {n["kind"] for n in data["supervision_notes"]} == {"reflection", "dimension", "own"}
     assert len(data["reminders_sent"]) == 1
+    assert data["figures_ready_emails"]["on"] is False and len(data["figures_ready_emails"]["sent"]) == 1
     assert data["memberships"] == [
         {
             "team": "North team",
@@ -117,7 +122,7 @@ def test_my_csv_export_writes_a_team_name_that_starts_like_a_formula_as_text(cli
 
 
 def test_my_csv_export_keeps_ordinary_text_and_numbers_as_they_are(client, practitioner, team):
-    checkin = submit_checkin(practitioner, team, {"sp_say": 4}, default=4)  # sp_say is reverse-keyed
+    checkin = submit_checkin(practitioner, team, default=4)
     client.force_login(practitioner)
     rows = list(csv.DictReader(io.StringIO(client.get(reverse("practitioner:export_csv")).content.decode())))
     assert rows and {r["team"] for r in rows} == {"North team"}
@@ -166,11 +171,12 @@ def test_the_export_query_count_does_not_grow_with_my_history(
 ):
     give_everything(practitioner, team, "A")
     client.force_login(practitioner)
-    with django_assert_max_num_queries(15 + SESSION_SAVE):
+    # 15, and 2 for a lead's figures-ready emails (the setting, the emails sent).
+    with django_assert_max_num_queries(17 + SESSION_SAVE):
         client.get(reverse("practitioner:export_json"))
     for i in range(4):
         submit_checkin(practitioner, team, {}, when=timezone.now() - timedelta(days=i + 1))
-    with django_assert_max_num_queries(15 + SESSION_SAVE):
+    with django_assert_max_num_queries(17 + SESSION_SAVE):
         client.get(reverse("practitioner:export_json"))
 
 

@@ -25,8 +25,22 @@ def test_the_profile_shows_all_three_phases_and_seven_dimensions(client, practit
     for dimension in DIMENSIONS:
         assert str(dimension.name) in html
     assert "not a validated measure" in html
-    assert '<svg class="score-chart"' in html and "<table" in html  # the chart, not the NHS logo
     assert "resilience score" not in html.lower()
+
+
+def test_the_profile_shows_each_score_once_in_words_beside_its_bar(client, practitioner, team):
+    """Issue 26: phase cards, bars and a table had shown every score three times."""
+    checkin = submit_checkin(
+        practitioner, team, {"systemic_pressures": 5, "individual_values": 4, "systemic_support": 2}, default=3
+    )
+    client.force_login(practitioner)
+    html = client.get(reverse("practitioner:checkin_detail", args=[checkin.pk])).content.decode()
+    for dimension in DIMENSIONS:
+        assert html.count(f'id="score-{dimension.slug}"') == 1
+    assert html.count("</strong> out of 100") == len(DIMENSIONS)
+    assert "<table" not in html and "score-chart" not in html and "phase-parts" not in html and "{#" not in html
+    # The bars are drawn for the eye only: the numbers are the words beside them.
+    assert html.count('class="app-scores__bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"') == 7
 
 
 def test_the_profile_makes_direction_plain(client, practitioner, team):

@@ -1,4 +1,8 @@
-"""Question set v2 beside v1: its kinds of statement, its recall window, and trends that span both versions."""
+"""Question set v2 beside v1: its kinds of statement, its recall window, and trends that span both versions.
+
+v3 is the newest edition (tests/practitioner/test_question_set_v3.py); a service can still run v2, so these tests
+load v2 and make it active, as such a service has it.
+"""
 
 import json
 import re
@@ -6,25 +10,32 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.framework import DIMENSIONS, StatementKind
 from assessments.models import CheckIn, DimensionScore, QuestionSet
-from assessments.practitioner.questions import DEFAULT_QUESTION_FILE, FIRST_EDITION_FILE, question_set_load
+from assessments.practitioner.questions import FIRST_EDITION_FILE, SECOND_EDITION_FILE, question_set_load
 from tests.conftest import contributions, submit_checkin
 
-V2 = json.loads(DEFAULT_QUESTION_FILE.read_text())
+V2 = json.loads(SECOND_EDITION_FILE.read_text())
 V1 = json.loads(FIRST_EDITION_FILE.read_text())
 NOT_SCORED = {"hp_worn_out": 5, "hp_low": 5, "leave_thoughts": 5, "worked_over": 5, "supervision_happened": 1}
+
+
+@pytest.fixture
+def question_set(db) -> QuestionSet:
+    """v2, active (this module's own: the cast's question set is the newest edition)."""
+    return question_set_load(path=SECOND_EDITION_FILE)[0]
 
 
 def test_v2_loads_beside_v1_and_v1_check_ins_keep_v1(practitioner, team, question_set):
     assert question_set.version == 2 and question_set.is_active
     v1, created = question_set_load(path=FIRST_EDITION_FILE)  # an older service: v1 in use
     old = submit_checkin(practitioner, team, when=timezone.now() - timedelta(days=40))
-    question_set_load()  # then v2 arrives
+    question_set_load(path=SECOND_EDITION_FILE)  # then v2 arrives
     new = submit_checkin(practitioner, team)
     assert created and old.question_set == v1 and new.question_set == question_set
     assert QuestionSet.objects.get(is_active=True) == question_set
@@ -34,7 +45,7 @@ def test_v2_loads_beside_v1_and_v1_check_ins_keep_v1(practitioner, team, questio
 def test_a_persons_trend_spans_both_versions_by_dimension(client, practitioner, team, question_set):
     question_set_load(path=FIRST_EDITION_FILE)
     submit_checkin(practitioner, team, {"systemic_pressures": 2}, when=timezone.now() - timedelta(days=40))
-    question_set_load()
+    question_set_load(path=SECOND_EDITION_FILE)
     latest = submit_checkin(practitioner, team, {"systemic_pressures": 4})
     client.force_login(practitioner)
     html = client.get(reverse("practitioner:trends")).content.decode()

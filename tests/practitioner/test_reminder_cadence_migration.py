@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from assessments.models import Cadence, Team
 
-BEFORE = [("assessments", "0017_bind_private_words")]
+BEFORE = [("assessments", "0019_question_does_not_apply")]
 AFTER = [("assessments", "0021_reminders_every_four_weeks")]
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Cadence, Membership, PractitionerProfile, ReminderSent, Role
-from assessments.practitioner.reminders import reminders_send, window_start
+from assessments.practitioner.reminders import next_window_start, reminders_send, window_start
 from tests.conftest import make_user, submit_checkin
 
 WEDNESDAY = date(2026, 11, 18)
@@ -32,6 +32,19 @@ WEDNESDAY = date(2026, 11, 18)
 )
 def test_windows_are_fixed_runs_of_four_weeks_and_calendar_months(cadence, today, start):
     assert window_start(cadence, today) == start
+
+
+@pytest.mark.parametrize(
+    "cadence, today, next_start",
+    [
+        (Cadence.FOUR_WEEKLY, date(2026, 11, 18), date(2026, 11, 30)),
+        (Cadence.FOUR_WEEKLY, date(2026, 11, 30), date(2026, 12, 28)),
+        (Cadence.MONTHLY, date(2026, 11, 18), date(2026, 12, 1)),
+        (Cadence.MONTHLY, date(2026, 12, 31), date(2027, 1, 1)),
+    ],
+)
+def test_the_next_window_starts_four_weeks_or_a_calendar_month_later(cadence, today, next_start):
+    assert next_window_start(cadence, today) == next_start
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from assessments.models.private import SUPERVISION_NOTE_MAX_LENGTH
 from assessments.practitioner import supervision
 from assessments.practitioner.forms import SupervisionMarkForm
 from assessments.practitioner.supervision import SupervisionError, supervision_mark
-from assessments.practitioner.views import supervision as supervision_views
 from tests.conftest import MENU, submit_checkin
 
 
@@ -75,32 +74,36 @@ def test_no_one_else_sees_or_ticks_my_supervision_list(client, practitioner, tea
     assert note.done_at is None and SupervisionNote.objects.count() == 1
 
 
-def test_bad_marks_show_a_message_and_save_nothing(client, practitioner, team):
+def test_bad_marks_show_the_form_again_with_an_error_summary_and_save_nothing(client, practitioner, team):
     checkin = submit_checkin(practitioner, team, {})  # no reflections
     client.force_login(practitioner)
     url = reverse("practitioner:supervision_add_from", args=[checkin.pk])
-    for body, message in [
-        ({"dimensions": ["not_a_dimension"]}, "could not be added"),
-        ({"phases": ["challenges"]}, "does not exist"),
-        ({"note": "x" * 501}, "under 500 characters"),
-        ({}, "Please choose something"),
+    for body, message, target in [
+        ({"dimensions": ["not_a_dimension"]}, "Choose from the parts of your profile listed", "sup-dimensions"),
+        ({"phases": ["challenges"]}, "Choose from your reflections on this check-in", "sup-phases"),
+        ({"note": "x" * 501}, "Your note must be 500 characters or fewer. It has 501.", "sup-note"),
+        ({}, "Choose something to bring to supervision, or write a note", "sup-dimensions"),
     ]:
-        response = client.post(url, body, follow=True)
-        assert response.status_code == 200
-        assert message in response.content.decode(), body
+        response = client.post(url, body)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert message in html, body
+        assert f'href="#{target}"' in html and f'id="{target}"' in html, body
+        assert "<title>Error: " in html
     assert SupervisionNote.objects.count() == 0
 
 
-def test_the_note_limit_in_the_messages_is_the_limit_enforced(client, practitioner, monkeypatch):
+def test_the_note_limit_in_the_error_is_the_limit_enforced(client, practitioner, monkeypatch):
     monkeypatch.setattr(supervision, "SUPERVISION_NOTE_MAX_LENGTH", 40)
     with pytest.raises(SupervisionError, match="under 40 characters"):
         supervision_mark(user=practitioner, checkin=None, note="x" * 41)
-    monkeypatch.setattr(supervision_views, "SUPERVISION_NOTE_MAX_LENGTH", 40)
     client.force_login(practitioner)
-    response = client.post(reverse("practitioner:supervision_add"), {"note": "x" * 501}, follow=True)
-    assert "under 40 characters" in response.content.decode()  # the form's refusal, worded by the view
+    response = client.post(reverse("practitioner:supervision_add"), {"note": "x" * 501})
+    assert "Your note must be 500 characters or fewer. It has 501." in response.content.decode()
+    assert 'href="#sup-own-note"' in response.content.decode()
     help_text = str(SupervisionMarkForm.base_fields["note"].help_text)
     assert help_text.endswith(f"Up to {SUPERVISION_NOTE_MAX_LENGTH} characters.")
+    assert SupervisionMarkForm.base_fields["note"].max_length == SUPERVISION_NOTE_MAX_LENGTH
 
 
 def test_an_own_note_can_be_added_from_the_list_page(client, practitioner):

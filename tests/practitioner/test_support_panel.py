@@ -13,7 +13,6 @@ from tests.page_text import numbers_not_linked, text_of
 # coping; worn out "Sometimes", low "Never"; working over "Several times a week"; supervision "Less than half".
 PATTERN_A = {
     "systemic_pressures": 5,
-    "sp_say": 1,
     "systemic_values": 2,
     "systemic_support": 2,
     "individual_challenges": 2,

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.leads.invites import invite_create
+from assessments.leads.nudges import unsubscribe_token
 from assessments.models import PractitionerProfile, Reflection, SupervisionNote
 from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.questions import question_set_load
@@ -77,13 +78,14 @@ EXPECTED: dict[str, Case] = {
     "admin:index": Case("get", no_args, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
     # The check-in (issue 2). The practitioner owns the check-ins; nobody else learns they exist (404).
     "site:home": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
+    # The idle-timeout warning's "Stay signed in" (issue 26): a plain form goes back to the page it came from.
+    "site:stay_signed_in": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:checkin_begin": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:history": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:checkin_detail": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
-    "practitioner:checkin_discard": Case("post", lambda w: [w.draft.pk], (LOGIN, 302, 404, 404, 404, 404)),
-    "practitioner:checkin_step": Case(
-        "get", lambda w: [w.draft.pk, "individual-challenges"], (LOGIN, 200, 404, 404, 404, 404)
-    ),
+    "practitioner:checkin_sent": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
+    "practitioner:checkin_discard": Case("get", lambda w: [w.draft.pk], (LOGIN, 200, 404, 404, 404, 404)),
+    "practitioner:checkin_step": Case("get", lambda w: [w.draft.pk, "challenges"], (LOGIN, 200, 404, 404, 404, 404)),
     "leads:team_invites": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
     "site:join": Case("get", lambda w: [w.invite_token], (200, 200, 200, 200, 200, 200)),
     # Signing in with the organisation's account (issue 15): not found until OIDC_ISSUER is set. Configured, they
@@ -123,8 +125,8 @@ EXPECTED: dict[str, Case] = {
     "practitioner:moves_choose": Case("get", lambda w: [w.submitted.pk], (LOGIN, 200, 404, 404, 404, 404)),
     "practitioner:moves_review": Case("post", lambda w: [w.draft.pk], (LOGIN, 302, 404, 404, 404, 404)),
     "practitioner:supervision": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
-    "practitioner:supervision_add": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
-    "practitioner:supervision_add_from": Case("post", lambda w: [w.submitted.pk], (LOGIN, 302, 404, 404, 404, 404)),
+    "practitioner:supervision_add": Case("post", no_args, (LOGIN, 400, 400, 400, 400, 400)),
+    "practitioner:supervision_add_from": Case("post", lambda w: [w.submitted.pk], (LOGIN, 400, 404, 404, 404, 404)),
     "practitioner:supervision_tick": Case("post", lambda w: [w.note.pk], (LOGIN, 302, 404, 404, 404, 404)),
     "practitioner:my_data": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:export_json": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
@@ -146,6 +148,10 @@ EXPECTED: dict[str, Case] = {
     "leads:action_status": Case("post", lambda w: [w.action.pk], (LOGIN, 404, 404, 404, 400, 400)),
     # The team's voice on it: the team's practitioners only (posted without an answer: back home with a message).
     "site:action_voice": Case("post", lambda w: [w.action.pk], (LOGIN, 302, 302, 404, 404, 404)),
+    # Figures-ready emails (issue 28): the settings are for whoever leads a team or service; the stop link in the
+    # email works for whoever holds it, signed in or not (it can only turn that lead's emails off).
+    "leads:email_settings": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 404)),
+    "leads:email_stop": Case("get", lambda w: [unsubscribe_token(w.users["lead"].pk)], (200, 200, 200, 200, 200, 200)),
     "site:privacy": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:accessibility": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:support": Case("get", no_args, (200, 200, 200, 200, 200, 200)),

@@ -21,7 +21,7 @@ def test_sign_in_and_out(client, practitioner):
 def test_a_wrong_password_shows_a_message(client, practitioner):
     response = client.post(reverse("login"), {"username": "priya", "password": "nope"})
     assert response.status_code == 200
-    assert "correct username and password" in response.content.decode()
+    assert "The email address, username or password is not right." in response.content.decode()
 
 
 def test_password_change(client, practitioner):
@@ -80,3 +80,20 @@ def test_a_username_longer_than_any_account_is_refused_before_it_is_looked_up(cl
     assert response.status_code == 200
     assert "at most 150 characters" in response.content.decode()
     assert not AccessAttempt.objects.exists()
+
+
+def test_the_sign_in_page_asks_for_the_address_invitees_sign_in_with(client, practitioner):
+    html = client.get(reverse("login")).content.decode()
+    assert ">Email address or username</label>" in html and ">Username</label>" not in html
+    practitioner.username = "priya.first@nhs.net"  # what an invitee's username is
+    practitioner.save()
+    response = client.post(reverse("login"), {"username": "priya.first@nhs.net", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_signing_out_lands_on_a_page_that_says_you_have_signed_out(client, practitioner):
+    client.force_login(practitioner)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "You have signed out." in response.content.decode()
+    assert "You have signed out." not in client.get(reverse("login")).content.decode()  # said once

@@ -59,7 +59,7 @@ def test_signed_in_pages_answer_an_unreadable_form_with_the_400_page_and_save_no
     client = browser(practitioner)
     urls = [
         reverse("practitioner:my_data"),
-        reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"]),
+        reverse("practitioner:checkin_step", args=[draft.pk, "challenges"]),
         reverse("practitioner:checkin_begin"),
         reverse("practitioner:account_delete"),
         reverse("password_change"),
@@ -92,8 +92,8 @@ def test_a_form_that_says_it_is_utf_8_is_read_as_usual(practitioner, question_se
     response = post_with_token(client, reverse("login"), f"{FORM}; charset={charset}", body)
     assert response.status_code == 302 and "_auth_user_id" in client.session
     draft = checkin_start(user=practitioner, team=team)
-    body = urlencode({f"q_{q.pk}": "4" for q in questions_for(question_set, "individual-challenges")}).encode()
-    url = reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"])
+    body = urlencode({f"q_{q.pk}": "4" for q in questions_for(question_set, "challenges")}).encode()
+    url = reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])
     response = post_with_token(client, url, f"{FORM}; charset={charset}", body)
     assert response.status_code == 302
     assert set(Answer.objects.filter(checkin=draft).values_list("value", flat=True)) == {4}

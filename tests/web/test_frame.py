@@ -114,10 +114,10 @@ def test_after_a_form_error_the_page_has_one_autofocus_on_the_error_summary(clie
     assert 'id="error-summary" tabindex="-1" autofocus' in html
 
 
-def test_before_any_error_the_sign_in_page_focuses_the_username(client):
+def test_before_any_error_the_sign_in_page_leaves_focus_at_the_top_for_the_skip_link(client):
     html = client.get(reverse("login")).content.decode()
-    assert html.count("autofocus") == 1
-    assert re.search(r'<input[^>]*name="username"[^>]*autofocus', html)
+    assert "autofocus" not in html
+    assert re.search(r'<label class="nhsuk-label" for="id_username">Email address or username</label>', html)
 
 
 PRACTITIONER_LINKS = ("practitioner:history", "practitioner:trends", "practitioner:supervision", "practitioner:my_data")

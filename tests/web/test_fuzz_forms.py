@@ -149,11 +149,11 @@ TARGETS = [
     Target("login", "anonymous", lambda c, w: reverse("login"), lambda w: ["username", "password", "next"]),
     Target("logout", "practitioner", lambda c, w: reverse("logout")),
     Target("checkin_begin", "practitioner", lambda c, w: reverse("practitioner:checkin_begin"), lambda w: ["team"]),
-    # The first page (with the moves review above it), the page that asks for values, and a phase's last page
-    # (with its reflection): every kind of question page.
-    step_target("individual-challenges"),
-    step_target("individual-values"),
-    step_target("systemic-support"),
+    # The first page (with the moves review above it), the page that asks for values, and the last page: every
+    # kind of question page (each carries its phase's reflection).
+    step_target("challenges"),
+    step_target("values"),
+    step_target("coping"),
     Target(
         "checkin_review", "practitioner", lambda c, w: reverse("practitioner:checkin_step", args=[w.draft.pk, "review"])
     ),

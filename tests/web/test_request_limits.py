@@ -47,7 +47,7 @@ def test_a_signed_in_persons_oversized_step_is_refused_and_saves_nothing(client,
     client.force_login(practitioner)
     client.post(reverse("practitioner:checkin_begin"))
     checkin = CheckIn.objects.get()
-    url = reverse("practitioner:checkin_step", args=[checkin.pk, "individual-challenges"])
+    url = reverse("practitioner:checkin_step", args=[checkin.pk, "challenges"])
     response = send(client, url, "multipart/form-data; boundary=x", 5000)
     assert response.status_code == 413
     checkin.refresh_from_db()
@@ -59,10 +59,8 @@ def test_the_limit_can_be_set_and_a_body_just_under_it_is_read(client, practitio
     client.force_login(practitioner)
     client.post(reverse("practitioner:checkin_begin"))
     checkin = CheckIn.objects.get()
-    url = reverse("practitioner:checkin_step", args=[checkin.pk, "individual-challenges"])
-    data = step_post(
-        question_set, "individual-challenges", reflection="A long day. " * 400
-    )  # about 5 KB: an ordinary form
+    url = reverse("practitioner:checkin_step", args=[checkin.pk, "challenges"])
+    data = step_post(question_set, "challenges", reflection="A long day. " * 400)  # about 5 KB: an ordinary form
     assert client.post(url, data).status_code == 302
     assert send(client, url, "application/x-www-form-urlencoded", 64 * 1024 + 1).status_code == 413
 

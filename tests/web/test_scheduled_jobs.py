@@ -12,12 +12,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from assessments.core.periods import latest_shown_period
+from assessments.figures.publication import periods_publish
 from assessments.management.locks import job_lock, lock_key
 from assessments.models import Cadence, CheckIn, PublishedPeriod
-from tests.conftest import submit_checkin
+from tests.conftest import contributions, submit_checkin
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")
-JOBS = ["send_checkin_reminders", "purge_expired", "publish_periods"]
+JOBS = ["send_checkin_reminders", "purge_expired", "publish_periods", "send_lead_nudges"]
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def run(job: str) -> str:
 
 
 def test_each_job_has_its_own_lock():
-    assert len({lock_key(job) for job in JOBS}) == 3
+    assert len({lock_key(job) for job in JOBS}) == len(JOBS)
     assert all(-(2**63) <= lock_key(job) < 2**63 for job in JOBS)
 
 
@@ -102,3 +104,16 @@ def test_publishing_waits_for_nobody_and_does_nothing_while_another_server_publi
     other_server.unlock("publish_periods")
     assert "Published 1 services' figures" in run("publish_periods")
     assert PublishedPeriod.objects.count() == 1
+
+
+@postgresql_only
+def test_figures_ready_emails_are_not_sent_while_another_server_sends_them(other_server, lead, team, question_set):
+    contributions(team, 6, {"systemic_pressures": 4})
+    periods_publish(period=latest_shown_period())
+    assert other_server.try_lock("send_lead_nudges")
+    assert "Another server is sending the figures-ready emails" in run("send_lead_nudges")
+    assert mail.outbox == []
+    other_server.unlock("send_lead_nudges")
+    assert run("send_lead_nudges").strip() == "Figures-ready emails sent: 1"
+    assert run("send_lead_nudges").strip() == "Figures-ready emails sent: 0"
+    assert [m.to for m in mail.outbox] == [[lead.email]]

@@ -280,7 +280,7 @@ def test_every_page_with_a_form_posts_it_with_a_csrf_token(client, practitioner,
     checkin = CheckIn.objects.get()
     pages = [
         reverse("site:home"),
-        reverse("practitioner:checkin_step", args=[checkin.pk, "individual-challenges"]),
+        reverse("practitioner:checkin_step", args=[checkin.pk, "challenges"]),
         reverse("password_change"),
     ]
     for url in pages:
@@ -319,8 +319,8 @@ def test_a_database_outage_during_a_check_in_shows_a_friendly_503_and_saves_noth
 
     monkeypatch.setattr("assessments.practitioner.views.checkins.checkin_save_step", outage)
     response = client.post(
-        reverse("practitioner:checkin_step", args=[checkin.pk, "individual-challenges"]),
-        step_post(question_set, "individual-challenges", 4),
+        reverse("practitioner:checkin_step", args=[checkin.pk, "challenges"]),
+        step_post(question_set, "challenges", 4),
     )
     assert response.status_code == 503
     assert response["Retry-After"] == "10"

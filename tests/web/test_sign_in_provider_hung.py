@@ -1,6 +1,6 @@
 """A hung sign-in provider cannot take the app down (issue 27, item 1).
 
-The app runs in gunicorn as `make serve` runs it (gthread workers), with one worker of four threads so that a
+The app runs in gunicorn as `make serve` runs it (its gthread worker), with one worker of four threads so that a
 handful of clients is enough to fill it. The project's own provider is paused with SIGSTOP: it accepts connections
 and never answers. Twenty-four clients loop on starting a sign-in and sending the callback a made-up code with the
 state they were given (each such code exchange would hold a thread for OIDC_TIMEOUT_SECONDS), and on callbacks with
@@ -83,7 +83,7 @@ def serve(tmp_path: Path, provider: ProviderProcess) -> tuple[subprocess.Popen, 
             "resilience_site.wsgi",
             "--bind=127.0.0.1:0",
             "--workers=1",
-            "--worker-class=gthread",
+            "--worker-class=resilience_site.gunicorn_worker.BufferingThreadWorker",
             f"--threads={THREADS}",
             "--timeout=30",
             "--no-control-socket",

@@ -69,9 +69,8 @@ def test_the_reflection_box_says_nobody_reads_it_and_where_to_get_help_now(clien
     client.force_login(practitioner)
     client.post(reverse("practitioner:checkin_begin"))
     draft = CheckIn.objects.get(user=practitioner)
-    client.post(reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"]), {})
-    # The box closes each phase, on its last page.
-    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "systemic-pressures"])).content.decode()
+    # The box closes each phase's page.
+    html = client.get(reverse("practitioner:checkin_step", args=[draft.pk, "challenges"])).content.decode()
     assert "Your private reflection (optional)" in html
     assert "Nobody else reads this, not your lead and not your supervisor." in html
     assert "If you need help now, the Get support page" in html
@@ -95,7 +94,7 @@ def test_get_support_is_in_the_header_of_every_page_signed_out_signed_in_and_mid
     for url in (
         reverse("site:home"),
         reverse("practitioner:checkin_detail", args=[checkin.pk]),
-        reverse("practitioner:checkin_step", args=[draft.pk, "individual-challenges"]),  # no menu on these pages
+        reverse("practitioner:checkin_step", args=[draft.pk, "challenges"]),  # no menu on these pages
     ):
         html = client.get(url).content.decode()
         assert link in header_of(html) and link in html.split("<footer", 1)[1], url

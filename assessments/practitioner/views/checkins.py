@@ -12,15 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.core.charts import bar_chart
-from assessments.core.framework import PHASES
 from assessments.core.steps import (
-    PHASE_FIRST_STEP,
+    DIMENSION_PAGE_STEP,
     QUESTION_STEP_COUNT,
     QUESTION_STEPS,
     REVIEW,
     REVIEW_STEP,
-    STEPS,
     Step,
     first_open_step,
     get_step,
@@ -40,8 +37,10 @@ from assessments.practitioner.checkins import (
     checkin_submit,
 )
 from assessments.practitioner.forms import StartCheckInForm, StepForm, question_field_name
+from assessments.practitioner.moves import MAX_OPEN_MOVES, open_moves
 from assessments.practitioner.profile import build_profile, saved_values, submitted_checkins
 from assessments.practitioner.questions import questions_by_step, step_questions
+from assessments.practitioner.sent import what_happens_next
 from assessments.practitioner.values_prompt import values_prompt
 from assessments.practitioner.views.moves import profile_extras, review_panel
 
@@ -51,9 +50,10 @@ def _step_url(checkin: CheckIn, slug: str) -> str:
 
 
 def _already_sent(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
-    """Sending again (a double click, a retry after a lost answer, another tab) is not an error: show the profile."""
+    """Sending again (a double click, a retry after a lost answer, another tab) is not an error: show the
+    confirmation, as the first send did."""
     messages.info(request, _("Your check-in has already been sent. Thank you."))
-    return redirect("practitioner:checkin_detail", pk=checkin.pk)
+    return redirect("practitioner:checkin_sent", pk=checkin.pk)
 
 
 @login_required
@@ -61,13 +61,16 @@ def _already_sent(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
 def checkin_begin(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = Team.objects.practised_in_by(request.user)
     form = StartCheckInForm(request.POST, teams=teams)
-    if teams.count() == 1:
+    team_count = teams.count()
+    if team_count == 0:
+        messages.error(request, _("You can only check in with a team you belong to."))
+        return redirect("site:home")
+    if team_count == 1:
         team = teams.get()
     elif form.is_valid():
         team = form.cleaned_data["team"]
-    else:
-        messages.error(request, _("Please choose the team this check-in is for."))
-        return redirect("site:home")
+    else:  # in two teams and none chosen: the question again, with an error summary that links to it
+        return render(request, "assessments/practitioner/checkin_begin.html", {"form": form}, status=400)
     try:
         checkin = checkin_start(user=request.user, team=team)
     except CheckInError as exc:
@@ -83,8 +86,8 @@ def checkin_begin(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin_step(request: AuthenticatedHttpRequest, pk: int, step_slug: str) -> HttpResponse:
     checkin = get_checkin_for_user(request.user, pk)
-    if step_slug in PHASE_FIRST_STEP:  # a link from before a phase had pages of its own: its first page
-        return redirect(_step_url(checkin, PHASE_FIRST_STEP[step_slug].slug))
+    if step_slug in DIMENSION_PAGE_STEP:  # a link from when each dimension had a page: its phase's page
+        return redirect(_step_url(checkin, DIMENSION_PAGE_STEP[step_slug].slug))
     step = get_step(step_slug)
     if step is None:
         raise Http404
@@ -140,8 +143,7 @@ def checkin_step(request: AuthenticatedHttpRequest, pk: int, step_slug: str) -> 
         {
             "checkin": checkin,
             "step": step,
-            "steps": STEPS,
-            "phases": PHASES,
+            "question_steps": QUESTION_STEP_COUNT,
             "previous": REVIEW_STEP if changing else previous_step(step),
             "changing": changing,
             "form": form,
@@ -162,8 +164,7 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
         except CheckInError as exc:
             messages.error(request, str(exc))
             return redirect(_step_url(checkin, REVIEW_STEP.slug))
-        messages.success(request, _("Thank you. Your check-in has been sent."))
-        return redirect("practitioner:checkin_detail", pk=checkin.pk)
+        return redirect("practitioner:checkin_sent", pk=checkin.pk)
     answers = {a.question_id: a.value for a in checkin.answers.all()}
     reflections = {r.phase: r.text for r in checkin.reflections.all()}
     questions = questions_by_step(checkin.question_set)
@@ -171,6 +172,7 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
         {
             "step": s,
             "rows": [(q.text, q.answer_label(answers.get(q.pk)) or None) for q in questions[s.slug]],
+            "answered": sum(1 for q in questions[s.slug] if q.pk in answers),
             "reflection": reflections.get(s.phase.slug, "") if s.closes_phase and s.phase is not None else "",
         }
         for s in QUESTION_STEPS
@@ -180,19 +182,26 @@ def _review_step(request: HttpRequest, checkin: CheckIn) -> HttpResponse:
         "assessments/practitioner/checkin_review.html",
         {
             "checkin": checkin,
-            "step": REVIEW_STEP,
-            "steps": STEPS,
-            "phases": PHASES,
             "previous": previous_step(REVIEW_STEP),
+            "first_step": QUESTION_STEPS[0],
             "sections": sections,
+            "answered": len(answers),
+            "asked": sum(len(q) for q in questions.values()),
+            "reflections": len(reflections),
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def checkin_discard_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft, after a page that asks first: a GET only asks, so no tap or link deletes anything."""
     checkin = get_checkin_for_user(request.user, pk)
+    if checkin.is_submitted:  # sent since the link was shown: it is deleted from its own page, if at all
+        messages.info(request, _("This check-in has already been sent, so it is no longer a draft."))
+        return redirect("practitioner:checkin_detail", pk=checkin.pk)
+    if request.method == "GET":
+        return render(request, "assessments/practitioner/checkin_discard.html", {"checkin": checkin})
     try:
         checkin_discard(checkin=checkin)
     except CheckInError as exc:
@@ -213,9 +222,26 @@ def checkin_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "assessments/practitioner/checkin_detail.html",
         {
             "profile": profile,
-            "sections": [(level, rows, bar_chart(rows)) for level, rows in profile.levels.items()],
+            "sections": list(profile.levels.items()),
             "values": saved_values(request.user),
             **profile_extras(request.user, checkin, profile.dimensions),
+        },
+    )
+
+
+@login_required
+def checkin_sent(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The confirmation after sending: what happens next, then the profile or the moves, one tap each."""
+    checkin = get_checkin_for_user(request.user, pk)
+    if not checkin.is_submitted:
+        return redirect(_step_url(checkin, first_open_step(checkin.steps_completed).slug))
+    return render(
+        request,
+        "assessments/practitioner/checkin_sent.html",
+        {
+            "checkin": checkin,
+            "next": what_happens_next(checkin),
+            "moves_left": MAX_OPEN_MOVES - len(open_moves(request.user)),
         },
     )
 

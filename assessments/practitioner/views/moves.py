@@ -102,7 +102,8 @@ def moves_choose_view(request: AuthenticatedHttpRequest, checkin_pk: int) -> Htt
 @require_http_methods(["GET", "POST"])
 def moves_review_view(request: AuthenticatedHttpRequest, checkin_pk: int) -> HttpResponse:
     """How the moves chosen last time went: a page of its own before a new check-in's first page, optional, so the
-    check-in's own pages stay short on a phone. Saving or skipping it leads to the first page."""
+    check-in's own pages stay short on a phone. Saving or skipping it leads to the first page; a problem shows the
+    page again with every choice the person made still chosen."""
     draft = get_checkin_for_user(request.user, checkin_pk)
     if draft.is_submitted:
         raise Http404
@@ -111,28 +112,35 @@ def moves_review_view(request: AuthenticatedHttpRequest, checkin_pk: int) -> Htt
         form = review_panel(request.user, draft)
         if form is None:  # nothing (left) to look back on
             return redirect(step_url)
-        return render(
-            request,
-            "assessments/practitioner/moves_review.html",
-            {"checkin": draft, "move_review_form": form, "first_page": step_url},
-        )
+        return _moves_review_page(request, draft, form, step_url)
     review_url = reverse("practitioner:moves_review", args=[draft.pk])
     ids = {int(m.group(1)) for key in request.POST if (m := MOVE_FIELD.match(key))}
     moves = [get_move_for_user(request.user, pk) for pk in sorted(ids)]  # someone else's move: 404
-    form = MoveReviewForm(request.POST, moves=[m for m in moves_to_review(request.user, draft) if m.pk in ids])
-    if len(form.moves) != len(moves):
+    to_review = moves_to_review(request.user, draft)
+    if {m.pk for m in moves} - {m.pk for m in to_review}:
         messages.error(request, _("That move has already been reviewed. Nothing was changed."))
         return redirect(review_url)
+    if not to_review:  # all looked back on already (another tab): nothing left to save here
+        return redirect(step_url)
+    # Every move still to look back on, answered or not, so the page comes back whole if there is a problem.
+    form = MoveReviewForm(request.POST, moves=to_review)
     if not form.is_valid():
-        errors = [str(e) for e in form.non_field_errors()] + [
-            str(e) for name, errs in form.errors.items() if name != "__all__" for e in errs
-        ]
-        messages.error(request, " ".join(dict.fromkeys(errors)) + " " + _("Nothing was saved."))
-        return redirect(review_url)
+        return _moves_review_page(request, draft, form, step_url, status=400)
     try:
         moves_review(user=request.user, reviews=form.reviews())
     except MoveError as exc:
-        messages.error(request, str(exc))
-        return redirect(review_url)
+        form.add_error(None, str(exc))
+        return _moves_review_page(request, draft, form, step_url, status=400)
     messages.success(request, _("Thank you. Your review of your moves has been saved."))
     return redirect(step_url)
+
+
+def _moves_review_page(
+    request: AuthenticatedHttpRequest, draft: CheckIn, form: MoveReviewForm, first_page: str, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "assessments/practitioner/moves_review.html",
+        {"checkin": draft, "move_review_form": form, "first_page": first_page},
+        status=status,
+    )

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from assessments.http import AuthenticatedHttpRequest
 from assessments.practitioner.moves import moves_of
-from assessments.practitioner.trends import trends_for
+from assessments.practitioner.trends import frequency_trend, trends_for
 
 
 @login_required
@@ -19,6 +19,5 @@ def trends(request: AuthenticatedHttpRequest) -> HttpResponse:
         (trend, [(series, [m for m in moves if m.dimension == series.slug]) for series in trend.dimension_series])
         for trend in phase_trends
     ]
-    return render(
-        request, "assessments/practitioner/trends.html", {"checkins": checkins, "sections": sections, "moves": moves}
-    )
+    context = {"checkins": checkins, "sections": sections, "frequencies": frequency_trend(checkins), "moves": moves}
+    return render(request, "assessments/practitioner/trends.html", context)
