@@ -17,7 +17,7 @@ from assessments.core.changes import chance_margin, is_real_change
 from assessments.core.framework import DIMENSIONS, DIMENSIONS_BY_SLUG, AnswerScale, Dimension, Direction, StatementKind
 from assessments.core.obstacles import OBSTACLES, Obstacle
 from assessments.core.periods import Period, period_of, trend_periods
-from assessments.core.scoring import is_concerning
+from assessments.core.scoring import Band, band, is_concerning
 from assessments.figures.period_figures import SERVICE
 from assessments.figures.publication import published_periods
 from assessments.models.figures import TeamAction
@@ -241,6 +241,14 @@ class Cell:
         if resources:
             spots.append(min(resources, key=lambda f: cast(float, f.mean)))
         return [replace(f, driver=_driver(self.statements_of(f.dimension.slug))) for f in spots if f.needs_attention]
+
+    @property
+    def strengths(self) -> list[DimensionFigures]:
+        """What is going well, for a team conversation: up to two shown figures at the good end of their scale (low
+        pressure, high support or strength), the furthest from the middle first."""
+        good_end = {Direction.PRESSURE: Band.LOW, Direction.RESOURCE: Band.HIGH}
+        good = [f for f in self.ordered if f.is_shown and band(f.mean) == good_end[f.dimension.direction]]
+        return sorted(good, key=lambda f: abs(50 - cast(float, f.mean)), reverse=True)[:2]
 
     @property
     def shows_any(self) -> bool:

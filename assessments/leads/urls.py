@@ -26,6 +26,7 @@ urlpatterns = [
     path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
     path("actions/<int:pk>/status/", actions.action_status, name="action_status"),
     path("summaries/teams/<int:team_pk>/<str:period>/", summaries.team_summary, name="team_summary"),
+    path("summaries/teams/<int:team_pk>/<str:period>/conversation/", summaries.team_pack, name="team_pack"),
     path(
         "summaries/teams/<int:team_pk>/<str:period>/export.csv",
         summaries.team_summary_export,

@@ -231,6 +231,12 @@ PAGES = [
         "lead",
         lambda w: reverse("leads:service_summary", args=[w.service.pk, latest_shown_period().key]),
     ),
+    # Issue 28: the team conversation pack a lead takes to a team meeting.
+    Page(
+        "team-conversation-pack",
+        "lead",
+        lambda w: reverse("leads:team_pack", args=[w.team.pk, latest_shown_period().key]),
+    ),
     Page("team-action-form", "lead", lambda w: reverse("leads:team_action_add", args=[w.team.pk])),
     Page(
         "team-action-form-with-error",

@@ -88,6 +88,7 @@ EXPECTED: dict[str, Case] = {
     "leads:summary_index": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 200)),
     "leads:team_summary_current": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 302, 302)),
     "leads:team_summary": Case("get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)),
+    "leads:team_pack": Case("get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)),
     "leads:team_summary_export": Case("get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)),
     "leads:team_summary_statements_export": Case(
         "get", lambda w: [w.team.pk, w.period], (LOGIN, 404, 404, 404, 200, 200)

@@ -11,10 +11,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.charts import LineChart, line_chart
 from assessments.core.periods import Period, current_period, latest_shown_period, parse_period
+from assessments.core.scoring import HIGH_FROM, LOW_BELOW
 from assessments.core.spreadsheet import csv_rows
 from assessments.figures.summaries import (
     EXPORT_HEADER,
@@ -22,7 +24,9 @@ from assessments.figures.summaries import (
     ORDERED_DIMENSIONS,
     STATEMENT_HEADER,
     Cell,
+    DimensionFigures,
     FigureRow,
+    PublishedTeam,
     ServiceFigures,
     action_progress,
     export_rows,
@@ -115,10 +119,33 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
         "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
         "statements_export_url": reverse(f"{page}_statements_export", args=[pk, selected.key]),
         "obstacles_export_url": reverse(f"{page}_obstacles_export", args=[pk, selected.key]),
-        "header": EXPORT_HEADER,
+        "header": PAGE_HEADER,
+        "low_below": int(LOW_BELOW),
+        "high_from": int(HIGH_FROM),
         "min_group_size": min_group_size(),
         "share_min_group_size": share_min_group_size(),
     }
+
+
+# The CSV's columns, as the page's table of every figure heads them (the CSV keeps its own names for spreadsheets).
+PAGE_HEADER = [
+    gettext_lazy("Team or service"),
+    gettext_lazy("Period"),
+    gettext_lazy("Dimension"),
+    gettext_lazy("People who took part"),
+    gettext_lazy("Members"),
+    gettext_lazy("Mean (0 to 100)"),
+    gettext_lazy("Low %"),
+    gettext_lazy("Middle %"),
+    gettext_lazy("High %"),
+    gettext_lazy("Note"),
+]
+
+
+def _this_period(rows: list[FigureRow], selected: Period) -> list[FigureRow]:
+    """The rows of the page's own period: the table of every figure is this page's, not the trend's twelve periods
+    (the CSV keeps them all)."""
+    return [r for r in rows if r.values[1] == selected.key]
 
 
 def _rows_html(rows: list[FigureRow]) -> str:
@@ -144,6 +171,22 @@ def _trend_charts(cells: list[Cell]) -> dict[str, LineChart]:
         )
         for d in ORDERED_DIMENSIONS
     }
+
+
+def teams_to_look_at(
+    team_cells: list[tuple[PublishedTeam, Cell]],
+) -> list[tuple[PublishedTeam, list[DimensionFigures]]]:
+    """Each team with a figure at its concerning end, with those figures, the team with most of them first."""
+    looks = [(t, [f for f in c.ordered if f.needs_attention]) for t, c in team_cells]
+    return sorted([(t, flagged) for t, flagged in looks if flagged], key=lambda look: (-len(look[1]), look[0].name))
+
+
+def _reasons(team_cells: list[tuple[PublishedTeam, Cell]], side_by_side: list) -> list[str]:
+    """Each different reason a cell of the teams table shows a dash for, once, in the order first met."""
+    found = [c.hidden for _t, c in team_cells]
+    for _d, figures in side_by_side:
+        found += [f.hidden if not f.is_shown else f.shares_hidden for _name, f in figures if not f.withheld]
+    return list(dict.fromkeys(str(r) for r in found if r))
 
 
 @login_required
@@ -175,20 +218,49 @@ def team_summary(request: AuthenticatedHttpRequest, team_pk: int, period: str) -
     if selected is None:
         return _bad_period(request, period)
     figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
+    context = _team_context(team, figures, selected)
+    return render(request, "assessments/leads/team_summary.html", context)
+
+
+@login_required
+def team_pack(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
+    """One printable page a lead takes to a team meeting: the team summary's own published figures in words, questions
+    to talk over and room to write down what the team commits to. It reads nothing the summary does not."""
+    team = get_summary_team(request.user, team_pk)
+    selected = _period(period)
+    if selected is None:
+        return _bad_period(request, period)
+    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
+    context = _team_context(team, figures, selected)
+    return render(request, "assessments/leads/team_pack.html", context)
+
+
+def _team_context(team: Team, figures: ServiceFigures, selected: Period) -> dict:
+    """A team's page, or its conversation pack. Where the team's own figures are hidden, the whole service's stand in
+    (`in_place_of_team`), so a small team's lead still has something to read and take to the team; never a smaller
+    group's."""
     cell = figures.cell(team.pk)
-    context = _page_context(cell, figures.cell(None), figures.trend(team.pk), selected, "leads:team_summary", team.pk)
+    service_cell = figures.cell(None)
+    in_place = bool(cell.hidden) and not service_cell.hidden
+    shown, trend = (service_cell, figures.trend(None)) if in_place else (cell, figures.trend(team.pk))
+    context = _page_context(shown, service_cell, trend, selected, "leads:team_summary", team.pk)
     progress = action_progress(figures, actions_of_team(team), team)
+    # The table of every figure is the CSV's, this period: the team's row (hidden, with why) and the service's.
     rows = figure_rows(figures, _team_scopes(team, figures))
     context.update(
         {
             "team": team,
+            "team_cell": cell,
+            "pack_url": reverse("leads:team_pack", args=[team.pk, selected.key]),
+            "summary_url": reverse("leads:team_summary", args=[team.pk, selected.key]),
+            "in_place_of_team": in_place,
             "progress": progress,
             "suggest_url": reverse("leads:team_action_add", args=[team.pk]),
-            "all_rows_html": _rows_html(rows),
-            "withheld": summary_withholds(cell, rows, progress),
+            "all_rows_html": _rows_html(_this_period(rows, selected)),
+            "withheld": summary_withholds(context["cell"], rows, progress),
         }
     )
-    return render(request, "assessments/leads/team_summary.html", context)
+    return context
 
 
 def _team_export(
@@ -238,13 +310,18 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
     team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
     progress = action_progress(figures, actions_of_service(service))
     rows = figure_rows(figures, _service_scopes(figures))
+    side_by_side = [(d, [(t.name, c.dimensions[d.slug]) for t, c in team_cells]) for d in ORDERED_DIMENSIONS]
     context.update(
         {
             "service": service,
             "team_cells": team_cells,
+            # The teams with a figure worth a look, named first on the page, most flags first.
+            "teams_to_look_at": teams_to_look_at(team_cells),
             # Each figure with its team's name, for the heading a cell shows when the table stacks on a phone.
-            "side_by_side": [(d, [(t.name, c.dimensions[d.slug]) for t, c in team_cells]) for d in ORDERED_DIMENSIONS],
-            "all_rows_html": _rows_html(rows),
+            "side_by_side": side_by_side,
+            # Why a team's cell shows a dash, said once under the table rather than in every cell.
+            "side_by_side_reasons": _reasons(team_cells, side_by_side),
+            "all_rows_html": _rows_html(_this_period(rows, selected)),
             "progress": progress,
             "suggest_url": reverse("leads:service_action_add", args=[service.pk]),
             "withheld": summary_withholds(cell, rows, progress),
