@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period
 from assessments.models import Team
+from tests.actions import make_action
 from tests.browser.conftest import SCREENSHOTS, WIDTHS, axe_violations, full_page_png, sign_in
-from tests.conftest import contributions, make_action
+from tests.world import contributions
 
 PRINTS = SCREENSHOTS.parent / "print"
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from assessments.core.periods import latest_shown_period as shown_period
 from assessments.models import SummaryAccess, Team
-from tests.conftest import contributions, make_action
+from tests.actions import make_action
+from tests.world import contributions
 
 KEY = 'id="figures-key"'
 
