@@ -10,6 +10,10 @@ from django.utils import timezone
 
 from assessments.core.steps import first_open_step
 from assessments.models import CheckIn
+from tests.migrations_run import migrate, schema_at
+
+# Slow, so `make test` runs it and `make test-fast` leaves it out: migrates the whole schema back and forth.
+pytestmark = pytest.mark.slow
 
 BEFORE = [("assessments", "0010_statement_entries")]
 AFTER = [("assessments", "0011_draft_steps_by_dimension")]
@@ -17,11 +21,7 @@ AFTER = [("assessments", "0011_draft_steps_by_dimension")]
 
 @pytest.mark.django_db(transaction=True)
 def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going_back_restores_it(question_set):
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    try:
-        executor.migrate(BEFORE)
-        old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    with schema_at(BEFORE) as old:
         team = old.get_model("assessments", "Team").objects.create(
             service=old.get_model("assessments", "Service").objects.create(name="Old service"), name="Old team"
         )
@@ -41,14 +41,14 @@ def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going
             submitted_at=timezone.now(),
         )
 
-        MigrationExecutor(connection).migrate(AFTER)
+        migrate(AFTER)
         after = MigrationExecutor(connection).loader.project_state(AFTER).apps.get_model("assessments", "CheckIn")
         saved_pages = {n: after.objects.get(pk=d.pk).steps_completed for n, d in drafts.items()}
         # Seven pages then (challenges 2, values 2, coping 3): each draft at the first page of the next phase.
         assert saved_pages == {0: 0, 1: 2, 2: 4, 3: 7}
         assert after.objects.get(pk=sent.pk).steps_completed == 3  # a sent check-in is not a draft to resume
 
-        MigrationExecutor(connection).migrate(BEFORE)
+        migrate(BEFORE)
         assert {
             n: old.get_model("assessments", "CheckIn").objects.get(pk=d.pk).steps_completed for n, d in drafts.items()
         } == {
@@ -57,8 +57,6 @@ def test_a_draft_resumes_at_the_first_page_of_the_phase_it_had_reached_and_going
             2: 2,
             3: 3,
         }
-    finally:
-        MigrationExecutor(connection).migrate(leaves)
 
 
 SEVEN_PAGES = [("assessments", "0017_bind_private_words")]
@@ -67,11 +65,7 @@ BY_PHASE = [("assessments", "0018_draft_steps_by_phase")]
 
 @pytest.mark.django_db(transaction=True)
 def test_a_draft_from_the_seven_pages_resumes_at_the_page_of_the_first_phase_it_had_not_finished(question_set):
-    executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    try:
-        executor.migrate(SEVEN_PAGES)
-        old = MigrationExecutor(connection).loader.project_state(SEVEN_PAGES).apps
+    with schema_at(SEVEN_PAGES) as old:
         team = old.get_model("assessments", "Team").objects.create(
             service=old.get_model("assessments", "Service").objects.create(name="Old service"), name="Old team"
         )
@@ -82,7 +76,7 @@ def test_a_draft_from_the_seven_pages_resumes_at_the_page_of_the_first_phase_it_
                 user_id=user.pk, team_id=team.pk, question_set_id=question_set.pk, steps_completed=saved_pages
             )
 
-        MigrationExecutor(connection).migrate(BY_PHASE)
+        migrate(BY_PHASE)
         resumes_at = {n: first_open_step(CheckIn.objects.get(pk=d.pk).steps_completed).slug for n, d in drafts.items()}
         assert resumes_at == {
             0: "challenges",
@@ -95,10 +89,8 @@ def test_a_draft_from_the_seven_pages_resumes_at_the_page_of_the_first_phase_it_
             7: "review",  # every page saved: check your answers
         }
 
-        MigrationExecutor(connection).migrate(SEVEN_PAGES)
+        migrate(SEVEN_PAGES)
         back = {
             n: old.get_model("assessments", "CheckIn").objects.get(pk=d.pk).steps_completed for n, d in drafts.items()
         }
         assert back == {0: 0, 1: 0, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 7}  # whole phases kept, as far as they went
-    finally:
-        MigrationExecutor(connection).migrate(leaves)

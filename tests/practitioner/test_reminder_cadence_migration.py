@@ -26,9 +26,9 @@ def test_weekly_and_fortnightly_reminders_become_every_four_weeks_and_the_others
         }
         migrate(AFTER)
         after = dict(Team.objects.filter(pk__in=teams.values()).values_list("pk", "checkin_cadence"))
-        assert after == {
-            teams[""]: Cadence.NONE,
-            teams["weekly"]: Cadence.FOUR_WEEKLY,
-            teams["fortnightly"]: Cadence.FOUR_WEEKLY,
-            teams["monthly"]: Cadence.MONTHLY,
-        }
+    assert after == {
+        teams[""]: Cadence.NONE,
+        teams["weekly"]: Cadence.FOUR_WEEKLY,
+        teams["fortnightly"]: Cadence.FOUR_WEEKLY,
+        teams["monthly"]: Cadence.MONTHLY,
+    }
