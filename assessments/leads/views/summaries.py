@@ -213,26 +213,24 @@ def team_summary_current(request: AuthenticatedHttpRequest, team_pk: int) -> Htt
 
 @login_required
 def team_summary(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
-    team = get_summary_team(request.user, team_pk)
-    selected = _period(period)
-    if selected is None:
-        return _bad_period(request, period)
-    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
-    context = _team_context(team, figures, selected)
-    return render(request, "assessments/leads/team_summary.html", context)
+    return _team_page(request, team_pk, period, "assessments/leads/team_summary.html")
 
 
 @login_required
 def team_pack(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     """One printable page a lead takes to a team meeting: the team summary's own published figures in words, questions
     to talk over and room to write down what the team commits to. It reads nothing the summary does not."""
+    return _team_page(request, team_pk, period, "assessments/leads/team_pack.html")
+
+
+def _team_page(request: AuthenticatedHttpRequest, team_pk: int, period: str, template: str) -> HttpResponse:
+    """A team's summary or its pack: the same access check, period check, read and audit."""
     team = get_summary_team(request.user, team_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
     figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
-    context = _team_context(team, figures, selected)
-    return render(request, "assessments/leads/team_pack.html", context)
+    return render(request, template, _team_context(team, figures, selected))
 
 
 def _team_context(team: Team, figures: ServiceFigures, selected: Period) -> dict:
