@@ -1,5 +1,5 @@
 """The gunicorn worker `make serve` runs: gunicorn's threaded worker, reading each request whole before a thread
-takes it (issue 27, item 2; docs/adr/0009-slow-clients-are-read-by-the-worker-loop-not-a-thread.md).
+takes it (docs/adr/0009-slow-clients-are-read-by-the-worker-loop-not-a-thread.md).
 
 gunicorn's gthread worker gives a connection a thread as soon as its first byte arrives, and the thread then reads
 the rest of the head and the body with no time limit: a client that sends a byte a second holds a thread for as long

@@ -60,7 +60,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
-# --- Private words sealed at rest (issue 15) -------------------------------------------------------------------------
+# --- Private words sealed at rest -------------------------------------------------------------------------
 # Reflections, values, moves, move notes and supervision notes are encrypted in the database with these keys
 # (assessments/models/sealed.py): Fernet keys, comma-separated, newest first. The newest seals; any of them opens, so
 # a new key can go first and `manage.py reseal_private_words` moves every row onto it. Separate from SECRET_KEY.

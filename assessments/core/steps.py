@@ -2,8 +2,8 @@
 
 A page asks its phase's dimensions in turn, individual before systemic, each under a sub-heading of its own, so the
 person walks the model's three phases in order. The phase's introduction opens its page, and its private reflection
-closes it. (Issue 10 had split the phases into seven pages of at most two phone screens each; issue 26 measured the
-whole check-in on a phone and put it back to three: fewer pages, fewer taps, fewer screens in all. docs/adr/0010.)
+closes it. (The phases were once split into seven pages of at most two phone screens each; measured as a whole on a
+phone, three pages took fewer taps and fewer screens in all: docs/adr/0010.)
 """
 
 from __future__ import annotations

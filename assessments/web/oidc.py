@@ -6,7 +6,7 @@ module adds what the service needs on top: the ID token's audience and signing a
 rules (OrganisationClient), a timeout on every call, the assurance level, a verified address in an allowed domain,
 and one exception for every way a sign-in can fail, so the views show a page, never a 500.
 
-A provider that hangs must not take the app with it (issue 27; docs/adr/0007-calls-to-the-sign-in-provider-are-
+A provider that hangs must not take the app with it (docs/adr/0007-calls-to-the-sign-in-provider-are-
 capped.md):
 
 - The discovery document and the provider's keys are fetched once per process (at start-up, from

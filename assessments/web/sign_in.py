@@ -35,7 +35,8 @@ from assessments.web.identities import IdentityRefused, NoAccount, identity_sign
 # The session of a person who signed in with their organisation says so (the issuer), so that signing out sends them
 # on to the provider too. It keeps no ID token: that is personal data and a credential, and sign-out needs neither.
 ORGANISATION_KEY = "organisation_sign_in_issuer"
-OLD_ID_TOKEN_KEY = "organisation_sign_in_id_token"  # sessions begun before issue 27; gone within SESSION_IDLE_MINUTES
+# Sessions begun when the ID token was kept hold it under this key; they are gone within SESSION_IDLE_MINUTES.
+OLD_ID_TOKEN_KEY = "organisation_sign_in_id_token"
 BACKEND = "assessments.web.backends.OrganisationSignInBackend"
 
 # The sign-ins this browser has on the way, newest first: a few, for a person with two tabs; each lasts an hour.

@@ -215,12 +215,12 @@ PAGES = [
         lambda w: reverse("leads:team_invites", args=[w.team.pk]),
         send_invite_with_errors,
     ),
-    # Issue 3: summaries for leads (the lead also leads the service; five teammates checked in during
+    # Summaries for leads (the lead also leads the service; five teammates checked in during
     # the newest period that has ended, the newest one summaries show).
     Page("summary-index", "lead", lambda w: reverse("leads:summary_index")),
     Page("team-summary-with-figures", "lead", team_summary(latest_shown_period)),
     Page("team-summary-hidden-too-few", "lead", team_summary(lambda: latest_shown_period().previous())),
-    # Issue 24: figures the publication auditor withheld are dashes, and the page says why once.
+    # Figures the publication auditor withheld are dashes, and the page says why once.
     Page(
         "team-summary-with-withheld-figures",
         "lead",
@@ -231,7 +231,7 @@ PAGES = [
         "lead",
         lambda w: reverse("leads:service_summary", args=[w.service.pk, latest_shown_period().key]),
     ),
-    # Issue 28: the team conversation pack a lead takes to a team meeting.
+    # The team conversation pack a lead takes to a team meeting.
     Page(
         "team-conversation-pack",
         "lead",
@@ -244,7 +244,7 @@ PAGES = [
         lambda w: reverse("leads:team_action_add", args=[w.team.pk]),
         team_action_without_text,
     ),
-    # Issue 4: the practitioner's journey.
+    # The practitioner's journey.
     Page("home-practitioner-with-team-actions-and-moves", "practitioner", lambda w: reverse("site:home")),
     Page("trends", "practitioner", lambda w: reverse("practitioner:trends")),
     Page("moves-choose", "practitioner", lambda w: reverse("practitioner:moves_choose", args=[w.calm.pk])),
@@ -255,7 +255,7 @@ PAGES = [
         too_many_moves,
     ),
     Page("moves-review", "practitioner", lambda w: reverse("practitioner:moves_review", args=[w.draft.pk])),
-    # Issue 26: the forms' edges.
+    # The forms' edges.
     Page(
         "moves-review-with-error",
         "practitioner",
@@ -288,7 +288,7 @@ PAGES = [
     ),
     Page("checkin-delete-confirm", "practitioner", lambda w: reverse("practitioner:checkin_delete", args=[w.calm.pk])),
     Page("team-reminders", "lead", lambda w: reverse("leads:team_reminders", args=[w.team.pk])),
-    # Issue 28: a lead's figures-ready emails, and the stop link from the email (signed out).
+    # A lead's figures-ready emails, and the stop link from the email (signed out).
     Page("email-settings", "lead", lambda w: reverse("leads:email_settings")),
     Page("email-settings-saved", "lead", lambda w: reverse("leads:email_settings"), figures_emails_off),
     Page("email-stop", "anonymous", email_stop),

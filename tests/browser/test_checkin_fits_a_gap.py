@@ -1,4 +1,4 @@
-"""Issue 26: a check-in fits a gap between sessions on a phone (390 x 844).
+"""A check-in fits a gap between sessions on a phone (390 x 844).
 
 Each walk goes from tapping Start to the confirmation page, as a person would: every page's height is read just
 before leaving it (with any reflection opened and written), and every tap on a control is counted (keystrokes are
@@ -27,7 +27,7 @@ from tests.checkins import submit_checkin
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FIGURES = SCREENSHOTS.parent / "checkin-screens.json"
-FIRST_LIMIT = 12  # phone screens from Start to the confirmation (17.2 before issue 26)
+FIRST_LIMIT = 12  # phone screens from Start to the confirmation (17.2 before a page per phase)
 RETURNING_LIMIT = 15  # the same with the look back at moves and three reflections (21.8 before)
 
 

@@ -1,4 +1,4 @@
-"""The forms' edges in Chromium on a phone (issue 26): the idle-timeout warning with "Stay signed in", the end of a
+"""The forms' edges in Chromium on a phone: the idle-timeout warning with "Stay signed in", the end of a
 session landing on a sign-in page that says why, a draft deleted only after a page that asks, and "what got in the
 way" shown only under the answers it is for. Each page is checked with axe; SCREENSHOTS=1 keeps pictures."""
 

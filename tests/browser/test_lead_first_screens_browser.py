@@ -1,4 +1,4 @@
-"""Issue 28 in a real browser: what a lead sees on the first screen, at a phone's size and a desktop's, and the team
+"""In a real browser: what a lead sees on the first screen, at a phone's size and a desktop's, and the team
 conversation pack on A4 paper."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Administrators change memberships, teams, services and lead roles in the admin (issue 24).
+"""Administrators change memberships, teams, services and lead roles in the admin.
 
 A membership counts in its team's figures from the first whole period after it began, so its join date, its person
 and its team never change once it exists: a membership moved to another team, or handed to another account, would

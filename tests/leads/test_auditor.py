@@ -1,5 +1,6 @@
-"""Issue 24's attacks on the figures, played through the app as a curious lead would: build a team, let the period
-end, read every page and CSV, and try to work out one person's answers. Each fails if its protection is undone.
+"""The anonymity review's attacks on the figures, played through the app as a curious lead would: build a team, let
+the period end, read every page and CSV, and try to work out one person's answers. Each fails if its protection is
+undone.
 
 The attacks on who counts (made-up colleagues at one mailbox, an administrator taking over an account or moving a
 join date, a look-alike address at sign-in) are played in tests/leads/test_invites.py,

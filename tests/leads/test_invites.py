@@ -237,7 +237,7 @@ def test_an_account_made_for_the_address_at_the_same_moment_is_met_with_sign_in_
     assert Invite.objects.get().used_at is None
 
 
-# --- One mailbox, one person (issue 24) -----------------------------------------------------------------------------
+# --- One mailbox, one person -----------------------------------------------------------------------------
 # `lena+1@…` reaches Lena's inbox. Four such invites were four made-up colleagues: after a month enough to publish the
 # team's means, and to subtract the one real member's answers from them.
 

@@ -1,8 +1,8 @@
 """The oracle (tests/oracle.py) against the publication rules as they were before the auditor (core/disclosure.py):
 small worlds sent through the app's own write path, published as a lead's first read publishes them, and judged by
-a search for a second world consistent with every figure. Each leak issue 24 names is found; a diverse world shows
-none, so the oracle is not crying wolf. tests/leads/test_auditor_oracle.py judges the same worlds under today's
-rules, and random ones, and finds nothing."""
+a search for a second world consistent with every figure. Each leak the anonymity review of 2026-12 named is found;
+a diverse world shows none, so the oracle is not crying wolf. tests/leads/test_auditor_oracle.py judges the same
+worlds under today's rules, and random ones, and finds nothing."""
 
 from __future__ import annotations
 

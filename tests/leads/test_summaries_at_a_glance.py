@@ -1,4 +1,4 @@
-"""Issue 28: the summaries read at a glance. The service page names the teams that need a look first; one key for
+"""The summaries read at a glance. The service page names the teams that need a look first; one key for
 the bands; a hidden figure is a dash explained once; the table of every figure is this page's; a small team's lead
 reads the whole service's figures; and a one-page conversation pack takes it all to the team."""
 

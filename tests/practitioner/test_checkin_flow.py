@@ -32,7 +32,7 @@ def step_url(checkin: CheckIn, slug: str) -> str:
     return reverse("practitioner:checkin_step", args=[checkin.pk, slug])
 
 
-# The pages a check-in walks through: one per phase of the model, in its order (issue 26).
+# The pages a check-in walks through: one per phase of the model, in its order.
 PAGES = ["challenges", "values", "coping"]
 
 

@@ -1,5 +1,5 @@
 """Open drafts keep their place when a check-in's three phase steps become seven pages (migration 0011), and again
-when the seven pages become one per phase (migration 0018, issue 26)."""
+when the seven pages become one per phase (migration 0018)."""
 
 from __future__ import annotations
 

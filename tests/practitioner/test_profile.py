@@ -30,7 +30,7 @@ def test_the_profile_shows_all_three_phases_and_seven_dimensions(client, practit
 
 
 def test_the_profile_shows_each_score_once_in_words_beside_its_bar(client, practitioner, team):
-    """Issue 26: phase cards, bars and a table had shown every score three times."""
+    """Phase cards, bars and a table had shown every score three times."""
     checkin = submit_checkin(
         practitioner, team, {"systemic_pressures": 5, "individual_values": 4, "systemic_support": 2}, default=3
     )

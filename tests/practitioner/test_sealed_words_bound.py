@@ -1,4 +1,4 @@
-"""Sealed words are bound to their row and column (issue 27, docs/adr/0008): someone with write access to the database
+"""Sealed words are bound to their row and column (docs/adr/0008): someone with write access to the database
 who copies one person's sealed words into another person's row, or into another column, gets nothing shown; a copy
 of the database shows neither when the words were saved nor their rough length; words of the first format (Fernet)
 still open until `reseal_private_words` moves them over."""

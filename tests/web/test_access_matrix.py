@@ -63,9 +63,9 @@ EXPECTED: dict[str, Case] = {
     # Administration: the whole admin site sits behind its own sign-in, for staff only.
     "admin_sign_in": Case("get", no_args, (200, 200, 200, 200, 200, 302)),
     "admin:index": Case("get", no_args, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
-    # The check-in (issue 2). The practitioner owns the check-ins; nobody else learns they exist (404).
+    # The check-in. The practitioner owns the check-ins; nobody else learns they exist (404).
     "site:home": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
-    # The idle-timeout warning's "Stay signed in" (issue 26): a plain form goes back to the page it came from.
+    # The idle-timeout warning's "Stay signed in": a plain form goes back to the page it came from.
     "site:stay_signed_in": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:checkin_begin": Case("post", no_args, (LOGIN, 302, 302, 302, 302, 302)),
     "practitioner:history": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
@@ -75,7 +75,7 @@ EXPECTED: dict[str, Case] = {
     "practitioner:checkin_step": Case("get", lambda w: [w.draft.pk, "challenges"], (LOGIN, 200, 404, 404, 404, 404)),
     "leads:team_invites": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
     "site:join": Case("get", lambda w: [w.invite_token], (200, 200, 200, 200, 200, 200)),
-    # Signing in with the organisation's account (issue 15): not found until OIDC_ISSUER is set. Configured, they
+    # Signing in with the organisation's account: not found until OIDC_ISSUER is set. Configured, they
     # are tested against a real provider in tests/web/test_organisation_sign_in.py.
     "site:organisation_sign_in": Case("get", no_args, (404, 404, 404, 404, 404, 404)),
     "site:organisation_sign_in_callback": Case("get", no_args, (404, 404, 404, 404, 404, 404)),
@@ -83,7 +83,7 @@ EXPECTED: dict[str, Case] = {
     # Operations
     "site:healthz": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:livez": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
-    # Lead summaries (issue 3): the team's lead sees their team; only a service lead or an administrator
+    # Lead summaries: the team's lead sees their team; only a service lead or an administrator
     # sees the service. Nobody else learns the team exists (404).
     "leads:summary_index": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 200)),
     "leads:team_summary_current": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 302, 302)),
@@ -106,7 +106,7 @@ EXPECTED: dict[str, Case] = {
     "leads:service_summary_obstacles_export": Case(
         "get", lambda w: [w.service.pk, w.period], (LOGIN, 404, 404, 404, 404, 200)
     ),
-    # The practitioner's journey (issue 4): everyone sees their own; another person's objects are 404.
+    # The practitioner's journey: everyone sees their own; another person's objects are 404.
     "practitioner:trends": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:checkin_delete": Case("get", lambda w: [w.sent.pk], (LOGIN, 200, 404, 404, 404, 404)),
     "practitioner:moves_choose": Case("get", lambda w: [w.sent.pk], (LOGIN, 200, 404, 404, 404, 404)),
@@ -121,7 +121,7 @@ EXPECTED: dict[str, Case] = {
     "practitioner:export_csv": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "practitioner:account_delete": Case("get", no_args, (LOGIN, 200, 200, 200, 200, 200)),
     "leads:team_reminders": Case("get", lambda w: [w.team.pk], (LOGIN, 404, 404, 404, 200, 404)),
-    # The action cycle (issue 11): a team's action is read and moved on by whoever leads the team (its leads,
+    # The action cycle: a team's action is read and moved on by whoever leads the team (its leads,
     # service leads, administrators); a service's action for every team by its service leads and administrators.
     "leads:team_action_suggested": Case(
         "post", lambda w: [w.team.pk, "peer_network"], (LOGIN, 404, 404, 404, 302, 302)
@@ -136,7 +136,7 @@ EXPECTED: dict[str, Case] = {
     "leads:action_status": Case("post", lambda w: [w.action.pk], (LOGIN, 404, 404, 404, 400, 400)),
     # The team's voice on it: the team's practitioners only (posted without an answer: back home with a message).
     "site:action_voice": Case("post", lambda w: [w.action.pk], (LOGIN, 302, 302, 404, 404, 404)),
-    # Figures-ready emails (issue 28): the settings are for whoever leads a team or service; the stop link in the
+    # Figures-ready emails: the settings are for whoever leads a team or service; the stop link in the
     # email works for whoever holds it, signed in or not (it can only turn that lead's emails off).
     "leads:email_settings": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 404)),
     "leads:email_stop": Case("get", lambda w: [unsubscribe_token(w.users["lead"].pk)], (200, 200, 200, 200, 200, 200)),

@@ -1,5 +1,5 @@
 """A person is emailed when their password changes, whoever changed it and wherever: a password or address changed
-by someone else is how an account is taken over (issue 24). Changes made in the admin are in
+by someone else is how an account is taken over. Changes made in the admin are in
 tests/web/test_admin_accounts.py."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""An administrator cannot become a practitioner (issue 24): no password of anyone else's is chosen in the admin, and a
+"""An administrator cannot become a practitioner: no password of anyone else's is chosen in the admin, and a
 person hears of every change to their password or address, whoever made it. Each test acts through the admin's own
 pages, as an administrator trying it would."""
 

@@ -1,4 +1,4 @@
-"""A request whose Host is not in ALLOWED_HOSTS gets the 400 page, never a 500, and logs no ERROR (issue 27, item 3).
+"""A request whose Host is not in ALLOWED_HOSTS gets the 400 page, never a 500, and logs no ERROR.
 
 Django refuses such a request in CommonMiddleware, before the authentication middleware has said who is signed in.
 The 400 page used to ask the request for its user all the same, failed, and became a 500; and Django logs every

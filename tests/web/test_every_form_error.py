@@ -1,4 +1,4 @@
-"""Every form the app has, sent with bad input (issue 26): the page comes back with the NHS error summary (an alert
+"""Every form the app has, sent with bad input: the page comes back with the NHS error summary (an alert
 headed "There is a problem" whose every line links to a field on the page), its title starts "Error: ", no banner
 stands in for the summary, and nothing was saved.
 

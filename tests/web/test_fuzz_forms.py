@@ -151,14 +151,14 @@ TARGETS = [
     ),
     Target("password_reset", "anonymous", lambda c, w: reverse("password_reset"), lambda w: ["email"]),
     Target("password_reset_confirm", "anonymous", reset_confirm_url, lambda w: ["new_password1", "new_password2"]),
-    # Issue 3: a lead records a team action.
+    # A lead records a team action.
     Target(
         "team_action_add",
         "lead",
         lambda c, w: reverse("leads:team_action_add", args=[w.team.pk]),
         lambda w: ["dimension", "provision", "description", "owner", "starts_on", "review_on"],
     ),
-    # Issue 4: the practitioner's journey, and the lead's reminder rhythm.
+    # The practitioner's journey, and the lead's reminder rhythm.
     Target(
         "moves_choose",
         "practitioner",
@@ -209,7 +209,7 @@ TARGETS = [
         lambda c, w: reverse("leads:team_reminders", args=[w.team.pk]),
         lambda w: ["checkin_cadence"],
     ),
-    # Issue 11: the action cycle, and the team's voice on an action.
+    # The action cycle, and the team's voice on an action.
     Target(
         "action_edit",
         "lead",

@@ -193,7 +193,7 @@ def test_a_token_signed_with_an_algorithm_the_deployment_does_not_allow_is_refus
 
 
 def test_a_refusal_from_the_token_endpoint_is_logged_with_its_words_escaped(client, practitioner, provider, caplog):
-    """The provider's own words about a refused code (issue 27): one line in the log, whatever they hold."""
+    """The provider's own words about a refused code: one line in the log, whatever they hold."""
     provider.token_error = {"error": "invalid_grant", "error_description": "no\n2026-12-06 ERROR forged\x1b[0m"}
     with caplog.at_level(logging.WARNING, logger="assessments.web.oidc"):
         assert_refused(client, sign_in_with_token(client, provider))

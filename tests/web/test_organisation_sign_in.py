@@ -260,7 +260,7 @@ def test_signing_out_ends_the_session_here_and_sends_the_browser_to_the_provider
     query = parse_qs(urlsplit(location).query)
     assert query["post_logout_redirect_uri"] == ["http://testserver/accounts/login/"]
     assert query["client_id"] == ["checkin-secret"]
-    assert "id_token_hint" not in query  # the session kept no ID token to send (issue 27)
+    assert "id_token_hint" not in query  # the session kept no ID token to send
     assert signed_in_user(client) is None
 
 
@@ -326,7 +326,7 @@ def test_two_tabs_finishing_a_first_sign_in_at_once_reach_one_account_the_databa
     assert Membership.objects.filter(user=ivy, team=team).count() == 1
 
 
-# --- look-alike addresses (issue 24) -----------------------------------------------------------------------------
+# --- look-alike addresses -----------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The organisation's sign-in at its edges (issue 27): a provider that hangs, many starts from one address, what is
+"""The organisation's sign-in at its edges: a provider that hangs, many starts from one address, what is
 kept between the start and the callback, and the provider's words in the log.
 
 Against the project's own provider (tests/oidc_provider), paused with SIGSTOP where it must hang. The whole app

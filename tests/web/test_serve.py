@@ -1,5 +1,5 @@
 """`make serve` starts the production server (gunicorn, DEBUG off): /healthz answers 200, and goes on answering
-while slow clients hold connections to it directly (issue 27, item 2)."""
+while slow clients hold connections to it directly."""
 
 from __future__ import annotations
 

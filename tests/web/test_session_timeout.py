@@ -1,4 +1,4 @@
-"""The idle timeout, as a person meets it (issue 26): the page says how long its session has left, "Stay signed in"
+"""The idle timeout, as a person meets it: the page says how long its session has left, "Stay signed in"
 pushes the end back, and when the time has run out the sign-in page says so, and that a page sent afterwards was not
 saved. A real sign-out says "You have signed out" instead."""
 

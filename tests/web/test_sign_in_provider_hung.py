@@ -1,4 +1,4 @@
-"""A hung sign-in provider cannot take the app down (issue 27, item 1).
+"""A hung sign-in provider cannot take the app down.
 
 The app runs in gunicorn as `make serve` runs it (its gthread worker), with one worker of four threads so that a
 handful of clients is enough to fill it. The project's own provider is paused with SIGSTOP: it accepts connections

@@ -1,5 +1,5 @@
-"""OIDC_ISSUER, OIDC_DISCOVERY_URL and SITE_URL are parsed, not prefix-matched, and https with DEBUG off (issue 27,
-item 7): at start-up for the sign-in's addresses, and in `manage.py check --deploy` for all three."""
+"""OIDC_ISSUER, OIDC_DISCOVERY_URL and SITE_URL are parsed, not prefix-matched, and https with DEBUG off: at
+start-up for the sign-in's addresses, and in `manage.py check --deploy` for all three."""
 
 from __future__ import annotations
 
