@@ -399,6 +399,12 @@ class ServiceFigures:
             )
         return cell
 
+    def teams_to_look_at(self, period: Period | None = None) -> list[tuple[PublishedTeam, list[DimensionFigures]]]:
+        """Each team with a figure at its concerning end, with those figures, the team with most of them first: what
+        the service summary and a service lead's home page name first."""
+        looks = [(t, [f for f in self.cell(t.pk, period).ordered if f.needs_attention]) for t in self.teams]
+        return sorted([(t, flagged) for t, flagged in looks if flagged], key=lambda look: (-len(look[1]), look[0].name))
+
     def voice(self, action_id: int, period: Period | None = None) -> VoiceFigures:
         """The team's voice on one action in one period, as published."""
         published = self.published[period or self.periods[-1]]

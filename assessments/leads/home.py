@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from assessments.core.periods import Period, latest_shown_period
-from assessments.figures.summaries import Cell, DimensionFigures
+from assessments.figures.summaries import Cell, DimensionFigures, PublishedTeam
 from assessments.leads.audit import figures_read
 from assessments.models.figures import SummaryAccess, TeamAction
 from assessments.models.organisation import Service, Team
@@ -27,31 +27,14 @@ class TeamCard:
     service_cell: Cell | None
     due_for_review: int
 
-    @property
-    def hotspots(self) -> list[DimensionFigures]:
-        return self.cell.hotspots
-
-
-@dataclass(frozen=True)
-class TeamLook:
-    """A team of a service as its lead sees it on the home page: its hotspots, or that its figures are hidden."""
-
-    name: str
-    pk: int
-    hidden: bool
-    hotspots: list[DimensionFigures]
-
 
 @dataclass(frozen=True)
 class ServiceCard:
     service: Service
     period: Period
     cell: Cell
-    teams: list[TeamLook]  # those that need a look first, then the others, each in name order
-
-    @property
-    def needing_a_look(self) -> list[TeamLook]:
-        return [t for t in self.teams if t.hotspots]
+    # The teams with a figure worth a look, most first: the same list the service summary opens with.
+    needing_a_look: list[tuple[PublishedTeam, list[DimensionFigures]]]
 
 
 def _due_for_review(teams: list[Team]) -> dict[int, int]:
@@ -94,10 +77,5 @@ def service_cards(user: User, services: list[Service]) -> list[ServiceCard]:
     cards = []
     for service in services:
         figures = figures_read(user=user, action=SummaryAccess.Action.VIEW, period=period, service=service)
-        looks = []
-        for team in figures.teams:
-            cell = figures.cell(team.pk)
-            looks.append(TeamLook(team.name, team.pk, bool(cell.hidden), cell.hotspots))
-        looks.sort(key=lambda t: (not t.hotspots, t.name))
-        cards.append(ServiceCard(service, period, figures.cell(None), looks))
+        cards.append(ServiceCard(service, period, figures.cell(None), figures.teams_to_look_at()))
     return cards

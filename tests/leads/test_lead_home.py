@@ -78,3 +78,15 @@ def test_a_practitioner_sees_no_team_figures_at_home(client, practitioner, team,
     home = _home(client, practitioner)
     assert "took part in" not in home and "Worth a look" not in home
     assert not SummaryAccess.objects.filter(user=practitioner).exists()
+
+
+def test_the_home_page_and_the_service_summary_name_the_same_teams_in_the_same_order(
+    client, service_lead, service, team, other_team, question_set
+):
+    contributions(team, 12, {"systemic_pressures": 4, "default": 3})  # North: one part worth a look
+    contributions(other_team, 12, {"systemic_pressures": 4, "individual_challenges": 4, "default": 3}, prefix="s")
+    home = _home(client, service_lead).split("Teams that need a look:", 1)[1].split("Service summary", 1)[0]
+    summary = client.get(reverse("leads:service_summary_current", args=[service.pk]), follow=True).content.decode()
+    listed = html.unescape(strip_tags(summary.split('id="teams-to-look-at-heading"', 1)[1].split("</section>", 1)[0]))
+    assert home.index("South team") < home.index("North team")  # two parts worth a look, then one
+    assert listed.index("South team") < listed.index("North team")

@@ -24,7 +24,6 @@ from assessments.figures.summaries import (
     ORDERED_DIMENSIONS,
     STATEMENT_HEADER,
     Cell,
-    DimensionFigures,
     FigureRow,
     PublishedTeam,
     ServiceFigures,
@@ -173,14 +172,6 @@ def _trend_charts(cells: list[Cell]) -> dict[str, LineChart]:
     }
 
 
-def teams_to_look_at(
-    team_cells: list[tuple[PublishedTeam, Cell]],
-) -> list[tuple[PublishedTeam, list[DimensionFigures]]]:
-    """Each team with a figure at its concerning end, with those figures, the team with most of them first."""
-    looks = [(t, [f for f in c.ordered if f.needs_attention]) for t, c in team_cells]
-    return sorted([(t, flagged) for t, flagged in looks if flagged], key=lambda look: (-len(look[1]), look[0].name))
-
-
 def _reasons(team_cells: list[tuple[PublishedTeam, Cell]], side_by_side: list) -> list[str]:
     """Each different reason a cell of the teams table shows a dash for, once, in the order first met."""
     found = [c.hidden for _t, c in team_cells]
@@ -314,7 +305,7 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
             "service": service,
             "team_cells": team_cells,
             # The teams with a figure worth a look, named first on the page, most flags first.
-            "teams_to_look_at": teams_to_look_at(team_cells),
+            "teams_to_look_at": figures.teams_to_look_at(),
             # Each figure with its team's name, for the heading a cell shows when the table stacks on a phone.
             "side_by_side": side_by_side,
             # Why a team's cell shows a dash, said once under the table rather than in every cell.
