@@ -211,6 +211,17 @@ if DATABASE_PORTS:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. A deferred transaction that reads, then writes, fails at once with
+    # "database is locked" when another writer got in between (the busy timeout cannot help it), so two tabs starting a
+    # check-in together got a 503. IMMEDIATE takes the write lock at BEGIN, and waits up to `timeout` seconds for it;
+    # WAL lets readers go on while one request writes. synchronous=NORMAL is safe with WAL (a power cut can lose the
+    # last commits, never corrupt the file), and it is the newcomer's default, not production's.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
