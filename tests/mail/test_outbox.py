@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.checks import email_leaves_the_server
 from assessments.mail import sending
 from assessments.mail.outbox import email_queue, emails_waiting
 from assessments.mail.sending import emails_purge, emails_send, retry_after
@@ -220,3 +221,12 @@ def test_asking_for_a_reset_link_queues_it_and_answers_at_once(client, practitio
     assert emails_waiting() == 1
     (message,) = delivered()
     assert "/accounts/reset/" in message.body and "/accounts/reset/" in message.alternatives[0][0]
+
+
+def test_a_production_server_left_on_the_console_backend_is_warned_at_its_deployment_check(settings):
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    (warning,) = email_leaves_the_server(None)
+    assert warning.id == "assessments.W020" and "no email leaves this server" in warning.msg
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert email_leaves_the_server(None) == []
