@@ -20,7 +20,8 @@ def email_queue(
     *, to: str, subject: str, template: str, context: dict[str, Any], headers: dict[str, str] | None = None
 ) -> OutgoingEmail:
     """Queue one email to one address. Call it inside the transaction that makes the change the email tells of."""
-    subject = " ".join(str(subject).split())  # a team's name with a line break in it must not break the header
+    # A team's name with a line break in it must not break the header; nor a long one (or its translation) the column.
+    subject = " ".join(str(subject).split())[: OutgoingEmail._meta.get_field("subject").max_length]
     context = {"subject": subject, "site_url": settings.SITE_URL, **context}
     return OutgoingEmail.objects.create(
         to=to.strip(),
