@@ -18,8 +18,8 @@
 
 Prints RPO (how long an acknowledged write waited before its WAL was in the archive: what a primary lost with its
 disks at that moment would have taken with it) and RTO. Exits 1 if anything is missing or unreadable. Loopback only,
-bounded in time (--budget), and it cleans up: it never touches the machine's own PostgreSQL cluster. Needs root (it
-runs PostgreSQL and pgBackRest as the postgres user).
+bounded in time (--budget), and it cleans up: it never touches the machine's own PostgreSQL cluster. Run as root, it
+runs PostgreSQL and pgBackRest as the postgres user; run as anyone else, as that user.
 
     .venv/bin/python loadtest/restore_drill.py                      # 3 + 8 + 4 check-ins (about 40 s)
     .venv/bin/python loadtest/restore_drill.py --before-backup 1 --before-target 3 --after-target 2
@@ -32,7 +32,6 @@ import base64
 import http.cookiejar
 import json
 import os
-import pwd
 import random
 import re
 import secrets
@@ -52,7 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PGBIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's newest installed PostgreSQL (the postgresql package: 15 on Debian 12).
+PGBIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), default=Path("/nonexistent"))
 PRIMARY_PORT, SCRATCH_PORT = 55532, 55533
 PRIMARY_APP_PORT, RESTORED_APP_PORT = 55534, 55535
 ARCHIVE_TIMEOUT = 5  # seconds: PostgreSQL switches to a new WAL segment, and so archives, at least this often
@@ -72,9 +72,17 @@ def run(cmd, *, timeout: float = 120, check: bool = True, **kwargs) -> subproces
 
 
 def as_postgres(*cmd, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess:
-    """initdb, pg_ctl and pgBackRest refuse to run as root (or should not): run them as the postgres user."""
+    """initdb, pg_ctl and pgBackRest refuse to run as root (or should not): as root, run them as the postgres user;
+    as anyone else, as that user (the clusters and the repository are then theirs)."""
+    if os.geteuid() != 0:
+        return run(cmd, timeout=timeout, check=check)
     line = shlex.join(str(c) for c in cmd)
     return run(["su", "postgres", "-s", "/bin/sh", "-c", line], timeout=timeout, check=check)
+
+
+def give_to_postgres(path: Path) -> None:
+    if os.geteuid() == 0:
+        shutil.chown(path, "postgres", "postgres")
 
 
 def psql(sql: str, port: int) -> str:
@@ -87,11 +95,10 @@ class Folders:
 
     def __init__(self) -> None:
         self.base = Path(tempfile.mkdtemp(prefix="resilience-restore-"))
-        postgres = pwd.getpwnam("postgres")
-        os.chown(self.base, postgres.pw_uid, postgres.pw_gid)
+        give_to_postgres(self.base)
         self.primary, self.scratch = self.base / "primary", self.base / "scratch"
         self.repo = self.base / "backup-repository"
-        self.keys = self.base / "key-store"  # root's, mode 700: the postgres user cannot read it
+        self.keys = self.base / "key-store"  # ours, mode 700: run as root, the postgres user cannot read it
         self.keys.mkdir(mode=0o700)
         self.static = self.base / "static"
         self.pgbackrest_conf = self.base / "pgbackrest.conf"
@@ -108,8 +115,7 @@ class Folders:
             f"[{STANZA}]\npg1-path={self.primary}\npg1-port={PRIMARY_PORT}\npg1-socket-path={self.base}\n"
             "pg1-user=postgres\n"
         )
-        postgres = pwd.getpwnam("postgres")
-        os.chown(self.pgbackrest_conf, postgres.pw_uid, postgres.pw_gid)
+        give_to_postgres(self.pgbackrest_conf)
         self.pgbackrest_conf.chmod(0o600)
 
     def pgbackrest(self, *args: str, timeout: float = 120) -> str:
@@ -324,12 +330,16 @@ print(json.dumps(found))
 """
 
 
-def check_restored(env: dict, before: list[Ack], after: list[Ack]) -> tuple[list[str], int, int]:
-    """What is wrong with the restored database, judged by the app's own models and keys; how many check-ins
-    acknowledged before T came back whole; how many from after T came back (none should)."""
-    names = json.dumps([a.username for a in before + after])
-    out = run([env["PY"], "-c", READ_BACK], env=env, cwd=ROOT, input=names + "\n", timeout=120).stdout
-    found = {int(pk): row for pk, row in json.loads(out).items()}
+def read_back(env: dict, names: list[str]) -> dict[int, dict]:
+    """These people's check-ins in the database `env` points at, as the app reads them (sealed words opened by their
+    models with the keys in `env`), by id."""
+    out = run([env["PY"], "-c", READ_BACK], env=env, cwd=ROOT, input=json.dumps(names) + "\n", timeout=120).stdout
+    return {int(pk): row for pk, row in json.loads(out).items()}
+
+
+def judge(found: dict[int, dict], before: list[Ack], after: list[Ack]) -> tuple[list[str], int, int]:
+    """What is wrong with the restored check-ins; how many acknowledged before T came back whole; how many started
+    after T came back (none should)."""
     problems: list[str] = []
     whole = 0
     for ack in before:
@@ -350,10 +360,9 @@ def check_restored(env: dict, before: list[Ack], after: list[Ack]) -> tuple[list
             problems.append(f"check-in {ack.checkin}: {row['scores']} dimension scores, not 7")
         whole += len(problems) == wrong_before
     after_names = {a.username for a in after}
-    for pk, row in found.items():
-        if row["username"] in after_names:
-            problems.append(f"check-in {pk} ({row['username']}) was started after T, yet is in the restore")
-    return problems, whole, sum(row["username"] in after_names for row in found.values())
+    came_back = [pk for pk, row in found.items() if row["username"] in after_names]
+    problems += [f"check-in {pk} ({found[pk]['username']}) was started after T, yet is restored" for pk in came_back]
+    return problems, whole, len(came_back)
 
 
 def summary_of(seconds: list[float]) -> str:
@@ -370,15 +379,20 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     folders.write_pgbackrest_conf(secrets.token_urlsafe(32))
 
     log(f"private primary on {PRIMARY_PORT}, archiving WAL with pgBackRest (archive_timeout = {ARCHIVE_TIMEOUT} s)")
-    make_primary(folders)
     env = app_env(folders, PRIMARY_PORT, keys)
+    # Static files need no database: collected (and compressed, the slowest step) while the cluster is made.
+    collectstatic = subprocess.Popen(
+        [env["PY"], "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, stderr=subprocess.PIPE
+    )
+    make_primary(folders)
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "load_questions")
     people = args.before_backup + args.before_target + args.after_target
     run([env["PY"], "loadtest/seed_users.py", "--practitioners", people, "--teams", 1], env=env, cwd=ROOT)
     names = iter(f"load-pwp-{n:04d}" for n in range(1, people + 1))
 
+    if collectstatic.wait(timeout=300) != 0:
+        raise RuntimeError(f"collectstatic failed: {collectstatic.stderr.read().decode()}")
     archiver = Archiver(PRIMARY_PORT)
     watcher = threading.Thread(target=archiver.watch, daemon=True)
     watcher.start()
@@ -429,7 +443,7 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     log("restore to T into a scratch cluster (the RTO clock starts)")
     started = time.monotonic()
     folders.scratch.mkdir(mode=0o700)
-    shutil.chown(folders.scratch, "postgres", "postgres")
+    give_to_postgres(folders.scratch)
     folders.pgbackrest(f"--pg1-path={folders.scratch}", "restore", "--type=time", f"--target={target}",
                        "--target-action=promote", timeout=300)  # fmt: skip
     with open(folders.scratch / "postgresql.auto.conf", "a") as conf:
@@ -447,7 +461,8 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     rto = time.monotonic() - started
     log(f"the restored app answers /healthz: RTO {rto:.1f} s")
 
-    problems, whole, came_back = check_restored(restored_env, before, after)
+    found = read_back(restored_env, [a.username for a in before + after])
+    problems, whole, came_back = judge(found, before, after)
     checked = manage(restored_env, "check", "--database", "default", check=False)
     if checked.returncode != 0:
         problems.append(f"check --database default failed with the backed-up keys: {checked.stderr.strip()}")
@@ -492,8 +507,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.before_target < 1 or args.after_target < 1:
         parser.error("--before-target and --after-target must each be at least 1")
-    if os.geteuid() != 0:
-        parser.error("run as root: PostgreSQL and pgBackRest are run as the postgres user")
+    if not (PGBIN / "initdb").exists() or not shutil.which("pgbackrest"):
+        parser.error("needs Debian's postgresql and pgbackrest packages (make restore-drill installs them as root)")
 
     def out_of_time(*_):
         raise TimeoutError(f"the drill took longer than its budget of {args.budget} s")
