@@ -418,6 +418,7 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     before += send(args.before_target)
     time.sleep(0.5)
     target = psql("SELECT clock_timestamp()", PRIMARY_PORT).strip()
+    target_at = time.time()
     time.sleep(0.5)
     log(f"T = {target}; {args.after_target} check-ins after T")
     after = send(args.after_target)
@@ -427,6 +428,15 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     deadline = time.monotonic() + 4 * ARCHIVE_TIMEOUT
     while archiver.archived_at(last_wal) is None and time.monotonic() < deadline:
         time.sleep(0.1)
+    # The archive command's own lag: a WAL record, a forced switch, and how long until that segment is archived.
+    switched_at = time.time()
+    switched = psql(
+        "SELECT pg_logical_emit_message(false, 'restore-drill', 'switch'); SELECT pg_walfile_name(pg_switch_wal())",
+        PRIMARY_PORT,
+    ).split()[-1]
+    while archiver.archived_at(switched) is None and time.monotonic() < deadline + ARCHIVE_TIMEOUT:
+        time.sleep(0.02)
+    archive_lag = (archiver.archived_at(switched) or float("nan")) - switched_at
     archiver.stop.set()
     watcher.join(timeout=5)
     for ack in before + after:
@@ -479,8 +489,10 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
         problems.append(f"{reader.username} could not read their words on check-in {reader.checkin} after restore")
 
     lags = [a.archived_at - a.acknowledged_at for a in before + after if a.archived_at is not None]
+    exposed = [a for a in before if a.archived_at is not None and a.archived_at > target_at]
     print()
-    print("Restore drill (pgBackRest, PostgreSQL 15, full backup plus archived WAL, restored to a point in time)")
+    print(f"Restore drill (pgBackRest, PostgreSQL {PGBIN.parent.name}, full backup plus archived WAL, restored to a "
+          "point in time)")  # fmt: skip
     print(f"Check-ins acknowledged: {len(before)} before T ({args.before_backup} of them before the base backup), "
           f"{len(after)} after T")  # fmt: skip
     print(f"Acknowledged before T and restored whole, words readable: {whole} of {len(before)}")
@@ -488,9 +500,13 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     print(f"{reader.username} read {len(shown)} of {len(reader.reflections)} reflections on the restored app's page")
     print(f"Base backup took {backup_seconds:.1f} s")
     print(f"archive_timeout = {ARCHIVE_TIMEOUT} s: a WAL segment is archived at least this often")
+    print(f"Archive lag (a forced WAL switch until its segment is in the archive): {archive_lag:.2f} s")
     print(f"Acknowledged to archived (the window a lost primary takes with it): {summary_of(lags)}")
+    oldest = max((target_at - a.acknowledged_at for a in exposed), default=0)
+    print(f"Had the primary (and its standby) been lost at T: {len(exposed)} of the {len(before)} check-ins "
+          f"acknowledged before T not yet in the archive, acknowledged up to {oldest:.1f} s before T")  # fmt: skip
     print(f"RPO: {max(lags):.1f} s (measured worst case; bounded by archive_timeout {ARCHIVE_TIMEOUT} s plus the "
-          "archive command's time)")  # fmt: skip
+          f"archive lag, {ARCHIVE_TIMEOUT + archive_lag:.1f} s)")  # fmt: skip
     print(f"RTO: {rto:.1f} s (restore and replay {promoted:.1f} s, then the app answering /healthz)")
     print(f"Problems: {len(problems)}")
     for problem in problems:
