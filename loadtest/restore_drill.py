@@ -414,6 +414,8 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     started = time.monotonic()
     folders.pgbackrest("backup", "--type=full", timeout=300)
     backup_seconds = time.monotonic() - started
+    backup = json.loads(folders.pgbackrest("info", "--output=json"))[0]["backup"][-1]
+    backup_mb = (backup["info"]["size"] / 1e6, backup["info"]["repository"]["size"] / 1e6)
     log(f"{args.before_target} check-ins after the backup, then the recovery target T")
     before += send(args.before_target)
     time.sleep(0.5)
@@ -498,13 +500,15 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     print(f"Acknowledged before T and restored whole, words readable: {whole} of {len(before)}")
     print(f"Started after T and restored: {came_back} (none should be)")
     print(f"{reader.username} read {len(shown)} of {len(reader.reflections)} reflections on the restored app's page")
-    print(f"Base backup took {backup_seconds:.1f} s")
+    print(f"Base backup took {backup_seconds:.1f} s ({backup_mb[0]:.0f} MB of database, {backup_mb[1]:.1f} MB in the "
+          "repository, compressed and encrypted)")  # fmt: skip
     print(f"archive_timeout = {ARCHIVE_TIMEOUT} s: a WAL segment is archived at least this often")
     print(f"Archive lag (a forced WAL switch until its segment is in the archive): {archive_lag:.2f} s")
     print(f"Acknowledged to archived (the window a lost primary takes with it): {summary_of(lags)}")
-    oldest = max((target_at - a.acknowledged_at for a in exposed), default=0)
-    print(f"Had the primary (and its standby) been lost at T: {len(exposed)} of the {len(before)} check-ins "
-          f"acknowledged before T not yet in the archive, acknowledged up to {oldest:.1f} s before T")  # fmt: skip
+    at_risk = f"{len(exposed)} of the {len(before)} check-ins acknowledged before T were not yet in the archive"
+    if exposed:
+        at_risk += f" (acknowledged up to {max(target_at - a.acknowledged_at for a in exposed):.1f} s before T)"
+    print(f"Had the primary (and its standby) been lost at T: {at_risk}")
     print(f"RPO: {max(lags):.1f} s (measured worst case; bounded by archive_timeout {ARCHIVE_TIMEOUT} s plus the "
           f"archive lag, {ARCHIVE_TIMEOUT + archive_lag:.1f} s)")  # fmt: skip
     print(f"RTO: {rto:.1f} s (restore and replay {promoted:.1f} s, then the app answering /healthz)")
