@@ -16,12 +16,13 @@
    there, sent, with its answers, its 7 scores and its private words exactly as sent; none from after T is there; and
    one person signs in on the restored app and reads their own words on their check-in's page.
 
-Prints RPO (how long an acknowledged write waited before its WAL was in the archive: what a primary lost with its
-disks at that moment would have taken with it) and RTO. Exits 1 if anything is missing or unreadable. Loopback only,
+Prints RPO (the longest an acknowledged write waited before its WAL was in the archive: what a primary lost with
+its disks, and its standby, at that moment would have taken with it; beside it the archive command's own lag) and
+RTO. Exits 1 if anything is missing or unreadable. Loopback only,
 bounded in time (--budget), and it cleans up: it never touches the machine's own PostgreSQL cluster. Run as root, it
 runs PostgreSQL and pgBackRest as the postgres user; run as anyone else, as that user.
 
-    .venv/bin/python loadtest/restore_drill.py                      # 3 + 8 + 4 check-ins (about 40 s)
+    .venv/bin/python loadtest/restore_drill.py                      # 3 + 8 + 4 check-ins (a minute on a quiet machine)
     .venv/bin/python loadtest/restore_drill.py --before-backup 1 --before-target 3 --after-target 2
 """
 
@@ -260,7 +261,7 @@ class AppServer:
                 self.process.wait(timeout=5)
 
 
-def start_cluster(data: Path, port: int, folders: Folders) -> None:
+def start_cluster(data: Path, folders: Folders) -> None:
     as_postgres(PGBIN / "pg_ctl", "-D", data, "-l", folders.base / f"{data.name}.log", "-w", "start")
 
 
@@ -279,7 +280,7 @@ def make_primary(folders: Folders) -> None:
             f"wal_level = replica\narchive_mode = on\narchive_command = '{archive}'\n"
             f"archive_timeout = {ARCHIVE_TIMEOUT}\n"
         )
-    start_cluster(folders.primary, PRIMARY_PORT, folders)
+    start_cluster(folders.primary, folders)
     psql("CREATE ROLE app LOGIN", PRIMARY_PORT)
     psql("CREATE DATABASE checkin OWNER app", PRIMARY_PORT)
     folders.pgbackrest("stanza-create")
@@ -384,15 +385,18 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     collectstatic = subprocess.Popen(
         [env["PY"], "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, stderr=subprocess.PIPE
     )
-    make_primary(folders)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_questions")
-    people = args.before_backup + args.before_target + args.after_target
-    run([env["PY"], "loadtest/seed_users.py", "--practitioners", people, "--teams", 1], env=env, cwd=ROOT)
+    try:
+        make_primary(folders)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "load_questions")
+        people = args.before_backup + args.before_target + args.after_target
+        run([env["PY"], "loadtest/seed_users.py", "--practitioners", people, "--teams", 1], env=env, cwd=ROOT)
+        if collectstatic.wait(timeout=300) != 0:
+            raise RuntimeError(f"collectstatic failed: {collectstatic.stderr.read().decode()}")
+    finally:
+        if collectstatic.poll() is None:
+            collectstatic.kill()
     names = iter(f"load-pwp-{n:04d}" for n in range(1, people + 1))
-
-    if collectstatic.wait(timeout=300) != 0:
-        raise RuntimeError(f"collectstatic failed: {collectstatic.stderr.read().decode()}")
     archiver = Archiver(PRIMARY_PORT)
     watcher = threading.Thread(target=archiver.watch, daemon=True)
     watcher.start()
@@ -445,7 +449,9 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
         ack.archived_at = archiver.archived_at(ack.wal_file)
     unarchived = [a.checkin for a in before + after if a.archived_at is None]
     if unarchived:
-        return [f"check-ins {unarchived} never reached the archive within {4 * ARCHIVE_TIMEOUT} s"]
+        problem = f"check-ins {unarchived} never reached the archive within {4 * ARCHIVE_TIMEOUT} s"
+        print(f"Problems: 1\n  - {problem}")
+        return [problem]
 
     log("the primary dies: app stopped, PostgreSQL killed, its data folder deleted")
     primary_app.stop()
@@ -461,8 +467,8 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     with open(folders.scratch / "postgresql.auto.conf", "a") as conf:
         # A restored copy must never push its WAL into the production archive: archiving off.
         conf.write(f"port = {SCRATCH_PORT}\narchive_mode = off\n")
-    start_cluster(folders.scratch, SCRATCH_PORT, folders)
-    while psql("SELECT pg_is_in_recovery()", SCRATCH_PORT).strip() != "f":
+    start_cluster(folders.scratch, folders)
+    while psql("SELECT pg_is_in_recovery()", SCRATCH_PORT).strip() != "f":  # promoted at T; --budget bounds it
         time.sleep(0.05)
     promoted = time.monotonic() - started
     restored_keys = key_file.read_text().strip()  # from the key store, not from the primary's environment
