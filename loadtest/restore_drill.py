@@ -5,14 +5,15 @@
    which bounds how much an idle-ish database can lose.
 2. The app is migrated on it, with keys made as docs/deploy.md says and kept in a folder of their own (the key store,
    apart from the database and its backups). Some check-ins are sent through gunicorn, a full base backup is taken,
-   more check-ins are sent, a recovery target T is noted, and more check-ins are sent after T. Every acknowledged
+   the key is rotated (a new key first, the app restarted), more check-ins are sent, a recovery target T is noted,
+   and more check-ins are sent after T. Every acknowledged
    check-in is recorded with the answers and private words that were sent, when it was acknowledged, and when the WAL
    holding it reached the archive.
 3. The primary is killed and its folder deleted. The clock of the restore (RTO) starts: pgBackRest restores the base
    backup and replays archived WAL up to T into a scratch cluster, which is promoted; gunicorn starts on it with the
    keys from the key store; the clock stops when /healthz answers 200.
 4. The restored data is checked through the app's own code: `manage.py check --database default` opens sealed words
-   with the keys (and fails, as it must, with a key that did not seal them); every check-in acknowledged before T is
+   with both keys (and fails, as it must, with the newest key alone); every check-in acknowledged before T is
    there, sent, with its answers, its 7 scores and its private words exactly as sent; none from after T is there; and
    one person signs in on the restored app and reads their own words on their check-in's page.
 
@@ -286,14 +287,14 @@ def make_primary(folders: Folders) -> None:
     folders.pgbackrest("stanza-create")
 
 
-def app_env(folders: Folders, port: int, keys: str) -> dict:
+def app_env(folders: Folders, port: int, keys: str, secret_key: str) -> dict:
     py = os.environ.get("PY") or sys.executable
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}}
     env.update(
         PY=str(Path(py).absolute()),
         DATABASE_URL=f"postgres://app@127.0.0.1:{port}/checkin",
         DEBUG="false",
-        SECRET_KEY=os.environ.get("DRILL_SECRET_KEY", ""),
+        SECRET_KEY=secret_key,
         PRIVATE_WORDS_KEYS=keys,
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="http://127.0.0.1",
@@ -372,15 +373,17 @@ def summary_of(seconds: list[float]) -> str:
 
 
 def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) -> list[str]:
-    keys = base64.urlsafe_b64encode(os.urandom(32)).decode()  # docs/deploy.md, "Make a key"
+    # Keys as in production (docs/deploy.md, "Encryption keys"): the first seals what is written before the base
+    # backup; a rotation after it puts a new key first, so the restore needs both, as a real one would.
+    old_key, new_key = (base64.urlsafe_b64encode(os.urandom(32)).decode() for _ in range(2))
     key_file = folders.keys / "PRIVATE_WORDS_KEYS"
-    key_file.write_text(keys + "\n")
+    key_file.write_text(old_key + "\n")
     key_file.chmod(0o600)
-    os.environ.setdefault("DRILL_SECRET_KEY", secrets.token_urlsafe(50))
+    secret_key = secrets.token_urlsafe(50)
     folders.write_pgbackrest_conf(secrets.token_urlsafe(32))
 
     log(f"private primary on {PRIMARY_PORT}, archiving WAL with pgBackRest (archive_timeout = {ARCHIVE_TIMEOUT} s)")
-    env = app_env(folders, PRIMARY_PORT, keys)
+    env = app_env(folders, PRIMARY_PORT, old_key, secret_key)
     # Static files need no database: collected (and compressed, the slowest step) while the cluster is made.
     collectstatic = subprocess.Popen(
         [env["PY"], "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, stderr=subprocess.PIPE
@@ -420,6 +423,13 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     backup_seconds = time.monotonic() - started
     backup = json.loads(folders.pgbackrest("info", "--output=json"))[0]["backup"][-1]
     backup_mb = (backup["info"]["size"] / 1e6, backup["info"]["repository"]["size"] / 1e6)
+    log("key rotation: a new key first in the key store, the app restarted with both")
+    key_file.write_text(f"{new_key},{old_key}\n")
+    primary_app.stop()
+    env = app_env(folders, PRIMARY_PORT, key_file.read_text().strip(), secret_key)
+    primary_app = AppServer(env, PRIMARY_APP_PORT, folders.base / "primary-app-rotated.log")
+    servers.append(primary_app)
+    primary_app.wait_healthy()
     log(f"{args.before_target} check-ins after the backup, then the recovery target T")
     before += send(args.before_target)
     time.sleep(0.5)
@@ -472,7 +482,7 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
         time.sleep(0.05)
     promoted = time.monotonic() - started
     restored_keys = key_file.read_text().strip()  # from the key store, not from the primary's environment
-    restored_env = app_env(folders, SCRATCH_PORT, restored_keys)
+    restored_env = app_env(folders, SCRATCH_PORT, restored_keys, secret_key)
     restored_app = AppServer(restored_env, RESTORED_APP_PORT, folders.base / "restored-app.log")
     servers.append(restored_app)
     restored_app.wait_healthy()
@@ -484,10 +494,11 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     checked = manage(restored_env, "check", "--database", "default", check=False)
     if checked.returncode != 0:
         problems.append(f"check --database default failed with the backed-up keys: {checked.stderr.strip()}")
-    wrong = app_env(folders, SCRATCH_PORT, base64.urlsafe_b64encode(os.urandom(32)).decode())
-    refused = manage(wrong, "check", "--database", "default", check=False)
+    # The commonest mistake: a key backup that kept the newest key only.
+    newest_only = app_env(folders, SCRATCH_PORT, new_key, secret_key)
+    refused = manage(newest_only, "check", "--database", "default", check=False)
     if refused.returncode == 0 or "assessments.E002" not in refused.stderr + refused.stdout:
-        problems.append("check --database default passed with a key that never sealed these words")
+        problems.append("check --database default passed without the older key the backup needs")
     reader = before[-1]
     browser = Browser(f"http://127.0.0.1:{RESTORED_APP_PORT}")
     browser.sign_in(reader.username)
@@ -506,12 +517,18 @@ def drill(args: argparse.Namespace, folders: Folders, servers: list[AppServer]) 
     print(f"Acknowledged before T and restored whole, words readable: {whole} of {len(before)}")
     print(f"Started after T and restored: {came_back} (none should be)")
     print(f"{reader.username} read {len(shown)} of {len(reader.reflections)} reflections on the restored app's page")
+    print(
+        "Keys from the key store (the new key and the one it replaced): check --database default "
+        + ("passes" if checked.returncode == 0 else "FAILS")
+        + "; with the newest key alone: "
+        + ("refused (assessments.E002), as it must be" if refused.returncode else "PASSES, wrongly")
+    )
     print(f"Base backup took {backup_seconds:.1f} s ({backup_mb[0]:.0f} MB of database, {backup_mb[1]:.1f} MB in the "
           "repository, compressed and encrypted)")  # fmt: skip
     print(f"archive_timeout = {ARCHIVE_TIMEOUT} s: a WAL segment is archived at least this often")
     print(f"Archive lag (a forced WAL switch until its segment is in the archive): {archive_lag:.2f} s")
     print(f"Acknowledged to archived (the window a lost primary takes with it): {summary_of(lags)}")
-    at_risk = f"{len(exposed)} of the {len(before)} check-ins acknowledged before T were not yet in the archive"
+    at_risk = f"check-ins acknowledged before T not yet in the archive: {len(exposed)} of {len(before)}"
     if exposed:
         at_risk += f" (acknowledged up to {max(target_at - a.acknowledged_at for a in exposed):.1f} s before T)"
     print(f"Had the primary (and its standby) been lost at T: {at_risk}")
@@ -531,8 +548,8 @@ def main() -> int:
     parser.add_argument("--after-target", type=int, default=4, help="check-ins sent after T (must not come back)")
     parser.add_argument("--budget", type=int, default=300, help="seconds before the whole drill stops itself")
     args = parser.parse_args()
-    if args.before_target < 1 or args.after_target < 1:
-        parser.error("--before-target and --after-target must each be at least 1")
+    if min(args.before_backup, args.before_target, args.after_target) < 1:
+        parser.error("--before-backup, --before-target and --after-target must each be at least 1")
     if not (PGBIN / "initdb").exists() or not shutil.which("pgbackrest"):
         parser.error("needs Debian's postgresql and pgbackrest packages (make restore-drill installs them as root)")
 

@@ -77,7 +77,8 @@ def test_a_check_in_from_after_the_target_in_the_restore_is_reported():
 @pytest.mark.slow  # two PostgreSQL clusters, two gunicorns, a backup and a restore: about a minute
 def test_the_drill_restores_every_acknowledged_check_in_readable_and_prints_rpo_and_rto():
     """The whole drill, small: a private primary archiving with pgBackRest, check-ins through gunicorn, a base
-    backup, a point in time, the primary killed, a restore to that point, the app on it with the keys."""
+    backup, a key rotation, a point in time, the primary killed, a restore to that point, the app on it with the
+    keys from their own store (both of them: the newest alone is refused)."""
     result = subprocess.run(
         [sys.executable, "loadtest/restore_drill.py", "--before-backup", "1", "--before-target", "2",
          "--after-target", "1", "--budget", "240"],
@@ -88,6 +89,7 @@ def test_the_drill_restores_every_acknowledged_check_in_readable_and_prints_rpo_
     assert "Acknowledged before T and restored whole, words readable: 3 of 3" in report
     assert "Started after T and restored: 0 (none should be)" in report
     assert re.search(r"load-pwp-0003 read 3 of 3 reflections on the restored app's page", report)
+    assert "check --database default passes; with the newest key alone: refused (assessments.E002)" in report
     assert "Problems: 0" in report
     rpo = float(re.search(r"^RPO: ([\d.]+) s", report, re.M)[1])
     rto = float(re.search(r"^RTO: ([\d.]+) s", report, re.M)[1])
