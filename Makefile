@@ -211,7 +211,7 @@ loadtest-cluster: packages-loadtest-cluster $(VENV)/.installed-load
 ## restore-drill: a private PostgreSQL archiving its WAL with pgBackRest; check-ins sent through the app, a base backup,
 ## a point in time T, more check-ins; then the primary killed, a restore to T into a scratch cluster, the app started on
 ## it with the keys from their own store, every check-in acknowledged before T checked there and readable, none after.
-## Prints RPO and RTO (docs/reliability.md). About a minute, loopback only; cleans up after itself.
+## Prints RPO and RTO (docs/reliability.md). Two to three minutes on a busy 2-core machine, loopback only; cleans up.
 restore-drill: packages-restore-drill install
 	PY=$(PY) $(PY) loadtest/restore_drill.py
 

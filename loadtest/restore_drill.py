@@ -23,7 +23,7 @@ RTO. Exits 1 if anything is missing or unreadable. Loopback only,
 bounded in time (--budget), and it cleans up: it never touches the machine's own PostgreSQL cluster. Run as root, it
 runs PostgreSQL and pgBackRest as the postgres user; run as anyone else, as that user.
 
-    .venv/bin/python loadtest/restore_drill.py                      # 3 + 8 + 4 check-ins (a minute on a quiet machine)
+    .venv/bin/python loadtest/restore_drill.py                      # 3 + 8 + 4 check-ins (2 to 3.5 minutes here)
     .venv/bin/python loadtest/restore_drill.py --before-backup 1 --before-target 3 --after-target 2
 """
 

@@ -74,7 +74,7 @@ def test_a_check_in_from_after_the_target_in_the_restore_is_reported():
     assert problems == ["check-in 2 (ben) was started after T, yet is restored"]
 
 
-@pytest.mark.slow  # two PostgreSQL clusters, two gunicorns, a backup and a restore: about a minute
+@pytest.mark.slow  # two PostgreSQL clusters, two gunicorns, a backup and a restore: 1 to 3 minutes
 def test_the_drill_restores_every_acknowledged_check_in_readable_and_prints_rpo_and_rto():
     """The whole drill, small: a private primary archiving with pgBackRest, check-ins through gunicorn, a base
     backup, a key rotation, a point in time, the primary killed, a restore to that point, the app on it with the
