@@ -462,6 +462,10 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # A Host outside ALLOWED_HOSTS gets the 400 page; Django would log it as an ERROR with a traceback.
         "django.security.DisallowedHost": {"filters": ["host_refused_as_warning"]},
+        # Never at DEBUG, whatever LOG_LEVEL says: there the template engine writes a page's whole context (a form's
+        # CSRF token, an invite's token, a person's words) and the database every query's parameters.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }
 
