@@ -14,6 +14,7 @@ from typing import Any
 import pythonjsonlogger.json
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import Resolver404, ResolverMatch, resolve
 
 # What a request's own line carries beside the message, as `extra` (RequestLogMiddleware).
 REQUEST_FIELDS = ("method", "path", "view", "status", "duration_ms")
@@ -75,15 +76,31 @@ def request_id_for(incoming: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def match_of(request: HttpRequest) -> ResolverMatch | None:
+    """The URL pattern the request's path matches: as Django resolved it, or, for a request answered before that
+    (a redirect to https, a body too large, a static file), resolved here."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+    return match
+
+
 def route_of(request: HttpRequest) -> str:
     """The URL pattern the request matched ("/join/<str:token>/"), never the path it was sent to: a path can carry
     an invite or password-reset token, or an id. Static files are "static"; a path nothing matched, "(no route)"."""
-    match = getattr(request, "resolver_match", None)
-    if match is not None:
-        return "/" + match.route
     if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
         return "static"
-    return "(no route)"
+    match = match_of(request)
+    return "(no route)" if match is None else "/" + match.route
+
+
+def view_of(request: HttpRequest) -> str:
+    """The name of the view the request's path leads to ("site:join"), or its route_of when it has none."""
+    match = None if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")) else match_of(request)
+    return route_of(request) if match is None else match.view_name
 
 
 class RequestContextFilter(logging.Filter):

@@ -82,9 +82,7 @@ class RequestLogMiddleware:
             response = self.get_response(request)
             seconds = time.monotonic() - began
             response["X-Request-ID"] = context.request_id
-            match = getattr(request, "resolver_match", None)
-            route = logs.route_of(request)
-            view = match.view_name if match is not None else route
+            route, view = logs.route_of(request), logs.view_of(request)
             method = printable(request.method, 10)
             request_logger.info(
                 "%s %s %s %.0f ms",
