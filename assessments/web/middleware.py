@@ -52,9 +52,10 @@ class DatabaseOutageMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DATABASE_ERRORS):
-            # The path is anyone's to write (a %0A in it decodes to a newline): escaped, so it cannot forge a line.
+            # The route, not the path: a path is anyone's to write (a %0A in it decodes to a newline, which could
+            # forge a line) and can hold a token.
             logger.warning(
-                "Database unavailable for %s %s: %s", printable(request.method), printable(request.path), exception
+                "Database unavailable for %s %s: %s", printable(request.method), logs.route_of(request), exception
             )
             return outage_response()
         return None
