@@ -57,10 +57,11 @@ class Served:
 
 
 @contextmanager
-def serving(env: Mapping[str, str], *, timeout: float = 90) -> Iterator[Served]:
+def serving(env: Mapping[str, str], *, timeout: float = 180) -> Iterator[Served]:
     """scripts/serve as `make serve` runs it (gunicorn, DEBUG off unless `env` says), on any free port, with `env`
     over this process's environment; stopped at the end. Its stderr is read all along, so a full pipe never blocks
-    it."""
+    it. Starting (check --deploy, collectstatic, migrate, load_questions) took 92 s on a two-core machine at load 20:
+    hence the generous timeout."""
     process = subprocess.Popen(
         [str(ROOT / "scripts" / "serve")],
         cwd=ROOT,
