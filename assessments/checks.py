@@ -101,3 +101,25 @@ def addresses_use_https(app_configs, **kwargs) -> list[checks.CheckMessage]:
                 )
             )
     return found
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def email_leaves_the_server(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """With DEBUG off, emails go to a relay. The console and file backends (the development default) send nothing:
+    every invite and reset link would be written to the sending job's output, and nobody would get one."""
+    writes_locally = {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+    }
+    if settings.DEBUG or settings.EMAIL_BACKEND not in writes_locally:
+        return []
+    return [
+        checks.Warning(
+            f"EMAIL_BACKEND is {settings.EMAIL_BACKEND} with DEBUG off: no email leaves this server, and the join "
+            "and reset links in them are written to the sending job's output.",
+            hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the relay's EMAIL_* settings; "
+            "see docs/deploy.md, Email.",
+            id="assessments.W020",
+        )
+    ]

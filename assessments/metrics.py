@@ -52,7 +52,7 @@ PUBLICATION_SECONDS = Histogram(
 JOB_RUNS = Counter(
     "checkin_job_runs",
     "Runs of a scheduled job on this server, by outcome: done, skipped (another server held the job's lock) or "
-    "failed (it raised an error).",
+    "failed (it raised an error). A send_queued_email run whose relay refused is done: the emails stay queued.",
     ["job", "outcome"],
 )
 JOB_SECONDS = Histogram(

@@ -215,6 +215,17 @@ if DATABASE_PORTS:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one writer in at a time. A deferred transaction that reads, then writes, fails at once with
+    # "database is locked" when another writer got in between (the busy timeout cannot help it), so two tabs starting a
+    # check-in together got a 503. IMMEDIATE takes the write lock at BEGIN, and waits up to `timeout` seconds for it;
+    # WAL lets readers go on while one request writes. synchronous=NORMAL is safe with WAL (a power cut can lose the
+    # last commits, never corrupt the file), and it is the newcomer's default, not production's.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -382,13 +393,37 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)
 CRISPY_TEMPLATE_PACK = "nhsuk"
 
+# Outgoing mail. Every email is queued in the database with the write that causes it, and `manage.py
+# send_queued_email` (cron, every minute) hands what is due to this backend: a relay that is down delays mail, never a
+# page (assessments/mail/, docs/adr/0013). In production, an SMTP relay: NHSmail's or the trust's (docs/deploy.md).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost").strip()
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+if EMAIL_PORT > 65535:
+    raise ImproperlyConfigured(f"EMAIL_PORT must be a port number (1 to 65535), not {EMAIL_PORT}.")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+if bool(EMAIL_HOST_USER) != bool(EMAIL_HOST_PASSWORD):
+    # Django's SMTP backend logs in only when both are set: one alone would send unauthenticated, and be refused.
+    raise ImproperlyConfigured("EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be set together, or neither.")
+# STARTTLS on a plain port (587: NHSmail's relay), or TLS from the first byte (465). One or the other, never both.
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "resilience-checkin@localhost")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (TLS from the start, port 465) cannot both be on: "
+        "choose the one your relay offers."
+    )
+# Seconds to wait for the relay at each step: a relay that accepts the connection and never answers holds the sending
+# job this long per message, never a page.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "resilience-checkin@localhost").strip()
+if "@" not in DEFAULT_FROM_EMAIL or any(c in DEFAULT_FROM_EMAIL for c in "\r\n"):
+    raise ImproperlyConfigured(f"DEFAULT_FROM_EMAIL must be an email address, not {DEFAULT_FROM_EMAIL!r}.")
+# Sent emails are kept this many days (addressee and subject only: their words are wiped once sent), so an operator
+# can see that one went; an email the relay has refused for EMAIL_RETRY_DAYS is given up and deleted.
+EMAIL_SENT_KEEP_DAYS = env_int("EMAIL_SENT_KEEP_DAYS", 7, minimum=0)
+EMAIL_RETRY_DAYS = env_int("EMAIL_RETRY_DAYS", 7, minimum=1)
 # Where the accessibility statement tells people to report a problem (empty: it says to ask their administrator).
 ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "").strip()
 

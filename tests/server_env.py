@@ -38,6 +38,7 @@ def production_env(tmp_path: Path, **variables: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "checkin.example.nhs.uk",
         "SITE_URL": "https://checkin.example.nhs.uk",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         **variables,
     }
 

@@ -20,7 +20,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from assessments.core.mailboxes import ascii_lower, mailbox
 from assessments.leads.audit import audit_record
+from assessments.mail.outbox import email_queue
 from assessments.models.figures import AuditEvent
 from assessments.models.organisation import Invite, Membership, Role, Team
 
@@ -109,28 +109,26 @@ def _open_invite_refusal(invite: Invite | None) -> InviteError:
     )
 
 
-def _invite_message(invite: Invite, link: str) -> tuple[str, str]:
-    subject = _("You are invited to join %(team)s on the Practitioner check-in") % {"team": invite.team.name}
-    body = _(
-        "Hello,\n\n"
-        "You have been invited to join %(team)s (%(service)s) on the Practitioner check-in, a short private "
-        "check-in for practitioners.\n\n"
-        "To create your account and join, open this link within %(days)s days. It works once:\n%(link)s\n\n"
-        "If you were not expecting this email, you can ignore it."
-    ) % {
-        "team": invite.team.name,
-        "service": invite.team.service.name,
-        "days": settings.INVITE_VALID_DAYS,
-        "link": link,
-    }
-    return subject, body
+def _invite_queue(invite: Invite, link: str) -> None:
+    email_queue(
+        to=invite.email,
+        subject=_("You are invited to join %(team)s on the Practitioner check-in") % {"team": invite.team.name},
+        template="invite",
+        context={
+            "team": invite.team.name,
+            "service": invite.team.service.name,
+            "days": settings.INVITE_VALID_DAYS,
+            "link": link,
+        },
+    )
 
 
 @transaction.atomic
 def invite_create(*, team: Team, created_by: User, email: str) -> tuple[Invite, str]:
     """Create a practitioner invite for one address and email it the link. Returns the invite and its token.
 
-    The token is never stored (only its hash) and never shown to the lead: it travels in the email alone.
+    The token is stored only as its hash, and in the queued email until that is sent (its words are wiped then), and
+    it is never shown to the lead: it travels in the email alone.
     """
     email = email.strip()
     if not email_allowed(email):
@@ -154,11 +152,8 @@ def invite_create(*, team: Team, created_by: User, email: str) -> tuple[Invite, 
     except IntegrityError:
         raise _open_invite_refusal(Invite.objects.filter(open_mailbox=held).first()) from None
     audit_record(actor=created_by, action=AuditEvent.Action.INVITE_SENT, team=team, subject=email)
-    subject, body = _invite_message(invite, settings.SITE_URL + reverse("site:join", args=[token]))
-    try:
-        send_mail(subject, body, None, [email])
-    except OSError:  # SMTP refused or unreachable: nothing is kept, the lead can try again
-        raise InviteError(_("We could not send the invite email just now. Please try again later.")) from None
+    # Queued with the invite: a relay that is down delays the email, and loses neither it nor the invite.
+    _invite_queue(invite, settings.SITE_URL + reverse("site:join", args=[token]))
     return invite, token
 
 

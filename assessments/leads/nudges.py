@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from assessments.core.periods import Period
 from assessments.figures.summaries import PublishedTeam, ServiceFigures
+from assessments.mail.outbox import email_queue
 from assessments.models.figures import PublishedPeriod
 from assessments.models.nudges import LeadEmailSetting, LeadNudgeSent
 from assessments.models.organisation import Membership, Role, Service, ServiceLead
@@ -116,29 +116,21 @@ def figures_ready_wanted(user: User) -> bool:
     return not LeadEmailSetting.objects.filter(user=user, figures_ready=False).exists()
 
 
-def nudge_message(nudge: DueNudge, period: Period) -> EmailMessage:
+def nudge_queue(nudge: DueNudge, period: Period) -> None:
     """That figures are ready, and where: nothing about any figure, team or person."""
     site = settings.SITE_URL.rstrip("/")
     stop = site + reverse("leads:email_stop", args=[unsubscribe_token(nudge.user_id)])
-    body = _(
-        "Hello %(name)s,\n\n"
-        "The team figures for %(period)s are ready. You can read them, and plan what to take to your team, "
-        "here:\n\n%(link)s\n\n"
-        "We send this at most once a week, and only when there is something you can see.\n\n"
-        "To stop these emails, follow this link (you do not need to sign in):\n\n%(stop)s\n\n"
-        "You can turn them back on in your email settings:\n\n%(settings)s\n"
-    ) % {
-        "name": nudge.first_name or _("there"),
-        "period": period.label,
-        "link": site + reverse("site:home"),
-        "stop": stop,
-        "settings": site + reverse("leads:email_settings"),
-    }
-    return EmailMessage(
-        _("New team figures are ready to read"),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [nudge.email],
+    email_queue(
+        to=nudge.email,
+        subject=_("New team figures are ready to read"),
+        template="figures_ready",
+        context={
+            "name": nudge.first_name or _("there"),
+            "period": period.label,
+            "link": site + reverse("site:home"),
+            "stop": stop,
+            "settings_link": site + reverse("leads:email_settings"),
+        },
         headers={"List-Unsubscribe": f"<{stop}>"},
     )
 
@@ -152,7 +144,7 @@ def nudges_send(*, period: Period, now: datetime) -> int:
                 LeadNudgeSent.objects.create(
                     user_id=nudge.user_id, period_kind=period.kind, period_start=period.start, sent_at=now
                 )
-                nudge_message(nudge, period).send()
+                nudge_queue(nudge, period)
         except IntegrityError:
             continue  # another run got there first
         sent += 1

@@ -12,6 +12,7 @@ from assessments.models.figures import (
     TeamAction,
     TeamActionEvent,
 )
+from assessments.models.mail import OutgoingEmail
 from assessments.models.nudges import LeadEmailSetting, LeadNudgeSent
 from assessments.models.organisation import (
     Cadence,
@@ -49,6 +50,7 @@ __all__ = [
     "CheckIn",
     "DimensionScore",
     "Invite",
+    "OutgoingEmail",
     "LeadEmailSetting",
     "LeadNudgeSent",
     "MOVE_NOTE_MAX_LENGTH",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from assessments.models.checkins import CheckIn
+from assessments.models.mail import OutgoingEmail
 from assessments.practitioner.checkins import checkin_delete
 
 
@@ -32,11 +33,14 @@ def account_delete(*, user: User) -> None:
     for team summaries stays right; everything else the person owns cascades
     from the user row (moves, supervision notes, reminders, memberships, profile).
     Invites they created or used stay with the team, with the link to them cleared.
-    Failed sign-in records that login throttling kept under their username go too.
+    Failed sign-in records that login throttling kept under their username go too, and so do the emails to their
+    address that are waiting or were sent lately (assessments/mail/).
     """
     for checkin in CheckIn.objects.filter(user=user).order_by("pk"):
         checkin_delete(checkin=checkin)
     username = user.get_username()
     AccessAttempt.objects.filter(username=username).delete()
     AccessFailureLog.objects.filter(username=username).delete()
+    if user.email:
+        OutgoingEmail.objects.filter(to__iexact=user.email.strip()).delete()
     user.delete()

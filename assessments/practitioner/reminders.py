@@ -16,12 +16,12 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.mail.outbox import email_queue
 from assessments.models.checkins import CheckIn
 from assessments.models.organisation import Cadence, Membership, Role
 from assessments.models.private import PractitionerProfile, ReminderSent
@@ -115,32 +115,29 @@ def reminders_due(today: date) -> list[DueReminder]:
     return due
 
 
-def reminder_message(reminder: DueReminder) -> tuple[str, str]:
-    """Subject and body: a link and nothing else about the person's check-ins or answers."""
+def reminder_queue(reminder: DueReminder) -> None:
+    """Queue the reminder: a link and nothing else about the person's check-ins or answers."""
     site = settings.SITE_URL.rstrip("/")
-    subject = _("Time for your check-in")
-    body = _(
-        "Hello %(name)s,\n\n"
-        "This is a reminder that your team checks in regularly. When you have five minutes, you can start "
-        "your check-in here:\n\n%(link)s\n\n"
-        "You can turn these reminders off at any time here:\n\n%(settings)s\n"
-    ) % {
-        "name": reminder.first_name or _("there"),
-        "link": site + reverse("site:home"),
-        "settings": site + reverse("practitioner:my_data"),
-    }
-    return subject, body
+    email_queue(
+        to=reminder.email,
+        subject=_("Time for your check-in"),
+        template="reminder",
+        context={
+            "name": reminder.first_name or _("there"),
+            "link": site + reverse("site:home"),
+            "settings_link": site + reverse("practitioner:my_data"),
+        },
+    )
 
 
 def reminders_send(*, today: date) -> int:
-    """Send every reminder that is due and record each one. Returns how many were sent."""
+    """Queue every reminder that is due and record each one, together. Returns how many were queued."""
     sent = 0
     for reminder in reminders_due(today):
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(user_id=reminder.user_id, window_start=reminder.window_start)
-                subject, body = reminder_message(reminder)
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [reminder.email])
+                reminder_queue(reminder)
         except IntegrityError:
             continue  # another run got there first
         sent += 1

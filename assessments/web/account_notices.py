@@ -6,19 +6,15 @@ so the person hears of every change, whoever made it and wherever: their own pas
 `manage.py changepassword`. An address change is told to the old address, which is the one the person still reads.
 The receivers below watch every save of a user, so no page can forget to tell them.
 
-Each email goes once the change is committed (a change rolled back tells nobody anything), and a mail server that
-refuses it is logged, never an error: the change itself has been made and stands.
+Each email is queued with the change (assessments/mail/): a change rolled back tells nobody anything, and a mail
+server that is down or refuses it delays the email, never the change, which has been made and stands.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -28,69 +24,44 @@ from django.utils.formats import date_format
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-logger = logging.getLogger(__name__)
+from assessments.mail.outbox import email_queue
 
 # What a save is compared with, kept on the instance between pre_save and post_save.
 _BEFORE = "_account_notices_before"
 WATCHED = ("email", "username")
 
 
-def _send(subject: str, body: str, address: str) -> None:
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [address])
-        except OSError:
-            logger.error("Could not send an account notice (%s).", subject)
-
-    transaction.on_commit(send)
-
-
 def _when() -> str:
     return date_format(timezone.localtime(), "j F Y, H:i")
 
 
-def _if_not_you() -> str:
-    if settings.LOCAL_PASSWORDS:
-        reset = settings.SITE_URL + reverse("password_reset")
-        return _(
-            "If you did not, someone else may be able to sign in as you. Choose a new password now at %(reset)s "
-            "and tell your service's administrator."
-        ) % {"reset": reset}
-    return _("If you did not, tell your service's administrator straight away.")
-
-
 def password_changed_notice(user: User) -> None:
-    subject = _("Your Practitioner check-in password was changed")
-    body = _(
-        "Hello,\n\n"
-        "The password of your Practitioner check-in account (%(username)s) was changed on %(when)s.\n\n"
-        "If you changed it, you need do nothing.\n\n"
-        "%(if_not_you)s"
-    ) % {"username": user.get_username(), "when": _when(), "if_not_you": _if_not_you()}
-    _send(subject, body, user.email)
+    email_queue(
+        to=user.email,
+        subject=_("Your Practitioner check-in password was changed"),
+        template="password_changed",
+        context={
+            "username": user.get_username(),
+            "when": _when(),
+            # Where no password is kept here (the organisation's sign-in), there is no reset page to point to.
+            "reset_link": settings.SITE_URL + reverse("password_reset") if settings.LOCAL_PASSWORDS else "",
+        },
+    )
 
 
 def details_changed_notice(user: User, *, old_address: str, changed: list[str]) -> None:
     """Told to the address the account had before: a new address may not be the person's."""
-    what = []
-    if "email" in changed:
-        what.append(
-            _(
-                "The email address on your account is no longer this one: emails about the account, password reset "
-                "links too, now go to the new address."
-            )
-        )
-    if "username" in changed:
-        what.append(_("You now sign in as %(username)s.") % {"username": user.get_username()})
-    subject = _("The sign-in details of your Practitioner check-in account were changed")
-    body = _(
-        "Hello,\n\n"
-        "The sign-in details of your Practitioner check-in account were changed on %(when)s.\n\n"
-        "%(what)s\n\n"
-        "If you asked for this, you need do nothing.\n\n"
-        "If you did not, tell your service's administrator straight away: someone may be trying to sign in as you."
-    ) % {"when": _when(), "what": "\n".join(what)}
-    _send(subject, body, old_address)
+    email_queue(
+        to=old_address,
+        subject=_("The sign-in details of your Practitioner check-in account were changed"),
+        template="details_changed",
+        context={
+            "when": _when(),
+            "email_changed": "email" in changed,
+            "username_changed": "username" in changed,
+            "username": user.get_username(),
+        },
+    )
 
 
 def account_ready_notice(user: User) -> None:
@@ -99,16 +70,12 @@ def account_ready_notice(user: User) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     link = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
-    subject = _("Your Practitioner check-in account is ready")
-    body = _(
-        "Hello,\n\n"
-        "Your service's administrator has made you an account on the Practitioner check-in, a short private "
-        "check-in for practitioners. You sign in as %(username)s.\n\n"
-        "To choose your password, open this link within %(days)s days. It works once:\n%(link)s\n\n"
-        'After that, use "Forgotten your password?" on the sign-in page for a new link.\n\n'
-        "If you were not expecting this email, you can ignore it."
-    ) % {"username": user.get_username(), "days": days, "link": link}
-    _send(subject, body, user.email)
+    email_queue(
+        to=user.email,
+        subject=_("Your Practitioner check-in account is ready"),
+        template="account_ready",
+        context={"username": user.get_username(), "days": days, "link": link},
+    )
 
 
 def _same(value: str | None) -> str:

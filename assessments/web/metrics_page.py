@@ -2,8 +2,8 @@
 
 404 unless METRICS_ENABLED is on. Then only for a scraper that shows METRICS_TOKEN as a bearer token, and (or) comes
 from an address in METRICS_ALLOWED_IPS directly: a request that came through a proxy (it carries X-Forwarded-For) is
-refused on the address rule, since the address it comes from is the proxy's. Touches neither the database (but for
-the email queue's length) nor a session.
+refused on the address rule, since the address it comes from is the proxy's. Touches no session, and the database
+only to count the emails waiting in the queue (one query).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from assessments.web import email_queue
+from assessments.mail.outbox import emails_waiting
 
 
 def refusal(request: HttpRequest) -> HttpResponse | None:
@@ -62,11 +62,9 @@ class Scrape:
         else:
             figures = REGISTRY.collect()
         yield from figures
-        waiting = email_queue.waiting()
-        if waiting is not None:
-            yield GaugeMetricFamily(
-                "checkin_email_queue_length", "Emails queued for the relay and not yet sent.", value=waiting
-            )
+        yield GaugeMetricFamily(
+            "checkin_email_queue_length", "Emails queued for the relay and not yet sent.", value=emails_waiting()
+        )
 
 
 @never_cache

@@ -29,7 +29,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
@@ -42,6 +41,7 @@ from assessments.practitioner.checkins import checkin_delete
 from tests.cast import JOINED, PASSWORD, make_user
 from tests.checkins import submit_checkin
 from tests.clients import BrowserClient
+from tests.outbox import delivered
 from tests.reads import lead_reads
 from tests.world import spread
 
@@ -106,11 +106,11 @@ def test_a_lead_cannot_fill_a_team_with_made_up_colleagues_to_subtract_one_real_
         assert set(Invite.objects.values_list("role", flat=True)) == {Role.PRACTITIONER}
         # A made-up link gets nowhere, and the lead cannot use a real link for an account of their own.
         assert lead_client.get(reverse("site:join", args=["guessed-token"])).status_code == 404
-        first_link = re.search(r"(/join/[^\s]+/)", mail.outbox[0].body).group(1)
+        first_link = re.search(r"(/join/[^\s]+/)", delivered()[0].body).group(1)
         assert lead_client.post(first_link).status_code == 410
 
         # The lead controls the four mailboxes: they follow the links, sign up and check in with known answers.
-        for message in mail.outbox:
+        for message in delivered():
             stranger = BrowserClient()
             link = re.search(r"(/join/[^\s]+/)", message.body).group(1)
             body = {"first_name": "", "password1": PASSWORD, "password2": PASSWORD}

@@ -8,7 +8,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +17,7 @@ from assessments.core.periods import latest_shown_period
 from assessments.figures.publication import periods_publish
 from assessments.leads.nudges import nudges_send, unsubscribe_token
 from assessments.models import LeadEmailSetting, LeadNudgeSent
+from tests.outbox import delivered
 from tests.world import contributions
 
 
@@ -35,14 +35,14 @@ def send(period, now=None) -> int:
 
 
 def sent_to() -> list[str]:
-    return sorted(address for message in mail.outbox for address in message.to)
+    return sorted(address for message in delivered() for address in message.to)
 
 
 def test_a_lead_whose_team_has_figures_is_told_once(published, lead, other_lead):
     assert send(published) == 1
     assert sent_to() == [lead.email]
     assert send(published) == 0
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
     assert LeadNudgeSent.objects.filter(user=lead, period_start=published.start).count() == 1
 
 
@@ -59,7 +59,7 @@ def test_a_service_lead_is_told_when_any_team_of_the_service_has_figures(publish
 def test_nobody_is_told_of_a_period_that_is_not_published(team, lead, question_set):
     contributions(team, 6, {"systemic_pressures": 4})
     assert send(latest_shown_period()) == 0
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_a_lead_emailed_in_the_last_week_waits_until_a_week_has_passed(published, lead):
@@ -74,7 +74,7 @@ def test_a_lead_emailed_in_the_last_week_waits_until_a_week_has_passed(published
 
 def test_the_email_says_figures_are_ready_and_where_and_nothing_about_any_figure(published, lead, team):
     send(published)
-    message = mail.outbox[0]
+    message = delivered()[0]
     body = message.body
     assert published.label in body and "ready" in body
     assert "http://testserver/" in body or "://" in body
@@ -86,7 +86,7 @@ def test_the_email_says_figures_are_ready_and_where_and_nothing_about_any_figure
 
 def test_the_stop_link_works_without_signing_in_and_then_no_email_is_sent(published, lead):
     send(published, now=timezone.now() - timedelta(days=8))  # an earlier email, with its link
-    link = re.search(r"https?://\S+/emails/stop/\S+/", mail.outbox[0].body).group(0)
+    link = re.search(r"https?://\S+/emails/stop/\S+/", delivered()[0].body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
     anonymous = Client(enforce_csrf_checks=True)
     page = anonymous.get("/" + path).content.decode()

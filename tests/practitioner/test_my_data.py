@@ -29,6 +29,7 @@ from assessments.models import (
     LeadNudgeSent,
     MoveReview,
     OrganisationIdentity,
+    OutgoingEmail,
     PractitionerProfile,
     Reflection,
     ReminderSent,
@@ -251,6 +252,8 @@ def test_after_account_deletion_no_row_anywhere_references_me(client, practition
     # The count sees every kind of row, the invites included.
     assert {"Invite.created_by", "Invite.used_by", "ResilientMove.user", "SupervisionNote.user"} <= set(before)
     assert {"CheckIn.user", "Membership.user", "PractitionerProfile.user", "ReminderSent.user"} <= set(before)
+    # The invite emailed to my address is queued; the one I sent a new colleague is theirs.
+    assert OutgoingEmail.objects.filter(to=practitioner.email).count() == 1
 
     client.force_login(practitioner)
     response = client.post(reverse("practitioner:account_delete"), {"password": PASSWORD})
@@ -263,6 +266,7 @@ def test_after_account_deletion_no_row_anywhere_references_me(client, practition
         assert not model.objects.filter(checkin_id__in=my_checkins).exists()
     assert not MoveReview.objects.filter(move_id__in=my_moves).exists()
     assert not SupervisionNote.objects.filter(checkin_id=checkin.pk).exists()
+    assert list(OutgoingEmail.objects.values_list("to", flat=True)) == ["new@example.nhs.uk"]
     # Everyone else's data is untouched, and I am signed out.
     assert CheckIn.objects.filter(user=teammate).count() == 2
     assert SupervisionNote.objects.filter(user=teammate).count() == 3

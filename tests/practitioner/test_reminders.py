@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from assessments.models import Cadence, Membership, PractitionerProfile, Reminde
 from assessments.practitioner.reminders import next_window_start, reminders_send, window_start
 from tests.cast import make_user
 from tests.checkins import submit_checkin
+from tests.outbox import delivered
 
 WEDNESDAY = date(2026, 11, 18)
 
@@ -61,7 +61,7 @@ def test_a_practitioner_who_has_not_checked_in_gets_one_email_with_a_link_and_no
     settings.SITE_URL = "https://checkin.example.nhs.uk"
     submit_checkin(practitioner, every_four_weeks, {"systemic_pressures": 5}, when=timezone.now() - timedelta(days=30))
     assert reminders_send(today=timezone.localdate()) == 1
-    (email,) = mail.outbox
+    (email,) = delivered()
     assert email.to == [practitioner.email]
     assert "https://checkin.example.nhs.uk/" in email.body
     assert "Strongly" not in email.body and "100" not in email.body and "pressure" not in email.body.lower()
@@ -71,7 +71,7 @@ def test_running_twice_in_a_window_sends_nothing_twice(practitioner, teammate, e
     out = StringIO()
     call_command("send_checkin_reminders", stdout=out)
     call_command("send_checkin_reminders", stdout=out)
-    assert len(mail.outbox) == 2  # priya and tom, once each
+    assert len(delivered()) == 2  # priya and tom, once each
     assert out.getvalue().splitlines() == ["Reminders sent: 2", "Reminders sent: 0"]
     assert ReminderSent.objects.count() == 2
 
@@ -89,7 +89,7 @@ def test_no_email_to_someone_who_checked_in_this_window(practitioner, teammate, 
     submit_checkin(practitioner, every_four_weeks, {}, when=monday)
     submit_checkin(teammate, every_four_weeks, {}, when=monday - timedelta(hours=10))  # Sunday night: last window
     assert reminders_send(today=WEDNESDAY) == 1
-    assert mail.outbox[0].to == [teammate.email]
+    assert delivered()[0].to == [teammate.email]
 
 
 def test_no_email_to_someone_who_opted_out(client, practitioner, teammate, every_four_weeks):
@@ -98,7 +98,7 @@ def test_no_email_to_someone_who_opted_out(client, practitioner, teammate, every
     assert response.status_code == 302
     assert PractitionerProfile.objects.get(user=practitioner).reminders_enabled is False
     assert reminders_send(today=WEDNESDAY) == 1
-    assert mail.outbox[0].to == [teammate.email]
+    assert delivered()[0].to == [teammate.email]
 
 
 def test_no_email_without_a_cadence_or_an_address_or_to_leads(practitioner, team, lead):
@@ -108,7 +108,9 @@ def test_no_email_without_a_cadence_or_an_address_or_to_leads(practitioner, team
     practitioner.email = ""
     practitioner.save()
     assert reminders_send(today=WEDNESDAY) == 0
-    assert mail.outbox == []
+    # Only the notice to Priya's old address that it was taken off her account.
+    (notice,) = delivered()
+    assert notice.subject == "The sign-in details of your Practitioner check-in account were changed"
 
 
 def test_someone_in_two_teams_follows_the_more_frequent_cadence_and_gets_one_email(

@@ -8,11 +8,11 @@ import io
 import re
 
 from django.contrib.auth.hashers import make_password
-from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
 from tests.cast import PASSWORD
+from tests.outbox import delivered
 
 
 def test_a_person_is_emailed_when_they_change_their_own_password(
@@ -25,7 +25,7 @@ def test_a_person_is_emailed_when_they_change_their_own_password(
             reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
         )
     assert response.status_code == 302
-    (message,) = mail.outbox
+    (message,) = delivered()
     assert message.to == [practitioner.email]
     assert message.subject == "Your Practitioner check-in password was changed"
     assert "If you did not" in message.body and "/accounts/password_reset/" in message.body
@@ -34,13 +34,13 @@ def test_a_person_is_emailed_when_they_change_their_own_password(
 
 def test_a_person_is_emailed_when_their_password_is_reset(client, practitioner, django_capture_on_commit_callbacks):
     client.post(reverse("password_reset"), {"email": practitioner.email})
-    link = re.search(r"http://\S+(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://\S+(/accounts/reset/\S+/)", delivered()[0].body).group(1)
     form_page = client.get(link, follow=True)
     new = "a-reset-long-pass-43"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
-    assert [m.subject for m in mail.outbox[1:]] == ["Your Practitioner check-in password was changed"]
-    assert mail.outbox[1].to == [practitioner.email]
+    assert [m.subject for m in delivered()[1:]] == ["Your Practitioner check-in password was changed"]
+    assert delivered()[1].to == [practitioner.email]
 
 
 def test_a_password_rehashed_at_sign_in_is_not_a_change(client, practitioner, django_capture_on_commit_callbacks):
@@ -50,7 +50,7 @@ def test_a_password_rehashed_at_sign_in_is_not_a_change(client, practitioner, dj
         assert client.post(reverse("login"), {"username": "priya", "password": PASSWORD}).status_code == 302
     practitioner.refresh_from_db()
     assert not practitioner.password.startswith("pbkdf2_sha256$")
-    assert mail.outbox == []
+    assert delivered() == []
 
 
 def test_a_password_an_operator_sets_from_the_command_line_is_told_to_the_person(
@@ -60,7 +60,7 @@ def test_a_password_an_operator_sets_from_the_command_line_is_told_to_the_person
     monkeypatch.setattr("getpass.getpass", lambda prompt="": new)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("changepassword", "priya", stdout=io.StringIO())
-    assert [m.to for m in mail.outbox] == [[practitioner.email]]
+    assert [m.to for m in delivered()] == [[practitioner.email]]
 
 
 def test_saving_an_account_without_changing_its_password_or_address_sends_nothing(
@@ -70,4 +70,4 @@ def test_saving_an_account_without_changing_its_password_or_address_sends_nothin
         practitioner.first_name = "Priyanka"
         practitioner.email = "PRIYA@example.nhs.uk"  # the same address, other case
         practitioner.save()
-    assert mail.outbox == []
+    assert delivered() == []

@@ -1,6 +1,7 @@
-"""The log keeps no personal data: a day of the app's busiest journeys, played through the pages with every logger
-at DEBUG, leaves no address, name, username, password, private word, answer, invite or reset token, session id or
-CSRF token in any record or any line as written (JSON and plain text), and every line of a request names it."""
+"""The log keeps no personal data: a day of the app's busiest journeys, played through the pages (and the queued
+emails sent as the cron job sends them) with every logger at DEBUG, leaves no address, name, username, password,
+private word, answer, invite or reset token, session id or CSRF token in any record or any line as written (JSON and
+plain text), and every line of a request names it."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
@@ -22,6 +22,7 @@ from assessments.web.logs import JsonFormatter, RequestContextFilter
 from tests.cast import PASSWORD
 from tests.checkins import step_post
 from tests.clients import BrowserClient
+from tests.outbox import delivered
 
 LOGGERS = ("", "assessments", "django", "django.request", "django.security", "axes")
 BROKEN = "Broken-Token-Qx81"
@@ -93,7 +94,7 @@ def test_a_days_journeys_leave_nothing_personal_in_the_log(
     browser.post(reverse("logout"))
 
     # The colleague follows the link, and joins with a name and a password.
-    token = re.search(r"/join/([^/\s]+)/", mail.outbox[-1].body)[1]
+    token = re.search(r"/join/([^/\s]+)/", delivered()[-1].body)[1]
     secrets["the invite token"] = token
     newcomer = BrowserClient(raise_request_exception=False)
     joining = newcomer.get(reverse("site:join", args=[token]))
@@ -136,7 +137,7 @@ def test_a_days_journeys_leave_nothing_personal_in_the_log(
     browser.post(reverse("logout"))
     browser.post(reverse("password_reset"), {"email": practitioner.email})
     secrets["the practitioner's address"] = practitioner.email
-    link = re.search(r"/accounts/reset/([^/\s]+)/([^/\s]+)/", mail.outbox[-1].body)
+    link = re.search(r"/accounts/reset/([^/\s]+)/([^/\s]+)/", delivered()[-1].body)
     secrets["the reset link's user"], secrets["the reset token"] = link[1], link[2]
     set_password = browser.get(link[0])
     assert set_password.status_code == 302

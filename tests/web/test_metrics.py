@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import secrets
 from contextlib import contextmanager
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from prometheus_client.parser import text_string_to_metric_families
 
+from assessments.leads.invites import invite_create
 from tests.server_env import production_env, settings_read
 
 TOKEN = secrets.token_urlsafe(32)
 
 
 @pytest.fixture
-def metrics_on(settings):
+def metrics_on(settings, db):
     settings.METRICS_ENABLED = True
     settings.METRICS_TOKEN = TOKEN
     settings.METRICS_ALLOWED_IPS = []
@@ -171,12 +173,21 @@ def test_a_job_another_server_is_running_is_counted_as_skipped(client, metrics_o
     assert value(after, "checkin_job_runs_total", **skipped) - value(before, "checkin_job_runs_total", **skipped) == 1
 
 
-def test_the_email_queue_length_is_read_at_each_scrape(client, metrics_on, monkeypatch):
-    assert ("checkin_email_queue_length", ()) not in scrape(client)  # not connected: no made-up zero
-    waiting = iter([4, 0])
-    monkeypatch.setattr("assessments.web.email_queue.waiting", lambda: next(waiting))
-    assert value(scrape(client), "checkin_email_queue_length") == 4
+def test_the_email_queue_length_is_read_at_each_scrape(client, metrics_on, lead, team):
+    assert value(scrape(client), "checkin_email_queue_length") == 0
+    for address in ("ash@example.nhs.uk", "birch@example.nhs.uk"):
+        invite_create(team=team, created_by=lead, email=address)
+    assert value(scrape(client), "checkin_email_queue_length") == 2
+    call_command("send_queued_email", stdout=StringIO())
     assert scrape(client)[("checkin_email_queue_length", ())] == 0
+
+
+def test_sending_the_queued_email_is_counted_as_a_job(client, metrics_on, db):
+    before = scrape(client)
+    call_command("send_queued_email", stdout=StringIO())
+    after = scrape(client)
+    runs = {"job": "send_queued_email", "outcome": "done"}
+    assert value(after, "checkin_job_runs_total", **runs) - value(before, "checkin_job_runs_total", **runs) == 1
 
 
 @pytest.mark.parametrize(

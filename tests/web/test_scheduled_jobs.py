@@ -7,7 +7,6 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -17,6 +16,7 @@ from assessments.figures.publication import periods_publish
 from assessments.management.locks import job_lock, lock_key
 from assessments.models import Cadence, CheckIn, PublishedPeriod
 from tests.checkins import submit_checkin
+from tests.outbox import delivered
 from tests.world import contributions
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="advisory locks are PostgreSQL's")
@@ -79,10 +79,10 @@ def test_reminders_are_not_sent_while_another_server_sends_them(other_server, pr
     team.save()
     assert other_server.try_lock("send_checkin_reminders")
     assert "Another server is sending the reminders" in run("send_checkin_reminders")
-    assert mail.outbox == []
+    assert delivered() == []
     other_server.unlock("send_checkin_reminders")
     assert run("send_checkin_reminders").strip() == "Reminders sent: 1"
-    assert len(mail.outbox) == 1
+    assert len(delivered()) == 1
 
 
 @postgresql_only
@@ -113,8 +113,8 @@ def test_figures_ready_emails_are_not_sent_while_another_server_sends_them(other
     periods_publish(period=latest_shown_period())
     assert other_server.try_lock("send_lead_nudges")
     assert "Another server is sending the figures-ready emails" in run("send_lead_nudges")
-    assert mail.outbox == []
+    assert delivered() == []
     other_server.unlock("send_lead_nudges")
     assert run("send_lead_nudges").strip() == "Figures-ready emails sent: 1"
     assert run("send_lead_nudges").strip() == "Figures-ready emails sent: 0"
-    assert [m.to for m in mail.outbox] == [[lead.email]]
+    assert [m.to for m in delivered()] == [[lead.email]]
