@@ -110,6 +110,9 @@ def test_two_workers_and_the_cron_jobs_add_up_on_metrics_and_each_request_logs_o
     assert sorted(line["request_id"] for line in probes) == sorted(ids)
     assert {(line["path"], line["view"], line["status"]) for line in probes} == {("/privacy/", "site:privacy", 301)}
     assert any(line["path"] == "/join/<str:token>/" for line in requests)
+    gunicorns = [line for line in log if "gunicorn.error" in line]
+    assert any("Listening at: " in line for line in gunicorns)
+    assert all(json.loads(line)["logger"] == "gunicorn.error" for line in gunicorns)  # its own lines are JSON too
     text_log = "".join(log)
     assert "a-made-up-invite-token" not in text_log
     assert "HTTP/1.1" not in text_log  # no gunicorn access line
