@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from assessments import metrics
 from assessments.mail.outbox import emails_waiting
 from assessments.mail.sending import emails_purge, emails_send
 
@@ -12,8 +13,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = emails_send()
-        purged = emails_purge()
+        with metrics.job_run("send_queued_email"):
+            report = emails_send()
+            purged = emails_purge()
         self.stdout.write(
             f"Emails sent: {report.sent}, not sent (to try again): {report.failed}, still queued: {emails_waiting()}, "
             f"sent emails deleted: {purged.sent_deleted}, given up: {purged.given_up}"
