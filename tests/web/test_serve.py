@@ -3,13 +3,9 @@ while slow clients hold connections to it directly."""
 
 from __future__ import annotations
 
-import os
-import re
 import secrets
 import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -18,6 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.server_env import serving
 
 # Slow, so `make test` runs it and `make test-fast` leaves it out: starts the production server (gunicorn) in a new
 # process.
@@ -30,42 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def served(tmp_path_factory) -> Iterator[str]:
     """scripts/serve as `make serve` runs it, with one worker (of 4 threads, the default), on any free port."""
     tmp_path = tmp_path_factory.mktemp("serve")
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(
-        PY=sys.executable,
-        PORT="0",  # any free port; gunicorn tells us which
-        WEB_CONCURRENCY="1",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        STATIC_ROOT=str(tmp_path / "static"),
-    )
-    server = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    drain = threading.Thread(target=lambda: None)
-    try:
-        url = None
-        deadline = time.monotonic() + 60
-        while url is None and time.monotonic() < deadline:
-            line = server.stderr.readline()
-            assert line or server.poll() is None, "the server stopped before listening"
-            match = re.search(r"Listening at: (http://\S+)", line)
-            url = match and match.group(1)
-        assert url, "the server did not start listening within 60 s"
-        # Keep reading its log, so a full pipe never blocks it.
-        drain = threading.Thread(target=server.stderr.read, daemon=True)
-        drain.start()
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        drain.join(timeout=10)
-        server.stderr.close()
+    env = {
+        "WEB_CONCURRENCY": "1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    with serving(env) as served:
+        yield served.url
 
 
 def health(url: str) -> tuple[int, float]:

@@ -8,7 +8,6 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server_env import app_process_env
+from tests.server_env import app_process_env, serving
 
 # Slow: prepares a database and starts the production server (gunicorn) in new processes.
 pytestmark = pytest.mark.slow
@@ -59,8 +58,6 @@ def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     tmp_path = tmp_path_factory.mktemp("sqlite-serve")
     env = app_process_env(
         {
-            "PY": sys.executable,
-            "PORT": "0",
             "WEB_CONCURRENCY": "2",  # two processes of four threads, as a small server runs
             "SECRET_KEY": secrets.token_urlsafe(50),
             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -76,32 +73,8 @@ def server(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
     manage(env, "load_questions")
     manage(env, "seed_demo")
     manage(env, "shell", "-c", PREPARE)
-    process = subprocess.Popen(
-        [str(ROOT / "scripts" / "serve")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    drain = threading.Thread(target=lambda: None)
-    try:
-        url = None
-        deadline = time.monotonic() + 60
-        while url is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            assert line or process.poll() is None, "the server stopped before listening"
-            match = re.search(r"Listening at: (http://\S+)", line)
-            url = match and match.group(1)
-        assert url, "the server did not start listening within 60 s"
-        drain = threading.Thread(target=process.stderr.read, daemon=True)
-        drain.start()
-        yield url, env
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        drain.join(timeout=10)
-        process.stderr.close()
+    with serving(env) as served:
+        yield served.url, env
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
