@@ -46,10 +46,9 @@ class Control:
     kind: str  # an input's type ("radio", "hidden", "submit", ...), or "select", "textarea", "button"
     name: str
     value: str = ""
-    checked: bool = False
     maxlength: int | None = None
     label: str = ""  # a button's words
-    options: list[str] = field(default_factory=list)  # a select's values
+    options: list[str] = field(default_factory=list)  # a select's values (the app's options all have one)
 
 
 @dataclass
@@ -84,7 +83,7 @@ class ParsedPage(HTMLParser):
         self._form: Form | None = None
         self._text_of: Control | Link | None = None  # a button, textarea or link whose words are being read
         self._select: Control | None = None
-        self._in: str = ""  # "title", "h1" or "option" while reading its words
+        self._in: str = ""  # "title" or "h1" while reading its words
         self._error_depth = 0  # inside an error summary or error banner: how many <div>s deep
         self.feed(text)
         self.close()
@@ -123,9 +122,7 @@ class ParsedPage(HTMLParser):
         elif tag == "input":
             kind = a.get("type", "text").lower()
             value = a.get("value", "on" if kind in ("radio", "checkbox") else "")
-            self._form.controls.append(
-                Control(kind, a.get("name", ""), value, "checked" in a, _int(a.get("maxlength")), label=value)
-            )
+            self._form.controls.append(Control(kind, a.get("name", ""), value, _int(a.get("maxlength")), label=value))
         elif tag == "button":
             kind = "submit" if a.get("type", "submit").lower() == "submit" else "other"
             self._text_of = Control(kind, a.get("name", ""), a.get("value", ""))
@@ -140,7 +137,7 @@ class ParsedPage(HTMLParser):
             self._select.options.append(a.get("value", ""))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("title", "h1", "option"):
+        if tag in ("title", "h1"):
             self._in = ""
         elif tag == "main":
             self._main = False
