@@ -52,8 +52,8 @@ outage_counts: Counter[str] = Counter()
 error_seconds: set[int] = set()  # seconds (Unix time) in which some client was shown an error or got no answer
 
 
-class Outage(Exception):
-    pass
+class Outage(WalkError):
+    """Still the 503 page after RETRY_LIMIT tries: a failure of the walk (or of a lead's reading)."""
 
 
 class RequestFailed(WalkError):
