@@ -17,13 +17,16 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.core.framework import DOES_NOT_APPLY, PHASES
+from assessments.core.move_catalogue import CATALOGUE
 from assessments.core.steps import STEPS
-from assessments.models import Answer, CheckIn, DimensionScore, Question, Reflection
+from assessments.models import Answer, CheckIn, DimensionScore, MoveReview, Question, Reflection
 from assessments.practitioner.checkins import checkin_start, checkin_submit
+from assessments.practitioner.moves import moves_choose
 from devtools.answers import answer_every_step
 from loadtest import verify
 from loadtest.walk import Answers, Page, Walk, WalkError, complete_checkin, follow, sign_in
 from tests.cast import PASSWORD
+from tests.checkins import submit_checkin
 from tests.clients import WalkingClient
 from tests.server_env import app_process_env
 
@@ -83,6 +86,18 @@ def test_the_walk_carries_on_with_a_draft_when_an_answer_was_lost(practitioner, 
     complete_checkin(browser, Answers(random.Random(2)), walk)  # "Carry on with your check-in", from the third page
 
     ack = {"username": practitioner.username, "sent": walk.sent.url, "posts": walk.posts}
+    assert verify.check_acknowledged([ack]) == ([], 1)
+
+
+def test_the_walk_answers_the_look_back_at_last_times_moves_before_the_check_in(practitioner, team, question_set):
+    """With moves chosen last time, starting a check-in first asks how they went: a page of its own."""
+    earlier = submit_checkin(practitioner, team)
+    moves_choose(user=practitioner, checkin=earlier, catalogue_keys=[m.key for m in CATALOGUE[:2]])
+
+    ack = walked(practitioner.username)
+
+    assert ack["posts"][1][0] == reverse("practitioner:moves_review", args=[CheckIn.objects.latest("pk").pk])
+    assert MoveReview.objects.filter(move__user=practitioner).exists()
     assert verify.check_acknowledged([ack]) == ([], 1)
 
 
