@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "assessments",
 ]
 
+# The pages safe to compress are compressed last on the way out, once nothing else changes their body (docs/adr/0016).
 # The size check comes first after the security middleware, so a body too large to be a form (or any upload) is
 # refused before anything reads it. The outage middleware sits just inside so a database error anywhere below it, in
 # a view or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its
@@ -144,6 +145,7 @@ INSTALLED_APPS = [
 # its documentation asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "assessments.web.middleware.CompressSafePagesMiddleware",
     "assessments.web.middleware.RequestSizeMiddleware",
     "assessments.web.middleware.DatabaseOutageMiddleware",
     "csp.middleware.CSPMiddleware",
