@@ -73,8 +73,11 @@ const [purged] = await new PurgeCSS().purge({
   css: [{ raw: css }],
   safelist: {
     // js-enabled and nhsuk-frontend-supported are set on <body> by static/js/frontend-supported.js.
-    // The design system's script builds these modifiers from a component's name as it runs (`${name}--hidden`).
+    // The design system's script builds these modifiers from a component's name as it runs (`${name}--hidden`), and
+    // marks each component it has started with a data-<name>-init attribute (the character count shows its message
+    // only then).
     standard: ["js-enabled", "nhsuk-frontend-supported", RUNTIME_MODIFIERS],
+    greedy: [/^data-nhsuk-[a-z-]+-init$/],
   },
   fontFace: false,
   keyframes: false,
