@@ -12,7 +12,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := install
 
 .PHONY: run test test-fast test-slow test-browser lint screenshots node axe vnu oidc-provider install install-test migrate demo \
-	clean bench serve loadtest loadtest-faults loadtest-cluster restore-drill
+	clean bench serve loadtest loadtest-faults loadtest-cluster restore-drill vendor
 
 ## Debian's packages, each with the shell test that shows it is here. python3-venv is needed only to make .venv.
 HAS.python3-venv := test -x $(PY) || $(PYTHON) -c 'import ensurepip'
@@ -168,6 +168,18 @@ $(OIDC_PROVIDER): tests/oidc_provider/package.json tests/oidc_provider/package-l
 	cd tests/oidc_provider && npm ci --no-audit --no-fund --silent
 	@touch $@
 
+## vendor: static/vendor/nhsuk-frontend/ built again from the nhsuk-frontend package that scripts/nhsuk-frontend pins
+## (its lock file): the script and images as published, the stylesheet without the Frutiger web font and without the
+## rules of parts no page uses (scripts/nhsuk-frontend/build.mjs says how). Run it after using a new design-system
+## component in a template; tests/web/test_vendored_css.py fails until then.
+NHSUK_FRONTEND := scripts/nhsuk-frontend/node_modules/.package-lock.json
+vendor: node $(NHSUK_FRONTEND)
+	node scripts/nhsuk-frontend/build.mjs
+
+$(NHSUK_FRONTEND): scripts/nhsuk-frontend/package.json scripts/nhsuk-frontend/package-lock.json | node
+	cd scripts/nhsuk-frontend && npm ci --no-audit --no-fund --silent
+	@touch $@
+
 ## lint: style, formatting, migrations in step with the models, the import contract between the areas, and types
 lint: install-test
 	$(VENV)/bin/ruff check .
@@ -216,4 +228,4 @@ restore-drill: packages-restore-drill install
 	PY=$(PY) $(PY) loadtest/restore_drill.py
 
 clean:
-	rm -rf $(VENV) tests/oidc_provider/node_modules db.sqlite3 bench.sqlite3 staticfiles loadtest/results
+	rm -rf $(VENV) tests/oidc_provider/node_modules scripts/nhsuk-frontend/node_modules db.sqlite3 bench.sqlite3 staticfiles loadtest/results

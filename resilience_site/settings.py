@@ -137,9 +137,12 @@ INSTALLED_APPS = [
 ]
 
 # The request log comes first of all, so that every line logged while a request is answered, by any middleware or
-# view, carries its id, and its own line has the final status and the whole time. The size check comes first after
-# the security middleware, so a body too large to be a form (or any upload) is
-# refused before anything reads it. The outage middleware sits just inside so a database error anywhere below it, in
+# view, carries its id, and its own line has the final status and the whole time.
+# Whitenoise answers static files straight after the security middleware, as its documentation asks: a stylesheet or
+# script needs no CSP or Permissions-Policy header (they govern documents), which were 330 bytes of every static
+# response. The pages safe to compress are compressed last on the way out, once nothing else changes their body
+# (docs/adr/0016). The size check comes next, so a body too large to be a form (or any upload) is refused before
+# anything reads it. The outage middleware sits just inside so a database error anywhere below it, in
 # a view or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its
 # 400 page knows who is signed in, and still before the CSRF check or any view reads a body. The no-store header is
 # added to every response to a signed-in person (whitenoise answers static files before it). The time-out notice sits
@@ -148,11 +151,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "assessments.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "assessments.web.middleware.CompressSafePagesMiddleware",
     "assessments.web.middleware.RequestSizeMiddleware",
     "assessments.web.middleware.DatabaseOutageMiddleware",
     "csp.middleware.CSPMiddleware",
     "assessments.web.middleware.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -383,7 +387,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "resilience_site.static_storage.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -19,8 +19,15 @@ from assessments.core.framework import DOES_NOT_APPLY, scale_short_label
 register = template.Library()
 register.filter("scale_short_label", scale_short_label)
 
-# The design system's class for each kind of text control (django's widget_type names).
+# The design system's classes for each kind of text control (django's widget_type names), and with an error. Each
+# class is written in full: the shipped stylesheet keeps only the classes named somewhere in the code
+# (scripts/nhsuk-frontend/build.mjs), so one assembled from parts would have no style.
 CONTROL_CLASSES = {"textarea": "nhsuk-textarea", "select": "nhsuk-select"}
+ERROR_CLASSES = {
+    "nhsuk-input": "nhsuk-input--error",
+    "nhsuk-textarea": "nhsuk-textarea--error",
+    "nhsuk-select": "nhsuk-select--error",
+}
 
 
 def described_by(field: BoundField, *, character_count: bool = False) -> str:
@@ -66,7 +73,7 @@ def nhsuk_control(field: BoundField) -> SafeString:
     base = CONTROL_CLASSES.get(field.widget_type, "nhsuk-input")
     classes = [base]
     if field.errors:
-        classes.append(f"{base}--error")
+        classes.append(ERROR_CLASSES[base])
     if count:
         classes.append("nhsuk-js-character-count")
     if field.widget_type == "date":

@@ -1,5 +1,6 @@
 """Turn a database outage into a friendly "try again" page instead of a stack trace; refuse bodies too large to be
-a form, file uploads, and form bodies that are not UTF-8; add headers Django does not; log and count each request."""
+a form, file uploads, and form bodies that are not UTF-8; add headers Django does not; log and count each request;
+compress the pages that are safe to compress."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
@@ -35,6 +37,25 @@ def outage_response() -> HttpResponse:
     response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+# The pages whose HTML is sent compressed, by URL namespace or name: docs/adr/0016 says why each is safe (no secret on
+# it that someone who can put words on it cannot already read; the CSRF token is masked afresh in every response). Not
+# the practitioner's pages nor the home page: they show a person's private words beside words a lead wrote (an
+# action's description). Every page not named here is sent as it is, so a new page is uncompressed until it is added.
+COMPRESSED_NAMESPACES = frozenset({"leads"})
+COMPRESSED_PAGES = frozenset({"login", "site:privacy", "site:accessibility", "site:support"})
+
+
+class CompressSafePagesMiddleware(GZipMiddleware):
+    """Django's gzip (which pads each compressed response with 0 to 99 random bytes, against BREACH), for the pages
+    named above only. Static files are whitenoise's, compressed ahead of time, and never reach a URL pattern."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        match = getattr(request, "resolver_match", None)
+        if match is None or not (match.namespace in COMPRESSED_NAMESPACES or match.view_name in COMPRESSED_PAGES):
+            return response
+        return super().process_response(request, response)
 
 
 class DatabaseOutageMiddleware:
