@@ -15,14 +15,17 @@ who may not see the page gets a 404 before anything stored is read (docs/adr/001
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import django
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -129,15 +132,45 @@ def published_part(
         "version": parts_version(),
     }
     if kept:
-        found = PublishedPart.objects.filter(trend_start=kept[0].start, **key).values_list("segments", "facts").first()
+        found = _stored(key, kept[0])
         if found is not None:
-            return Part(*found)
+            return found
     figures = service_figures(service, period)
     segments, facts = render(figures)
     shown_from = _shown_from(figures)
     if shown_from is not None:
         _store(key, period, shown_from, segments, facts)
     return Part(segments, facts)
+
+
+_KEY_COLUMNS = ("service_id", "kind", "period_start", "trend_start", "scope", "page", "language", "version")
+
+
+@cache
+def _lookup_sql() -> str:
+    """One lookup on the unique index, written out: the ORM's building of the query and decoding of JSON fields cost
+    as much as the rest of a stored read together."""
+    table = connection.ops.quote_name(PublishedPart._meta.db_table)
+    where = " AND ".join(f"{connection.ops.quote_name(c)} = %s" for c in _KEY_COLUMNS)
+    return f"SELECT segments, facts FROM {table} WHERE {where}"  # noqa: S608 - names from the model, values bound
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value  # psycopg may have decoded it already
+
+
+def _stored(key: dict, trend_from: Period) -> Part | None:
+    dates = connection.ops.adapt_datefield_value
+    values = {
+        **key,
+        "service_id": key["service"].pk,
+        "period_start": dates(key["period_start"]),
+        "trend_start": dates(trend_from.start),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(), [values[c] for c in _KEY_COLUMNS])
+        row = cursor.fetchone()
+    return None if row is None else Part(_json(row[0]), _json(row[1]))
 
 
 def _store(key: dict, period: Period, shown_from: Period, segments: list[str], facts: dict) -> None:
@@ -185,3 +218,10 @@ def page_withholds(part: Part, actions: Iterable[ActionOnPage]) -> bool:
     """Whether the page shows a figure the auditor withheld: among its stored parts, or the team's voice on an
     action in its period."""
     return part.withholds or any(a.voice is not None and a.voice.withheld for a in actions)
+
+
+def parts_of_other_versions_purge() -> int:
+    """Delete the stored parts rendered by other templates, code or settings than this process's (the nightly purge
+    runs it): after a release they are never read again. Returns how many were deleted."""
+    deleted, _ = PublishedPart.objects.exclude(version=parts_version()).delete()
+    return deleted

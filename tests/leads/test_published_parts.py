@@ -272,3 +272,19 @@ def test_purging_a_period_past_retention_deletes_every_part_that_shows_it(client
         assert not PublishedPart.objects.filter(trend_start=march.start).exists()
         assert not PublishedPart.objects.filter(period_start=march.start).exists()
         assert read(client, reverse("leads:team_summary", args=[team.pk, april.key])) == april_page
+
+
+def test_the_nightly_purge_deletes_parts_rendered_by_an_earlier_release(client, lead, team, question_set, monkeypatch):
+    contributions(team, 6)
+    client.force_login(lead)
+    page = reverse("leads:team_summary", args=[team.pk, latest_shown_period().key])
+    monkeypatch.setattr(parts, "code_version", lambda: "the release before")
+    read(client, page)
+    monkeypatch.undo()
+    first = read(client, page)
+    assert PublishedPart.objects.count() == 2
+    out = io.StringIO()
+    call_command("purge_expired", stdout=out)
+    assert "1 stored parts of lead pages from an earlier release" in out.getvalue()
+    assert PublishedPart.objects.get().version == parts.parts_version()
+    assert read(client, page) == first
