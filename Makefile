@@ -188,7 +188,8 @@ lint: install-test
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy assessments resilience_site devtools
 
-## bench: seed synthetic data at a scale, then time the summary pages and a check-in submit.
+## bench: seed synthetic data at a scale, then time the summary pages and CSVs (each against the floor: the same
+## bytes, stored, for the same signed-in lead) and a check-in submit.
 ## SCALE=default (a few minutes) or SCALE=national (PostgreSQL only). Uses DATABASE_URL when set,
 ## else a separate SQLite file. Use a scratch database: it adds a lot of data.
 SCALE ?= default

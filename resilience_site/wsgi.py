@@ -21,6 +21,12 @@ from assessments.web.oidc import warm  # noqa: E402
 
 threading.Thread(target=warm, name="oidc-warm", daemon=True).start()
 
+# The version stored parts of lead pages are kept under: a digest of the templates and code that render them, read
+# now rather than by the first reader (assessments/leads/parts.py).
+from assessments.leads.parts import code_version  # noqa: E402
+
+code_version()
+
 # Everything loaded so far (Django, the apps, the models, the settings) lives as long as the process. Without this,
 # Python's cyclic garbage collector scans all of it at every full collection, which the objects of a summary page
 # (a year of published figures) bring on about every fifteen pages: 15 to 30 ms added to that page, the whole p95.

@@ -407,13 +407,7 @@ class ServiceFigures:
 
     def voice(self, action_id: int, period: Period | None = None) -> VoiceFigures:
         """The team's voice on one action in one period, as published."""
-        published = self.published[period or self.periods[-1]]
-        stored = published.get("voices", {}).get(str(action_id))
-        minimum = published.get("share_min_group_size")
-        if stored is None or stored["hidden"] is not None:
-            reason = VOICES_TOO_FEW if stored is None else stored["hidden"]
-            return VoiceFigures(hidden=reason_text(reason, minimum=minimum), reason=reason)
-        return VoiceFigures(answered=stored["answered"], yes=stored["yes"], not_yet=stored["not_yet"], no=stored["no"])
+        return voice_figures(voices_published(self.published[period or self.periods[-1]]), action_id)
 
 
 @dataclass(frozen=True)
@@ -426,6 +420,22 @@ class VoiceFigures(MayBeWithheld):
     no: int | None = None
     hidden: str | None = None
     reason: str | None = None
+
+
+def voices_published(published: dict) -> dict:
+    """What a period published of the team's voice on actions: all a page needs to say it, kept beside a stored part
+    (assessments/leads/parts.py), since which actions a page lists is read afresh on every visit."""
+    return {"voices": published.get("voices", {}), "share_min_group_size": published.get("share_min_group_size")}
+
+
+def voice_figures(voices: dict, action_id: int) -> VoiceFigures:
+    """The team's voice on one action, from what a period published of the voices (`voices_published`)."""
+    stored = voices["voices"].get(str(action_id))
+    minimum = voices["share_min_group_size"]
+    if stored is None or stored["hidden"] is not None:
+        reason = VOICES_TOO_FEW if stored is None else stored["hidden"]
+        return VoiceFigures(hidden=reason_text(reason, minimum=minimum), reason=reason)
+    return VoiceFigures(answered=stored["answered"], yes=stored["yes"], not_yet=stored["not_yet"], no=stored["no"])
 
 
 def service_figures(service: Service, period: Period) -> ServiceFigures:

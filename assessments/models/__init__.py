@@ -5,6 +5,7 @@ from assessments.models.figures import (
     ActionVoice,
     AuditEvent,
     MoveObstacleEntry,
+    PublishedPart,
     PublishedPeriod,
     StatementEntry,
     SummaryAccess,
@@ -44,6 +45,7 @@ from assessments.models.questions import Question, QuestionSet
 __all__ = [
     "ActionVoice",
     "AuditEvent",
+    "PublishedPart",
     "PublishedPeriod",
     "Answer",
     "Cadence",

@@ -273,6 +273,48 @@ class PublishedPeriod(models.Model):
         return f"Figures for {self.service_id} {self.kind} {self.period_start}"
 
 
+class PublishedPart(models.Model):
+    """A part of a lead page or CSV rendered from published figures, stored so that later reads send it as it is.
+
+    Published figures never change, so neither does what is rendered from them: the figures, charts, tables and
+    hotspots of a summary page, its conversation pack, its CSVs. Kept per page period, the oldest period its trend
+    shows (a trend period past retention is shown as gone, so the key moves on when one expires), scope, language and
+    `version` (a digest of the templates and code that render them, and of the settings they read: a change renders
+    again, nobody bumps it). What depends on the reader or on today (the header, the CSRF token, the actions, the
+    links to other periods) is never in here: the view adds it on every read (assessments/leads/parts.py).
+    Both periods are foreign keys, so purging a period past retention deletes every part that shows it; the unique
+    constraint lets two servers rendering the same part at once both insert, and the first stands (docs/adr/0015).
+    """
+
+    period = models.ForeignKey(PublishedPeriod, on_delete=models.CASCADE, related_name="parts")
+    trend_from = models.ForeignKey(PublishedPeriod, on_delete=models.CASCADE, related_name="+")
+    # The key, spelt out so that a read is one lookup on the unique index, without a join.
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    period_start = models.DateField()
+    trend_start = models.DateField()
+    scope = models.CharField(max_length=40)  # "service", or "team:<pk>"
+    page = models.CharField(max_length=40)  # which page or CSV: assessments/leads/parts.py
+    language = models.CharField(max_length=20)
+    version = models.CharField(max_length=64)
+    # The rendered pieces in page order; the view puts what is per request between them.
+    segments = models.JSONField()
+    # Published facts the view needs beside the pieces: whether they withhold a figure, the team's voice on actions.
+    facts = models.JSONField(default=dict)
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "kind", "period_start", "trend_start", "scope", "page", "language", "version"],
+                name="one_part_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} of {self.scope} for {self.service_id} {self.kind} {self.period_start}"
+
+
 class AuditEvent(models.Model):
     """Audit log of who joins whom: invites sent and accepted, memberships and lead roles given or taken away, and
     every change an administrator makes to an account, a team or a service in the admin."""

@@ -630,27 +630,36 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
             for obstacle in ("no_time", "diary_full")
         )
     client.force_login(service_lead)
-    # Every page: the session, the user, the team or service (its access check), the stored figures. The summary
-    # pages add the audit row, the actions shown beside the figures, and the menu; the CSVs add the audit row only.
-    page = 4
-    summary, export = page + 2 + MENU, page + 1
-    # The first read of a period publishes it: no figures of another kind stored, the service's teams, the entries
+    # Every page: the session, the user, the team or service (its access check), the audit row, its stored part
+    # (docs/adr/0015). The summary pages add the actions shown beside the figures, and the menu.
+    page = 5
+    summary, export = page + 1 + MENU, page
+    # The first read of a page renders its part (the lookup above finds none): the stored figures it is rendered from,
+    # the ids of the periods it is kept beside, and its insert.
+    render = 3
+    # The first read of a period publishes it too: no figures of another kind stored, the service's teams, the entries
     # grouped by team and period, the members of each team and of the service, the voices on actions, the statements'
     # answers, the obstacles named, the scores, which statements each question set asked and their words, the insert
     # and the read back. And the first request after signing in pushes the session's end back.
     publish = 13
-    with django_assert_num_queries(summary + publish + SESSION_SAVE):
+    with django_assert_num_queries(summary + render + publish + SESSION_SAVE):
         assert client.get(team_url(team)).status_code == 200
-    # ... and every read after it reads the stored figures in one query, at either size.
+    # ... and every read after it reads the stored part in one query, at either size.
     with django_assert_num_queries(summary):
         assert client.get(team_url(team)).status_code == 200
+    with django_assert_num_queries(summary + render):
+        assert client.get(service_url(service)).status_code == 200
     with django_assert_num_queries(summary):
         assert client.get(service_url(service)).status_code == 200
     for export_name in ("export", "statements_export", "obstacles_export"):
-        with django_assert_num_queries(export):
-            assert client.get(service_url(service, name=f"leads:service_summary_{export_name}")).status_code == 200
-        with django_assert_num_queries(export):
-            assert client.get(team_url(team, name=f"leads:team_summary_{export_name}")).status_code == 200
+        for url in (
+            service_url(service, name=f"leads:service_summary_{export_name}"),
+            team_url(team, name=f"leads:team_summary_{export_name}"),
+        ):
+            with django_assert_num_queries(export + render):
+                assert client.get(url).status_code == 200
+            with django_assert_num_queries(export):
+                assert client.get(url).status_code == 200
 
 
 @pytest.mark.slow

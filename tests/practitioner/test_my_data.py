@@ -320,7 +320,8 @@ def test_purge_expired_deletes_only_what_is_past_its_date(practitioner, teammate
     assert not Answer.objects.filter(checkin_id=expired.pk).exists()
     assert out.getvalue().strip() == (
         "Deleted 1 sent check-ins older than 24 months, 1 drafts not saved for 30 days, "
-        "the published figures of 0 periods past retention and 0 expired sessions."
+        "the published figures of 0 periods past retention, 0 stored parts of lead pages from an earlier release and "
+        "0 expired sessions."
     )
     out = StringIO()
     call_command("purge_expired", stdout=out)

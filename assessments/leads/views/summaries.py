@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from html import escape
 
 from django.contrib.auth.decorators import login_required
@@ -27,12 +28,12 @@ from assessments.figures.summaries import (
     FigureRow,
     PublishedTeam,
     ServiceFigures,
-    action_progress,
     export_rows,
     figure_rows,
     obstacle_export_rows,
     statement_export_rows,
     summary_withholds,
+    voices_published,
 )
 from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import (
@@ -42,7 +43,15 @@ from assessments.leads.access import (
     summary_services,
     summary_teams,
 )
-from assessments.leads.audit import figures_read
+from assessments.leads.parts import (
+    SERVICE_SCOPE,
+    Part,
+    Render,
+    actions_on_page,
+    page_withholds,
+    published_part,
+    team_scope,
+)
 from assessments.leads.team_actions import actions_of_service, actions_of_team
 from assessments.models.figures import SummaryAccess
 from assessments.models.organisation import Role, Service, Team
@@ -68,10 +77,27 @@ def _bad_period(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "assessments/leads/summary_not_found.html", {"message": message}, status=404)
 
 
-def _figures_read(
-    request: AuthenticatedHttpRequest, action: str, selected: Period, service: Service, team: Team | None = None
-) -> ServiceFigures:
-    return figures_read(user=request.user, action=action, period=selected, service=service, team=team)
+def _read(
+    request: AuthenticatedHttpRequest,
+    action: str,
+    selected: Period,
+    service: Service,
+    page: str,
+    render: Render,
+    team: Team | None = None,
+) -> Part:
+    """The stored part of a page or CSV, with its audit row: after the access check, never before it."""
+    scope = SERVICE_SCOPE if team is None else team_scope(team)
+    return published_part(
+        user=request.user,
+        action=action,
+        service=service,
+        period=selected,
+        scope=scope,
+        page=page,
+        render=render,
+        team=team,
+    )
 
 
 def _team_scopes(team, figures) -> list:
@@ -84,19 +110,46 @@ def _service_scopes(figures) -> list:
     return [(_("Whole service"), None, figures.periods)] + [(t.name, t.pk, figures.periods[-1:]) for t in figures.teams]
 
 
-def _csv(filename: str, rows: list[list[str]], header: list[str] = EXPORT_HEADER) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def _csv(filename: str, part: Part) -> HttpResponse:
+    response = HttpResponse(part.segments[0], content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    csv_rows(response, header, rows)
     return response
 
 
-def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) -> dict:
-    """What both summary pages share: the dimension rows, the trend and the links to other periods.
+def _csv_part(rows_of, header: list[str], scopes_of) -> Render:
+    """Renders a CSV of the published figures, whole: it has nothing per request."""
+
+    def render(figures: ServiceFigures) -> tuple[list[str], dict]:
+        out = io.StringIO()
+        csv_rows(out, header, rows_of(figures, scopes_of(figures)))
+        return [out.getvalue()], {}
+
+    return render
+
+
+def _nav_context(selected: Period, page: str, pk: int) -> dict:
+    """The links to the periods before and after (a newer one appears when it ends: per request) and the CSVs.
 
     `page` is "leads:team_summary" or "leads:service_summary"; its export is `page` + "_export".
     """
     newer = selected.next() if selected < latest_shown_period() else None
+    return {
+        "period": selected,
+        "previous": selected.previous(),
+        "next": newer,
+        "previous_url": reverse(page, args=[pk, selected.previous().key]),
+        "next_url": reverse(page, args=[pk, newer.key]) if newer else None,
+        "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
+        "statements_export_url": reverse(f"{page}_statements_export", args=[pk, selected.key]),
+        "obstacles_export_url": reverse(f"{page}_obstacles_export", args=[pk, selected.key]),
+    }
+
+
+def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) -> dict:
+    """What both summary pages' stored parts share: the dimension rows, the trend and the page's own links.
+
+    `page` is "leads:team_summary" or "leads:service_summary".
+    """
     charts = _trend_charts(trend)
     return {
         "cell": cell,
@@ -111,19 +164,17 @@ def _page_context(cell, compare, trend, selected: Period, page: str, pk: int) ->
         # Each figure with its period's label: on a phone the trend table stacks, and each value says its period.
         "trend_rows": [[(c.period.short_label, c.dimensions[d.slug]) for c in trend] for d in ORDERED_DIMENSIONS],
         "period": selected,
-        "previous": selected.previous(),
-        "next": newer,
-        "previous_url": reverse(page, args=[pk, selected.previous().key]),
-        "next_url": reverse(page, args=[pk, newer.key]) if newer else None,
         "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
-        "statements_export_url": reverse(f"{page}_statements_export", args=[pk, selected.key]),
-        "obstacles_export_url": reverse(f"{page}_obstacles_export", args=[pk, selected.key]),
         "header": PAGE_HEADER,
         "low_below": int(LOW_BELOW),
         "high_from": int(HIGH_FROM),
         "min_group_size": min_group_size(),
         "share_min_group_size": share_min_group_size(),
     }
+
+
+def _segments(templates: tuple[str, ...], context: dict) -> list[str]:
+    return [render_to_string(t, context) for t in templates]
 
 
 # The CSV's columns, as the page's table of every figure heads them (the CSV keeps its own names for spreadsheets).
@@ -204,81 +255,126 @@ def team_summary_current(request: AuthenticatedHttpRequest, team_pk: int) -> Htt
 
 @login_required
 def team_summary(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
-    return _team_page(request, team_pk, period, "assessments/leads/team_summary.html")
+    return _team_page(request, team_pk, period, "team_summary")
 
 
 @login_required
 def team_pack(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     """One printable page a lead takes to a team meeting: the team summary's own published figures in words, questions
     to talk over and room to write down what the team commits to. It reads nothing the summary does not."""
-    return _team_page(request, team_pk, period, "assessments/leads/team_pack.html")
+    return _team_page(request, team_pk, period, "team_pack")
 
 
-def _team_page(request: AuthenticatedHttpRequest, team_pk: int, period: str, template: str) -> HttpResponse:
+# Each page's parts rendered once from the published figures, in page order; its template puts the rest around them.
+PART_TEMPLATES = {
+    "team_summary": (
+        "assessments/leads/parts/team_top.html",
+        "assessments/leads/parts/team_figures.html",
+        "assessments/leads/partials/all_figures.html",
+    ),
+    "team_pack": ("assessments/leads/parts/pack_top.html",),
+    "service_summary": (
+        "assessments/leads/parts/service_top.html",
+        "assessments/leads/parts/service_figures.html",
+        "assessments/leads/partials/all_figures.html",
+    ),
+}
+
+
+def _team_page(request: AuthenticatedHttpRequest, team_pk: int, period: str, page: str) -> HttpResponse:
     """A team's summary or its pack: the same access check, period check, read and audit."""
     team = get_summary_team(request.user, team_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, team.service, team)
-    return render(request, template, _team_context(team, figures, selected))
+
+    def render_parts(figures: ServiceFigures) -> tuple[list[str], dict]:
+        context = _team_context(team, figures, selected)
+        return _segments(PART_TEMPLATES[page], context), context["facts"]
+
+    part = _read(request, SummaryAccess.Action.VIEW, selected, team.service, page, render_parts, team)
+    actions = actions_on_page(actions_of_team(team), part, selected)
+    context = {
+        **_nav_context(selected, "leads:team_summary", team.pk),
+        "team": team,
+        "parts": part.html,
+        "progress": actions,
+        "withheld": page_withholds(part, actions),
+        "summary_url": reverse("leads:team_summary", args=[team.pk, selected.key]),
+        "suggest_url": reverse("leads:team_action_add", args=[team.pk]),
+    }
+    return render(request, f"assessments/leads/{page}.html", context)
 
 
 def _team_context(team: Team, figures: ServiceFigures, selected: Period) -> dict:
-    """A team's page, or its conversation pack. Where the team's own figures are hidden, the whole service's stand in
-    (`in_place_of_team`), so a small team's lead still has something to read and take to the team; never a smaller
-    group's."""
+    """A team's page, or its conversation pack, as far as it shows published figures. Where the team's own figures
+    are hidden, the whole service's stand in (`in_place_of_team`), so a small team's lead still has something to read
+    and take to the team; never a smaller group's."""
     cell = figures.cell(team.pk)
     service_cell = figures.cell(None)
     in_place = bool(cell.hidden) and not service_cell.hidden
     shown, trend = (service_cell, figures.trend(None)) if in_place else (cell, figures.trend(team.pk))
     context = _page_context(shown, service_cell, trend, selected, "leads:team_summary", team.pk)
-    progress = action_progress(figures, actions_of_team(team), team)
     # The table of every figure is the CSV's, this period: the team's row (hidden, with why) and the service's.
     rows = figure_rows(figures, _team_scopes(team, figures))
     context.update(
         {
-            "team": team,
             "team_cell": cell,
             "pack_url": reverse("leads:team_pack", args=[team.pk, selected.key]),
-            "summary_url": reverse("leads:team_summary", args=[team.pk, selected.key]),
             "in_place_of_team": in_place,
-            "progress": progress,
             "suggest_url": reverse("leads:team_action_add", args=[team.pk]),
             "all_rows_html": _rows_html(_this_period(rows, selected)),
-            "withheld": summary_withholds(context["cell"], rows, progress),
+            "facts": _facts(context["cell"], rows, figures, selected),
         }
     )
     return context
 
 
-def _team_export(
-    request: AuthenticatedHttpRequest, team_pk: int, period: str, rows_of, header, suffix: str
-) -> HttpResponse:
-    """A team's CSV (dimension or statement figures): the same access check, period check, read and audit."""
+def _facts(cell: Cell, rows: list[FigureRow], figures: ServiceFigures, selected: Period) -> dict:
+    """What a page's view needs of the published figures beside its stored parts: whether they withhold a figure, and
+    the team's voice on each action in the page's period."""
+    return {
+        "withholds": summary_withholds(cell, rows, []),
+        "voices": voices_published(figures.published[selected]),
+    }
+
+
+def _team_export(request: AuthenticatedHttpRequest, team_pk: int, period: str, page: str) -> HttpResponse:
+    """A team's CSV (dimension, statement or obstacle figures): the same access check, period check, read and
+    audit."""
     team = get_summary_team(request.user, team_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, team.service, team)
-    return _csv(f"team-{team.pk}-{selected.key}{suffix}.csv", rows_of(figures, _team_scopes(team, figures)), header)
+    rows_of, header, suffix = EXPORTS[page]
+    render_csv = _csv_part(rows_of, header, lambda figures: _team_scopes(team, figures))
+    part = _read(request, SummaryAccess.Action.EXPORT, selected, team.service, f"team_{page}", render_csv, team)
+    return _csv(f"team-{team.pk}-{selected.key}{suffix}.csv", part)
+
+
+# Each CSV: its rows, its header and the end of its file name.
+EXPORTS = {
+    "export": (export_rows, EXPORT_HEADER, ""),
+    "statements_export": (statement_export_rows, STATEMENT_HEADER, "-statements"),
+    "obstacles_export": (obstacle_export_rows, OBSTACLE_HEADER, "-obstacles"),
+}
 
 
 @login_required
 def team_summary_export(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
-    return _team_export(request, team_pk, period, export_rows, EXPORT_HEADER, "")
+    return _team_export(request, team_pk, period, "export")
 
 
 @login_required
 def team_statements_export(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     """The team's statement-level figures as CSV, beside the dimensions'."""
-    return _team_export(request, team_pk, period, statement_export_rows, STATEMENT_HEADER, "-statements")
+    return _team_export(request, team_pk, period, "statements_export")
 
 
 @login_required
 def team_obstacles_export(request: AuthenticatedHttpRequest, team_pk: int, period: str) -> HttpResponse:
     """What got in the way of the moves the team chose, as CSV."""
-    return _team_export(request, team_pk, period, obstacle_export_rows, OBSTACLE_HEADER, "-obstacles")
+    return _team_export(request, team_pk, period, "obstacles_export")
 
 
 @login_required
@@ -293,16 +389,32 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = _figures_read(request, SummaryAccess.Action.VIEW, selected, service)
+
+    def render_parts(figures: ServiceFigures) -> tuple[list[str], dict]:
+        context = _service_context(service, figures, selected)
+        return _segments(PART_TEMPLATES["service_summary"], context), context["facts"]
+
+    part = _read(request, SummaryAccess.Action.VIEW, selected, service, "service_summary", render_parts)
+    actions = actions_on_page(actions_of_service(service), part, selected)
+    context = {
+        **_nav_context(selected, "leads:service_summary", service.pk),
+        "service": service,
+        "parts": part.html,
+        "progress": actions,
+        "withheld": page_withholds(part, actions),
+    }
+    return render(request, "assessments/leads/service_summary.html", context)
+
+
+def _service_context(service: Service, figures: ServiceFigures, selected: Period) -> dict:
+    """The service's page, as far as it shows published figures."""
     cell = figures.cell(None)
     context = _page_context(cell, cell, figures.trend(None), selected, "leads:service_summary", service.pk)
     team_cells = [(t, figures.cell(t.pk)) for t in figures.teams]
-    progress = action_progress(figures, actions_of_service(service))
     rows = figure_rows(figures, _service_scopes(figures))
     side_by_side = [(d, [(t.name, c.dimensions[d.slug]) for t, c in team_cells]) for d in ORDERED_DIMENSIONS]
     context.update(
         {
-            "service": service,
             "team_cells": team_cells,
             # The teams with a figure worth a look, named first on the page, most flags first.
             "teams_to_look_at": figures.teams_to_look_at(),
@@ -311,35 +423,34 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
             # Why a team's cell shows a dash, said once under the table rather than in every cell.
             "side_by_side_reasons": _reasons(team_cells, side_by_side),
             "all_rows_html": _rows_html(_this_period(rows, selected)),
-            "progress": progress,
             "suggest_url": reverse("leads:service_action_add", args=[service.pk]),
-            "withheld": summary_withholds(cell, rows, progress),
+            "facts": _facts(cell, rows, figures, selected),
         }
     )
-    return render(request, "assessments/leads/service_summary.html", context)
+    return context
 
 
-def _service_export(
-    request: AuthenticatedHttpRequest, service_pk: int, period: str, rows_of, header, suffix: str
-) -> HttpResponse:
+def _service_export(request: AuthenticatedHttpRequest, service_pk: int, period: str, page: str) -> HttpResponse:
     service = get_summary_service(request.user, service_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
-    figures = _figures_read(request, SummaryAccess.Action.EXPORT, selected, service)
-    return _csv(f"service-{service.pk}-{selected.key}{suffix}.csv", rows_of(figures, _service_scopes(figures)), header)
+    rows_of, header, suffix = EXPORTS[page]
+    render_csv = _csv_part(rows_of, header, _service_scopes)
+    part = _read(request, SummaryAccess.Action.EXPORT, selected, service, f"service_{page}", render_csv)
+    return _csv(f"service-{service.pk}-{selected.key}{suffix}.csv", part)
 
 
 @login_required
 def service_summary_export(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
-    return _service_export(request, service_pk, period, export_rows, EXPORT_HEADER, "")
+    return _service_export(request, service_pk, period, "export")
 
 
 @login_required
 def service_statements_export(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
-    return _service_export(request, service_pk, period, statement_export_rows, STATEMENT_HEADER, "-statements")
+    return _service_export(request, service_pk, period, "statements_export")
 
 
 @login_required
 def service_obstacles_export(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
-    return _service_export(request, service_pk, period, obstacle_export_rows, OBSTACLE_HEADER, "-obstacles")
+    return _service_export(request, service_pk, period, "obstacles_export")

@@ -8,7 +8,8 @@ from devtools.synthetic import SCALES
 
 class Command(BaseCommand):
     help = (
-        "Seed synthetic data at a scale, then time the team summary, the service summary, a check-in submit and a "
+        "Seed synthetic data at a scale, then time the team and service summaries and their CSVs against the floor "
+        "(the same bytes, stored), a check-in submit and a "
         "practitioner's own profile, trends and export pages "
         "through Django's test client. Prints name=value lines. Use a scratch database: it adds a lot of data. "
         "The national scale needs PostgreSQL."
