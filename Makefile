@@ -23,6 +23,8 @@ HAS.poppler-utils := command -v pdftoppm
 HAS.default-jre-headless := command -v java
 HAS.haproxy := command -v haproxy
 HAS.socat := command -v socat
+HAS.postgresql-15-auto-failover := test -f /usr/lib/postgresql/15/lib/pgautofailover.so
+HAS.pg-auto-failover-cli := command -v pg_autoctl
 
 ## What each command needs from Debian. The browser tests run Debian's headless Chromium (chromium-headless-shell:
 ## the same build as the chromium package, without the parts a screen needs), turn the summaries printed to PDF into
@@ -34,7 +36,7 @@ PACKAGES.test-browser := $(PACKAGES.test-fast) chromium-headless-shell poppler-u
 PACKAGES.test := $(PACKAGES.test-browser)
 PACKAGES.node := nodejs npm
 PACKAGES.vnu := default-jre-headless
-PACKAGES.loadtest-cluster := haproxy socat
+PACKAGES.loadtest-cluster := haproxy socat postgresql-15-auto-failover pg-auto-failover-cli
 
 ## packages-NAME: the packages NAME needs, all checked at once. The missing ones are installed with apt-get when we are
 ## root (as on CI); otherwise make stops here, before anything else, with the one command a root user must run.
@@ -196,12 +198,14 @@ loadtest: $(VENV)/.installed-load
 loadtest-faults: $(VENV)/.installed-load
 	PY=$(PY) loadtest/run.sh faults
 
-## loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL primary and
-## synchronous standby; scenarios one after another (a server killed, hung, restarted in turn; the database restarted,
-## exhausted, failed over), each checked with loadtest/verify.py. About 9 minutes, loopback only; not part of CI.
-## Needs root (it runs PostgreSQL as the postgres user) and Debian's haproxy and socat (installed when missing).
+## loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL under
+## pg_auto_failover (a monitor, a primary and a synchronous standby, which the monitor promotes by itself); scenarios
+## one after another (a server killed, hung, restarted in turn; connection slots exhausted; the primary killed or
+## paused, the monitor down, the standby stalled), each checked with loadtest/verify.py. About 15 minutes, loopback
+## only; not part of CI. Needs root (it runs PostgreSQL as the postgres user) and Debian's haproxy, socat and
+## pg_auto_failover (installed when missing). CLUSTER_ARGS=--quick for one short failover (about 4 minutes).
 loadtest-cluster: packages-loadtest-cluster $(VENV)/.installed-load
-	PY=$(PY) $(PY) loadtest/cluster.py
+	PY=$(PY) $(PY) loadtest/cluster.py $(CLUSTER_ARGS)
 
 clean:
 	rm -rf $(VENV) tests/oidc_provider/node_modules db.sqlite3 bench.sqlite3 staticfiles loadtest/results
