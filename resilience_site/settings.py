@@ -7,6 +7,7 @@ settings file. A bad value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -135,7 +136,9 @@ INSTALLED_APPS = [
     "assessments",
 ]
 
-# The size check comes first after the security middleware, so a body too large to be a form (or any upload) is
+# The request log comes first of all, so that every line logged while a request is answered, by any middleware or
+# view, carries its id, and its own line has the final status and the whole time. The size check comes first after
+# the security middleware, so a body too large to be a form (or any upload) is
 # refused before anything reads it. The outage middleware sits just inside so a database error anywhere below it, in
 # a view or in another middleware, becomes the friendly 503 page. The UTF-8 check comes after authentication, so its
 # 400 page knows who is signed in, and still before the CSRF check or any view reads a body. The no-store header is
@@ -143,6 +146,7 @@ INSTALLED_APPS = [
 # inside the messages middleware, so a message it adds to a redirect is kept for the sign-in page. Axes goes last, as
 # its documentation asks.
 MIDDLEWARE = [
+    "assessments.web.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "assessments.web.middleware.RequestSizeMiddleware",
     "assessments.web.middleware.DatabaseOutageMiddleware",
@@ -411,9 +415,10 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 
 # HTTPS. On by default when DEBUG is off; SECURE_SSL_REDIRECT and SECURE_COOKIES can be switched off for a plain-http
-# run on 127.0.0.1 (the load test does). /healthz and /livez stay reachable over plain http for load balancer probes.
+# run on 127.0.0.1 (the load test does). /healthz and /livez stay reachable over plain http for load balancer probes,
+# and /metrics for Prometheus scraping each app server directly.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -428,21 +433,69 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 # Seconds a browser is asked to wait before retrying when the database is unavailable.
 OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 10, minimum=1)
 
-# Errors go to stderr (the console handler's default stream), with a timestamp, for the process manager to collect.
+# --- Logs and metrics (docs/adr/0014-logs-and-metrics.md; docs/deploy.md, "Logs and metrics") --------------------
+# Every line goes to stderr (the console handler's default stream) for the process manager to collect: one JSON object
+# a line ("json", the default with DEBUG off, for a log collector) or one line of text ("plain", the default with DEBUG
+# on, for a person at a terminal). Either way each line names the request it was written for (request_id), and a
+# request's own line (logger assessments.requests, at INFO) its method, route, view, status and duration. No line
+# carries a path as sent, an address, a user or a form's contents (tests/web/test_logs_keep_no_personal_data.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or ("plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"host_refused_as_warning": {"()": "assessments.web.logs.HostRefusedAsWarning"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "assessments.web.logs.JsonFormatter"},
+    },
+    "filters": {
+        "request_context": {"()": "assessments.web.logs.RequestContextFilter"},
+        "host_refused_as_warning": {"()": "assessments.web.logs.HostRefusedAsWarning"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_context"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # A Host outside ALLOWED_HOSTS gets the 400 page; Django would log it as an ERROR with a traceback.
         "django.security.DisallowedHost": {"filters": ["host_refused_as_warning"]},
+        # Never at DEBUG, whatever LOG_LEVEL says: there the template engine writes a page's whole context (a form's
+        # CSRF token, an invite's token, a person's words) and the database every query's parameters.
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Figures for Prometheus at /metrics: off (404) unless METRICS_ENABLED. Never public: a scraper must show METRICS_TOKEN
+# as a bearer token, or come straight from an address in METRICS_ALLOWED_IPS (addresses or networks, comma-separated),
+# or both when both are set. gunicorn's workers and the cron jobs are separate processes, so each writes its figures
+# into PROMETHEUS_MULTIPROC_DIR (read by prometheus_client itself) and /metrics adds them up: required when on.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_IPS must be addresses or networks (10.0.0.5, 10.0.0.0/24), not {_network!r}."
+        ) from None
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 characters: make one with secrets.token_urlsafe(32).")
+if METRICS_ENABLED:
+    if not METRICS_TOKEN and not METRICS_ALLOWED_IPS:
+        raise ImproperlyConfigured(
+            "METRICS_ENABLED needs METRICS_TOKEN or METRICS_ALLOWED_IPS (or both): /metrics is never public."
+        )
+    _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if not _metrics_dir or not os.path.isdir(_metrics_dir) or not os.access(_metrics_dir, os.W_OK):
+        raise ImproperlyConfigured(
+            "METRICS_ENABLED needs PROMETHEUS_MULTIPROC_DIR: a directory the app and its cron jobs can write to, "
+            f"where each process keeps its figures (not {_metrics_dir!r})."
+        )
 
 # --- The product: invites, summaries, retention, reminders ---------------------------------------------------------
 # How long an invite link stays usable.

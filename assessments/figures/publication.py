@@ -38,6 +38,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
+from assessments import metrics
 from assessments.core.framework import DIMENSIONS
 from assessments.core.periods import KINDS, Period, add_months, kept_since
 from assessments.core.scoring import HIGH_FROM, LOW_BELOW
@@ -183,10 +184,12 @@ def published_periods(service: Service, periods: list[Period]) -> dict[Period, d
     missing = [p for p in periods if p not in stored]
     if missing:
         refuse_another_period_kind(kind)
+        with metrics.publication_timed(kind):
+            counted = _publish(service, kind, [p.start for p in missing])
         PublishedPeriod.objects.bulk_create(
             [
                 PublishedPeriod(service=service, kind=kind, period_start=start, figures=figures)
-                for start, figures in _publish(service, kind, [p.start for p in missing]).items()
+                for start, figures in counted.items()
             ],
             ignore_conflicts=True,  # another server got there first: theirs stands, and we read it back
         )

@@ -1,5 +1,5 @@
 """Turn a database outage into a friendly "try again" page instead of a stack trace; refuse bodies too large to be
-a form, file uploads, and form bodies that are not UTF-8; add headers Django does not."""
+a form, file uploads, and form bodies that are not UTF-8; add headers Django does not; log and count each request."""
 
 from __future__ import annotations
 
@@ -18,10 +18,13 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.log import log_response
 
-from assessments.web import session_timeout
+from assessments import metrics
+from assessments.web import logs, session_timeout
 from assessments.web.logs import printable
 
 logger = logging.getLogger(__name__)
+# One line per request, at INFO: the app's access log (scripts/serve turns gunicorn's off).
+request_logger = logging.getLogger("assessments.requests")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
@@ -55,6 +58,50 @@ class DatabaseOutageMiddleware:
             )
             return outage_response()
         return None
+
+
+class RequestLogMiddleware:
+    """The outermost middleware: gives the request an id, which every log line written while it is answered carries
+    (logs.RequestContextFilter) and which goes back in the X-Request-ID header; then writes the request's own line
+    and counts it for /metrics (assessments/metrics.py).
+
+    The line and the count name the URL pattern and its name, never the path: a path can hold an invite or
+    password-reset token, or an id. Nothing about who asked: no user, no address, no user agent (the app keeps no
+    record of when a person used it).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        context = logs.RequestContext(logs.request_id_for(request.headers.get("X-Request-ID")), request)
+        request.log_context = context  # type: ignore[attr-defined]  # for Django's lines written after we return
+        token = logs.current.set(context)
+        try:
+            began = time.monotonic()
+            response = self.get_response(request)
+            seconds = time.monotonic() - began
+            response["X-Request-ID"] = context.request_id
+            route, view = logs.route_of(request), logs.view_of(request)
+            method = printable(request.method, 10)
+            request_logger.info(
+                "%s %s %s %.0f ms",
+                method,
+                route,
+                response.status_code,
+                seconds * 1000,
+                extra={
+                    "method": method,
+                    "path": route,
+                    "view": view,
+                    "status": response.status_code,
+                    "duration_ms": round(seconds * 1000, 1),
+                },
+            )
+            metrics.request_observed(view=view, method=method, status=response.status_code, seconds=seconds)
+            return response
+        finally:
+            logs.current.reset(token)
 
 
 # The app uses none of these browser features; saying so stops an injected frame or script from asking.

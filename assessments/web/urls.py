@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments.web import health, session_timeout, sign_in, views
+from assessments.web import health, metrics_page, session_timeout, sign_in, views
 
 app_name = "site"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
     path("sign-in/organisation/jwks.json", sign_in.organisation_jwks, name="organisation_jwks"),
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
+    path("metrics", metrics_page.metrics, name="metrics"),
 ]

@@ -83,6 +83,8 @@ EXPECTED: dict[str, Case] = {
     # Operations
     "site:healthz": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
     "site:livez": Case("get", no_args, (200, 200, 200, 200, 200, 200)),
+    # Off by default, and never for a person's session when on (tests/web/test_metrics.py).
+    "site:metrics": Case("get", no_args, (404, 404, 404, 404, 404, 404)),
     # Lead summaries: the team's lead sees their team; only a service lead or an administrator
     # sees the service. Nobody else learns the team exists (404).
     "leads:summary_index": Case("get", no_args, (LOGIN, 404, 404, 200, 200, 200)),

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from assessments import metrics
 from assessments.core.periods import latest_shown_period
 from assessments.figures.publication import periods_publish, refuse_a_changed_period_kind
 from assessments.management.locks import job_lock
@@ -13,9 +14,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        refuse_a_changed_period_kind()
-        with job_lock("publish_periods") as mine:
+        with metrics.job_run("publish_periods") as run, job_lock("publish_periods") as mine:
+            # Inside the run, so a refusal counts as a failed run: the figures are not being published.
+            refuse_a_changed_period_kind()
             if not mine:
+                run.skipped()
                 self.stdout.write("Another server is publishing the figures; nothing to do here.")
                 return
             period = latest_shown_period()

@@ -3,6 +3,7 @@ from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from assessments import metrics
 from assessments.figures.publication import published_purge
 from assessments.management.locks import job_lock
 from assessments.practitioner.retention import expired_purge
@@ -17,8 +18,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        with job_lock("purge_expired") as mine:
+        with metrics.job_run("purge_expired") as run, job_lock("purge_expired") as mine:
             if not mine:
+                run.skipped()
                 self.stdout.write("Another server is purging expired data; nothing to do here.")
                 return
             now = timezone.now()

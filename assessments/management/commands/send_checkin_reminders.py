@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from assessments import metrics
 from assessments.management.locks import job_lock
 from assessments.practitioner.reminders import reminders_send
 
@@ -13,8 +14,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        with job_lock("send_checkin_reminders") as mine:
+        with metrics.job_run("send_checkin_reminders") as run, job_lock("send_checkin_reminders") as mine:
             if not mine:
+                run.skipped()
                 self.stdout.write("Another server is sending the reminders; nothing to do here.")
                 return
             sent = reminders_send(today=timezone.localdate())

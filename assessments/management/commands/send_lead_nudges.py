@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from assessments import metrics
 from assessments.core.periods import latest_shown_period
 from assessments.leads.nudges import nudges_send
 from assessments.management.locks import job_lock
@@ -14,8 +15,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        with job_lock("send_lead_nudges") as mine:
+        with metrics.job_run("send_lead_nudges") as run, job_lock("send_lead_nudges") as mine:
             if not mine:
+                run.skipped()
                 self.stdout.write("Another server is sending the figures-ready emails; nothing to do here.")
                 return
             sent = nudges_send(period=latest_shown_period(), now=timezone.now())
