@@ -25,6 +25,7 @@ HAS.haproxy := command -v haproxy
 HAS.socat := command -v socat
 HAS.postgresql-15-auto-failover := test -f /usr/lib/postgresql/15/lib/pgautofailover.so
 HAS.pg-auto-failover-cli := command -v pg_autoctl
+HAS.prometheus := command -v prometheus
 
 ## What each command needs from Debian. The browser tests run Debian's headless Chromium (chromium-headless-shell:
 ## the same build as the chromium package, without the parts a screen needs), turn the summaries printed to PDF into
@@ -36,7 +37,7 @@ PACKAGES.test-browser := $(PACKAGES.test-fast) chromium-headless-shell poppler-u
 PACKAGES.test := $(PACKAGES.test-browser)
 PACKAGES.node := nodejs npm
 PACKAGES.vnu := default-jre-headless
-PACKAGES.loadtest-cluster := haproxy socat postgresql-15-auto-failover pg-auto-failover-cli
+PACKAGES.loadtest-cluster := haproxy socat postgresql-15-auto-failover pg-auto-failover-cli prometheus
 
 ## packages-NAME: the packages NAME needs, all checked at once. The missing ones are installed with apt-get when we are
 ## root (as on CI); otherwise make stops here, before anything else, with the one command a root user must run.
@@ -202,8 +203,11 @@ loadtest-faults: $(VENV)/.installed-load
 ## pg_auto_failover (a monitor, a primary and a synchronous standby, which the monitor promotes by itself); scenarios
 ## one after another (a server killed, hung, restarted in turn; connection slots exhausted; the primary killed or
 ## paused, the monitor down, the standby stalled), each checked with loadtest/verify.py. About 15 minutes, loopback
-## only; not part of CI. Needs root (it runs PostgreSQL as the postgres user) and Debian's haproxy, socat and
-## pg_auto_failover (installed when missing). CLUSTER_ARGS=--quick for one short failover (about 4 minutes).
+## only; not part of CI. The servers' /metrics are scraped by a private Prometheus (127.0.0.1:9490) during the run.
+## Needs root (it runs PostgreSQL as the postgres user) and Debian's haproxy, socat, pg_auto_failover and prometheus
+## (installed when missing; on a machine with systemd, Debian's prometheus package also starts its own service on
+## :9090 and its node exporter on :9100, which this run does not use). CLUSTER_ARGS=--quick for one short failover
+## (about 4 minutes).
 loadtest-cluster: packages-loadtest-cluster $(VENV)/.installed-load
 	PY=$(PY) $(PY) loadtest/cluster.py $(CLUSTER_ARGS)
 

@@ -42,6 +42,7 @@ PGBIN = Path("/usr/lib/postgresql/15/bin")
 FRONT = 8600
 APPS = {"app1": 8601, "app2": 8602, "app3": 8603}
 MONITOR_PORT = 55430
+PROMETHEUS_PORT = 9490
 NODES = {"node1": 55432, "node2": 55433}  # the data nodes: either may be the primary
 # The monitor's timings, tightened from pg_auto_failover's defaults: the reference deployment's own file.
 MONITOR_SETTINGS = ROOT / "deploy" / "pg-auto-failover-monitor.sql"
@@ -247,6 +248,87 @@ class AutoFailoverPostgres:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
+class PrivatePrometheus:
+    """Debian's Prometheus on loopback, scraping the three app servers' /metrics every 2 s with the bearer token,
+    its data in the run's folder and kept for an hour at most; asked afterwards what it saw in each scenario."""
+
+    def __init__(self, out: Path, token: str) -> None:
+        self.folder = out / "prometheus"
+        self.folder.mkdir()
+        config = {
+            "global": {"scrape_interval": "2s", "scrape_timeout": "1s", "evaluation_interval": "2s"},
+            "scrape_configs": [
+                {
+                    "job_name": "checkin",
+                    "authorization": {"type": "Bearer", "credentials": token},
+                    "static_configs": [{"targets": [f"127.0.0.1:{port}" for port in APPS.values()]}],
+                }
+            ],
+        }
+        # JSON is YAML: no YAML writer needed.
+        (self.folder / "prometheus.yml").write_text(json.dumps(config, indent=2))
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                "prometheus", f"--config.file={self.folder / 'prometheus.yml'}",
+                f"--storage.tsdb.path={self.folder / 'data'}", "--storage.tsdb.retention.time=1h",
+                f"--web.listen-address=127.0.0.1:{PROMETHEUS_PORT}",
+            ],
+            stdout=open(self.folder / "prometheus.log", "w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while get(f"http://127.0.0.1:{PROMETHEUS_PORT}/-/ready")[0] != 200:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"Prometheus did not start: see {self.folder / 'prometheus.log'}")
+            time.sleep(0.5)
+
+    def query(self, promql: str, at: float) -> list[dict]:
+        url = f"http://127.0.0.1:{PROMETHEUS_PORT}/api/v1/query?" + urllib.parse.urlencode(
+            {"query": promql, "time": f"{at:.3f}"}
+        )
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response)["data"]["result"]
+
+    def figures(self, start: float, end: float) -> dict:
+        """What the scrapes say about one scenario, from start to end (Unix times)."""
+        window = f"{max(1, round(end - start))}s"
+        result: dict = {}
+        try:
+            by_status = self.query(f"sum by (status) (increase(checkin_http_requests_total[{window}]))", end)
+            result["requests by status"] = {
+                r["metric"].get("status", "?"): round(float(r["value"][1])) for r in by_status
+            }
+            p95 = self.query(
+                f"histogram_quantile(0.95, sum by (le) (rate(checkin_http_request_duration_seconds_bucket[{window}])))",
+                end,
+            )
+            if p95 and p95[0]["value"][1] not in ("NaN", "+Inf"):
+                result["p95 ms"] = round(1000 * float(p95[0]["value"][1]))
+            scrapes = self.query(f"count_over_time(up[{window}])", end)
+            ups = {
+                r["metric"]["instance"]: float(r["value"][1]) for r in self.query(f"sum_over_time(up[{window}])", end)
+            }
+            result["scrapes answered"] = {
+                r["metric"]["instance"].rsplit(":", 1)[1]: f"{round(ups.get(r['metric']['instance'], 0))} of "
+                f"{round(float(r['value'][1]))}"
+                for r in scrapes
+            }
+        except (OSError, KeyError, ValueError) as exc:
+            result["error"] = repr(exc)
+        return result
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
 @dataclass
 class Scenario:
     name: str
@@ -302,6 +384,7 @@ class Cluster:
     users: int
     duration: int
     fault_after: int
+    prometheus: PrivatePrometheus
     haproxy: subprocess.Popen | None = None
     running: list = field(default_factory=list)
 
@@ -377,6 +460,8 @@ class Cluster:
                 break
             time.sleep(0.1)
         self.wait_all_up()
+        log(f"Prometheus on 127.0.0.1:{PROMETHEUS_PORT}, scraping the three servers' /metrics")
+        self.prometheus.start()
 
     def front_end_checks(self) -> dict:
         """What a scanner sees at the balancer: uploads, huge and chunked bodies refused before they are read."""
@@ -409,6 +494,7 @@ class Cluster:
         }
 
     def stop(self) -> None:
+        self.prometheus.stop()
         for proc in self.running:
             if proc.poll() is None:
                 proc.kill()
@@ -552,6 +638,7 @@ class Cluster:
             "LOADTEST_EXPECT_OUTAGE": "1" if sc.expect_outage else "0",
         }
         bin_dir = Path(self.env["PY"]).parent
+        load_started = time.time()
         locust = subprocess.Popen(
             [
                 str(bin_dir / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
@@ -578,6 +665,9 @@ class Cluster:
         for helper in helpers:
             helper.join(timeout=240)
         record["locust exit code"] = locust.returncode
+        load_ended = time.time()
+        time.sleep(3)  # one more scrape after the last request
+        record["scraped"] = self.prometheus.figures(load_started, load_ended)
         with open(folder / "gunicorn.log", "w") as merged:
             for name in APPS:
                 with open(self.out / f"{name}.log", errors="replace") as app_log:
@@ -744,7 +834,7 @@ def figures(folder: Path, verify_output: str) -> dict:
 NOT_EXTRAS = {
     "scenario", "what", "verify", "verify exit code", "requests", "failed requests", "failures by kind",
     "seconds with an error page", "friendly 503s retried", "acknowledged", "stored whole", "max ms",
-    "fault started", "fault ended", "primary lost at", "monitor killed",
+    "fault started", "fault ended", "primary lost at", "monitor killed", "scraped",
 }  # fmt: skip
 
 
@@ -764,6 +854,23 @@ def summary(records: list[dict], worker_class: str) -> str:
             f"| {r['scenario']} | {r.get('requests', '?')} | {r.get('failed requests', '?')} ({kinds}) "
             f"| {r.get('seconds with an error page', '?')} | {r.get('friendly 503s retried', 0)} "
             f"| {r.get('acknowledged', '?')} | {r.get('stored whole', '?')} | {r.get('max ms', '?')} |"
+        )
+    lines += [
+        "",
+        "What Prometheus scraped from the three servers' /metrics (every 2 s) over each scenario's load: the app's own",
+        "count of the requests it answered, by status, the 95th percentile of its time per request, and the scrapes",
+        "each server answered (a server killed or stopped misses some).",
+        "",
+        "| scenario | answered by status | p95 ms (app) | scrapes answered (app1, app2, app3) |",
+        "| --- | --- | ---: | --- |",
+    ]
+    for r in records:
+        scraped = r.get("scraped", {})
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(scraped.get("requests by status", {}).items()))
+        answered = ", ".join(v for _, v in sorted(scraped.get("scrapes answered", {}).items()))
+        lines.append(
+            f"| {r['scenario']} | {statuses or scraped.get('error', '-')} | {scraped.get('p95 ms', '-')} "
+            f"| {answered or '-'} |"
         )
     lines.append("")
     for r in records:
@@ -817,6 +924,8 @@ def main() -> int:
     out = ROOT / "loadtest" / "results" / f"cluster-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
     out.mkdir(parents=True)
     py = os.environ.get("PY") or sys.executable
+    token = secrets.token_urlsafe(32)
+    (out / "metrics-setup").mkdir()  # for the migrations and seeding; each server has its own (loadtest/app-server)
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}}
     env.update(
         PY=str(Path(py).absolute()),
@@ -833,8 +942,13 @@ def main() -> int:
         SECURE_HSTS_SECONDS="0",
         STATIC_ROOT=str(out / "static"),
         DJANGO_SETTINGS_MODULE="resilience_site.settings",
+        METRICS_ENABLED="true",
+        METRICS_TOKEN=token,
+        PROMETHEUS_MULTIPROC_DIR=str(out / "metrics-setup"),
     )
-    cluster = Cluster(out, env, AutoFailoverPostgres(out), args.users, args.duration, args.fault_after)
+    cluster = Cluster(
+        out, env, AutoFailoverPostgres(out), args.users, args.duration, args.fault_after, PrivatePrometheus(out, token)
+    )
 
     def out_of_time(*_):
         raise TimeoutError(f"the run took longer than its budget of {args.budget} s")
