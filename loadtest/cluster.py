@@ -97,8 +97,16 @@ class AutoFailoverPostgres:
     def __init__(self, logs: Path) -> None:
         self.base = Path(tempfile.mkdtemp(prefix="resilience-paf-"))
         self.logs = logs
-        postgres = pwd.getpwnam("postgres")
-        os.chown(self.base, postgres.pw_uid, postgres.pw_gid)
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root: as root, run it as the postgres user (its superuser is then
+            # "postgres"); anyone else runs it as themselves, and is its superuser.
+            postgres = pwd.getpwnam("postgres")
+            os.chown(self.base, postgres.pw_uid, postgres.pw_gid)
+            self.as_user: dict = {"user": "postgres", "group": "postgres", "extra_groups": []}
+            self.superuser = "postgres"
+        else:
+            self.as_user = {}
+            self.superuser = pwd.getpwuid(os.geteuid()).pw_name
         self.env = {
             "PATH": f"{PGBIN}:/usr/bin:/bin",
             "HOME": str(self.base),
@@ -114,8 +122,8 @@ class AutoFailoverPostgres:
 
     def autoctl(self, *args, timeout: float = 120) -> str:
         result = subprocess.run(
-            ["pg_autoctl", *[str(a) for a in args]], env=self.env, user="postgres", group="postgres",
-            extra_groups=[], cwd=self.base, timeout=timeout, text=True, capture_output=True,
+            ["pg_autoctl", *[str(a) for a in args]], env=self.env, **self.as_user, cwd=self.base,
+            timeout=timeout, text=True, capture_output=True,
         )  # fmt: skip
         if result.returncode:
             raise RuntimeError(f"pg_autoctl {args[0]} {args[1]} failed: {result.stderr[-2000:]}")
@@ -124,8 +132,8 @@ class AutoFailoverPostgres:
     def keeper(self, name: str) -> None:
         """`pg_autoctl run` for one node, in its own process group (a fault can stop or kill the whole node)."""
         self.keepers[name] = subprocess.Popen(
-            ["pg_autoctl", "run", "--pgdata", str(self.pgdata(name))], env=self.env, user="postgres",
-            group="postgres", extra_groups=[], cwd=self.base, start_new_session=True, stdin=subprocess.DEVNULL,
+            ["pg_autoctl", "run", "--pgdata", str(self.pgdata(name))], env=self.env, **self.as_user,
+            cwd=self.base, start_new_session=True, stdin=subprocess.DEVNULL,
             stdout=open(self.logs / f"pg-{name}.log", "a"), stderr=subprocess.STDOUT,
         )  # fmt: skip
 
@@ -136,7 +144,7 @@ class AutoFailoverPostgres:
             pass
 
     def psql(self, sql: str, port: int = MONITOR_PORT, dbname: str = "postgres", timeout: float = 10) -> str:
-        cmd = [PGBIN / "psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", dbname, "-tAc", sql]
+        cmd = [PGBIN / "psql", "-h", "127.0.0.1", "-p", port, "-U", self.superuser, "-d", dbname, "-tAc", sql]
         env = {**os.environ, "PGCONNECT_TIMEOUT": "2"}
         return run([str(c) for c in cmd], timeout=timeout, env=env).stdout.strip()
 
@@ -206,7 +214,7 @@ class AutoFailoverPostgres:
         self.autoctl("create", "monitor", "--pgdata", monitor, "--pgport", MONITOR_PORT, *common)
         self.keeper("monitor")
         self.psql_when_up("SELECT 1", port=MONITOR_PORT, dbname="pg_auto_failover")
-        cmd = [PGBIN / "psql", "-h", "127.0.0.1", "-p", MONITOR_PORT, "-U", "postgres", "-d", "pg_auto_failover"]
+        cmd = [PGBIN / "psql", "-h", "127.0.0.1", "-p", MONITOR_PORT, "-U", self.superuser, "-d", "pg_auto_failover"]
         run([str(c) for c in [*cmd, "-v", "ON_ERROR_STOP=1", "-f", MONITOR_SETTINGS]])
         uri = f"postgres://autoctl_node@127.0.0.1:{MONITOR_PORT}/pg_auto_failover?sslmode=disable"
         for name, port in NODES.items():
