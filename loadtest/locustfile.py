@@ -1,10 +1,12 @@
-"""Many practitioners sign in and complete check-ins at once while leads read their pages.
+"""Many practitioners sign in and send check-ins at once while leads read their pages.
 
-Each acknowledged check-in (the server answered "sent" with a redirect to its profile) is written, with the
-answers and reflections the client sent, to LOADTEST_ACK_FILE; loadtest/verify.py then compares it with the
-database. With LOADTEST_EXPECT_OUTAGE=1 a 503 ("try again") is expected while PostgreSQL restarts: it is
+A practitioner walks the check-in from the links and forms the pages serve (loadtest/walk.py), as a person does,
+so the load test follows the app's steps as they are. Each acknowledged check-in (the walk reached "Check-in sent")
+is written to LOADTEST_ACK_FILE with every form the client sent on the way; loadtest/verify.py then compares the
+database with it. With LOADTEST_EXPECT_OUTAGE=1 a 503 ("try again") is expected while PostgreSQL restarts: it is
 counted, not failed, and the request is retried. Any other 5xx, and any request that got no answer at all (locust's
-status 0), fails the run (loadtest/checks.py).
+status 0), fails the run (loadtest/checks.py), as does a walk that cannot go on (a page without its form, a form the
+app refused).
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from locust import HttpUser, between, events, task
 
 sys.path.insert(0, os.path.dirname(__file__))
 from checks import FAIL, OK, RETRY, judge  # noqa: E402
+from walk import Answers, Page, Walk, WalkError, complete_checkin, follow, sign_in  # noqa: E402
 
 PASSWORD = "load-test-password-2026"
 EXPECT_OUTAGE = os.environ.get("LOADTEST_EXPECT_OUTAGE") == "1"
 ACK_FILE = os.environ.get("LOADTEST_ACK_FILE", "loadtest-acks.jsonl")
 OUTAGE_FILE = os.environ.get("LOADTEST_OUTAGE_FILE", "loadtest-outage.json")
 RETRY_LIMIT = 60  # 503s in a row before giving up on one request (0.5 s apart: 30 s)
+BLANK = 0.1  # the share of statements a simulated practitioner leaves blank, as people may
 
 # Pages a lead reads, one line each: ("name for the figures", "/path/{team}/"). {team} is the id of a team they
 # lead, {service} the id of the service they lead (seed_users.py makes every load lead a service lead too) and
@@ -42,9 +46,6 @@ LEAD_PAGES = [
 
 PRACTITIONER_NAMES = (f"load-pwp-{n:04d}" for n in itertools.count(1))
 LEAD_NAMES = itertools.cycle([f"load-lead-{n}" for n in range(1, 7)])
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-QUESTION = re.compile(r'name="(q_\d+)"')
-STEP_URL = re.compile(r"/checkins/(\d+)/([a-z]+)/$")
 SUMMARY_URL = re.compile(r"/summaries/teams/\d+/([^/]+)/$")
 SERVICE_LINK = re.compile(r"/summaries/services/(\d+)/")
 outage_counts: Counter[str] = Counter()
@@ -55,11 +56,34 @@ class Outage(Exception):
     pass
 
 
+class RequestFailed(WalkError):
+    """A request failed; locust has counted it already."""
+
+
+class Browser:
+    """The walk's browser (loadtest/walk.py) for one simulated person: redirects followed, every answer judged."""
+
+    def __init__(self, user: SignedInUser) -> None:
+        self.user = user
+
+    def get(self, url: str, *, name: str) -> Page:
+        response = self.user.call("GET", url, name)
+        return Page(response.status_code, response.url, response.text)
+
+    def post(self, url: str, data: list[tuple[str, str]], *, name: str) -> Page:
+        response = self.user.call("POST", url, name, data=data)
+        return Page(response.status_code, response.url, response.text)
+
+
 class SignedInUser(HttpUser):
     abstract = True
 
+    def on_start(self) -> None:
+        self.browser = Browser(self)
+
     def call(self, method: str, path: str, name: str, **kwargs):
-        """One request; a 503 during an expected outage is counted and retried."""
+        """One request; a 503 during an expected outage is counted and retried. Raises RequestFailed on a failure
+        (counted once, as that request's)."""
         for _ in range(RETRY_LIMIT):
             with self.client.request(method, path, name=name, catch_response=True, **kwargs) as response:
                 verdict, reason = judge(
@@ -75,7 +99,7 @@ class SignedInUser(HttpUser):
                     response.success()
                 elif verdict == FAIL:
                     response.failure(reason)
-                    return response
+                    raise RequestFailed(f"{name}: {reason}")
                 else:
                     response.success()
                     return response
@@ -93,18 +117,15 @@ class SignedInUser(HttpUser):
             context={},
         )
 
-    def sign_in(self, username: str) -> None:
-        page = self.call("GET", "/accounts/login/", "login page")
-        token = CSRF.search(page.text).group(1)
-        response = self.call(
-            "POST",
-            "/accounts/login/",
-            "sign in",
-            data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token, "next": ""},
-            allow_redirects=False,
-        )
-        if response.status_code != 302:
-            self.fail("sign in", f"refused for {username}: {response.status_code}")
+    def walk_safely(self, name: str, step) -> Page | None:
+        """Run one part of a walk; a walk that cannot go on is a failure (counted once)."""
+        try:
+            return step()
+        except RequestFailed:
+            return None
+        except WalkError as exc:
+            self.fail(name, str(exc))
+            return None
 
 
 class Practitioner(SignedInUser):
@@ -112,48 +133,21 @@ class Practitioner(SignedInUser):
     wait_time = between(0.5, 2)
 
     def on_start(self) -> None:
+        super().on_start()
         self.username = next(PRACTITIONER_NAMES)
-        self.sign_in(self.username)
-        self.sent: dict = {}  # what this client has saved on the current draft, step by step
+        self.answers = Answers(random.Random(), blank=BLANK)
+        self.walk = Walk()  # what this client has sent towards its current check-in, kept until it is acknowledged
+        self.walk_safely("sign in", lambda: sign_in(self.browser, self.username, PASSWORD))
 
     @task
     def complete_a_checkin(self) -> None:
-        home = self.call("GET", "/", "home")
-        token = CSRF.search(home.text).group(1)
-        response = self.call("POST", "/checkins/start/", "start", data={"csrfmiddlewaretoken": token})
-        while True:
-            match = STEP_URL.search(response.url)
-            if not match:
-                self.fail("check-in flow", f"unexpected page {response.url}")
-                return
-            pk, slug = match.groups()
-            if self.sent.get("checkin") != pk:
-                self.sent = {"checkin": pk, "username": self.username, "answers": {}, "reflections": {}}
-            token = CSRF.search(response.text).group(1)
-            if slug == "review":
-                break
-            answers = {q: str(random.randint(1, 5)) for q in dict.fromkeys(QUESTION.findall(response.text))}
-            reflection = f"{self.username} on {slug}: {random.randint(0, 10**6)}"
-            data = {**answers, "reflection": reflection, "csrfmiddlewaretoken": token, "continue": ""}
-            if slug == "values":
-                data["values"] = "Helping people feel heard."
-            response = self.call("POST", f"/checkins/{pk}/{slug}/", "save step", data=data)
-            self.sent["answers"].update({q[2:]: int(v) for q, v in answers.items()})
-            self.sent["reflections"][slug] = reflection
-        sent = self.call(
-            "POST",
-            f"/checkins/{pk}/review/",
-            "send check-in",
-            data={"csrfmiddlewaretoken": token},
-            allow_redirects=False,
-        )
-        if sent.status_code == 302 and sent.headers["Location"].rstrip("/").endswith(f"/checkins/{pk}"):
-            with open(ACK_FILE, "a") as acks:
-                acks.write(json.dumps(self.sent) + "\n")
-            self.sent = {}
-            self.call("GET", f"/checkins/{pk}/", "profile")
-        else:
-            self.fail("send check-in", f"not acknowledged: {sent.status_code}")
+        if self.walk_safely("check-in walk", lambda: complete_checkin(self.browser, self.answers, self.walk)) is None:
+            return
+        sent = self.walk.sent
+        with open(ACK_FILE, "a") as acks:
+            acks.write(json.dumps({"username": self.username, "sent": sent.url, "posts": self.walk.posts}) + "\n")
+        self.walk = Walk()
+        self.walk_safely("profile", lambda: follow(self.browser, sent, "See your profile"))
 
 
 class Lead(SignedInUser):
@@ -161,18 +155,31 @@ class Lead(SignedInUser):
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
-        self.sign_in(next(LEAD_NAMES))
+        super().on_start()
+        self.username = next(LEAD_NAMES)
+        self.pages: list[tuple[str, str]] = []
+
+    def find_pages(self) -> list[tuple[str, str]]:
+        """Sign in, then find a team and the service they lead and the current period, from the pages."""
+        sign_in(self.browser, self.username, PASSWORD)
         home = self.call("GET", "/", "lead: home")
-        self.team = re.search(r"/teams/(\d+)/invites/", home.text).group(1)
-        summary = self.call("GET", f"/summaries/teams/{self.team}/", "lead: current team summary")
-        self.period = SUMMARY_URL.search(summary.url).group(1)
+        team = re.search(r"/teams/(\d+)/invites/", home.text).group(1)
+        summary = self.call("GET", f"/summaries/teams/{team}/", "lead: current team summary")
+        period = SUMMARY_URL.search(summary.url).group(1)
         index = self.call("GET", "/summaries/", "lead: summaries")
-        self.service = SERVICE_LINK.search(index.text).group(1)
+        service = SERVICE_LINK.search(index.text).group(1)
+        return [(name, path.format(team=team, service=service, period=period)) for name, path in LEAD_PAGES]
 
     @task
     def read_pages(self) -> None:
-        for name, path in LEAD_PAGES:
-            self.call("GET", path.format(team=self.team, service=self.service, period=self.period), name)
+        try:
+            self.pages = self.pages or self.find_pages()
+            for name, path in self.pages:
+                self.call("GET", path, name)
+        except RequestFailed:
+            return  # counted as that request's failure
+        except (WalkError, AttributeError) as exc:  # signed in, but the pages did not lead where they should
+            self.fail("lead: find pages", repr(exc))
 
 
 @events.test_stop.add_listener

@@ -1,7 +1,12 @@
 """After a load test: compare the database with what the clients were told, and print the figures.
 
-Exits non-zero if any acknowledged check-in is missing or not stored whole, if any check-in is half-stored,
+Exits non-zero if any acknowledged check-in is missing or not stored whole, if any sent check-in is half-stored,
 or if the server answered with a 5xx other than the 503 "try again" page during an expected outage.
+
+"Whole" is judged by the app's own rules, never a copy of them: what a client sent is read by the page's own form
+(StepForm), and a sent check-in's scores must be exactly what the app's scoring gives its stored answers
+(`dimension_results`, as sending stores them): a dimension with fewer than half of its statements answered has no
+score, and "does not apply" and the statements that are not scored count towards none.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resilience_site.settings")
@@ -22,54 +28,101 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db.models import Count  # noqa: E402
+from django.http import QueryDict  # noqa: E402
+from django.urls import Resolver404, ResolverMatch, resolve  # noqa: E402
 
+from assessments.core.steps import get_step  # noqa: E402
 from assessments.models import Answer, CheckIn, DimensionScore, Reflection  # noqa: E402
+from assessments.practitioner.checkins import dimension_results, scored_statements  # noqa: E402
+from assessments.practitioner.forms import StepForm  # noqa: E402
+from assessments.practitioner.questions import step_questions  # noqa: E402
 
 ACCESS_LINE = re.compile(r'\[(?P<time>[^\]]+)\] "(?P<method>[A-Z]+) (?P<path>\S+) [^"]*" (?P<status>\d{3}) ')
+
+
+def _resolve(url: str) -> ResolverMatch | None:
+    try:
+        return resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+
+
+def sent_in_walk(posts: list, checkin: CheckIn) -> tuple[dict[int, int], dict[str, str]]:
+    """The answers (by question id) and reflections (by phase) a client's walk left on `checkin`: for each page, the
+    last form it sent there, read by the page's own form as the app read it."""
+    pages: dict[str, tuple] = {}
+    for url, fields in posts:
+        match = _resolve(url)
+        if match is None or match.view_name != "practitioner:checkin_step" or match.kwargs["pk"] != checkin.pk:
+            continue
+        step = get_step(match.kwargs["step_slug"])
+        if step is None or not step.asks_questions:
+            continue
+        questions = step_questions(checkin.question_set_id, step)
+        form = StepForm(QueryDict(urlencode([(k, v) for k, v in fields])), questions=questions, step=step)
+        if form.is_valid():  # a form the app refused saved nothing
+            pages[step.slug] = (step, form.answers(), form.cleaned_data.get("reflection"))
+    answers = {qid: value for _, given, _ in pages.values() for qid, value in given.items() if value is not None}
+    reflections = {step.phase.slug: text.strip() for step, _, text in pages.values() if text and text.strip()}
+    return answers, reflections
+
+
+def scores_as_the_app_gives_them(checkin: CheckIn, statements: dict[int, Counter]) -> str | None:
+    """None if the check-in's stored scores are what the app's scoring gives its stored answers, else what differs.
+    Reads `checkin.answers` (with their questions) and `checkin.scores` as prefetched, if they are."""
+    if checkin.question_set_id not in statements:
+        statements[checkin.question_set_id] = scored_statements(checkin.question_set_id)
+    results = dimension_results(checkin.answers.all(), statements[checkin.question_set_id])
+    due = {slug: (r.score, r.answered) for slug, r in results.items() if r.score is not None}
+    stored = {s.dimension: (s.score, s.answered) for s in checkin.scores.all()}
+    if stored == due:
+        return None
+    missing = sorted(set(due) - set(stored))
+    extra = sorted(set(stored) - set(due))
+    different = sorted(k for k in set(due) & set(stored) if due[k] != stored[k])
+    return (
+        f"check-in {checkin.pk}: its scores are not what its answers give "
+        f"(missing: {missing or 'none'}; not due: {extra or 'none'}; different: {different or 'none'})"
+    )
 
 
 def check_acknowledged(acks: list[dict]) -> tuple[list[str], int]:
     """Problems found, and how many acknowledged check-ins are stored whole."""
     problems: list[str] = []
     whole = 0
+    statements: dict[int, Counter] = {}
     for ack in acks:
         before = len(problems)
-        checkin = CheckIn.objects.filter(pk=ack["checkin"], user__username=ack["username"]).first()
+        match = _resolve(ack["sent"])
+        if match is None or match.view_name != "practitioner:checkin_sent":
+            problems.append(f"{ack['username']} was told {ack['sent']} acknowledged a check-in; it does not")
+            continue
+        checkin = CheckIn.objects.filter(pk=match.kwargs["pk"], user__username=ack["username"]).first()
         if checkin is None:
-            problems.append(f"check-in {ack['checkin']} was acknowledged but is not stored")
+            problems.append(f"check-in {match.kwargs['pk']} was acknowledged but is not stored")
             continue
         if not checkin.is_submitted or checkin.submitted_at is None:
             problems.append(f"check-in {checkin.pk} was acknowledged but is still a draft")
-        stored = dict(Answer.objects.filter(checkin=checkin).values_list("question_id", "value"))
-        if stored != {int(q): v for q, v in ack["answers"].items()}:
+        answers, reflections = sent_in_walk(ack["posts"], checkin)
+        if dict(Answer.objects.filter(checkin=checkin).values_list("question_id", "value")) != answers:
             problems.append(f"check-in {checkin.pk}: stored answers differ from the ones sent")
         # Whole objects, not values_list(): sealed words open only with their row (docs/adr/0008).
-        reflections = {r.phase: r.text for r in Reflection.objects.filter(checkin=checkin)}
-        if reflections != ack["reflections"]:
+        if {r.phase: r.text for r in Reflection.objects.filter(checkin=checkin)} != reflections:
             problems.append(f"check-in {checkin.pk}: stored reflections differ from the ones sent")
-        if DimensionScore.objects.filter(checkin=checkin).count() != 7:
-            problems.append(f"check-in {checkin.pk}: does not have its 7 dimension scores")
+        if (scores := scores_as_the_app_gives_them(checkin, statements)) is not None:
+            problems.append(scores)
         whole += len(problems) == before
     return problems, whole
 
 
 def check_nothing_half_stored() -> list[str]:
+    """Every sent check-in has exactly the scores its answers give; no draft has any."""
     problems = []
-    submitted = CheckIn.objects.filter(status=CheckIn.Status.SUBMITTED)
-    for row in submitted.annotate(n=Count("scores")).filter(n=0).values("pk"):
-        problems.append(f"submitted check-in {row['pk']} has no scores")
-    answered = (
-        Answer.objects.filter(checkin__status=CheckIn.Status.SUBMITTED)
-        .values("checkin")
-        .annotate(dimensions=Count("question__dimension", distinct=True))
-    )
-    scored = dict(
-        DimensionScore.objects.values("checkin").annotate(n=Count("pk")).values_list("checkin", "n").order_by()
-    )
-    for row in answered:
-        if scored.get(row["checkin"]) != row["dimensions"]:
-            problems.append(f"submitted check-in {row['checkin']} has scores for some answered dimensions only")
+    statements: dict[int, Counter] = {}
+    submitted = CheckIn.objects.filter(status=CheckIn.Status.SUBMITTED).prefetch_related("answers__question", "scores")
+    for checkin in submitted.order_by("pk").iterator(chunk_size=500):
+        if (scores := scores_as_the_app_gives_them(checkin, statements)) is not None:
+            problems.append(f"sent {scores}")
     if DimensionScore.objects.filter(checkin__status=CheckIn.Status.DRAFT).exists():
         problems.append("a draft check-in has scores")
     return problems
@@ -141,7 +194,7 @@ def main() -> int:
     lines += [
         f"Check-ins acknowledged to clients: {len(acks)}",
         f"Check-ins stored as submitted: {stored} (drafts left open when the run stopped: {drafts})",
-        f"Acknowledged check-ins stored whole (answers, reflections, 7 scores): {whole} of {len(acks)}",
+        f"Acknowledged check-ins stored whole (answers, reflections, scores by the app's rule): {whole} of {len(acks)}",
         f"Problems: {len(problems)}",
     ]
     lines += [f"  - {p}" for p in problems[:20]]

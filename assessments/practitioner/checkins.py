@@ -7,7 +7,7 @@ draft tampered with between steps cannot be submitted.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import cast
 
 from django.contrib.auth.models import User
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.core.framework import SCALE_MAX, SCALE_MIN, Phase, StatementKind
-from assessments.core.scoring import keyed, score_dimensions
+from assessments.core.scoring import DimensionResult, keyed, score_dimensions
 from assessments.core.steps import QUESTION_STEP_COUNT, Step
 from assessments.figures.contributions import entries_refresh
 from assessments.models.checkins import Answer, CheckIn, DimensionScore
@@ -137,6 +137,30 @@ def checkin_delete(*, checkin: CheckIn) -> None:
         entries_refresh(user_id=locked.user_id, moments=[locked.submitted_at])
 
 
+def scored_statements(question_set_id: int) -> Counter[str]:
+    """How many scored statements each dimension has in a question set: what the half-answered rule counts against."""
+    return Counter(
+        Question.objects.filter(question_set_id=question_set_id, kind=StatementKind.SCORED).values_list(
+            "dimension", flat=True
+        )
+    )
+
+
+def dimension_results(answers: Iterable[Answer], statements: Mapping[str, int]) -> dict[str, DimensionResult]:
+    """The dimension scores a check-in's answers (each with its question) give, by the scoring rule: what sending it
+    stores (a dimension with no score stores no row), and what the load test's verify.py checks a stored check-in
+    against."""
+    values_by_dimension: dict[str, list[int]] = {}
+    for answer in answers:
+        if not answer.question.is_scored or not SCALE_MIN <= answer.value <= SCALE_MAX:
+            # A frequency, how the person is or the intention to leave is never blended into a score (and only they
+            # may say "does not apply").
+            continue
+        value = keyed(answer.value, reverse=answer.question.reverse_keyed)
+        values_by_dimension.setdefault(answer.question.dimension, []).append(value)
+    return score_dimensions(values_by_dimension, statements)
+
+
 @transaction.atomic
 def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     """Re-validate every step of the draft and submit it, storing its dimension scores."""
@@ -144,25 +168,13 @@ def checkin_submit(*, checkin: CheckIn) -> CheckIn:
     if checkin.steps_completed < QUESTION_STEP_COUNT:
         raise CheckInError(_("Please go through every part of the check-in before sending it."))
     answers = list(checkin.answers.select_related("question"))
-    values_by_dimension: dict[str, list[int]] = {}
     for answer in answers:
         if answer.question.question_set_id != checkin.question_set_id or not answer.question.allows(answer.value):
             raise CheckInError(_("Some answers could not be checked. Please go through the check-in again."))
-        if not answer.question.is_scored or not SCALE_MIN <= answer.value <= SCALE_MAX:
-            # A frequency, how the person is or the intention to leave is never blended into a score (and only they
-            # may say "does not apply").
-            continue
-        value = keyed(answer.value, reverse=answer.question.reverse_keyed)
-        values_by_dimension.setdefault(answer.question.dimension, []).append(value)
-    statements = Counter(
-        Question.objects.filter(question_set_id=checkin.question_set_id, kind=StatementKind.SCORED).values_list(
-            "dimension", flat=True
-        )
-    )
     if any(len(r.text) > REFLECTION_MAX_LENGTH for r in checkin.reflections.all()):
         raise CheckInError(_("Your reflection is too long."))
 
-    results = score_dimensions(values_by_dimension, statements)
+    results = dimension_results(answers, scored_statements(checkin.question_set_id))
     DimensionScore.objects.bulk_create(
         DimensionScore(checkin=checkin, dimension=slug, score=result.score, answered=result.answered)
         for slug, result in results.items()
