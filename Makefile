@@ -31,18 +31,20 @@ HAS.prometheus := command -v prometheus
 ## the same build as the chromium package, without the parts a screen needs), turn the summaries printed to PDF into
 ## pages with poppler's pdftoppm, and check each page's HTML with vnu.jar on Java. Node and npm fetch the test tools
 ## (axe-core, vnu.jar) and run the OpenID Connect provider of the sign-in tests, which are in both halves.
+## make loadtest-cluster runs haproxy, pg_auto_failover and Prometheus; so does one slow test, a short run of it.
 PACKAGES.run := python3-venv
+PACKAGES.loadtest-cluster := haproxy socat postgresql-15-auto-failover pg-auto-failover-cli prometheus
 PACKAGES.test-fast := python3-venv nodejs npm
+PACKAGES.test-slow := $(PACKAGES.test-fast) $(PACKAGES.loadtest-cluster)
 PACKAGES.test-browser := $(PACKAGES.test-fast) chromium-headless-shell poppler-utils default-jre-headless
-PACKAGES.test := $(PACKAGES.test-browser)
+PACKAGES.test := $(PACKAGES.test-browser) $(PACKAGES.loadtest-cluster)
 PACKAGES.node := nodejs npm
 PACKAGES.vnu := default-jre-headless
-PACKAGES.loadtest-cluster := haproxy socat postgresql-15-auto-failover pg-auto-failover-cli prometheus
 
 ## packages-NAME: the packages NAME needs, all checked at once. The missing ones are installed with apt-get when we are
 ## root (as on CI); otherwise make stops here, before anything else, with the one command a root user must run.
 ## (No sudo: a minimal Debian has none.)
-PACKAGE_CHECKS := $(addprefix packages-,run test test-fast test-browser node vnu loadtest-cluster)
+PACKAGE_CHECKS := $(addprefix packages-,run test test-fast test-slow test-browser node vnu loadtest-cluster)
 .PHONY: $(PACKAGE_CHECKS)
 $(PACKAGE_CHECKS): WHO = $(or $(MAKECMDGOALS),$*)
 $(PACKAGE_CHECKS): packages-%:
@@ -108,8 +110,10 @@ test-fast: packages-test-fast install-test oidc-provider
 	$(PYTEST) -m "not browser and not slow"
 
 ## test-slow: the slow tests that need no browser (marker `slow`: servers and the OpenID Connect provider in new
-## processes, CP-SAT searches, schema migrations, exhaustive sweeps). Part of make test.
-test-slow: packages-test-fast install-test oidc-provider
+## processes, CP-SAT searches, schema migrations, exhaustive sweeps, and a short make loadtest-cluster with the
+## database's primary killed, which needs locust and Debian's haproxy, pg_auto_failover and prometheus). Part of
+## make test.
+test-slow: packages-test-slow install-test $(VENV)/.installed-load oidc-provider
 	$(PYTEST) -m "slow and not browser"
 
 ## test-browser: the browser tests alone (end-to-end, accessibility and HTML checks, printing).

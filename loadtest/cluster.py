@@ -67,8 +67,18 @@ def log(message: str) -> None:
     print(f"== {time.strftime('%H:%M:%S', time.gmtime())} {message}", flush=True)
 
 
+class CommandFailed(subprocess.CalledProcessError):
+    """A command that failed, saying what it printed (CalledProcessError alone says only its exit status)."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}\n{((self.stdout or '') + (self.stderr or '')).strip()[-2000:]}"
+
+
 def run(cmd, *, timeout: float = 120, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, timeout=timeout, check=check, text=True, capture_output=True, **kwargs)
+    result = subprocess.run(cmd, timeout=timeout, check=False, text=True, capture_output=True, **kwargs)
+    if check and result.returncode:
+        raise CommandFailed(result.returncode, cmd, result.stdout, result.stderr)
+    return result
 
 
 def get(url: str, timeout: float = 3) -> tuple[int, float]:
@@ -398,7 +408,8 @@ class Cluster:
 
     @property
     def socket(self) -> str:
-        return str(self.out / "haproxy.sock")
+        # A Unix socket's path must be short (108 bytes): not in the results folder, which may be deep.
+        return str(self.pg.base / "haproxy.sock")
 
     def app_server(self, *args: str) -> None:
         run([str(ROOT / "loadtest" / "app-server"), *args], env=self.env, timeout=90)
@@ -686,6 +697,8 @@ class Cluster:
         verify = run(args, env=self.env, cwd=ROOT, timeout=180, check=False)
         record["verify exit code"] = verify.returncode
         record["verify"] = verify.stdout.strip().splitlines()
+        if verify.returncode and verify.stderr.strip():
+            record["verify errors"] = verify.stderr.strip().splitlines()[-5:]
         record["failed health checks"] = {
             f"{r['pxname']}/{r['svname']}": int(r["chkfail"] or 0) - checks_before[(r["pxname"], r["svname"])]
             for r in self.stats()
@@ -895,6 +908,8 @@ def missed(record: dict) -> list[str]:
     found = []
     if record.get("failed requests", 1):
         found.append(f"{record['scenario']}: {record.get('failed requests')} failed requests")
+    if not record.get("acknowledged"):
+        found.append(f"{record['scenario']}: no check-in acknowledged: the simulated practitioners never finished one")
     if record.get("acknowledged") != record.get("stored whole"):
         found.append(f"{record['scenario']}: {record.get('stored whole')} of {record.get('acknowledged')} stored whole")
     if record.get("verify exit code"):
@@ -916,6 +931,9 @@ def main() -> int:
     parser.add_argument("--fault-after", type=int, default=20)
     parser.add_argument("--budget", type=int, default=1500, help="seconds before the whole run stops itself")
     parser.add_argument(
+        "--results", type=Path, default=ROOT / "loadtest" / "results", help="where the run's folder goes"
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="one short failover only (primary-killed, 12 users for 35 s, the fault 10 s in): about 2 minutes",
@@ -929,7 +947,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown scenarios: {sorted(unknown)}")
 
-    out = ROOT / "loadtest" / "results" / f"cluster-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
+    out = args.results / f"cluster-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
     out.mkdir(parents=True)
     py = os.environ.get("PY") or sys.executable
     token = secrets.token_urlsafe(32)

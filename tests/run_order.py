@@ -21,6 +21,7 @@ import pytest
 # the last modules handed out are short and both processes finish together. Paths from the rootdir.
 LONGEST_FIRST = [
     # make test-slow's
+    "tests/web/test_cluster_failover.py",
     "tests/leads/test_auditor_oracle.py",
     "tests/leads/test_oracle_finds_todays_leaks.py",
     "tests/leads/test_anonymity_over_time.py",
