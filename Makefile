@@ -25,21 +25,25 @@ HAS.haproxy := command -v haproxy
 HAS.socat := command -v socat
 HAS.pgbackrest := command -v pgbackrest
 HAS.postgresql := ls /usr/lib/postgresql/*/bin/initdb
+HAS.postgresql-15-auto-failover := test -f /usr/lib/postgresql/15/lib/pgautofailover.so
+HAS.pg-auto-failover-cli := command -v pg_autoctl
+HAS.prometheus := command -v prometheus
 
 ## What each command needs from Debian. The browser tests run Debian's headless Chromium (chromium-headless-shell:
 ## the same build as the chromium package, without the parts a screen needs), turn the summaries printed to PDF into
 ## pages with poppler's pdftoppm, and check each page's HTML with vnu.jar on Java. Node and npm fetch the test tools
 ## (axe-core, vnu.jar) and run the OpenID Connect provider of the sign-in tests, which are in both halves. The slow
-## tests run the restore drill, which needs PostgreSQL's server programs and pgBackRest.
+## tests run the restore drill, which needs PostgreSQL's server programs and pgBackRest, and a short
+## make loadtest-cluster, which runs haproxy, pg_auto_failover and Prometheus.
 PACKAGES.run := python3-venv
+PACKAGES.loadtest-cluster := haproxy socat postgresql-15-auto-failover pg-auto-failover-cli prometheus
 PACKAGES.test-fast := python3-venv nodejs npm
 PACKAGES.restore-drill := postgresql pgbackrest
-PACKAGES.test-slow := $(PACKAGES.test-fast) $(PACKAGES.restore-drill)
+PACKAGES.test-slow := $(PACKAGES.test-fast) $(PACKAGES.restore-drill) $(PACKAGES.loadtest-cluster)
 PACKAGES.test-browser := $(PACKAGES.test-fast) chromium-headless-shell poppler-utils default-jre-headless
-PACKAGES.test := $(PACKAGES.test-browser) $(PACKAGES.restore-drill)
+PACKAGES.test := $(PACKAGES.test-browser) $(PACKAGES.restore-drill) $(PACKAGES.loadtest-cluster)
 PACKAGES.node := nodejs npm
 PACKAGES.vnu := default-jre-headless
-PACKAGES.loadtest-cluster := haproxy socat
 
 ## packages-NAME: the packages NAME needs, all checked at once. The missing ones are installed with apt-get when we are
 ## root (as on CI); otherwise make stops here, before anything else, with the one command a root user must run.
@@ -110,7 +114,8 @@ test-fast: packages-test-fast install-test oidc-provider
 	$(PYTEST) -m "not browser and not slow"
 
 ## test-slow: the slow tests that need no browser (marker `slow`: servers and the OpenID Connect provider in new
-## processes, CP-SAT searches, schema migrations, exhaustive sweeps, the restore drill). Part of make test.
+## processes, CP-SAT searches, schema migrations, exhaustive sweeps, the restore drill, and a short
+## make loadtest-cluster with the database's primary killed). Part of make test.
 test-slow: packages-test-slow install-test oidc-provider
 	$(PYTEST) -m "slow and not browser"
 
@@ -214,12 +219,17 @@ loadtest: $(VENV)/.installed-load
 loadtest-faults: $(VENV)/.installed-load
 	PY=$(PY) loadtest/run.sh faults
 
-## loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL primary and
-## synchronous standby; scenarios one after another (a server killed, hung, restarted in turn; the database restarted,
-## exhausted, failed over), each checked with loadtest/verify.py. About 9 minutes, loopback only; not part of CI.
-## Needs root (it runs PostgreSQL as the postgres user) and Debian's haproxy and socat (installed when missing).
+## loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL under
+## pg_auto_failover (a monitor, a primary and a synchronous standby, which the monitor promotes by itself); scenarios
+## one after another (a server killed, hung, restarted in turn; connection slots exhausted; the primary killed or
+## paused, the monitor down, the standby stalled), each checked with loadtest/verify.py. About 15 minutes, loopback
+## only; not part of CI. The servers' /metrics are scraped by a private Prometheus (127.0.0.1:9490) during the run.
+## Needs root (it runs PostgreSQL as the postgres user) and Debian's haproxy, socat, pg_auto_failover and prometheus
+## (installed when missing; on a machine with systemd, Debian's prometheus package also starts its own service on
+## :9090 and its node exporter on :9100, which this run does not use). CLUSTER_ARGS=--quick for one short failover
+## (about 4 minutes).
 loadtest-cluster: packages-loadtest-cluster $(VENV)/.installed-load
-	PY=$(PY) $(PY) loadtest/cluster.py
+	PY=$(PY) $(PY) loadtest/cluster.py $(CLUSTER_ARGS)
 
 ## restore-drill: a private PostgreSQL archiving its WAL with pgBackRest; check-ins sent through the app, a base backup,
 ## a point in time T, more check-ins; then the primary killed, a restore to T into a scratch cluster, the app started on

@@ -1,11 +1,13 @@
-"""make loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL primary
-with a synchronous standby, then one short scenario after another, each with one fault, each checked afterwards.
+"""make loadtest-cluster: three app servers behind haproxy (deploy/haproxy.cfg) on a private PostgreSQL run by
+pg_auto_failover (a monitor, a primary and a synchronous standby), then one short scenario after another, each with
+one fault, each checked afterwards. Nobody promotes anything: when the primary is lost, the monitor does.
 
 Loopback only, bounded in time (every step has a timeout, and the whole run stops itself after --budget seconds),
 and it cleans up after itself: it never touches the machine's own PostgreSQL cluster. Results go to
 loadtest/results/cluster-<time>/, one folder per scenario, and a summary.md with the figures.
 
-    .venv/bin/python loadtest/cluster.py                       # every scenario (about 9 minutes)
+    .venv/bin/python loadtest/cluster.py                       # every scenario (about 15 minutes)
+    .venv/bin/python loadtest/cluster.py --quick               # the primary killed, shorter (about 4 minutes)
     .venv/bin/python loadtest/cluster.py --scenarios normal --worker-class sync     # one, to compare workers
 """
 
@@ -18,7 +20,6 @@ import os
 import pwd
 import re
 import secrets
-import shlex
 import shutil
 import signal
 import socket
@@ -40,7 +41,18 @@ ROOT = Path(__file__).resolve().parent.parent
 PGBIN = Path("/usr/lib/postgresql/15/bin")
 FRONT = 8600
 APPS = {"app1": 8601, "app2": 8602, "app3": 8603}
-PRIMARY_PORT, STANDBY_PORT = 55432, 55433
+MONITOR_PORT = 55430
+PROMETHEUS_PORT = 9490
+NODES = {"node1": 55432, "node2": 55433}  # the data nodes: either may be the primary
+# The monitor's timings, tightened from pg_auto_failover's defaults: the reference deployment's own file.
+MONITOR_SETTINGS = ROOT / "deploy" / "pg-auto-failover-monitor.sql"
+FAST_FAILOVER = dict(
+    re.findall(r"^ALTER SYSTEM SET pgautofailover\.(\w+) = (\d+);", MONITOR_SETTINGS.read_text(), re.M)
+)
+# Seconds a primary that reaches neither the monitor nor its standby keeps taking writes (each keeper's
+# timeout.network_partition_timeout; pg_auto_failover's default is 20): less than primary_demote_timeout.
+NETWORK_PARTITION = 3
+PAUSE = 20  # seconds a paused node stays stopped
 PASSWORD = "load-test-password-2026"
 WORKERS = {
     "gthread": (
@@ -55,14 +67,18 @@ def log(message: str) -> None:
     print(f"== {time.strftime('%H:%M:%S', time.gmtime())} {message}", flush=True)
 
 
+class CommandFailed(subprocess.CalledProcessError):
+    """A command that failed, saying what it printed (CalledProcessError alone says only its exit status)."""
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}\n{((self.stdout or '') + (self.stderr or '')).strip()[-2000:]}"
+
+
 def run(cmd, *, timeout: float = 120, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, timeout=timeout, check=check, text=True, capture_output=True, **kwargs)
-
-
-def as_postgres(*cmd, timeout: float = 60, check: bool = True) -> subprocess.CompletedProcess:
-    """initdb and pg_ctl refuse to run as root: run them as the postgres user."""
-    line = shlex.join(str(c) for c in cmd)
-    return run(["su", "postgres", "-s", "/bin/sh", "-c", line], timeout=timeout, check=check)
+    result = subprocess.run(cmd, timeout=timeout, check=False, text=True, capture_output=True, **kwargs)
+    if check and result.returncode:
+        raise CommandFailed(result.returncode, cmd, result.stdout, result.stderr)
+    return result
 
 
 def get(url: str, timeout: float = 3) -> tuple[int, float]:
@@ -78,62 +94,257 @@ def get(url: str, timeout: float = 3) -> tuple[int, float]:
         return 0, time.monotonic() - start
 
 
-class PrivatePostgres:
-    """A primary and a synchronous standby in a temporary folder (TOOLING.md's recipe)."""
+class AutoFailoverPostgres:
+    """PostgreSQL under pg_auto_failover (Debian's postgresql-15-auto-failover): a monitor and two data nodes, each
+    run by its own `pg_autoctl run` keeper, in a temporary folder, on loopback ports, as the postgres user.
 
-    def __init__(self) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="resilience-pg-"))
-        postgres = pwd.getpwnam("postgres")
-        os.chown(self.base, postgres.pw_uid, postgres.pw_gid)
-        self.primary, self.standby = self.base / "primary", self.base / "standby"
+    pg_auto_failover sets up the synchronous standby itself (synchronous_standby_names 'ANY 1 (...)' while the
+    standby is healthy, '' once the monitor finds it is not), and promotes the standby when the primary is lost:
+    nothing here promotes anything. Its timings are the monitor's settings in FAST_FAILOVER and the keepers'
+    network_partition_timeout; docs/deploy.md ("Database failover") explains each.
+    """
 
-    def psql(self, sql: str, port: int = PRIMARY_PORT) -> str:
-        cmd = [PGBIN / "psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", "postgres", "-tAc", sql]
-        return run([str(c) for c in cmd]).stdout.strip()
+    def __init__(self, logs: Path) -> None:
+        self.base = Path(tempfile.mkdtemp(prefix="resilience-paf-"))
+        self.logs = logs
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root: as root, run it as the postgres user (its superuser is then
+            # "postgres"); anyone else runs it as themselves, and is its superuser.
+            postgres = pwd.getpwnam("postgres")
+            os.chown(self.base, postgres.pw_uid, postgres.pw_gid)
+            self.as_user: dict = {"user": "postgres", "group": "postgres", "extra_groups": []}
+            self.superuser = "postgres"
+        else:
+            self.as_user = {}
+            self.superuser = pwd.getpwuid(os.geteuid()).pw_name
+        self.env = {
+            "PATH": f"{PGBIN}:/usr/bin:/bin",
+            "HOME": str(self.base),
+            "XDG_CONFIG_HOME": str(self.base / "config"),
+            "XDG_DATA_HOME": str(self.base / "data"),
+            "XDG_RUNTIME_DIR": str(self.base / "run"),
+            "LANG": "C.UTF-8",
+        }
+        self.keepers: dict[str, subprocess.Popen] = {}
+
+    def pgdata(self, name: str) -> Path:
+        return self.base / name
+
+    def autoctl(self, *args, timeout: float = 120) -> str:
+        result = subprocess.run(
+            ["pg_autoctl", *[str(a) for a in args]], env=self.env, **self.as_user, cwd=self.base,
+            timeout=timeout, text=True, capture_output=True,
+        )  # fmt: skip
+        if result.returncode:
+            raise RuntimeError(f"pg_autoctl {args[0]} {args[1]} failed: {result.stderr[-2000:]}")
+        return result.stdout
+
+    def keeper(self, name: str) -> None:
+        """`pg_autoctl run` for one node, in its own process group (a fault can stop or kill the whole node)."""
+        self.keepers[name] = subprocess.Popen(
+            ["pg_autoctl", "run", "--pgdata", str(self.pgdata(name))], env=self.env, **self.as_user,
+            cwd=self.base, start_new_session=True, stdin=subprocess.DEVNULL,
+            stdout=open(self.logs / f"pg-{name}.log", "a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def signal(self, name: str, sig: int) -> None:
+        try:
+            os.killpg(self.keepers[name].pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def psql(self, sql: str, port: int = MONITOR_PORT, dbname: str = "postgres", timeout: float = 10) -> str:
+        cmd = [PGBIN / "psql", "-h", "127.0.0.1", "-p", port, "-U", self.superuser, "-d", dbname, "-tAc", sql]
+        env = {**os.environ, "PGCONNECT_TIMEOUT": "2"}
+        return run([str(c) for c in cmd], timeout=timeout, env=env).stdout.strip()
+
+    def psql_when_up(self, sql: str, port: int, dbname: str = "postgres", timeout: float = 60) -> str:
+        """psql, tried again while that PostgreSQL is still starting."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self.psql(sql, port=port, dbname=dbname)
+            except subprocess.CalledProcessError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def states(self) -> dict[str, tuple[str, str]]:
+        """{node: (reported state, assigned state)}, as the monitor sees them ({} while it is down)."""
+        try:
+            rows = self.psql(
+                "SELECT nodename, reportedstate, goalstate FROM pgautofailover.node ORDER BY nodeid",
+                dbname="pg_auto_failover",
+                timeout=5,
+            )
+        except (subprocess.SubprocessError, OSError):
+            return {}
+        return {name: (reported, goal) for name, reported, goal in (row.split("|") for row in rows.splitlines())}
+
+    def primary(self) -> str | None:
+        for name, (reported, goal) in self.states().items():
+            if reported == goal and reported in ("single", "wait_primary", "primary"):
+                return name
+        return None
+
+    def wait_for(self, predicate, timeout: float, what: str) -> float:
+        """Poll the monitor every 0.25 s until predicate(states) holds; the seconds it took."""
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if predicate(self.states()):
+                return time.monotonic() - start
+            time.sleep(0.25)
+        raise RuntimeError(f"{what}: not within {timeout:.0f} s; the monitor says {self.states()}")
+
+    def wait_healthy(self, timeout: float = 120) -> None:
+        """A primary with its synchronous secondary. A standby being built waits for a checkpoint on the primary
+        (pg_basebackup's default is a spread one, minutes on a quiet database), so ask for one every few seconds."""
+        for name, proc in self.keepers.items():
+            if proc.poll() is not None:
+                self.keeper(name)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            states = {n: s for n, s in self.states().items()}
+            if sorted(s for s, goal in states.values() if s == goal) == ["primary", "secondary"]:
+                return
+            primary = self.primary()
+            if primary:
+                try:
+                    self.psql("CHECKPOINT", port=NODES[primary])
+                except subprocess.SubprocessError:
+                    pass
+            time.sleep(2)
+        raise RuntimeError(f"no healthy primary and secondary within {timeout} s: {self.states()}")
 
     def start(self) -> None:
-        as_postgres(PGBIN / "initdb", "-D", self.primary, "-A", "trust", "-U", "postgres")
-        with open(self.primary / "postgresql.conf", "a") as conf:
-            conf.write(
-                f"port = {PRIMARY_PORT}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.base}'\n"
-                "wal_level = replica\nmax_wal_senders = 5\n"
-                "max_connections = 40\nshared_buffers = 32MB\n"
-            )
-        with open(self.primary / "pg_hba.conf", "a") as hba:
-            hba.write("host replication all 127.0.0.1/32 trust\n")
-        as_postgres(PGBIN / "pg_ctl", "-D", self.primary, "-l", self.base / "primary.log", "-w", "start")
-        # A role that is not a superuser: the reserved superuser slots must not hide an exhausted database.
-        self.psql("CREATE ROLE app LOGIN")
-        self.psql("CREATE ROLE hog LOGIN")
-        self.psql("CREATE DATABASE loadtest OWNER app")
-        as_postgres(
-            PGBIN / "pg_basebackup", "-h", "127.0.0.1", "-p", PRIMARY_PORT, "-U", "postgres",
-            "-D", self.standby, "-R", "-X", "stream", "-c", "fast",
-        )  # fmt: skip
-        with open(self.standby / "postgresql.conf", "a") as conf:
-            # After a promotion nobody is its standby: waiting for one would hang every commit.
-            conf.write(
-                f"port = {STANDBY_PORT}\nunix_socket_directories = '{self.base}'\nsynchronous_standby_names = ''\n"
-            )
-        with open(self.standby / "postgresql.auto.conf", "a") as conf:
-            conf.write(
-                f"primary_conninfo = 'host=127.0.0.1 port={PRIMARY_PORT} user=postgres application_name=standby1'\n"
-            )
-        as_postgres(PGBIN / "pg_ctl", "-D", self.standby, "-l", self.base / "standby.log", "-w", "start")
-        # Synchronous only now: set before the standby exists, every commit (CREATE ROLE too) would wait for it.
-        self.psql("ALTER SYSTEM SET synchronous_standby_names = 'standby1'")
-        self.psql("SELECT pg_reload_conf()")
-        for _ in range(50):
-            if self.psql("SELECT sync_state FROM pg_stat_replication") == "sync":
-                return
-            time.sleep(0.2)
-        raise RuntimeError("the standby did not become synchronous")
+        if int(FAST_FAILOVER["primary_demote_timeout"]) <= NETWORK_PARTITION * 1000:
+            raise RuntimeError("primary_demote_timeout must be longer than the keepers' network_partition_timeout")
+        common = ["--hostname", "127.0.0.1", "--listen", "127.0.0.1", "--auth", "trust", "--no-ssl"]
+        monitor = self.pgdata("monitor")
+        self.autoctl("create", "monitor", "--pgdata", monitor, "--pgport", MONITOR_PORT, *common)
+        self.keeper("monitor")
+        self.psql_when_up("SELECT 1", port=MONITOR_PORT, dbname="pg_auto_failover")
+        cmd = [PGBIN / "psql", "-h", "127.0.0.1", "-p", MONITOR_PORT, "-U", self.superuser, "-d", "pg_auto_failover"]
+        run([str(c) for c in [*cmd, "-v", "ON_ERROR_STOP=1", "-f", MONITOR_SETTINGS]])
+        uri = f"postgres://autoctl_node@127.0.0.1:{MONITOR_PORT}/pg_auto_failover?sslmode=disable"
+        for name, port in NODES.items():
+            pgdata = self.pgdata(name)
+            self.autoctl(
+                "create", "postgres", "--pgdata", pgdata, "--pgport", port, "--name", name, "--dbname", "loadtest",
+                "--monitor", uri, *common, timeout=180,
+            )  # fmt: skip
+            # The primary looks for the standby's host and the standby for the monitor and primary: after
+            # NETWORK_PARTITION_TIMEOUT seconds of neither, a primary stops taking writes by itself.
+            self.autoctl("config", "set", "--pgdata", pgdata, "timeout.network_partition_timeout", NETWORK_PARTITION)
+            if name == "node1":
+                # Small, so that the connection-slots scenario can take every free slot; the standby copies it.
+                with open(pgdata / "postgresql.conf", "a") as conf:
+                    conf.write("max_connections = 40\nshared_buffers = 32MB\n")
+            self.keeper(name)
+            if name == "node1":
+                self.wait_for(lambda s: s.get("node1") == ("single", "single"), 90, "node1 as a single primary")
+                # A role that is not a superuser: the reserved superuser slots must not hide an exhausted database.
+                port = NODES["node1"]
+                self.psql_when_up("CREATE ROLE app LOGIN", port=port)
+                self.psql("CREATE ROLE hog LOGIN", port=port)
+                self.psql("ALTER DATABASE loadtest OWNER TO app", port=port)
+        self.wait_healthy(timeout=180)
+        # What an app could be given instead of DATABASE_HOSTS/DATABASE_PORTS: both nodes, and read-write.
+        self.formation_uri = self.autoctl("show", "uri", "--pgdata", monitor, "--formation", "default").strip()
 
     def stop(self) -> None:
-        for folder in (self.primary, self.standby):
-            if (folder / "postmaster.pid").exists():
-                as_postgres(PGBIN / "pg_ctl", "-D", folder, "-m", "immediate", "stop", check=False)
+        for name in self.keepers:
+            self.signal(name, signal.SIGCONT)
+            self.signal(name, signal.SIGTERM)  # the keeper stops its PostgreSQL (fast) and then itself
+        for proc in self.keepers.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                pass
+        for name in self.keepers:
+            self.signal(name, signal.SIGKILL)
         shutil.rmtree(self.base, ignore_errors=True)
+
+
+class PrivatePrometheus:
+    """Debian's Prometheus on loopback, scraping the three app servers' /metrics every 2 s with the bearer token,
+    its data in the run's folder and kept for an hour at most; asked afterwards what it saw in each scenario."""
+
+    def __init__(self, out: Path, token: str) -> None:
+        self.folder = out / "prometheus"
+        self.folder.mkdir()
+        config = {
+            "global": {"scrape_interval": "2s", "scrape_timeout": "1s", "evaluation_interval": "2s"},
+            "scrape_configs": [
+                {
+                    "job_name": "checkin",
+                    "authorization": {"type": "Bearer", "credentials": token},
+                    "static_configs": [{"targets": [f"127.0.0.1:{port}" for port in APPS.values()]}],
+                }
+            ],
+        }
+        # JSON is YAML: no YAML writer needed.
+        (self.folder / "prometheus.yml").write_text(json.dumps(config, indent=2))
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                "prometheus", f"--config.file={self.folder / 'prometheus.yml'}",
+                f"--storage.tsdb.path={self.folder / 'data'}", "--storage.tsdb.retention.time=1h",
+                f"--web.listen-address=127.0.0.1:{PROMETHEUS_PORT}",
+            ],
+            stdout=open(self.folder / "prometheus.log", "w"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while get(f"http://127.0.0.1:{PROMETHEUS_PORT}/-/ready")[0] != 200:
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"Prometheus did not start: see {self.folder / 'prometheus.log'}")
+            time.sleep(0.5)
+
+    def query(self, promql: str, at: float) -> list[dict]:
+        url = f"http://127.0.0.1:{PROMETHEUS_PORT}/api/v1/query?" + urllib.parse.urlencode(
+            {"query": promql, "time": f"{at:.3f}"}
+        )
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response)["data"]["result"]
+
+    def figures(self, start: float, end: float) -> dict:
+        """What the scrapes say about one scenario, from start to end (Unix times)."""
+        window = f"{max(1, round(end - start))}s"
+        result: dict = {}
+        try:
+            by_status = self.query(f"sum by (status) (increase(checkin_http_requests_total[{window}]))", end)
+            result["requests by status"] = {
+                r["metric"].get("status", "?"): round(float(r["value"][1])) for r in by_status
+            }
+            p95 = self.query(
+                f"histogram_quantile(0.95, sum by (le) (rate(checkin_http_request_duration_seconds_bucket[{window}])))",
+                end,
+            )
+            if p95 and p95[0]["value"][1] not in ("NaN", "+Inf"):
+                result["p95 ms"] = round(1000 * float(p95[0]["value"][1]))
+            scrapes = self.query(f"count_over_time(up[{window}])", end)
+            ups = {
+                r["metric"]["instance"]: float(r["value"][1]) for r in self.query(f"sum_over_time(up[{window}])", end)
+            }
+            result["scrapes answered"] = {
+                r["metric"]["instance"].rsplit(":", 1)[1]: f"{round(ups.get(r['metric']['instance'], 0))} of "
+                f"{round(float(r['value'][1]))}"
+                for r in scrapes
+            }
+        except (OSError, KeyError, ValueError) as exc:
+            result["error"] = repr(exc)
+        return result
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
 
 
 @dataclass
@@ -152,26 +363,53 @@ SCENARIOS = [
     Scenario(
         "rolling-restart", "deploy/rolling-restart: app1, app2, app3 drained and restarted in turn", False, "roll"
     ),
-    Scenario("db-restart", "the private primary restarted (pg_ctl -m fast restart)", True, "db-restart"),
-    Scenario("db-exhausted", "every free connection slot taken for 15 s", True, "db-exhaust"),
-    Scenario("db-failover", "primary killed (immediate), standby promoted 2 s later", True, "failover"),
+    Scenario("db-exhausted", "every free connection slot on the primary taken for 15 s", True, "db-exhaust"),
+    Scenario(
+        "primary-killed",
+        "the primary's node killed (SIGKILL to its PostgreSQL and its pg_autoctl keeper), as if its host died; "
+        "its keeper started again once the standby is promoted, to rejoin as the new standby",
+        True,
+        "primary-killed",
+    ),
+    Scenario(
+        "primary-paused",
+        f"the primary's host paused: its PostgreSQL and keeper stopped (SIGSTOP) for {PAUSE} s, then SIGCONT",
+        True,
+        "primary-paused",
+    ),
+    Scenario(
+        "monitor-down",
+        "the monitor killed (SIGKILL, keeper and PostgreSQL), started again 20 s later",
+        False,
+        "monitor",
+    ),
+    Scenario(
+        "standby-stalled",
+        f"the standby's host stopped (SIGSTOP to its PostgreSQL and keeper) for {PAUSE} s, like a network "
+        "partition: synchronous commits on the primary wait for it until the monitor drops it",
+        False,
+        "standby-stalled",
+    ),
 ]
+DATABASE_FAULTS = {"primary-killed", "primary-paused", "monitor-down", "standby-stalled"}
 
 
 @dataclass
 class Cluster:
     out: Path
     env: dict
-    pg: PrivatePostgres
+    pg: AutoFailoverPostgres
     users: int
     duration: int
     fault_after: int
+    prometheus: PrivatePrometheus
     haproxy: subprocess.Popen | None = None
     running: list = field(default_factory=list)
 
     @property
     def socket(self) -> str:
-        return str(self.out / "haproxy.sock")
+        # A Unix socket's path must be short (108 bytes): not in the results folder, which may be deep.
+        return str(self.pg.base / "haproxy.sock")
 
     def app_server(self, *args: str) -> None:
         run([str(ROOT / "loadtest" / "app-server"), *args], env=self.env, timeout=90)
@@ -203,7 +441,7 @@ class Cluster:
         return run([self.env["PY"], "-c", script], env=self.env, cwd=ROOT, timeout=120).stdout
 
     def start(self, worker_class: str) -> None:
-        log("private PostgreSQL: primary and synchronous standby")
+        log("private PostgreSQL under pg_auto_failover: monitor, primary, synchronous standby")
         self.pg.start()
         log("migrate, collectstatic, seed, error pages")
         py = self.env["PY"]
@@ -241,6 +479,8 @@ class Cluster:
                 break
             time.sleep(0.1)
         self.wait_all_up()
+        log(f"Prometheus on 127.0.0.1:{PROMETHEUS_PORT}, scraping the three servers' /metrics")
+        self.prometheus.start()
 
     def front_end_checks(self) -> dict:
         """What a scanner sees at the balancer: uploads, huge and chunked bodies refused before they are read."""
@@ -273,6 +513,7 @@ class Cluster:
         }
 
     def stop(self) -> None:
+        self.prometheus.stop()
         for proc in self.running:
             if proc.poll() is None:
                 proc.kill()
@@ -296,7 +537,6 @@ class Cluster:
         return int((self.out / "app2.pid").read_text())
 
     def fault(self, kind: str, record: dict) -> None:
-        pg_ctl = PGBIN / "pg_ctl"
         if kind == "kill":
             os.killpg(self.app2_group(), signal.SIGKILL)
             time.sleep(8)
@@ -311,17 +551,14 @@ class Cluster:
                 [str(ROOT / "deploy" / "rolling-restart"), self.socket, restart, *APPS], env=self.env, timeout=240
             )
             record["rolling-restart output"] = result.stdout.strip().splitlines()
-        elif kind == "db-restart":
-            # stop and start rather than restart: pg_ctl restart takes no log file, and would keep our pipe open.
-            as_postgres(pg_ctl, "-D", self.pg.primary, "-m", "fast", "-w", "stop")
-            as_postgres(pg_ctl, "-D", self.pg.primary, "-l", self.pg.base / "primary.log", "-w", "start")
         elif kind == "db-exhaust":
             import psycopg2
 
+            port = NODES[self.pg.primary() or "node1"]
             hogs = []
             while True:
                 try:
-                    hogs.append(psycopg2.connect(host="127.0.0.1", port=PRIMARY_PORT, user="hog", dbname="postgres"))
+                    hogs.append(psycopg2.connect(host="127.0.0.1", port=port, user="hog", dbname="postgres"))
                 except psycopg2.OperationalError as exc:
                     record["slots taken"] = len(hogs)
                     record["refused with"] = str(exc).strip().splitlines()[0]
@@ -329,12 +566,75 @@ class Cluster:
             time.sleep(15)
             for conn in hogs:
                 conn.close()
-        elif kind == "failover":
-            as_postgres(pg_ctl, "-D", self.pg.primary, "-m", "immediate", "stop")
-            record["primary killed"] = time.time()
-            time.sleep(2)  # what a failover manager (Patroni, say) takes to decide; then it promotes
-            as_postgres(pg_ctl, "-D", self.pg.standby, "-w", "promote")
-            record["standby promoted"] = time.time()
+        elif kind in ("primary-killed", "primary-paused"):
+            self.lose_primary(kind, record)
+        elif kind == "monitor":
+            self.pg.signal("monitor", signal.SIGKILL)
+            record["monitor killed"] = time.time()
+            time.sleep(20)
+            self.pg.keeper("monitor")
+            record["monitor back after (s)"] = round(
+                self.pg.wait_for(lambda s: len(s) == 2, 60, "the monitor answering") + 20, 1
+            )
+        elif kind == "standby-stalled":
+            primary = self.pg.primary()
+            standby = next(name for name in NODES if name != primary)
+            port = NODES[primary]
+            self.pg.signal(standby, signal.SIGSTOP)
+            stopped = time.monotonic()
+            record["standby stopped"] = f"{standby} (primary {primary})"
+            # The monitor finds the standby gone and assigns the primary wait_primary: its keeper then sets
+            # synchronous_standby_names to '' and the commits waiting for the standby complete.
+            try:
+                record["sync requirement dropped after (s)"] = round(
+                    self.pg.wait_for(
+                        lambda s: s.get(primary, ("", ""))[0] == "wait_primary", PAUSE, "the primary in wait_primary"
+                    ),
+                    1,
+                )
+                record["synchronous_standby_names then"] = self.pg.psql("SHOW synchronous_standby_names", port=port)
+            except RuntimeError as exc:
+                record["sync requirement dropped after (s)"] = f"not within {PAUSE} s: {exc}"
+            time.sleep(max(0.0, PAUSE - (time.monotonic() - stopped)))
+            self.pg.signal(standby, signal.SIGCONT)
+            record["synchronous again after SIGCONT (s)"] = round(
+                self.pg.wait_for(
+                    lambda s: s.get(primary) == ("primary", "primary") and s.get(standby) == ("secondary", "secondary"),
+                    90,
+                    "the standby synchronous again",
+                ),
+                1,
+            )
+
+    def lose_primary(self, kind: str, record: dict) -> None:
+        """Kill or pause the primary's whole node, and time what pg_auto_failover does about it, unaided."""
+        old = self.pg.primary()
+        if old is None:
+            raise RuntimeError(f"no primary to lose: {self.pg.states()}")
+        new = next(name for name in NODES if name != old)
+        record["primary lost"] = f"{old} (standby {new})"
+        sig = signal.SIGKILL if kind == "primary-killed" else signal.SIGSTOP
+        self.pg.signal(old, sig)
+        lost = time.monotonic()
+        record["primary lost at"] = time.time()
+        promoted = self.pg.wait_for(
+            lambda s: s.get(new, ("", ""))[0] in ("wait_primary", "primary"), 60, f"{new} promoted"
+        )
+        record["promoted after (s)"] = round(promoted, 1)
+        if kind == "primary-paused":
+            time.sleep(max(0.0, PAUSE - (time.monotonic() - lost)))
+            self.pg.signal(old, signal.SIGCONT)
+            record["resumed after (s)"] = round(time.monotonic() - lost, 1)
+        else:
+            self.pg.keepers[old].wait(timeout=10)
+            self.pg.keeper(old)  # the host is back: its keeper rejoins it, as the new standby
+            record["keeper restarted after (s)"] = round(time.monotonic() - lost, 1)
+        self.pg.wait_for(
+            lambda s: s.get(old) == ("secondary", "secondary") and s.get(new) == ("primary", "primary"),
+            120,
+            f"{old} back as the synchronous standby",
+        )
+        record["old primary a synchronous standby again after (s)"] = round(time.monotonic() - lost, 1)
 
     # --- one scenario ----------------------------------------------------------------------------------------
 
@@ -345,6 +645,8 @@ class Cluster:
             "from assessments.models import CheckIn\n"
             "CheckIn.objects.filter(status='draft', user__username__startswith='load-pwp-').delete()"
         )
+        self.pg.wait_healthy()
+        record: dict = {"scenario": sc.name, "what": sc.what, "primary at the start": self.pg.primary()}
         self.wait_all_up()
         offsets = {name: (self.out / f"{name}.log").stat().st_size for name in APPS}
         checks_before = {(r["pxname"], r["svname"]): int(r["chkfail"] or 0) for r in self.stats()}
@@ -355,6 +657,7 @@ class Cluster:
             "LOADTEST_EXPECT_OUTAGE": "1" if sc.expect_outage else "0",
         }
         bin_dir = Path(self.env["PY"]).parent
+        load_started = time.time()
         locust = subprocess.Popen(
             [
                 str(bin_dir / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
@@ -364,7 +667,6 @@ class Cluster:
             env=env, cwd=ROOT, stdout=open(folder / "locust.log", "w"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.running.append(locust)
-        record: dict = {"scenario": sc.name, "what": sc.what}
         helpers = []
         if sc.fault:
             helpers.append(threading.Thread(target=self._timed_fault, args=(sc.fault, record), daemon=True))
@@ -382,6 +684,9 @@ class Cluster:
         for helper in helpers:
             helper.join(timeout=240)
         record["locust exit code"] = locust.returncode
+        load_ended = time.time()
+        time.sleep(3)  # one more scrape after the last request
+        record["scraped"] = self.prometheus.figures(load_started, load_ended)
         with open(folder / "gunicorn.log", "w") as merged:
             for name in APPS:
                 with open(self.out / f"{name}.log", errors="replace") as app_log:
@@ -392,11 +697,18 @@ class Cluster:
         verify = run(args, env=self.env, cwd=ROOT, timeout=180, check=False)
         record["verify exit code"] = verify.returncode
         record["verify"] = verify.stdout.strip().splitlines()
+        if verify.returncode and verify.stderr.strip():
+            record["verify errors"] = verify.stderr.strip().splitlines()[-5:]
         record["failed health checks"] = {
             f"{r['pxname']}/{r['svname']}": int(r["chkfail"] or 0) - checks_before[(r["pxname"], r["svname"])]
             for r in self.stats()
         }
         record.update(figures(folder, verify.stdout))
+        seconds_file = folder / "error-seconds.json"
+        seconds = json.loads(seconds_file.read_text()) if seconds_file.exists() else []
+        if seconds and "fault started" in record:
+            # From the fault to the end of the last second in which anyone was shown an error page.
+            record["error pages until, after the fault (s)"] = seconds[-1] + 1 - int(record["fault started"])
         (folder / "record.json").write_text(json.dumps(record, indent=2, default=str))
         return record
 
@@ -540,9 +852,18 @@ def figures(folder: Path, verify_output: str) -> dict:
     return result
 
 
+NOT_EXTRAS = {
+    "scenario", "what", "verify", "verify exit code", "requests", "failed requests", "failures by kind",
+    "seconds with an error page", "friendly 503s retried", "acknowledged", "stored whole", "max ms",
+    "fault started", "fault ended", "primary lost at", "monitor killed", "scraped",
+}  # fmt: skip
+
+
 def summary(records: list[dict], worker_class: str) -> str:
     lines = [
-        f"App servers: 3 x gunicorn ({WORKERS[worker_class][0]}) behind haproxy; PostgreSQL 15 primary + sync standby.",
+        f"App servers: 3 x gunicorn ({WORKERS[worker_class][0]}) behind haproxy; PostgreSQL 15 under "
+        f"pg_auto_failover (a monitor, a primary and a synchronous standby; monitor settings {FAST_FAILOVER}, "
+        f"network_partition_timeout {NETWORK_PARTITION} s).",
         "",
         "| scenario | requests | failed (by kind) | seconds with an error page | friendly 503s retried "
         "| acknowledged | stored whole | max ms |",
@@ -555,15 +876,26 @@ def summary(records: list[dict], worker_class: str) -> str:
             f"| {r.get('seconds with an error page', '?')} | {r.get('friendly 503s retried', 0)} "
             f"| {r.get('acknowledged', '?')} | {r.get('stored whole', '?')} | {r.get('max ms', '?')} |"
         )
+    lines += [
+        "",
+        "What Prometheus scraped from the three servers' /metrics (every 2 s) over each scenario's load: the app's own",
+        "count of the requests it answered, by status, the 95th percentile of its time per request, and the scrapes",
+        "each server answered (a server killed or stopped misses some).",
+        "",
+        "| scenario | answered by status | p95 ms (app) | scrapes answered (app1, app2, app3) |",
+        "| --- | --- | ---: | --- |",
+    ]
+    for r in records:
+        scraped = r.get("scraped", {})
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(scraped.get("requests by status", {}).items()))
+        answered = ", ".join(v for _, v in sorted(scraped.get("scrapes answered", {}).items()))
+        lines.append(
+            f"| {r['scenario']} | {statuses or scraped.get('error', '-')} | {scraped.get('p95 ms', '-')} "
+            f"| {answered or '-'} |"
+        )
     lines.append("")
     for r in records:
-        extras = {
-            k: v
-            for k, v in r.items()
-            if k.startswith(("probe", "slow", "slots", "refused", "failed health", "fault error", "rolling", "locust"))
-        }
-        if "primary killed" in r:
-            extras["promoted after the kill (s)"] = round(r["standby promoted"] - r["primary killed"], 1)
+        extras = {k: v for k, v in r.items() if k not in NOT_EXTRAS}
         if "fault started" in r:
             extras["fault lasted (s)"] = round(r["fault ended"] - r["fault started"], 1)
         problems = [line for line in r.get("verify", []) if line.startswith(("Problems", "  - "))]
@@ -576,10 +908,15 @@ def missed(record: dict) -> list[str]:
     found = []
     if record.get("failed requests", 1):
         found.append(f"{record['scenario']}: {record.get('failed requests')} failed requests")
+    if not record.get("acknowledged"):
+        found.append(f"{record['scenario']}: no check-in acknowledged: the simulated practitioners never finished one")
     if record.get("acknowledged") != record.get("stored whole"):
         found.append(f"{record['scenario']}: {record.get('stored whole')} of {record.get('acknowledged')} stored whole")
     if record.get("verify exit code"):
         found.append(f"{record['scenario']}: verify.py found problems")
+    window = record.get("error pages until, after the fault (s)", 0)
+    if record["scenario"] == "primary-killed" and window > 15:
+        found.append(f"{record['scenario']}: error pages until {window} s after the primary died (target 15)")
     if record.get("fault error"):
         found.append(f"{record['scenario']}: the fault itself failed: {record['fault error']}")
     return found
@@ -592,23 +929,36 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=24)
     parser.add_argument("--duration", type=int, default=45)
     parser.add_argument("--fault-after", type=int, default=20)
-    parser.add_argument("--budget", type=int, default=840, help="seconds before the whole run stops itself")
+    parser.add_argument("--budget", type=int, default=1500, help="seconds before the whole run stops itself")
+    parser.add_argument(
+        "--results", type=Path, default=ROOT / "loadtest" / "results", help="where the run's folder goes"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="one short failover only (primary-killed, 12 users for 35 s, the fault 10 s in): about 2 minutes",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.scenarios, args.users, args.duration, args.fault_after = "primary-killed", 12, 35, 10
+        args.budget = min(args.budget, 420)
     wanted = args.scenarios.split(",")
     unknown = set(wanted) - {s.name for s in SCENARIOS}
     if unknown:
         parser.error(f"unknown scenarios: {sorted(unknown)}")
 
-    out = ROOT / "loadtest" / "results" / f"cluster-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
+    out = args.results / f"cluster-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
     out.mkdir(parents=True)
     py = os.environ.get("PY") or sys.executable
+    token = secrets.token_urlsafe(32)
+    (out / "metrics-setup").mkdir()  # for the migrations and seeding; each server has its own (loadtest/app-server)
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}}
     env.update(
         PY=str(Path(py).absolute()),
         RUN_DIR=str(out),
         DATABASE_URL="postgres://app@127.0.0.1/loadtest?target_session_attrs=read-write&connect_timeout=2",
         DATABASE_HOSTS="127.0.0.1,127.0.0.1",
-        DATABASE_PORTS=f"{PRIMARY_PORT},{STANDBY_PORT}",
+        DATABASE_PORTS=",".join(str(port) for port in NODES.values()),
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         PRIVATE_WORDS_KEYS=os.environ.get("PRIVATE_WORDS_KEYS") or Fernet.generate_key().decode(),
@@ -618,8 +968,13 @@ def main() -> int:
         SECURE_HSTS_SECONDS="0",
         STATIC_ROOT=str(out / "static"),
         DJANGO_SETTINGS_MODULE="resilience_site.settings",
+        METRICS_ENABLED="true",
+        METRICS_TOKEN=token,
+        PROMETHEUS_MULTIPROC_DIR=str(out / "metrics-setup"),
     )
-    cluster = Cluster(out, env, PrivatePostgres(), args.users, args.duration, args.fault_after)
+    cluster = Cluster(
+        out, env, AutoFailoverPostgres(out), args.users, args.duration, args.fault_after, PrivatePrometheus(out, token)
+    )
 
     def out_of_time(*_):
         raise TimeoutError(f"the run took longer than its budget of {args.budget} s")
@@ -630,6 +985,7 @@ def main() -> int:
     front_end: dict = {}
     try:
         cluster.start(args.worker_class)
+        log(f"the formation's URI (pg_autoctl show uri): {cluster.pg.formation_uri}")
         front_end = cluster.front_end_checks()
         log(f"front end: {front_end}")
         for sc in SCENARIOS:
@@ -648,6 +1004,7 @@ def main() -> int:
         cluster.stop()
     report = summary(records, args.worker_class)
     report += f"\nAt the front end: {json.dumps(front_end)}\n"
+    report += f"\nThe formation's URI (pg_autoctl show uri): {getattr(cluster.pg, 'formation_uri', '?')}\n"
     problems = [p for r in records for p in missed(r)]
     problems += [f"front end let through a {kind}" for kind, line in front_end.items() if " 413 " not in line]
     report += "\nTargets missed:\n" + ("\n".join(f"- {p}" for p in problems) if problems else "- none") + "\n"

@@ -22,6 +22,7 @@ import pytest
 LONGEST_FIRST = [
     # make test-slow's
     "tests/web/test_restore_drill.py",
+    "tests/web/test_cluster_failover.py",
     "tests/leads/test_auditor_oracle.py",
     "tests/leads/test_oracle_finds_todays_leaks.py",
     "tests/leads/test_anonymity_over_time.py",

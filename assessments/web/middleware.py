@@ -78,6 +78,9 @@ class DatabaseOutageMiddleware:
             logger.warning(
                 "Database unavailable for %s %s: %s", printable(request.method), logs.route_of(request), exception
             )
+            # Signing in hands out a new CSRF token before the sign-in is recorded. The sign-in failed: keep the
+            # browser's token, or the form it sends again once the database is back would be refused with a 403.
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
             return outage_response()
         return None
 

@@ -14,6 +14,7 @@ import time_machine
 from django.contrib.auth.hashers import Argon2PasswordHasher as DjangoArgon2PasswordHasher
 from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -408,3 +409,27 @@ def test_other_errors_show_a_plain_500_page_without_details(client, practitioner
 def test_bad_security_settings_stop_start_up(variable):
     with pytest.raises(ImproperlyConfigured, match=f"^{variable} must be a whole number, not 'lots'"):
         settings_read({variable: "lots", "DATABASE_URL": ""})
+
+
+def test_a_sign_in_cut_short_by_an_outage_can_be_sent_again_once_the_database_is_back(practitioner, monkeypatch):
+    """Django hands out a new CSRF token as it signs someone in, before it records the sign-in. If the database goes
+    then, the 503 page must not carry the new token: the person's "try again" sends the form they have, with the
+    old one, and would get a 403 instead of being signed in (found by make loadtest-cluster, the primary killed)."""
+    browser = BrowserClient(enforce_csrf_checks=True)
+    page = browser.get(reverse("login")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    form = {"username": practitioner.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+
+    def outage(**kwargs):
+        raise OperationalError("the database system is shutting down")
+
+    user_logged_in.connect(outage)
+    try:
+        response = browser.post(reverse("login"), form)
+    finally:
+        user_logged_in.disconnect(outage)
+    assert response.status_code == 503
+    assert "csrftoken" not in response.cookies
+
+    response = browser.post(reverse("login"), form)
+    assert response.status_code == 302
