@@ -8,6 +8,7 @@ only to count the emails waiting in the queue (one query).
 
 from __future__ import annotations
 
+import glob
 import hmac
 import ipaddress
 import os
@@ -50,6 +51,22 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+class FinishedFilesCollector(MultiProcessCollector):
+    """Every process's figures, from the files each keeps in PROMETHEUS_MULTIPROC_DIR, leaving out a file a process
+    has only just created and not yet sized (it is empty for a moment, and prometheus_client cannot read an empty
+    one): a server restarting during a scrape otherwise made /metrics answer 500. Such a file holds nothing yet."""
+
+    def collect(self) -> Iterable[Metric]:
+        files = []
+        for name in glob.glob(os.path.join(self._path, "*.db")):
+            try:
+                if os.path.getsize(name) >= 8:  # the header that says how much of the file is used
+                    files.append(name)
+            except OSError:  # removed since the listing (scripts/serve clears old workers' files at start)
+                continue
+        return self.merge(files, accumulate=True)
+
+
 class Scrape:
     """What one scrape reads: every process's figures (or this process's, without multiprocess mode), and the
     email queue's length as it is now."""
@@ -57,7 +74,7 @@ class Scrape:
     def collect(self) -> Iterator[Metric]:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             registry = CollectorRegistry()
-            MultiProcessCollector(registry)
+            FinishedFilesCollector(registry)
             figures: Iterable[Metric] = registry.collect()
         else:
             figures = REGISTRY.collect()

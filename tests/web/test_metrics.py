@@ -13,6 +13,7 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from prometheus_client.mmap_dict import MmapedDict, mmap_key
 from prometheus_client.parser import text_string_to_metric_families
 
 from assessments.leads.invites import invite_create
@@ -180,6 +181,21 @@ def test_the_email_queue_length_is_read_at_each_scrape(client, metrics_on, lead,
     assert value(scrape(client), "checkin_email_queue_length") == 2
     call_command("send_queued_email", stdout=StringIO())
     assert scrape(client)[("checkin_email_queue_length", ())] == 0
+
+
+def test_a_process_that_has_only_just_created_its_file_does_not_stop_the_scrape(
+    client, metrics_on, tmp_path, monkeypatch
+):
+    """A worker starting (a server restarting) creates its file empty and sizes it a moment later; a scrape in that
+    moment still answers, with every other process's figures."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    finished = MmapedDict(str(tmp_path / "counter_101.db"))
+    key = mmap_key("checkin_jobs_started", "checkin_jobs_started_total", [], [], "Jobs started.")
+    finished.write_value(key, 3.0, 0.0)
+    finished.close()
+    (tmp_path / "counter_102.db").touch()  # the worker that is starting
+
+    assert value(scrape(client), "checkin_jobs_started_total") == 3
 
 
 def test_sending_the_queued_email_is_counted_as_a_job(client, metrics_on, db):

@@ -37,12 +37,12 @@ def test_the_support_page_names_every_route_the_issue_lists(client):
 
 
 def test_every_page_template_carries_the_footer_that_links_to_support():
-    """Every full page extends base.html, whose footer links to the support page (partials, the pack and emails
-    excepted: an email is not a page of the site)."""
+    """Every full page extends base.html, whose footer links to the support page (partials, stored parts, the pack and
+    emails excepted: an email is not a page of the site)."""
     pages = [
         t
         for t in TEMPLATES.rglob("*.html")
-        if not {"partials", "nhsuk", "email"} & set(t.relative_to(TEMPLATES).parts) and t.name != "base.html"
+        if not {"partials", "parts", "nhsuk", "email"} & set(t.relative_to(TEMPLATES).parts) and t.name != "base.html"
     ]
     assert len(pages) > 30
     for page in pages:
