@@ -315,9 +315,19 @@ class PrivatePrometheus:
         window = f"{max(1, round(end - start))}s"
         result: dict = {}
         try:
-            by_status = self.query(f"sum by (status) (increase(checkin_http_requests_total[{window}]))", end)
+            # increase() takes a series' first sample as its start, so a status first seen inside the window (the
+            # 503s of a scenario that loses the primary, all between two scrapes) counts as 0. The difference of the
+            # totals at the end and at the start (0 where the series did not exist yet) counts those; increase()
+            # counts across a server's restart, where the totals start again from 0. Each status takes the larger.
+            def totals(promql: str, at: float) -> dict[str, float]:
+                return {r["metric"].get("status", "?"): float(r["value"][1]) for r in self.query(promql, at)}
+
+            increased = totals(f"sum by (status) (increase(checkin_http_requests_total[{window}]))", end)
+            at_end = totals("sum by (status) (checkin_http_requests_total)", end)
+            at_start = totals("sum by (status) (checkin_http_requests_total)", start)
             result["requests by status"] = {
-                r["metric"].get("status", "?"): round(float(r["value"][1])) for r in by_status
+                status: round(max(increased.get(status, 0.0), at_end.get(status, 0.0) - at_start.get(status, 0.0)))
+                for status in increased.keys() | at_end.keys()
             }
             p95 = self.query(
                 f"histogram_quantile(0.95, sum by (le) (rate(checkin_http_request_duration_seconds_bucket[{window}])))",
