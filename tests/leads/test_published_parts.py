@@ -21,6 +21,7 @@ from assessments.leads import parts
 from assessments.leads.parts import SERVICE_SCOPE, code_version, published_part
 from assessments.models import CheckIn, PublishedPart, PublishedPeriod, SummaryAccess
 from assessments.practitioner.checkins import checkin_delete
+from tests.actions import make_action
 from tests.clients import BrowserClient
 from tests.reads import CSRF_TOKEN
 from tests.world import build_world, contributions
@@ -288,3 +289,28 @@ def test_the_nightly_purge_deletes_parts_rendered_by_an_earlier_release(client, 
     assert "1 stored parts of lead pages from an earlier release" in out.getvalue()
     assert PublishedPart.objects.get().version == parts.parts_version()
     assert read(client, page) == first
+
+
+def test_a_lead_who_reads_acts_waits_and_reads_again_sees_their_action_and_the_same_figures(
+    client, lead, team, question_set
+):
+    """The curious lead's sequence: read a stored page, record an action within their powers, wait for the next
+    period to end, read the same page again. The action and the link to the new period are there at once; the
+    published figures are the very bytes stored on the first read, not rendered again."""
+    with time_machine.travel(at(2026, 4, 10), tick=False):
+        contributions(team, 6)
+    april, may = parse_period("2026-04"), parse_period("2026-05")
+    url = reverse("leads:team_summary", args=[team.pk, april.key])
+    with time_machine.travel(at(2026, 5, 2), tick=False):
+        client.force_login(lead)
+        first = read(client, url).decode()
+        stored = list(PublishedPart.objects.filter(period_start=april.start).values_list("pk", "segments"))
+        assert stored and "A peer group every fortnight" not in first
+        make_action(lead, team=team, starts_on=april.start)
+        assert "A peer group every fortnight" in read(client, url).decode()
+    with time_machine.travel(at(2026, 6, 2), tick=False):  # May has ended and is published on its first read
+        client.force_login(lead)
+        again = read(client, url).decode()
+        assert "A peer group every fortnight" in again
+        assert reverse("leads:team_summary", args=[team.pk, may.key]) in again and may.key not in first
+        assert list(PublishedPart.objects.filter(period_start=april.start).values_list("pk", "segments")) == stored
