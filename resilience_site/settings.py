@@ -190,6 +190,18 @@ TEMPLATES = [
     },
 ]
 
+# The default cache, and the pieces of the page frame that are the same on many pages (templates/base.html): kept in
+# each server process's memory. Each piece is rendered once per process and whatever it shows (docs/adr/0018).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 WSGI_APPLICATION = "resilience_site.wsgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"

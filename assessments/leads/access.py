@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments.models.compiled import CompiledQuery
 from assessments.models.figures import TeamAction
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
@@ -30,31 +32,71 @@ def is_administrator(user: User) -> bool:
     return bool(user.is_superuser or user.is_staff)
 
 
+def _services_led_by(user_id: int) -> QuerySet[Service]:
+    return Service.objects.filter(pk__in=ServiceLead.objects.filter(user_id=user_id).values("service_id"))
+
+
+def _teams_led_by(user_id: int) -> QuerySet[Team]:
+    led = Membership.objects.filter(user_id=user_id, role=Role.LEAD).values("team_id")
+    services = ServiceLead.objects.filter(user_id=user_id).values("service_id")
+    return Team.objects.filter(Q(pk__in=led) | Q(service_id__in=services))
+
+
 def summary_services(user: User) -> QuerySet[Service]:
     """Services whose summaries this person may see: those they lead as a whole."""
     if is_administrator(user):
         return Service.objects.all()
-    return Service.objects.filter(pk__in=ServiceLead.objects.filter(user=user).values("service_id"))
+    return _services_led_by(user.pk)
 
 
 def summary_teams(user: User) -> QuerySet[Team]:
     """Teams whose summaries this person may see: teams they lead, and every team of a service they lead."""
-    teams = Team.objects.select_related("service")
     if is_administrator(user):
-        return teams
-    led = Membership.objects.filter(user=user, role=Role.LEAD).values("team_id")
-    services = ServiceLead.objects.filter(user=user).values("service_id")
-    return teams.filter(Q(pk__in=led) | Q(service_id__in=services))
+        return Team.objects.select_related("service")
+    return _teams_led_by(user.pk).select_related("service")
+
+
+# The summary pages' own access checks: the same rules as above, compiled once (assessments/models/compiled.py).
+_TEAM_COLUMNS = tuple(f.attname for f in Team._meta.concrete_fields)
+_SERVICE_COLUMNS = tuple(f.attname for f in Service._meta.concrete_fields)
+_TEAM_READ = (*_TEAM_COLUMNS, *(f"service__{c}" for c in _SERVICE_COLUMNS))
+_LED_TEAM = CompiledQuery(
+    lambda user_id, team_id: _teams_led_by(user_id).filter(pk=team_id).values_list(*_TEAM_READ), "user_id", "team_id"
+)
+_ANY_TEAM = CompiledQuery(lambda team_id: Team.objects.filter(pk=team_id).values_list(*_TEAM_READ), "team_id")
+_LED_SERVICE = CompiledQuery(
+    lambda user_id, service_id: _services_led_by(user_id).filter(pk=service_id).values_list(*_SERVICE_COLUMNS),
+    "user_id",
+    "service_id",
+)
+_ANY_SERVICE = CompiledQuery(
+    lambda service_id: Service.objects.filter(pk=service_id).values_list(*_SERVICE_COLUMNS), "service_id"
+)
 
 
 def get_summary_team(user: User, pk: int) -> Team:
-    """A team whose summary this person may see, otherwise 404."""
-    return get_object_or_404(summary_teams(user), pk=pk)
+    """A team whose summary this person may see (with its service), otherwise 404."""
+    if is_administrator(user):
+        rows = _ANY_TEAM.rows(team_id=int(pk))
+    else:
+        rows = _LED_TEAM.rows(user_id=user.pk, team_id=int(pk))
+    if not rows:
+        raise Http404
+    team = Team.from_db(DEFAULT_DB_ALIAS, _TEAM_COLUMNS, rows[0][: len(_TEAM_COLUMNS)])
+    service = Service.from_db(DEFAULT_DB_ALIAS, _SERVICE_COLUMNS, rows[0][len(_TEAM_COLUMNS) :])
+    Team.service.field.set_cached_value(team, service)
+    return team
 
 
 def get_summary_service(user: User, pk: int) -> Service:
     """A service whose summary this person may see, otherwise 404."""
-    return get_object_or_404(summary_services(user), pk=pk)
+    if is_administrator(user):
+        rows = _ANY_SERVICE.rows(service_id=int(pk))
+    else:
+        rows = _LED_SERVICE.rows(user_id=user.pk, service_id=int(pk))
+    if not rows:
+        raise Http404
+    return Service.from_db(DEFAULT_DB_ALIAS, _SERVICE_COLUMNS, rows[0])
 
 
 # --- Actions: readable by whoever sees the team's (or, for a service's action, any team's) summary; changed

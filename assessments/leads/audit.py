@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from assessments.core.periods import Period
 from assessments.figures.summaries import ServiceFigures, service_figures
+from assessments.models.compiled import CompiledInsert
 from assessments.models.figures import AuditEvent, SummaryAccess
 from assessments.models.organisation import Service, Team
+
+# Written on every read of a summary, so its SQL is written once (assessments/models/compiled.py).
+_SUMMARY_ACCESS = CompiledInsert(
+    SummaryAccess, "user", "username", "action", "team", "service", "scope", "period", "at"
+)
 
 
 def summary_access_record(
     *, user: User, action: str, service: Service, period: Period, team: Team | None = None
-) -> SummaryAccess:
-    return SummaryAccess.objects.create(
-        user=user,
+) -> None:
+    _SUMMARY_ACCESS.insert(
+        user=user.pk,
         username=user.get_username(),
-        action=action,
-        team=team,
-        service=service,
+        action=SummaryAccess.Action(action).value,
+        team=team.pk if team else None,
+        service=service.pk,
         scope=f"{service.name} – {team.name}" if team else service.name,
         period=period.key,
+        at=timezone.now(),
     )
 
 

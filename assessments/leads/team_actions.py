@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.core.periods import add_months
 from assessments.leads.action_library import Suggestion
+from assessments.models.compiled import CompiledQuery
 from assessments.models.figures import TeamAction, TeamActionEvent
 from assessments.models.organisation import Service, Team
 
@@ -188,22 +189,49 @@ def next_statuses(action: TeamAction) -> list[tuple[str, StrOrPromise]]:
 # --- reads ---------------------------------------------------------------------------------------------------
 
 
-def actions_of_team(team: Team) -> QuerySet[TeamAction]:
+def _team_actions(team_id: int, service_id: int) -> QuerySet[TeamAction]:
+    return TeamAction.objects.filter(Q(team_id=team_id) | Q(service_id=service_id, team__isnull=True)).order_by(
+        F("closed_at").asc(nulls_first=True), "-starts_on", "-pk"
+    )
+
+
+def _service_actions(service_id: int) -> QuerySet[TeamAction]:
+    return TeamAction.objects.filter(service_id=service_id).order_by(
+        F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk"
+    )
+
+
+# Read on every summary page, so compiled once (assessments/models/compiled.py): each action with its team, if any.
+_ACTION_COLUMNS = tuple(f.attname for f in TeamAction._meta.concrete_fields)
+_TEAM_COLUMNS = tuple(f.attname for f in Team._meta.concrete_fields)
+_ACTION_READ = (*_ACTION_COLUMNS, *(f"team__{c}" for c in _TEAM_COLUMNS))
+_TEAM_ACTIONS = CompiledQuery(
+    lambda team_id, service_id: _team_actions(team_id, service_id).values_list(*_ACTION_READ), "team_id", "service_id"
+)
+_SERVICE_ACTIONS = CompiledQuery(
+    lambda service_id: _service_actions(service_id).values_list(*_ACTION_READ), "service_id"
+)
+
+
+def _actions(rows: list[tuple]) -> list[TeamAction]:
+    actions = []
+    for row in rows:
+        action = TeamAction.from_db(DEFAULT_DB_ALIAS, _ACTION_COLUMNS, row[: len(_ACTION_COLUMNS)])
+        team_row = row[len(_ACTION_COLUMNS) :]
+        team = None if team_row[0] is None else Team.from_db(DEFAULT_DB_ALIAS, _TEAM_COLUMNS, team_row)
+        TeamAction.team.field.set_cached_value(action, team)
+        actions.append(action)
+    return actions
+
+
+def actions_of_team(team: Team) -> list[TeamAction]:
     """The team's own actions and its service's, open ones first, newest first."""
-    return (
-        TeamAction.objects.filter(Q(team=team) | Q(service_id=team.service_id, team__isnull=True))
-        .select_related("team")
-        .order_by(F("closed_at").asc(nulls_first=True), "-starts_on", "-pk")
-    )
+    return _actions(_TEAM_ACTIONS.rows(team_id=team.pk, service_id=team.service_id))
 
 
-def actions_of_service(service: Service) -> QuerySet[TeamAction]:
+def actions_of_service(service: Service) -> list[TeamAction]:
     """Every action of the service and of each of its teams, open ones first."""
-    return (
-        TeamAction.objects.filter(service=service)
-        .select_related("team")
-        .order_by(F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk")
-    )
+    return _actions(_SERVICE_ACTIONS.rows(service_id=service.pk))
 
 
 def actions_for_practitioner(user: User, limit: int = 20) -> QuerySet[TeamAction]:

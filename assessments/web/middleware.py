@@ -21,7 +21,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.log import log_response
 
 from assessments import metrics
-from assessments.web import logs, session_timeout
+from assessments.web import context_processors, logs, session_timeout
 from assessments.web.logs import printable
 
 logger = logging.getLogger(__name__)
@@ -231,8 +231,9 @@ class SlidingSessionMiddleware:
         session = request.session
         if SESSION_KEY in session:  # signed in; signing out has emptied it by now
             now = int(time.time())
-            if now - session.get(self.PUSHED_AT, 0) >= self.EVERY_SECONDS:
+            if session_timeout.push_due(session, now):
                 session_timeout.push(session, response, now)
+                context_processors.menu_refresh_on_push(request)
         return response
 
 

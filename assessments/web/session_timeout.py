@@ -51,6 +51,12 @@ def seconds_left(session: SessionBase, now: float | None = None) -> int:
     return max(0, int(pushed + settings.SESSION_COOKIE_AGE - now))
 
 
+def push_due(session: SessionBase, now: float | None = None) -> bool:
+    """Whether this request pushes the session's end back (SlidingSessionMiddleware): its last push is a minute old."""
+    now = time.time() if now is None else now
+    return now - session.get(PUSHED_AT, 0) >= PUSH_EVERY_SECONDS
+
+
 def push(session: SessionBase, response: HttpResponse, now: float | None = None) -> None:
     """Move the session's end back to the full idle time from now (Django's SessionMiddleware writes the session and
     sends its cookie, as for any changed session), and the signed-in cookie with it."""

@@ -34,6 +34,7 @@ from assessments.practitioner.checkins import current_draft
 from assessments.practitioner.forms import StartCheckInForm
 from assessments.practitioner.moves import open_moves
 from assessments.practitioner.profile import saved_values, submitted_checkins
+from assessments.web.context_processors import menu_forget
 
 
 @login_required
@@ -152,6 +153,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             if form is None:
                 # No form: the person is signed in (above).
                 invite_accept(token=token, user=cast(User, request.user))
+                menu_forget(request)  # the menu offers their new team's pages on the next page
             else:
                 user = invitee_join(
                     token=token, first_name=form.cleaned_data["first_name"], password=form.cleaned_data["password1"]

@@ -33,7 +33,7 @@ from assessments.models import (
 from assessments.models.figures import SCORE_FIELDS
 from assessments.practitioner.checkins import checkin_delete
 from tests.checkins import moment_in, shown_moment, submit_checkin
-from tests.queries import MENU, SESSION_SAVE
+from tests.queries import PUSH
 from tests.reads import chart_svg
 from tests.server_env import settings_read
 from tests.world import contributions, people_in
@@ -631,18 +631,18 @@ def test_summary_pages_use_the_same_number_of_queries_at_two_sizes(
         )
     client.force_login(service_lead)
     # Every page: the session, the user, the team or service (its access check), the audit row, its stored part
-    # (docs/adr/0015). The summary pages add the actions shown beside the figures, and the menu.
+    # (docs/adr/0015). The summary pages add the actions shown beside the figures (the menu is in the session).
     page = 5
-    summary, export = page + 1 + MENU, page
+    summary, export = page + 1, page
     # The first read of a page renders its part (the lookup above finds none): the stored figures it is rendered from,
     # the ids of the periods it is kept beside, and its insert.
     render = 3
     # The first read of a period publishes it too: no figures of another kind stored, the service's teams, the entries
     # grouped by team and period, the members of each team and of the service, the voices on actions, the statements'
     # answers, the obstacles named, the scores, which statements each question set asked and their words, the insert
-    # and the read back. And the first request after signing in pushes the session's end back.
+    # and the read back. And the first request after signing in pushes the session's end back, and asks the menu.
     publish = 13
-    with django_assert_num_queries(summary + render + publish + SESSION_SAVE):
+    with django_assert_num_queries(summary + render + publish + PUSH):
         assert client.get(team_url(team)).status_code == 200
     # ... and every read after it reads the stored part in one query, at either size.
     with django_assert_num_queries(summary):

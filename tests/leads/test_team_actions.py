@@ -18,7 +18,6 @@ from tests.actions import make_action
 from tests.admin_forms import admin_form
 from tests.cast import make_user
 from tests.checkins import shown_moment, submit_checkin
-from tests.queries import MENU
 from tests.world import people_in, spread
 
 Status = TeamAction.Status
@@ -337,8 +336,8 @@ def test_an_actions_page_uses_the_same_number_of_queries_however_long_its_histor
     client.force_login(lead)
     client.get(reverse("leads:action_detail", args=[action.pk]))  # the first read publishes the periods
     # The session, the user, the action (with its access check), whether this lead may change it, the published
-    # figures, the audit row, the history, and the menu.
-    with django_assert_num_queries(7 + MENU):
+    # figures, the audit row and the history.
+    with django_assert_num_queries(7):
         assert client.get(reverse("leads:action_detail", args=[action.pk])).status_code == 200
 
 
@@ -351,9 +350,9 @@ def test_the_home_page_uses_the_same_number_of_queries_however_many_actions_and_
         client.force_login(practitioner)
         client.post(reverse("site:action_voice", args=[action.pk]), {"answer": "yes"})
     # The home page without actions (tests/practitioner/test_checkin_flow.py: the session, the user, the teams, the
-    # draft, the newest sent check-in, the profile, the moves, the team and service, the menu), and the actions, this
+    # draft, the newest sent check-in, the profile, the moves, the team and service), and the actions, this
     # person's answers to them and when they joined each team (only those there when an action started are asked),
     # one query each.
-    with django_assert_num_queries(12 + MENU):
+    with django_assert_num_queries(12):
         html = client.get(reverse("site:home")).content.decode()
     assert html.count("You said yes for") == count

@@ -13,7 +13,6 @@ from assessments.practitioner.checkins import checkin_start
 from devtools.answers import answer_every_step
 from tests.checkins import post_every_step, questions_for, step_post
 from tests.clients import BrowserClient
-from tests.queries import MENU
 
 
 @pytest.fixture
@@ -427,8 +426,8 @@ def test_home_step_and_review_pages_use_a_fixed_number_of_queries(
     page = 5
     expected = {
         # The session, the user, the teams, the draft, the newest sent check-in and (when there is one) its scores,
-        # the team actions, the profile, the moves, the menu, and the team and service for the check-in's start.
-        reverse("site:home"): 10 + (1 if past_checkins else 0) + MENU,
+        # the team actions, the profile, the moves, and the team and service for the check-in's start.
+        reverse("site:home"): 10 + (1 if past_checkins else 0),
         step_url(checkin, "challenges"): page + 2,  # the moves to review above the statements; the reflection
         step_url(checkin, "values"): page + 3,  # the values named before, the draft's own; the reflection
         step_url(checkin, "coping"): page + 1,  # the phase's reflection

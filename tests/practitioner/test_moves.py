@@ -18,7 +18,6 @@ from assessments.practitioner.checkins import checkin_start
 from assessments.practitioner.forms import MovesChooseForm
 from assessments.practitioner.moves import MoveError, moves_choose, moves_review
 from tests.checkins import questions_for, submit_checkin
-from tests.queries import MENU
 
 COPING = ("individual_coping", "work_boundaries", "systemic_support")
 RAISING_WORDS = ("lead", "supervis", "peer", "team", "colleague")
@@ -362,12 +361,12 @@ def test_the_review_page_step_one_and_the_choose_page_use_a_fixed_number_of_quer
     with django_assert_num_queries(8):
         html = client.get(first_page(draft)).content.decode()
     assert html.count("<legend ") == len(questions_for(draft.question_set, "challenges"))
-    # The session, the user, the check-in, its scores, the moves chosen from it, and the menu.
-    with django_assert_num_queries(5 + MENU):
+    # The session, the user, the check-in, its scores, and the moves chosen from it (the menu is in the session).
+    with django_assert_num_queries(5):
         assert client.get(reverse("practitioner:moves_choose", args=[sent.pk])).status_code == 200
     # The session, the user, the check-in, its scores, the check-in before it, its answers, the profile, the moves,
-    # the reflections, and the menu.
-    with django_assert_num_queries(9 + MENU):
+    # and the reflections.
+    with django_assert_num_queries(9):
         assert client.get(reverse("practitioner:checkin_detail", args=[sent.pk])).status_code == 200
 
 
