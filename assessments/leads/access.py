@@ -56,21 +56,29 @@ def summary_teams(user: User) -> QuerySet[Team]:
     return _teams_led_by(user.pk).select_related("service")
 
 
-# The summary pages' own access checks: the same rules as above, compiled once (assessments/models/compiled.py).
+# The summary pages' own access checks: the same rules as above, compiled once (assessments/models/compiled.py), for
+# one row by its id (so without the models' default order, which would only cost the database a sort).
 _TEAM_COLUMNS = tuple(f.attname for f in Team._meta.concrete_fields)
 _SERVICE_COLUMNS = tuple(f.attname for f in Service._meta.concrete_fields)
 _TEAM_READ = (*_TEAM_COLUMNS, *(f"service__{c}" for c in _SERVICE_COLUMNS))
 _LED_TEAM = CompiledQuery(
-    lambda user_id, team_id: _teams_led_by(user_id).filter(pk=team_id).values_list(*_TEAM_READ), "user_id", "team_id"
+    lambda user_id, team_id: _teams_led_by(user_id).filter(pk=team_id).order_by().values_list(*_TEAM_READ),
+    "user_id",
+    "team_id",
 )
-_ANY_TEAM = CompiledQuery(lambda team_id: Team.objects.filter(pk=team_id).values_list(*_TEAM_READ), "team_id")
+_ANY_TEAM = CompiledQuery(
+    lambda team_id: Team.objects.filter(pk=team_id).order_by().values_list(*_TEAM_READ), "team_id"
+)
 _LED_SERVICE = CompiledQuery(
-    lambda user_id, service_id: _services_led_by(user_id).filter(pk=service_id).values_list(*_SERVICE_COLUMNS),
+    lambda user_id, service_id: _services_led_by(user_id)
+    .filter(pk=service_id)
+    .order_by()
+    .values_list(*_SERVICE_COLUMNS),
     "user_id",
     "service_id",
 )
 _ANY_SERVICE = CompiledQuery(
-    lambda service_id: Service.objects.filter(pk=service_id).values_list(*_SERVICE_COLUMNS), "service_id"
+    lambda service_id: Service.objects.filter(pk=service_id).order_by().values_list(*_SERVICE_COLUMNS), "service_id"
 )
 
 

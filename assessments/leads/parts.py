@@ -121,7 +121,7 @@ def published_part(
     is nothing to store beside, and the part is rendered on each read.
     """
     summary_access_record(user=user, action=action, service=service, team=team, period=period)
-    kept = [p for p in trend_periods(period) if not past_retention(p)]
+    trend_from = next((p for p in trend_periods(period) if not past_retention(p)), None)  # the oldest still kept
     key = {
         "service": service,
         "kind": period.kind,
@@ -131,8 +131,8 @@ def published_part(
         "language": get_language() or settings.LANGUAGE_CODE,
         "version": parts_version(),
     }
-    if kept:
-        found = _stored(key, kept[0])
+    if trend_from is not None:
+        found = _stored(key, trend_from)
         if found is not None:
             return found
     figures = service_figures(service, period)
