@@ -233,6 +233,9 @@ class SlidingSessionMiddleware:
             now = int(time.time())
             if session_timeout.push_due(session, now):
                 session_timeout.push(session, response, now)
+            # Whoever pushed (here, or the view: "Stay signed in" pushes whatever the minute), the menu kept in the
+            # session is asked afresh with it.
+            if getattr(response, "session_pushed", False) and request.user.is_authenticated:
                 context_processors.menu_refresh_on_push(request)
         return response
 

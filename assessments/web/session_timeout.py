@@ -61,6 +61,7 @@ def push(session: SessionBase, response: HttpResponse, now: float | None = None)
     """Move the session's end back to the full idle time from now (Django's SessionMiddleware writes the session and
     sends its cookie, as for any changed session), and the signed-in cookie with it."""
     session[PUSHED_AT] = int(time.time() if now is None else now)
+    response.session_pushed = True  # type: ignore[attr-defined]  # SlidingSessionMiddleware asks the menu with it
     response.set_cookie(
         SIGNED_IN_COOKIE,
         "1",

@@ -204,6 +204,17 @@ def test_a_practitioner_made_a_lead_is_offered_the_summaries_once_the_session_is
     assert offers_lead_pages(html) and offers_practitioner_pages(html)
 
 
+def test_stay_signed_in_pushes_the_session_and_asks_the_menu_afresh_with_it(practitioner, service):
+    """The warning's "Stay signed in" pushes the session's end back whatever the minute: the menu is asked with it,
+    so it is never older than the last push."""
+    client = signed_in(practitioner)
+    assert not offers_lead_pages(page(client))
+    ServiceLead.objects.create(user=practitioner, service=service)
+    response = client.post(reverse("site:stay_signed_in"), HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response.json()["signed_in"]
+    assert offers_lead_pages(page(client))  # no push due since: the menu kept by "Stay signed in"
+
+
 def test_a_lead_whose_team_is_taken_away_is_no_longer_offered_the_summaries_once_the_session_is_next_pushed(lead):
     client = signed_in(lead)
     assert offers_lead_pages(page(client))
