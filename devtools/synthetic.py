@@ -35,7 +35,14 @@ from assessments.core.obstacles import OBSTACLES
 from assessments.core.periods import KINDS, MONTH, latest_shown_period, period_of
 from assessments.figures.contributions import counts_for_team
 from assessments.models.checkins import CheckIn, DimensionScore
-from assessments.models.figures import ANSWERED_FIELDS, SCORE_FIELDS, MoveObstacleEntry, StatementEntry, SummaryEntry
+from assessments.models.figures import (
+    ANSWERED_FIELDS,
+    SCORE_FIELDS,
+    MoveObstacleEntry,
+    StatementEntry,
+    SummaryEntry,
+    TeamAction,
+)
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 from assessments.practitioner.questions import question_set_load
 
@@ -236,6 +243,9 @@ def scale_seed(
     while len(month_list) < periods:
         month_list.append(month_list[-1].previous())
     month_list.reverse()
+    # What a summary page lists beside the figures: two actions for each team, and two for every team of a service
+    # (one of them closed), started a few periods back.
+    _actions_seed(service_objs, team_objs, leads[0], month_list[max(0, len(month_list) - 3)].start, now)
     # The statements a real submit passes on for the leads' figures (contributions.counts_for_team decides).
     statements = [
         (q.code, q.kind, q.dimension, q.reverse_keyed)
@@ -315,6 +325,29 @@ def scale_seed(
     _insert(MoveObstacleEntry, ["id", "entry_id", "obstacle"], obstacle_rows)
     _move_sequences([User, Membership, CheckIn, DimensionScore, SummaryEntry, StatementEntry, MoveObstacleEntry])
     return {"services": services, "teams": teams, "practitioners": len(people), "synthetic check-ins created": created}
+
+
+def _actions_seed(services: list[Service], teams: list[Team], author: User, starts_on, now) -> None:
+    def action(service: Service, team: Team | None, i: int, **extra) -> TeamAction:
+        values = {
+            "dimension": ("systemic_support", "systemic_pressures", "work_boundaries")[i % 3],
+            "provision": TeamAction.Provision.PROTECTED_TIME if i % 2 else "",
+            "description": f"A peer group every fortnight, with protected time for it ({i + 1})",
+            "owner": "Dana Clinical Lead",
+            "status": TeamAction.Status.UNDER_WAY if i % 2 else TeamAction.Status.PLANNED,
+            "starts_on": starts_on,
+            "review_on": starts_on + timedelta(days=120),
+            "created_by": author,
+            "created_at": now,
+            **extra,
+        }
+        return TeamAction(service=service, team=team, **values)
+
+    actions = [action(team.service, team, i) for team in teams for i in range(2)]
+    for service in services:
+        actions.append(action(service, None, 0))
+        actions.append(action(service, None, 1, status=TeamAction.Status.DONE, closed_at=now))
+    TeamAction.objects.bulk_create(actions)
 
 
 def _checkin_fields():

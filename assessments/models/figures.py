@@ -158,6 +158,21 @@ class TeamAction(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    # The words for each stored value, looked up once a page. Django's get_FOO_display() builds a dictionary of every
+    # choice on each call, translating each label to hash it: on a summary page listing a service's actions, some
+    # three hundred translations a page.
+    @property
+    def status_label(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def dimension_label(self) -> str:
+        return str(_DIMENSION_LABELS.get(self.dimension, self.dimension))
+
+    @property
+    def provision_label(self) -> str:
+        return str(_PROVISION_LABELS.get(self.provision, self.provision))
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
@@ -165,6 +180,11 @@ class TeamAction(models.Model):
     @property
     def review_due(self) -> bool:
         return self.is_open and self.review_on is not None and self.review_on <= timezone.localdate()
+
+
+_STATUS_LABELS = dict(TeamAction.Status.choices)
+_DIMENSION_LABELS = dict(DIMENSION_CHOICES)
+_PROVISION_LABELS = dict(TeamAction.Provision.choices)
 
 
 class TeamActionEvent(models.Model):
