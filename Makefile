@@ -194,7 +194,9 @@ lint: install-test
 	$(VENV)/bin/mypy assessments resilience_site devtools
 
 ## bench: seed synthetic data at a scale, then time the summary pages and CSVs (each against the floor: the same
-## bytes, stored, for the same signed-in lead) and a check-in submit.
+## bytes, stored, for the same signed-in lead) and a check-in submit. In process first; then the same pages served
+## (*_served_* lines): through gunicorn as `make serve` runs it (the app's worker, DEBUG off), which the benchmark
+## starts on a free port of 127.0.0.1 and stops, one request at a time over HTTP, page and floor in turn.
 ## SCALE=default (a few minutes) or SCALE=national (PostgreSQL only). Uses DATABASE_URL when set,
 ## else a separate SQLite file. Use a scratch database: it adds a lot of data.
 SCALE ?= default

@@ -6,14 +6,23 @@ Prints one `name=value` line per figure. Not a test: it measures.
 from __future__ import annotations
 
 import gc
+import http.client
 import os
 import resource
+import secrets
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError
 from django.db import connection
@@ -142,6 +151,165 @@ def _lead_page(name: str, suffix: str, client: Client, url: str, iterations: int
     return p50["page"]
 
 
+# The served figures: requests warmed up on each URL before timing, and how long the server may take to start.
+SERVED_WARM_UP = 5
+SERVED_START_SECONDS = 60
+
+
+def _served_env() -> dict[str, str]:
+    """The server's environment: the bench's own (its DATABASE_URL among it) with production's settings, except plain
+    http on 127.0.0.1 (no TLS redirect, no secure-only cookies) as the load test runs it, and the benchmark's URLs.
+    Its secret key is new; its keys for private words are the bench's, so that it could open what the bench sealed."""
+    env = dict(os.environ)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        PRIVATE_WORDS_KEYS=",".join(settings.PRIVATE_WORDS_KEYS),  # the bench's own, from its environment or file
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        DJANGO_SETTINGS_MODULE="devtools.bench_settings",
+    )
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(port: int, url: str) -> bool:
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        probe.request("GET", url)
+        return probe.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+@contextmanager
+def _server(env: dict[str, str]) -> Iterator[int]:
+    """gunicorn as `make serve` runs it (scripts/serve), with one worker, on a free port of 127.0.0.1; its port once
+    it answers /healthz. Stopped on leaving. With DEBUG off the pages name their static files by the manifest that
+    collectstatic writes, so it runs first, into STATIC_ROOT, as scripts/serve does."""
+    root = Path(settings.BASE_DIR)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env, check=True)
+    port = _free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "resilience_site.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--worker-class",
+        "resilience_site.gunicorn_worker.BufferingThreadWorker",
+        "--threads",
+        "4",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "25",
+        "--no-control-socket",
+        "--error-logfile",
+        "-",
+        "--logger-class",
+        "resilience_site.gunicorn_logging.Logger",
+    ]
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + SERVED_START_SECONDS
+            while not _answers(port, "/healthz"):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    tail = log.read().decode(errors="replace")[-4000:]
+                    raise CommandError(f"The benchmark's server did not answer /healthz:\n{tail}")
+                time.sleep(0.2)
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+class _HttpClient:
+    """One client, one request at a time, over one kept-alive connection (opened again when the server closes it).
+    It sends the session cookie and no Accept-Encoding, so that nothing is compressed, as in process."""
+
+    def __init__(self, port: int, cookie: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = cookie
+        self.connections = 0
+
+    def get(self, url: str) -> bytes:
+        if self.connection.sock is None:
+            self.connections += 1
+        self.connection.putrequest("GET", url, skip_accept_encoding=True)
+        self.connection.putheader("Cookie", self.cookie)
+        self.connection.endheaders()
+        response = self.connection.getresponse()
+        body = response.read()  # the whole of it, as a browser waits for it
+        assert response.status == 200, (url, response.status)
+        return body
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _served_page(name: str, browser: _HttpClient, url: str, iterations: int, out: Callable[[str], None]) -> None:
+    """A lead page or CSV against the served floor, over HTTP: page and floor in turn, request by request, each timed
+    from sending the request to the last byte of the answer read."""
+    for _ in range(SERVED_WARM_UP):
+        body = browser.get(url)
+    floor_url = f"{reverse('bench_floor')}?bytes={len(body)}"
+    for _ in range(SERVED_WARM_UP):
+        floor_body = browser.get(floor_url)
+    assert len(floor_body) == len(body), (name, len(floor_body), len(body))
+    times: dict[str, list[float]] = {"page": [], "floor": []}
+    for _ in range(iterations):
+        for which, request_url in (("page", url), ("floor", floor_url)):
+            start = time.perf_counter()
+            browser.get(request_url)
+            times[which].append((time.perf_counter() - start) * 1000)
+    p50 = {w: statistics.median(t) for w, t in times.items()}
+    p95 = {w: _percentile(t, 0.95) for w, t in times.items()}
+    out(f"{name}_served_p50_ms={p50['page']:.2f}")
+    out(f"{name}_served_p95_ms={p95['page']:.2f}")
+    out(f"{name}_served_bytes={len(body)}")
+    out(f"{name}_served_floor_p50_ms={p50['floor']:.2f}")
+    out(f"{name}_served_floor_p95_ms={p95['floor']:.2f}")
+    out(f"{name}_served_p50_vs_floor={p50['page'] / p50['floor']:.2f}")
+    out(f"{name}_served_p95_vs_floor={p95['page'] / p95['floor']:.2f}")
+
+
+def _served_pages(lead: User, service: Service, team: Team, iterations: int, out: Callable[[str], None]) -> None:
+    """The lead pages and CSVs again, through the production server: gunicorn with the app's worker, one worker of
+    four threads, DEBUG off, on the bench's database, with the benchmark's URLs (devtools/bench_settings.py) so that
+    it has the floor. The lead is signed in once, with the server's secret key, and its session cookie sent."""
+    env = _served_env()
+    with override_settings(SECRET_KEY=env["SECRET_KEY"]):  # the session, and its check of the lead, in the server's
+        client = Client()
+        client.force_login(lead)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    with _server(env) as port:
+        browser = _HttpClient(port, cookie)
+        try:
+            for name, url in _lead_urls(service, team):
+                _served_page(name, browser, url, iterations, out)
+        finally:
+            browser.close()
+    # 1 when the server kept the one connection alive throughout.
+    out(f"served_connections={browser.connections}")
+
+
 def _first_read(name: str, suffix: str, client: Client, url: str, out: Callable[[str], None]) -> None:
     """The first read of a page: it renders and stores its parts, and publishes the period if nobody has yet."""
     with CaptureQueriesContext(connection) as queries:
@@ -149,18 +317,23 @@ def _first_read(name: str, suffix: str, client: Client, url: str, out: Callable[
     out(f"{name}_first_read_queries{suffix}={len(queries)}")
 
 
-def _lead_pages(
-    client: Client, service: Service, team: Team, suffix: str, iterations: int, out: Callable[[str], None]
-) -> dict[str, float]:
-    """The service and team summaries and their CSVs, each against the floor; their p50s by name. The first read of
-    the first of them publishes the period where nobody has yet."""
+def _lead_urls(service: Service, team: Team) -> list[tuple[str, str]]:
+    """The service and team summaries and their CSVs, in the order they are measured, by name."""
     period = latest_shown_period().key
-    pages = [
+    return [
         ("service_summary", reverse("leads:service_summary", args=[service.pk, period])),
         ("team_summary", reverse("leads:team_summary", args=[team.pk, period])),
         ("team_export", reverse("leads:team_summary_export", args=[team.pk, period])),
         ("service_export", reverse("leads:service_summary_export", args=[service.pk, period])),
     ]
+
+
+def _lead_pages(
+    client: Client, service: Service, team: Team, suffix: str, iterations: int, out: Callable[[str], None]
+) -> dict[str, float]:
+    """The service and team summaries and their CSVs, each against the floor; their p50s by name. The first read of
+    the first of them publishes the period where nobody has yet."""
+    pages = _lead_urls(service, team)
     # A second run of the benchmark finds the parts the first stored: without them, the first reads below render.
     PublishedPart.objects.filter(service=service).delete()
     for name, url in pages:
@@ -351,3 +524,6 @@ def _bench_pages(
         out(f"service_summary_growth_ratio_N={largest}_vs_N={smallest}={medians[largest] / medians[smallest]:.2f}")
         ratio = team_medians[largest] / team_medians[smallest]
         out(f"team_summary_growth_ratio_N={largest}_vs_N={smallest}={ratio:.2f}")
+
+    # Last, so that the figures in process are as they were: the same pages through the production server.
+    _served_pages(lead, service, team, iterations, out)

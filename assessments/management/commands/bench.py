@@ -11,7 +11,9 @@ class Command(BaseCommand):
         "Seed synthetic data at a scale, then time the team and service summaries and their CSVs against the floor "
         "(the same bytes, stored), a check-in submit and a "
         "practitioner's own profile, trends and export pages "
-        "through Django's test client. Prints name=value lines. Use a scratch database: it adds a lot of data. "
+        "through Django's test client; then the summaries and CSVs against the floor again, served by gunicorn as "
+        "`make serve` runs it, over HTTP on 127.0.0.1. Prints name=value lines. Use a scratch database: it adds a "
+        "lot of data. "
         "The national scale needs PostgreSQL."
     )
 
