@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from assessments.models import QuestionSet, Service, Team
 from assessments.practitioner.questions import question_set_load
@@ -26,8 +26,10 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The organisation sign-in's throttle counts in the cache (assessments/web/sign_in.py): none from other tests."""
+    """The organisation sign-in's throttle counts in the cache (assessments/web/sign_in.py): none from other tests. Nor
+    pieces of pages another test rendered under its own settings (templates/base.html, docs/adr/0018)."""
     cache.clear()
+    caches["template_fragments"].clear()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
+from django.urls import get_script_prefix
 
 from assessments.leads.access import is_administrator
 from assessments.models.checkins import CheckIn
@@ -111,7 +112,8 @@ def menu(request: HttpRequest) -> dict[str, Menu | bool]:
     # An error page for a request refused before the authentication middleware ran (a Host outside ALLOWED_HOSTS,
     # say) has no user: nobody is signed in as far as the page knows.
     user = request.user if hasattr(request, "user") else AnonymousUser()
-    return {"menu": Menu(request, user), "local_passwords": settings.LOCAL_PASSWORDS}
+    # The URL prefix the frame's links start with: a server reached under two prefixes keeps a frame for each.
+    return {"menu": Menu(request, user), "local_passwords": settings.LOCAL_PASSWORDS, "url_prefix": get_script_prefix()}
 
 
 def session_timeout(request: HttpRequest) -> dict[str, dict[str, int]]:

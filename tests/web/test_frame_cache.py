@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from assessments.leads.invites import invite_create
 from assessments.models import Membership, Role, ServiceLead
@@ -340,3 +340,16 @@ def test_the_500_page_has_the_frame_and_nobody_elses_name(practitioner, monkeypa
     assert "Sorry, something went wrong" in html
     assert_whole_frame(html)
     assert "Priya" not in html and "My check-ins" not in html
+
+
+def test_a_server_reached_under_another_url_prefix_links_under_that_prefix(practitioner):
+    """The frame's pieces are kept per URL prefix: the same process behind two paths links each under its own."""
+    client = signed_in(practitioner)
+    plain = page(client)
+    assert 'href="/support/"' in plain
+    set_script_prefix("/checkin/")  # as the server does from SCRIPT_NAME (Django's test client does not)
+    try:
+        prefixed = client.get("/support/").content.decode()  # the path after the prefix, as the server passes it on
+    finally:
+        set_script_prefix("/")
+    assert 'href="/checkin/support/"' in prefixed and 'href="/support/"' not in prefixed
