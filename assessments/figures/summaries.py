@@ -428,14 +428,25 @@ def voices_published(published: dict) -> dict:
     return {"voices": published.get("voices", {}), "share_min_group_size": published.get("share_min_group_size")}
 
 
+def _voice_hidden(stored: dict | None) -> str | None:
+    """Why the team's voice on an action is hidden (the rule's key), or None if it is shown."""
+    return VOICES_TOO_FEW if stored is None else stored["hidden"]
+
+
 def voice_figures(voices: dict, action_id: int) -> VoiceFigures:
     """The team's voice on one action, from what a period published of the voices (`voices_published`)."""
     stored = voices["voices"].get(str(action_id))
-    minimum = voices["share_min_group_size"]
-    if stored is None or stored["hidden"] is not None:
-        reason = VOICES_TOO_FEW if stored is None else stored["hidden"]
-        return VoiceFigures(hidden=reason_text(reason, minimum=minimum), reason=reason)
+    reason = _voice_hidden(stored)
+    if reason is not None:
+        return VoiceFigures(hidden=reason_text(reason, minimum=voices["share_min_group_size"]), reason=reason)
+    assert stored is not None
     return VoiceFigures(answered=stored["answered"], yes=stored["yes"], not_yet=stored["not_yet"], no=stored["no"])
+
+
+def voice_withheld(voices: dict, action_id: int) -> bool:
+    """Whether the publication auditor withheld the team's voice on one action: `voice_figures(...).withheld`,
+    without putting the figures (or why they are hidden) into words."""
+    return _voice_hidden(voices["voices"].get(str(action_id))) == WOULD_IDENTIFY
 
 
 def service_figures(service: Service, period: Period) -> ServiceFigures:

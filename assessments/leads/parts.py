@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +27,22 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.periods import Period, period_of, trend_periods
 from assessments.figures.publication import past_retention
-from assessments.figures.summaries import ServiceFigures, VoiceFigures, service_figures, voice_figures
+from assessments.figures.summaries import (
+    ServiceFigures,
+    VoiceFigures,
+    service_figures,
+    voice_figures,
+    voice_withheld,
+)
 from assessments.leads.audit import summary_access_record
+from assessments.leads.team_actions import ACTION_ID, ACTION_STARTS_ON, actions_from_rows
 from assessments.models.figures import PublishedPart, PublishedPeriod, TeamAction
 from assessments.models.organisation import Service, Team
 
@@ -227,10 +235,50 @@ def actions_on_page(actions: Iterable[TeamAction], part: Part, period: Period) -
     return on_page
 
 
-def page_withholds(part: Part, actions: Iterable[ActionOnPage]) -> bool:
+class ActionsOnPage:
+    """The actions a summary page lists, as read (`action_rows_of_team`, `action_rows_of_service`), for this page's
+    stored part and period. Iterating gives each as an ActionOnPage, made only when asked: the page keeps its whole
+    list of actions rendered for `shown` (templates/assessments/leads/team_summary.html), a digest of everything the
+    list shows: every column of every action and of its team, the team's voice on each in the page's period (with
+    the group size its words name), the period, and today's date (for the reviews that fall due)."""
+
+    def __init__(self, rows: list[tuple], part: Part, period: Period) -> None:
+        self.rows, self.part, self.period = rows, part, period
+
+    @cached_property
+    def items(self) -> list[ActionOnPage]:
+        return actions_on_page(actions_from_rows(self.rows), self.part, self.period)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @cached_property
+    def _started(self) -> list[int]:
+        """The actions that had started by the page's period: those the team's voice in it is about."""
+        kind = self.period.kind
+        return [row[ACTION_ID] for row in self.rows if period_of(row[ACTION_STARTS_ON], kind) <= self.period]
+
+    @property
+    def withheld(self) -> bool:
+        """Whether the auditor withheld the team's voice on any of them in the page's period."""
+        voices = self.part.facts["voices"]
+        return any(voice_withheld(voices, pk) for pk in self._started)
+
+    @cached_property
+    def shown(self) -> str:
+        voices = self.part.facts["voices"]
+        said = {pk: voices["voices"].get(str(pk)) for pk in self._started}
+        everything = (self.rows, said, voices["share_min_group_size"], self.period.key, timezone.localdate())
+        return hashlib.sha256(repr(everything).encode()).hexdigest()
+
+
+def page_withholds(part: Part, actions: ActionsOnPage) -> bool:
     """Whether the page shows a figure the auditor withheld: among its stored parts, or the team's voice on an
     action in its period."""
-    return part.withholds or any(a.voice is not None and a.voice.withheld for a in actions)
+    return part.withholds or actions.withheld
 
 
 def parts_of_other_versions_purge() -> int:

@@ -213,7 +213,8 @@ _SERVICE_ACTIONS = CompiledQuery(
 )
 
 
-def _actions(rows: list[tuple]) -> list[TeamAction]:
+def actions_from_rows(rows: list[tuple]) -> list[TeamAction]:
+    """The actions of `action_rows_of_team` or `action_rows_of_service`, each with its team (or None) in place."""
     actions = []
     for row in rows:
         action = TeamAction.from_db(DEFAULT_DB_ALIAS, _ACTION_COLUMNS, row[: len(_ACTION_COLUMNS)])
@@ -224,14 +225,27 @@ def _actions(rows: list[tuple]) -> list[TeamAction]:
     return actions
 
 
+def action_rows_of_team(team: Team) -> list[tuple]:
+    """The team's own actions and its service's, open ones first, newest first: every column of each, then its
+    team's (all None for a service's action)."""
+    return _TEAM_ACTIONS.rows(team_id=team.pk, service_id=team.service_id)
+
+
+def action_rows_of_service(service: Service) -> list[tuple]:
+    """Every action of the service and of each of its teams, open ones first, as `action_rows_of_team` gives them."""
+    return _SERVICE_ACTIONS.rows(service_id=service.pk)
+
+
 def actions_of_team(team: Team) -> list[TeamAction]:
-    """The team's own actions and its service's, open ones first, newest first."""
-    return _actions(_TEAM_ACTIONS.rows(team_id=team.pk, service_id=team.service_id))
+    return actions_from_rows(action_rows_of_team(team))
 
 
 def actions_of_service(service: Service) -> list[TeamAction]:
-    """Every action of the service and of each of its teams, open ones first."""
-    return _actions(_SERVICE_ACTIONS.rows(service_id=service.pk))
+    return actions_from_rows(action_rows_of_service(service))
+
+
+ACTION_ID = _ACTION_COLUMNS.index("id")
+ACTION_STARTS_ON = _ACTION_COLUMNS.index("starts_on")
 
 
 def actions_for_practitioner(user: User, limit: int = 20) -> QuerySet[TeamAction]:

@@ -108,7 +108,7 @@ class Menu:
         return bool(self.user.is_authenticated and settings.LOCAL_PASSWORDS and self.user.has_usable_password())
 
 
-def menu(request: HttpRequest) -> dict[str, Menu | bool]:
+def menu(request: HttpRequest) -> dict[str, Menu | bool | str]:
     # An error page for a request refused before the authentication middleware ran (a Host outside ALLOWED_HOSTS,
     # say) has no user: nobody is signed in as far as the page knows.
     user = request.user if hasattr(request, "user") else AnonymousUser()

@@ -45,14 +45,14 @@ from assessments.leads.access import (
 )
 from assessments.leads.parts import (
     SERVICE_SCOPE,
+    ActionsOnPage,
     Part,
     Render,
-    actions_on_page,
     page_withholds,
     published_part,
     team_scope,
 )
-from assessments.leads.team_actions import actions_of_service, actions_of_team
+from assessments.leads.team_actions import action_rows_of_service, action_rows_of_team
 from assessments.models.figures import SummaryAccess
 from assessments.models.organisation import Role, Service, Team
 
@@ -293,7 +293,7 @@ def _team_page(request: AuthenticatedHttpRequest, team_pk: int, period: str, pag
         return _segments(PART_TEMPLATES[page], context), context["facts"]
 
     part = _read(request, SummaryAccess.Action.VIEW, selected, team.service, page, render_parts, team)
-    actions = actions_on_page(actions_of_team(team), part, selected)
+    actions = ActionsOnPage(action_rows_of_team(team), part, selected)
     context = {
         **_nav_context(selected, "leads:team_summary", team.pk),
         "team": team,
@@ -395,7 +395,7 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
         return _segments(PART_TEMPLATES["service_summary"], context), context["facts"]
 
     part = _read(request, SummaryAccess.Action.VIEW, selected, service, "service_summary", render_parts)
-    actions = actions_on_page(actions_of_service(service), part, selected)
+    actions = ActionsOnPage(action_rows_of_service(service), part, selected)
     context = {
         **_nav_context(selected, "leads:service_summary", service.pk),
         "service": service,
