@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -137,11 +137,14 @@ def _nav_context(selected: Period, page: str, pk: int) -> dict:
         "period": selected,
         "previous": selected.previous(),
         "next": newer,
-        "previous_url": reverse(page, args=[pk, selected.previous().key]),
-        "next_url": reverse(page, args=[pk, newer.key]) if newer else None,
-        "export_url": reverse(f"{page}_export", args=[pk, selected.key]),
-        "statements_export_url": reverse(f"{page}_statements_export", args=[pk, selected.key]),
-        "obstacles_export_url": reverse(f"{page}_obstacles_export", args=[pk, selected.key]),
+        # The links are kept rendered for what they show (partials/period_nav.html in a {% cache %}): the page, the
+        # team or service, the period and the newer one. So the URLs are only worked out when they are rendered.
+        "nav_shown": "|".join([page.removeprefix("leads:"), str(pk), selected.key, newer.key if newer else ""]),
+        "previous_url": reverse_lazy(page, args=[pk, selected.previous().key]),
+        "next_url": reverse_lazy(page, args=[pk, newer.key]) if newer else None,
+        "export_url": reverse_lazy(f"{page}_export", args=[pk, selected.key]),
+        "statements_export_url": reverse_lazy(f"{page}_statements_export", args=[pk, selected.key]),
+        "obstacles_export_url": reverse_lazy(f"{page}_obstacles_export", args=[pk, selected.key]),
     }
 
 
