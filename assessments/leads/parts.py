@@ -208,31 +208,18 @@ def _store(key: dict, period: Period, shown_from: Period, segments: list[str], f
 @dataclass(frozen=True)
 class ActionOnPage:
     """An action as a summary page lists it: the action as it is now, and the team's voice on it in the page's
-    period as published (None if it had not started by then).
-
-    `shown` is a digest of everything its item on the page shows (templates/assessments/leads/partials/
-    action_list.html): every field of the action, its team's name, whether its review is due today, the voice and
-    the page's period. The item is rendered once per process for each digest, so any change renders it afresh."""
+    period as published (None if it had not started by then)."""
 
     action: TeamAction
     voice: VoiceFigures | None
-    shown: str
-
-
-def _shown(action: TeamAction, voice: VoiceFigures | None, period: Period) -> str:
-    fields = tuple(getattr(action, f.attname) for f in TeamAction._meta.concrete_fields)
-    team = action.team.name if action.team is not None else None
-    everything = (fields, team, action.review_due, repr(voice), period.key)
-    return hashlib.sha256(repr(everything).encode()).hexdigest()
 
 
 def actions_on_page(actions: Iterable[TeamAction], part: Part, period: Period) -> list[ActionOnPage]:
     voices = part.facts["voices"]
-    on_page = []
-    for a in actions:
-        voice = voice_figures(voices, a.pk) if period_of(a.starts_on, period.kind) <= period else None
-        on_page.append(ActionOnPage(a, voice, _shown(a, voice, period)))
-    return on_page
+    return [
+        ActionOnPage(a, voice_figures(voices, a.pk) if period_of(a.starts_on, period.kind) <= period else None)
+        for a in actions
+    ]
 
 
 class ActionsOnPage:

@@ -236,14 +236,6 @@ def action_rows_of_service(service: Service) -> list[tuple]:
     return _SERVICE_ACTIONS.rows(service_id=service.pk)
 
 
-def actions_of_team(team: Team) -> list[TeamAction]:
-    return actions_from_rows(action_rows_of_team(team))
-
-
-def actions_of_service(service: Service) -> list[TeamAction]:
-    return actions_from_rows(action_rows_of_service(service))
-
-
 ACTION_ID = _ACTION_COLUMNS.index("id")
 ACTION_STARTS_ON = _ACTION_COLUMNS.index("starts_on")
 

@@ -18,7 +18,12 @@ from django.utils import timezone
 from assessments.core.periods import latest_shown_period
 from assessments.leads.access import get_summary_service, get_summary_team, summary_services, summary_teams
 from assessments.leads.audit import summary_access_record
-from assessments.leads.team_actions import actions_of_service, actions_of_team, team_action_move
+from assessments.leads.team_actions import (
+    action_rows_of_service,
+    action_rows_of_team,
+    actions_from_rows,
+    team_action_move,
+)
 from assessments.models import Membership, Role, Service, ServiceLead, SummaryAccess, Team, TeamAction
 from assessments.models.compiled import CompiledQuery
 from tests.actions import make_action
@@ -301,9 +306,9 @@ def test_a_teams_actions_are_the_orms_in_the_same_order_field_by_field(acted, dj
             .select_related("team")
             .order_by(F("closed_at").asc(nulls_first=True), "-starts_on", "-pk")
         )
-        assert_same_actions(actions_of_team(team), oracle, django_assert_num_queries)
+        assert_same_actions(actions_from_rows(action_rows_of_team(team)), oracle, django_assert_num_queries)
     # The world has what the comparison needs: a team with its own and its service's actions, open and closed.
-    north = actions_of_team(acted.teams[0])
+    north = actions_from_rows(action_rows_of_team(acted.teams[0]))
     assert len(north) == 8
     assert {a.team_id is None for a in north} == {True, False}
     assert {a.closed_at is None for a in north} == {True, False}
@@ -316,9 +321,9 @@ def test_a_services_actions_are_the_orms_in_the_same_order_field_by_field(acted,
             .select_related("team")
             .order_by(F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk")
         )
-        assert_same_actions(actions_of_service(service), oracle, django_assert_num_queries)
-    assert len(actions_of_service(acted.services[0])) == 11
-    assert actions_of_service(Service.objects.create(name="No actions yet")) == []
+        assert_same_actions(actions_from_rows(action_rows_of_service(service)), oracle, django_assert_num_queries)
+    assert len(actions_from_rows(action_rows_of_service(acted.services[0]))) == 11
+    assert actions_from_rows(action_rows_of_service(Service.objects.create(name="No actions yet"))) == []
 
 
 # --- the audit row of a read -----------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The actions on a summary page are rendered once per process for everything each shows (docs/adr/0018): a lead
-never reads an action as it was before a change, and a page from cached items is the page rendered afresh."""
+"""A summary page's list of actions is rendered once per process for everything it shows (docs/adr/0018): a lead
+never reads an action as it was before a change, and a page from the kept list is the page rendered afresh."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def test_the_same_action_on_two_periods_pages_says_each_pages_period(client, lea
     assert f"In {period.previous().label}:" in item(before, action)
 
 
-def test_a_page_from_cached_items_is_the_page_rendered_afresh(
+def test_a_page_from_the_kept_list_is_the_page_rendered_afresh(
     client, lead, other_lead, service_lead, service, team, other_team
 ):
     made = [
@@ -117,7 +117,7 @@ def test_a_page_from_cached_items_is_the_page_rendered_afresh(
     team_action_move(action=made[0], by=lead, status=Status.DONE)
     client.force_login(service_lead)
     fresh = service_page(client, service)
-    cached = service_page(client, service)  # every item from the cache this time
+    cached = service_page(client, service)  # the list from the cache this time
     assert without_tokens(cached) == without_tokens(fresh)
     assert "Team &lt;b&gt;bold&lt;/b&gt; &amp; ampersand" in fresh
     caches["template_fragments"].clear()
