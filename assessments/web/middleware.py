@@ -220,9 +220,6 @@ class SlidingSessionMiddleware:
     Django's SessionMiddleware does the write, and sends the cookie with the new end, as for any changed session.
     """
 
-    PUSHED_AT = session_timeout.PUSHED_AT
-    EVERY_SECONDS = session_timeout.PUSH_EVERY_SECONDS
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
