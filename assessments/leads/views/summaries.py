@@ -43,6 +43,7 @@ from assessments.leads.access import (
     summary_services,
     summary_teams,
 )
+from assessments.leads.kept_pages import kept_fragment, kept_page
 from assessments.leads.parts import (
     SERVICE_SCOPE,
     ActionsOnPage,
@@ -137,7 +138,7 @@ def _nav_context(selected: Period, page: str, pk: int) -> dict:
         "period": selected,
         "previous": selected.previous(),
         "next": newer,
-        # The links are kept rendered for what they show (partials/period_nav.html in a {% cache %}): the page, the
+        # The links are kept rendered for what they show (partials/period_nav.html, kept_fragment): the page, the
         # team or service, the period and the newer one. So the URLs are only worked out when they are rendered.
         "nav_shown": "|".join([page.removeprefix("leads:"), str(pk), selected.key, newer.key if newer else ""]),
         "previous_url": reverse_lazy(page, args=[pk, selected.previous().key]),
@@ -297,16 +298,49 @@ def _team_page(request: AuthenticatedHttpRequest, team_pk: int, period: str, pag
 
     part = _read(request, SummaryAccess.Action.VIEW, selected, team.service, page, render_parts, team)
     actions = ActionsOnPage(action_rows_of_team(team), part, selected)
+    suggest_url = reverse("leads:team_action_add", args=[team.pk])
+    if page == "team_pack":
+        context = {
+            "team": team,
+            "period": selected,
+            "parts": part.html,
+            "progress": actions,
+            "summary_url": reverse("leads:team_summary", args=[team.pk, selected.key]),
+            "suggest_url": suggest_url,
+        }
+        return render(request, "assessments/leads/team_pack.html", context)
     context = {
-        **_nav_context(selected, "leads:team_summary", team.pk),
-        "team": team,
-        "parts": part.html,
-        "progress": actions,
-        "withheld": page_withholds(part, actions),
-        "summary_url": reverse("leads:team_summary", args=[team.pk, selected.key]),
-        "suggest_url": reverse("leads:team_action_add", args=[team.pk]),
+        "team_name": team.name,
+        "service_name": team.service.name,
+        **_summary_context(part, actions, selected, "leads:team_summary", team.pk),
+        "suggest_url": suggest_url,
     }
-    return render(request, f"assessments/leads/{page}.html", context)
+    return kept_page(request, "assessments/leads/team_summary.html", context, SUMMARY_HOLES + ("team_name",))
+
+
+# What differs between reads of a summary page, printed as it is: the page's shell is kept (assessments/leads/
+# kept_pages.py). The withheld note's one answer is part of the shell's key.
+SUMMARY_HOLES = ("service_name", "period_label", "parts", "period_nav", "action_list", "suggest_url")
+
+
+def _summary_context(part: Part, actions: ActionsOnPage, selected: Period, page: str, pk: int) -> dict:
+    """What a team's and a service's summary page show alike: the stored parts, and the period links and the list
+    of actions, each kept rendered for what it shows."""
+    nav = _nav_context(selected, page, pk)
+    return {
+        "period_label": selected.label,
+        "parts": part.html,
+        "period_nav": kept_fragment(
+            "period_nav", [nav["nav_shown"]], "assessments/leads/partials/period_nav.html", nav
+        ),
+        "action_list": kept_fragment(
+            "actions",
+            [actions.shown],
+            "assessments/leads/partials/action_list.html",
+            {"progress": actions, "period": selected},
+        ),
+        "withheld": page_withholds(part, actions),
+    }
 
 
 def _team_context(team: Team, figures: ServiceFigures, selected: Period) -> dict:
@@ -400,13 +434,11 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
     part = _read(request, SummaryAccess.Action.VIEW, selected, service, "service_summary", render_parts)
     actions = ActionsOnPage(action_rows_of_service(service), part, selected)
     context = {
-        **_nav_context(selected, "leads:service_summary", service.pk),
-        "service": service,
-        "parts": part.html,
-        "progress": actions,
-        "withheld": page_withholds(part, actions),
+        "service_name": service.name,
+        **_summary_context(part, actions, selected, "leads:service_summary", service.pk),
+        "suggest_url": reverse("leads:service_action_add", args=[service.pk]),
     }
-    return render(request, "assessments/leads/service_summary.html", context)
+    return kept_page(request, "assessments/leads/service_summary.html", context, SUMMARY_HOLES)
 
 
 def _service_context(service: Service, figures: ServiceFigures, selected: Period) -> dict:
