@@ -27,9 +27,11 @@ def _test_settings(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The organisation sign-in's throttle counts in the cache (assessments/web/sign_in.py): none from other tests. Nor
-    pieces of pages another test rendered under its own settings (templates/base.html, docs/adr/0018)."""
+    pieces of pages another test rendered under its own settings (templates/base.html, docs/adr/0018), nor the stored
+    parts it read (each test's database starts empty, so a part kept from another test would be for rows not there)."""
     cache.clear()
     caches["template_fragments"].clear()
+    caches["published_parts"].clear()
 
 
 @pytest.fixture

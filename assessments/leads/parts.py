@@ -25,6 +25,7 @@ from typing import Any
 import django
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.db import connection
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -151,6 +152,9 @@ def published_part(
     return Part(segments, facts)
 
 
+# The stored parts this process has read, by key (settings CACHES): the most read stay in memory.
+PARTS_CACHE = "published_parts"
+
 _KEY_COLUMNS = ("service_id", "kind", "period_start", "trend_start", "scope", "page", "language", "version")
 
 
@@ -167,7 +171,12 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value  # psycopg may have decoded it already
 
 
-def _stored(key: dict, trend_from: Period) -> Part | None:
+def _kept_key(values: list) -> str:
+    return "part:" + hashlib.sha256(repr(values).encode()).hexdigest()
+
+
+def _params(key: dict, trend_from: Period) -> list:
+    """The lookup's values, in the order of _KEY_COLUMNS."""
     dates = connection.ops.adapt_datefield_value
     values = {
         **key,
@@ -175,10 +184,26 @@ def _stored(key: dict, trend_from: Period) -> Part | None:
         "period_start": dates(key["period_start"]),
         "trend_start": dates(trend_from.start),
     }
+    return [values[c] for c in _KEY_COLUMNS]
+
+
+def _stored(key: dict, trend_from: Period) -> Part | None:
+    """The stored part for `key`, from this process's memory if it has read it before: a stored part never changes
+    (its key names everything it shows, and a period's retention moves the key on the day it ends), so a copy kept in
+    memory is the row as it is. Only rows read back are kept (two servers may render the same part at once, and the
+    first one stored stands); misses are not: the part may be stored by the next read."""
+    params = _params(key, trend_from)
+    found = caches[PARTS_CACHE].get(_kept_key(params))
+    if found is not None:
+        return Part(*found)
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(), [values[c] for c in _KEY_COLUMNS])
+        cursor.execute(_lookup_sql(), params)
         row = cursor.fetchone()
-    return None if row is None else Part(_json(row[0]), _json(row[1]))
+    if row is None:
+        return None
+    part = Part(_json(row[0]), _json(row[1]))
+    caches[PARTS_CACHE].set(_kept_key(params), (part.segments, part.facts), None)
+    return part
 
 
 def _store(key: dict, period: Period, shown_from: Period, segments: list[str], facts: dict) -> None:

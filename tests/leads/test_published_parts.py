@@ -10,6 +10,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -41,6 +42,12 @@ def pages_of(world, period) -> list[str]:
     return urls
 
 
+def forget_stored() -> None:
+    """Every stored part deleted, and no process's copy of one left: the next read of each renders it afresh."""
+    PublishedPart.objects.all().delete()
+    caches[parts.PARTS_CACHE].clear()
+
+
 # What differs between two reads of the same page, and is no figure: the CSRF token in the sign-out form, and the
 # seconds the session has left (the first read after signing in pushes its end back).
 SECONDS_LEFT = re.compile(r'data-seconds-left="\d+"')
@@ -53,11 +60,14 @@ def read(client, url: str) -> bytes:
 
 
 def mark_stored(**key) -> int:
-    """Writes MARK into the stored parts that match `key`, so a test can tell whether a read sent them."""
+    """Writes MARK into the stored parts that match `key`, so a test can tell whether a read sent them. The app never
+    changes a stored part, so a process keeps the parts it has read in memory: the mark reaches the reads of a
+    process that has read none yet."""
     found = list(PublishedPart.objects.filter(**key))
     for part in found:
         part.segments = [f"{MARK} ({part.scope}, {part.period_start}) {s}" for s in part.segments]
         part.save()
+    caches[parts.PARTS_CACHE].clear()
     return len(found)
 
 
@@ -72,7 +82,7 @@ def test_a_page_from_stored_parts_is_the_page_rendered_afresh(db, figures):
         first = {url: read(client, url) for url in urls}  # rendered and stored
         assert PublishedPart.objects.count() == len(urls)
         stored = {url: read(client, url) for url in urls}
-        PublishedPart.objects.all().delete()
+        forget_stored()
         afresh = {url: read(client, url) for url in urls}
     assert stored == first
     assert afresh == first
@@ -157,7 +167,7 @@ def test_nothing_is_stored_for_a_period_until_it_is_published_and_then_only_what
         checkin_delete(checkin=CheckIn.objects.filter(user=people[0]).get())
         assert read(client, page) == first
         assert read(client, csv_url) == first_csv
-        PublishedPart.objects.all().delete()
+        forget_stored()
         assert read(client, page) == first
 
 
@@ -314,3 +324,29 @@ def test_a_lead_who_reads_acts_waits_and_reads_again_sees_their_action_and_the_s
         assert "A peer group every fortnight" in again
         assert reverse("leads:team_summary", args=[team.pk, may.key]) in again and may.key not in first
         assert list(PublishedPart.objects.filter(period_start=april.start).values_list("pk", "segments")) == stored
+
+
+def test_a_part_once_read_is_kept_in_memory_and_never_served_once_its_trend_has_moved_on(
+    client, lead, team, question_set, settings
+):
+    """A stored part never changes, so a process keeps the ones it has read; the day a period of its trend passes
+    retention, the page's key names the next period, and the copy in memory is never read again."""
+    settings.RETENTION_MONTHS = 2
+    with time_machine.travel(at(2026, 3, 10), tick=False):
+        contributions(team, 6)
+    april = reverse("leads:team_summary", args=[team.pk, "2026-04"])
+    with time_machine.travel(at(2026, 5, 2), tick=False):
+        client.force_login(lead)
+        first = read(client, april)  # rendered and stored
+        assert read(client, april) == first  # looked up, and kept
+        with CaptureQueriesContext(connection) as queries:
+            assert read(client, april) == first
+        assert not [q for q in queries if "publishedpart" in q["sql"].lower()]  # from memory, not looked up
+        assert "March 2026" in first.decode()
+    with time_machine.travel(at(2026, 6, 2), tick=False):  # March is past retention
+        client.force_login(lead)
+        with CaptureQueriesContext(connection) as queries:
+            moved_on = read(client, april)
+        assert [q for q in queries if "publishedpart" in q["sql"].lower()]  # another key: looked up, then stored
+        assert PublishedPart.objects.filter(trend_start=parse_period("2026-04").start).exists()
+        assert moved_on != first
