@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments.leads.team_actions import SERVICE_ACTIONS_BESIDE, TEAM_ACTIONS_BESIDE
 from assessments.models.compiled import CompiledQuery
 from assessments.models.figures import TeamAction
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
@@ -82,29 +83,95 @@ _ANY_SERVICE = CompiledQuery(
 )
 
 
-def get_summary_team(user: User, pk: int) -> Team:
-    """A team whose summary this person may see (with its service), otherwise 404."""
+# The summary pages read their actions in the same statement (assessments/leads/team_actions.py): a reader who may not
+# see the page gets no row, so no action either.
+_LED_TEAM_AND_ACTIONS = CompiledQuery(
+    lambda user_id, team_id: _teams_led_by(user_id)
+    .filter(pk=team_id)
+    .order_by()
+    .annotate(action_rows=TEAM_ACTIONS_BESIDE)
+    .values_list(*_TEAM_READ, "action_rows"),
+    "user_id",
+    "team_id",
+)
+_ANY_TEAM_AND_ACTIONS = CompiledQuery(
+    lambda team_id: Team.objects.filter(pk=team_id)
+    .order_by()
+    .annotate(action_rows=TEAM_ACTIONS_BESIDE)
+    .values_list(*_TEAM_READ, "action_rows"),
+    "team_id",
+)
+_LED_SERVICE_AND_ACTIONS = CompiledQuery(
+    lambda user_id, service_id: _services_led_by(user_id)
+    .filter(pk=service_id)
+    .order_by()
+    .annotate(action_rows=SERVICE_ACTIONS_BESIDE)
+    .values_list(*_SERVICE_COLUMNS, "action_rows"),
+    "user_id",
+    "service_id",
+)
+_ANY_SERVICE_AND_ACTIONS = CompiledQuery(
+    lambda service_id: Service.objects.filter(pk=service_id)
+    .order_by()
+    .annotate(action_rows=SERVICE_ACTIONS_BESIDE)
+    .values_list(*_SERVICE_COLUMNS, "action_rows"),
+    "service_id",
+)
+
+
+def _team_rows(user: User, pk: int, led: CompiledQuery, any_team: CompiledQuery) -> tuple:
     if is_administrator(user):
-        rows = _ANY_TEAM.rows(team_id=int(pk))
+        rows = any_team.rows(team_id=int(pk))
     else:
-        rows = _LED_TEAM.rows(user_id=user.pk, team_id=int(pk))
+        rows = led.rows(user_id=user.pk, team_id=int(pk))
     if not rows:
         raise Http404
-    team = Team.from_db(DEFAULT_DB_ALIAS, _TEAM_COLUMNS, rows[0][: len(_TEAM_COLUMNS)])
-    service = Service.from_db(DEFAULT_DB_ALIAS, _SERVICE_COLUMNS, rows[0][len(_TEAM_COLUMNS) :])
+    return rows[0]
+
+
+def _team_of(row: tuple) -> Team:
+    team = Team.from_db(DEFAULT_DB_ALIAS, _TEAM_COLUMNS, row[: len(_TEAM_COLUMNS)])
+    service = Service.from_db(DEFAULT_DB_ALIAS, _SERVICE_COLUMNS, row[len(_TEAM_COLUMNS) : len(_TEAM_READ)])
     Team.service.field.set_cached_value(team, service)
     return team
 
 
-def get_summary_service(user: User, pk: int) -> Service:
-    """A service whose summary this person may see, otherwise 404."""
+def _service_row(user: User, pk: int, led: CompiledQuery, any_service: CompiledQuery) -> tuple:
     if is_administrator(user):
-        rows = _ANY_SERVICE.rows(service_id=int(pk))
+        rows = any_service.rows(service_id=int(pk))
     else:
-        rows = _LED_SERVICE.rows(user_id=user.pk, service_id=int(pk))
+        rows = led.rows(user_id=user.pk, service_id=int(pk))
     if not rows:
         raise Http404
-    return Service.from_db(DEFAULT_DB_ALIAS, _SERVICE_COLUMNS, rows[0])
+    return rows[0]
+
+
+def _service_of(row: tuple) -> Service:
+    return Service.from_db(DEFAULT_DB_ALIAS, _SERVICE_COLUMNS, row[: len(_SERVICE_COLUMNS)])
+
+
+def get_summary_team(user: User, pk: int) -> Team:
+    """A team whose summary this person may see (with its service), otherwise 404."""
+    return _team_of(_team_rows(user, pk, _LED_TEAM, _ANY_TEAM))
+
+
+def get_summary_team_and_actions(user: User, pk: int) -> tuple[Team, list[tuple]]:
+    """A team whose summary this person may see, with the actions its summary lists (as `action_rows_of_team`
+    gives them), in one statement; otherwise 404."""
+    row = _team_rows(user, pk, _LED_TEAM_AND_ACTIONS, _ANY_TEAM_AND_ACTIONS)
+    return _team_of(row), TEAM_ACTIONS_BESIDE.rows(row[-1])
+
+
+def get_summary_service(user: User, pk: int) -> Service:
+    """A service whose summary this person may see, otherwise 404."""
+    return _service_of(_service_row(user, pk, _LED_SERVICE, _ANY_SERVICE))
+
+
+def get_summary_service_and_actions(user: User, pk: int) -> tuple[Service, list[tuple]]:
+    """A service whose summary this person may see, with the actions its summary lists (as `action_rows_of_service`
+    gives them), in one statement; otherwise 404."""
+    row = _service_row(user, pk, _LED_SERVICE_AND_ACTIONS, _ANY_SERVICE_AND_ACTIONS)
+    return _service_of(row), SERVICE_ACTIONS_BESIDE.rows(row[-1])
 
 
 # --- Actions: readable by whoever sees the team's (or, for a service's action, any team's) summary; changed

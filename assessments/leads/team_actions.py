@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.core.periods import add_months
 from assessments.leads.action_library import Suggestion
-from assessments.models.compiled import CompiledQuery
+from assessments.models.compiled import CompiledQuery, JSONRows
 from assessments.models.figures import TeamAction, TeamActionEvent
 from assessments.models.organisation import Service, Team
 
@@ -189,13 +189,15 @@ def next_statuses(action: TeamAction) -> list[tuple[str, StrOrPromise]]:
 # --- reads ---------------------------------------------------------------------------------------------------
 
 
-def _team_actions(team_id: int, service_id: int) -> QuerySet[TeamAction]:
+def _team_actions(team_id: Any, service_id: Any) -> QuerySet[TeamAction]:
+    """`team_id` and `service_id`: ids, or OuterRefs to them (TEAM_ACTIONS_BESIDE)."""
     return TeamAction.objects.filter(Q(team_id=team_id) | Q(service_id=service_id, team__isnull=True)).order_by(
         F("closed_at").asc(nulls_first=True), "-starts_on", "-pk"
     )
 
 
-def _service_actions(service_id: int) -> QuerySet[TeamAction]:
+def _service_actions(service_id: Any) -> QuerySet[TeamAction]:
+    """`service_id`: an id, or an OuterRef to one (SERVICE_ACTIONS_BESIDE)."""
     return TeamAction.objects.filter(service_id=service_id).order_by(
         F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk"
     )
@@ -211,6 +213,12 @@ _TEAM_ACTIONS = CompiledQuery(
 _SERVICE_ACTIONS = CompiledQuery(
     lambda service_id: _service_actions(service_id).values_list(*_ACTION_READ), "service_id"
 )
+
+
+# The same rows, beside each team or service a query reads (assessments/leads/access.py: its summary page's access
+# check reads them in the same statement).
+TEAM_ACTIONS_BESIDE = JSONRows(_team_actions(OuterRef("pk"), OuterRef("service_id")), *_ACTION_READ)
+SERVICE_ACTIONS_BESIDE = JSONRows(_service_actions(OuterRef("pk")), *_ACTION_READ)
 
 
 def actions_from_rows(rows: list[tuple]) -> list[TeamAction]:

@@ -7,17 +7,26 @@ its queries did: about 1 ms each, for SQL that is the same on every request but 
 same SQL with the real ids in their places, applying the ORM's own converters to what comes back. The rule a query
 states (who may read what) stays written once, as a queryset; tests/leads/test_compiled_queries.py checks that each
 compiled query returns what its queryset returns.
+
+A compiled query may also carry `JSONRows`: a list read in the same statement, beside its row (a summary page's
+actions beside its access check), as JSON the database builds and this module reads back into the values the ORM
+would give. A statement fewer on every read; the same test checks the list against the ORM's, field by field.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery, TextField, Window
+from django.db.models.functions import JSONArray, RowNumber
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 # Each name's marker: an integer no id reaches, and which no query states as a constant.
 _MARKER_BASE = -7_352_000_000_000
@@ -38,18 +47,21 @@ class CompiledQuery:
         markers = {_MARKER_BASE - i: name for i, name in enumerate(self._names)}
         queryset = self._build(**{name: value for value, name in markers.items()}).using(alias)
         fields = getattr(queryset, "_fields", None)
-        if fields is None or queryset.query.annotation_select or queryset.query.extra_select:
-            raise ImproperlyConfigured("A compiled query must be a values_list of plain fields.")
+        annotations = set(queryset.query.annotation_select)
+        if fields is None or queryset.query.extra_select or not annotations <= set(fields):
+            raise ImproperlyConfigured("A compiled query must be a values_list of fields (and of JSONRows).")
+        if any(not isinstance(queryset.query.annotations[a], JSONRows) for a in annotations):
+            raise ImproperlyConfigured("A compiled query's only annotations are JSONRows.")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        if [column_alias for _column, _sql, column_alias in compiler.select] != list(fields):
+            raise ImproperlyConfigured("A compiled query selects other columns than its fields, or in another order.")
         # Where each value goes: a name's marker is that name's id; anything else is a constant of the query.
         slots = [(markers.get(p) if type(p) is int else None, p) for p in params]
         missing = set(self._names) - {name for name, _ in slots}
         if missing:
             raise ImproperlyConfigured(f"A compiled query does not use {sorted(missing)}.")
         expressions = [column for column, _sql, _alias in compiler.select]
-        if len(expressions) != len(fields):
-            raise ImproperlyConfigured("A compiled query selects other columns than its fields.")
         return sql, slots, expressions
 
     def rows(self, using: str = DEFAULT_DB_ALIAS, **ids: int) -> list[tuple]:
@@ -109,3 +121,83 @@ class CompiledInsert:
         params = [f.get_db_prep_save(values[f.name], connection) for f in self._fields]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+
+
+class JSONRows(Subquery):
+    """Every row of an ordered queryset, as one JSON text beside each row of the query it annotates: so that a page's
+    one row and the list beside it come in one statement (a compiled query may end with it). `rows(text)` gives the
+    rows back as tuples of Python values, in the queryset's order, as `values_list(*fields)` would give them.
+
+    Each row is a JSON array of `fields`, numbered by ROW_NUMBER() over the queryset's own ordering: the database
+    orders them as the ORM would (its collation included), and the order survives an aggregate that keeps none."""
+
+    output_field = TextField()
+
+    def __init__(self, queryset: QuerySet, *fields: str) -> None:
+        ordering = queryset.query.order_by
+        if not ordering:
+            raise ImproperlyConfigured("JSONRows needs an ordered queryset.")
+        self._converters = [_json_converter(_field_at(queryset.model, path)) for path in fields]
+        numbered = (
+            queryset.order_by()
+            .annotate(json_row=JSONArray(*fields), row_number=Window(RowNumber(), order_by=list(ordering)))  # type: ignore[arg-type]
+            .values("json_row", "row_number")
+        )
+        super().__init__(numbered)
+
+    def as_sql(self, compiler, connection, template=None, **extra_context):
+        inner, params = super().as_sql(compiler, connection, **extra_context)
+        if connection.vendor == "postgresql":
+            rows = """COALESCE(json_agg(json_build_array(r."row_number", r."json_row")), '[]')::text"""
+        else:
+            rows = """COALESCE(json_group_array(json_array(r."row_number", json(r."json_row"))), '[]')"""
+        return f"(SELECT {rows} FROM {inner} r)", params
+
+    def rows(self, text: str) -> list[tuple]:
+        numbered = sorted(json.loads(text), key=lambda pair: pair[0])
+        return [
+            tuple(None if v is None else convert(v) for convert, v in zip(self._converters, row, strict=True))
+            for _n, row in numbered
+        ]
+
+
+def _aware(value: str):
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValueError(f"not a date and time: {value!r}")
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)  # SQLite keeps UTC, without saying
+
+
+def _date(value: str):
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ValueError(f"not a date: {value!r}")
+    return parsed
+
+
+def _field_at(model: type[models.Model], path: str) -> models.Field:
+    """The field a values_list path names ("team__name", "service_id")."""
+    *relations, last = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model  # type: ignore[assignment]
+    field = model._meta.pk if last == "pk" else model._meta.get_field(last)
+    if not isinstance(field, models.Field):
+        raise ImproperlyConfigured(f"{path} is not a column.")
+    return field
+
+
+def _json_converter(field: models.Field) -> Callable[[Any], Any]:
+    """How a field comes back from JSON as the ORM gives it; a field of another kind is refused."""
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    if isinstance(field, models.DateTimeField):
+        return _aware
+    if isinstance(field, models.DateField):
+        return _date
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.IntegerField):
+        return int
+    if isinstance(field, models.CharField | models.TextField):
+        return str
+    raise ImproperlyConfigured(f"JSONRows cannot read back a {type(field).__name__}.")

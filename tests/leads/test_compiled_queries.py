@@ -10,13 +10,20 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.core.periods import latest_shown_period
-from assessments.leads.access import get_summary_service, get_summary_team, summary_services, summary_teams
+from assessments.leads.access import (
+    get_summary_service,
+    get_summary_service_and_actions,
+    get_summary_team,
+    get_summary_team_and_actions,
+    summary_services,
+    summary_teams,
+)
 from assessments.leads.audit import summary_access_record
 from assessments.leads.team_actions import (
     action_rows_of_service,
@@ -24,8 +31,17 @@ from assessments.leads.team_actions import (
     actions_from_rows,
     team_action_move,
 )
-from assessments.models import Membership, Role, Service, ServiceLead, SummaryAccess, Team, TeamAction
-from assessments.models.compiled import CompiledQuery
+from assessments.models import (
+    Membership,
+    PublishedPeriod,
+    Role,
+    Service,
+    ServiceLead,
+    SummaryAccess,
+    Team,
+    TeamAction,
+)
+from assessments.models.compiled import CompiledQuery, JSONRows
 from tests.actions import make_action
 from tests.cast import make_user, new_admin
 
@@ -170,7 +186,27 @@ SERVICES_SEEN = {
 }
 
 
-def test_the_team_summary_check_lets_in_exactly_whom_summary_teams_lets_in(org, django_assert_num_queries):
+def team_only(person, pk):
+    team, rows = get_summary_team_and_actions(person, pk)
+    assert rows == action_rows_of_team(team)
+    return team
+
+
+def service_only(person, pk):
+    service, rows = get_summary_service_and_actions(person, pk)
+    assert rows == action_rows_of_service(service)
+    return service
+
+
+# Each check as the pages that read one team or service use it, and as the summary pages use it (with the actions).
+TEAM_CHECKS = [get_summary_team, team_only]
+SERVICE_CHECKS = [get_summary_service, service_only]
+
+
+@pytest.mark.parametrize("get_summary_team", TEAM_CHECKS, ids=["team", "team and actions"])
+def test_the_team_summary_check_lets_in_exactly_whom_summary_teams_lets_in(
+    org, django_assert_num_queries, get_summary_team
+):
     unknown = max(t.pk for t in org.teams) + 1
     for role, person in org.people.items():
         allowed = {t.pk: t for t in summary_teams(person)}
@@ -188,7 +224,8 @@ def test_the_team_summary_check_lets_in_exactly_whom_summary_teams_lets_in(org, 
             assert not team._state.adding and not team.service._state.adding
 
 
-def test_the_service_summary_check_lets_in_exactly_whom_summary_services_lets_in(org):
+@pytest.mark.parametrize("get_summary_service", SERVICE_CHECKS, ids=["service", "service and actions"])
+def test_the_service_summary_check_lets_in_exactly_whom_summary_services_lets_in(org, get_summary_service):
     unknown = max(s.pk for s in org.services) + 1
     for role, person in org.people.items():
         allowed = {s.pk: s for s in summary_services(person)}
@@ -210,10 +247,9 @@ def test_the_service_summary_check_lets_in_exactly_whom_summary_services_lets_in
 def test_an_id_nobody_has_is_not_found_never_a_database_error(org, role):
     person = org.people[role]
     for pk in IDS_NOBODY_HAS:
-        with pytest.raises(Http404):
-            get_summary_team(person, pk)
-        with pytest.raises(Http404):
-            get_summary_service(person, pk)
+        for check in (*TEAM_CHECKS, *SERVICE_CHECKS):
+            with pytest.raises(Http404):
+                check(person, pk)
 
 
 TEAM_URLS = ("leads:team_summary", "leads:team_summary_export", "leads:team_pack")
@@ -281,6 +317,17 @@ def acted(org) -> Org:
     make_action(lead, team=h_west, starts_on=date(2026, 5, 1))
     make_action(lead, service=harbour, starts_on=date(2026, 1, 5))
     TeamAction.objects.filter(team=r_south, closed_at__isnull=True).update(created_by=None)
+    # Names whose order depends on the database's collation (the service summary orders by team name), and words
+    # JSON must escape: the actions read beside a summary come back as JSON.
+    for name in ("ángel team", "apple team", "Zed team"):
+        make_action(lead, team=Team.objects.create(service=riverside, name=name), starts_on=date(2026, 2, 1))
+    make_action(
+        lead,
+        team=r_north,
+        starts_on=date(2026, 3, 1),
+        description='Say "no" \\ to overtime\nand rest – café ☕ 🙂 </script>',
+        owner='O’Brien \\ "the lead"',
+    )
     return org
 
 
@@ -307,9 +354,13 @@ def test_a_teams_actions_are_the_orms_in_the_same_order_field_by_field(acted, dj
             .order_by(F("closed_at").asc(nulls_first=True), "-starts_on", "-pk")
         )
         assert_same_actions(actions_from_rows(action_rows_of_team(team)), oracle, django_assert_num_queries)
+        # ... and as the summary page reads them, beside its access check (as JSON, read back).
+        beside = get_summary_team_and_actions(acted.people["superuser"], team.pk)[1]
+        assert_same_actions(actions_from_rows(beside), oracle, django_assert_num_queries)
+        assert beside == action_rows_of_team(team)
     # The world has what the comparison needs: a team with its own and its service's actions, open and closed.
     north = actions_from_rows(action_rows_of_team(acted.teams[0]))
-    assert len(north) == 8
+    assert len(north) == 9
     assert {a.team_id is None for a in north} == {True, False}
     assert {a.closed_at is None for a in north} == {True, False}
 
@@ -322,8 +373,26 @@ def test_a_services_actions_are_the_orms_in_the_same_order_field_by_field(acted,
             .order_by(F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk")
         )
         assert_same_actions(actions_from_rows(action_rows_of_service(service)), oracle, django_assert_num_queries)
-    assert len(actions_from_rows(action_rows_of_service(acted.services[0]))) == 11
-    assert actions_from_rows(action_rows_of_service(Service.objects.create(name="No actions yet"))) == []
+        beside = get_summary_service_and_actions(acted.people["superuser"], service.pk)[1]
+        assert_same_actions(actions_from_rows(beside), oracle, django_assert_num_queries)
+        assert beside == action_rows_of_service(service)
+    assert (
+        len(actions_from_rows(action_rows_of_service(acted.services[0])))
+        == TeamAction.objects.filter(service=acted.services[0]).count()
+    )
+    empty = Service.objects.create(name="No actions yet")
+    assert actions_from_rows(action_rows_of_service(empty)) == []
+    assert get_summary_service_and_actions(acted.people["superuser"], empty.pk)[1] == []
+
+
+def test_the_actions_read_beside_a_summary_in_one_statement_with_the_access_check(acted, django_assert_num_queries):
+    lead = acted.people["service lead"]
+    with django_assert_num_queries(1):
+        _team, rows = get_summary_team_and_actions(lead, acted.teams[0].pk)
+    assert len(rows) == 9
+    with django_assert_num_queries(1):
+        _service, rows = get_summary_service_and_actions(lead, acted.services[0].pk)
+    assert len(rows) == TeamAction.objects.filter(service=acted.services[0]).count()
 
 
 # --- the audit row of a read -----------------------------------------------------------------------------------------
@@ -408,3 +477,15 @@ def test_a_compiled_query_must_be_a_values_list_of_plain_fields(db):
     ):
         with pytest.raises(ImproperlyConfigured):
             CompiledQuery(build, "team_id").rows(team_id=1)
+
+
+def test_rows_beside_a_query_must_be_ordered_and_readable_back(db):
+    with pytest.raises(ImproperlyConfigured, match="ordered"):
+        JSONRows(TeamAction.objects.order_by(), "pk")
+    with pytest.raises(ImproperlyConfigured, match="cannot read back"):
+        JSONRows(PublishedPeriod.objects.order_by("pk"), "pk", "figures")
+    beside = JSONRows(TeamAction.objects.filter(team_id=OuterRef("pk")).order_by("pk"), "pk")
+    with_rows = CompiledQuery(
+        lambda team_id: Team.objects.filter(pk=team_id).annotate(rows=beside).values_list("rows", "pk"), "team_id"
+    )
+    assert with_rows.rows(team_id=1) == []

@@ -349,7 +349,7 @@ def test_a_database_outage_logs_the_route_on_one_line_whatever_the_path_holds(cl
     def outage(*args, **kwargs):
         raise OperationalError("the database system is shutting down")
 
-    monkeypatch.setattr("assessments.leads.views.summaries.get_summary_team", outage)
+    monkeypatch.setattr("assessments.leads.views.summaries.get_summary_team_and_actions", outage)
     forged = "2026-11%0A2026-12-06 12:00:00,000 ERROR django.request forged"
     with caplog.at_level("WARNING", logger="assessments.web.middleware"):
         response = client.get(f"/summaries/teams/{team.pk}/{forged}/")

@@ -38,7 +38,9 @@ from assessments.figures.summaries import (
 from assessments.http import AuthenticatedHttpRequest
 from assessments.leads.access import (
     get_summary_service,
+    get_summary_service_and_actions,
     get_summary_team,
+    get_summary_team_and_actions,
     is_administrator,
     summary_services,
     summary_teams,
@@ -53,7 +55,6 @@ from assessments.leads.parts import (
     published_part,
     team_scope,
 )
-from assessments.leads.team_actions import action_rows_of_service, action_rows_of_team
 from assessments.models.figures import SummaryAccess
 from assessments.models.organisation import Role, Service, Team
 
@@ -286,8 +287,9 @@ PART_TEMPLATES = {
 
 
 def _team_page(request: AuthenticatedHttpRequest, team_pk: int, period: str, page: str) -> HttpResponse:
-    """A team's summary or its pack: the same access check, period check, read and audit."""
-    team = get_summary_team(request.user, team_pk)
+    """A team's summary or its pack: the same access check (which reads the actions too), period check, read and
+    audit."""
+    team, action_rows = get_summary_team_and_actions(request.user, team_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
@@ -297,7 +299,7 @@ def _team_page(request: AuthenticatedHttpRequest, team_pk: int, period: str, pag
         return _segments(PART_TEMPLATES[page], context), context["facts"]
 
     part = _read(request, SummaryAccess.Action.VIEW, selected, team.service, page, render_parts, team)
-    actions = ActionsOnPage(action_rows_of_team(team), part, selected)
+    actions = ActionsOnPage(action_rows, part, selected)
     suggest_url = reverse("leads:team_action_add", args=[team.pk])
     if page == "team_pack":
         context = {
@@ -422,7 +424,7 @@ def service_summary_current(request: AuthenticatedHttpRequest, service_pk: int) 
 
 @login_required
 def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: str) -> HttpResponse:
-    service = get_summary_service(request.user, service_pk)
+    service, action_rows = get_summary_service_and_actions(request.user, service_pk)
     selected = _period(period)
     if selected is None:
         return _bad_period(request, period)
@@ -432,7 +434,7 @@ def service_summary(request: AuthenticatedHttpRequest, service_pk: int, period: 
         return _segments(PART_TEMPLATES["service_summary"], context), context["facts"]
 
     part = _read(request, SummaryAccess.Action.VIEW, selected, service, "service_summary", render_parts)
-    actions = ActionsOnPage(action_rows_of_service(service), part, selected)
+    actions = ActionsOnPage(action_rows, part, selected)
     context = {
         "service_name": service.name,
         **_summary_context(part, actions, selected, "leads:service_summary", service.pk),
