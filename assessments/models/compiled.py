@@ -8,6 +8,11 @@ same SQL with the real ids in their places, applying the ORM's own converters to
 states (who may read what) stays written once, as a queryset; tests/leads/test_compiled_queries.py checks that each
 compiled query returns what its queryset returns.
 
+On PostgreSQL each compiled statement is also prepared on the server, once per database connection (`_execute`):
+planning the access check took longer than running it. Behind a pooler that moves statements between connections
+(PgBouncer in transaction mode, which docs/deploy.md already rules out) a prepared statement can vanish; the read
+then runs as plain SQL, and DATABASE_PREPARED_STATEMENTS=false turns preparing off.
+
 A compiled query may also carry `JSONRows`: a list read in the same statement, beside its row (a summary page's
 actions beside its access check), as JSON the database builds and this module reads back into the values the ORM
 would give. A statement fewer on every read; the same test checks the list against the ORM's, field by field.
@@ -15,14 +20,19 @@ would give. A statement fewer on every read; the same test checks the list again
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import re
 import threading
+import weakref
 from collections.abc import Callable
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.db.models import QuerySet, Subquery, TextField, Window
 from django.db.models.functions import JSONArray, RowNumber
 from django.utils import timezone
@@ -77,7 +87,7 @@ class CompiledQuery:
                 compiled = self._compiled.setdefault(key, self._compile(using))
         sql, slots, expressions = compiled
         with connection.cursor() as cursor:
-            cursor.execute(sql, [p if name is None else ids[name] for name, p in slots])
+            _execute(connection, cursor, sql, [p if name is None else ids[name] for name, p in slots])
             rows = cursor.fetchall()
         converters = []
         for i, expression in enumerate(expressions):
@@ -94,6 +104,55 @@ class CompiledQuery:
                     values[i] = function(values[i], expression, connection)
             converted.append(tuple(values))
         return converted
+
+
+logger = logging.getLogger(__name__)
+
+# The statements prepared on each PostgreSQL connection, by the driver's connection: a new connection starts with none.
+_PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+def _prepared_form(sql: str) -> tuple[str, str]:
+    """A statement's name (from its text, so one name is only ever one statement, on whatever connection) and its
+    text with $1, $2, ... where the driver would put each value."""
+    numbers = iter(range(1, sql.count("%s") + 1))
+    text = _PLACEHOLDER.sub(lambda m: "%" if m[0] == "%%" else f"${next(numbers)}", sql)
+    return "compiled_" + hashlib.sha256(sql.encode()).hexdigest()[:24], text
+
+
+def _execute(connection, cursor, sql: str, params: list) -> None:
+    """`cursor.execute(sql, params)`, as a statement prepared on the server where that is safe: PostgreSQL, outside
+    a transaction (a statement that fails there harms nothing), with DATABASE_PREPARED_STATEMENTS on."""
+    raw = connection.connection
+    if (
+        connection.vendor != "postgresql"
+        or raw is None
+        or connection.in_atomic_block
+        or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True)
+    ):
+        cursor.execute(sql, params)
+        return
+    from psycopg2 import errors  # type: ignore[import-untyped]  # noqa: PLC0415 - only where it is the database
+
+    name, text = _prepared_form(sql)
+    prepared = _PREPARED.setdefault(raw, set())
+    if name not in prepared:
+        try:
+            with raw.cursor() as own:  # bookkeeping, as Django's own time zone and health checks are
+                own.execute(f"PREPARE {name} AS {text}")
+        except errors.DuplicatePreparedStatement:
+            pass  # prepared before on this server connection: the same name is the same statement
+        prepared.add(name)
+    try:
+        cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
+    except DatabaseError as exc:
+        if not isinstance(exc.__cause__, errors.InvalidSqlStatementName):
+            raise
+        # Gone from under us (a pooler handed the statement to another server connection): plain SQL this time.
+        logger.warning("A prepared statement was not found on its connection; running it unprepared.")
+        prepared.discard(name)
+        cursor.execute(sql, params)
 
 
 class CompiledInsert:
@@ -120,7 +179,7 @@ class CompiledInsert:
             sql = self._sql[connection.vendor] = f"INSERT INTO {quote(self._table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model, values bound
         params = [f.get_db_prep_save(values[f.name], connection) for f in self._fields]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            _execute(connection, cursor, sql, params)
 
 
 class JSONRows(Subquery):

@@ -40,6 +40,7 @@ from assessments.models import (
     SummaryAccess,
     Team,
     TeamAction,
+    compiled,
 )
 from assessments.models.compiled import CompiledQuery, JSONRows
 from tests.actions import make_action
@@ -489,3 +490,12 @@ def test_rows_beside_a_query_must_be_ordered_and_readable_back(db):
         lambda team_id: Team.objects.filter(pk=team_id).annotate(rows=beside).values_list("rows", "pk"), "team_id"
     )
     assert with_rows.rows(team_id=1) == []
+
+
+def test_a_statement_prepared_on_postgresql_keeps_its_percent_signs_and_is_named_by_its_text():
+    name, text = compiled._prepared_form("SELECT 'a%%b' WHERE x = %s AND y LIKE %s")
+    assert text == "SELECT 'a%b' WHERE x = $1 AND y LIKE $2"
+    assert (
+        name.startswith("compiled_") and name == compiled._prepared_form("SELECT 'a%%b' WHERE x = %s AND y LIKE %s")[0]
+    )
+    assert name != compiled._prepared_form("SELECT 'a%%b' WHERE x = %s AND y LIKE %s ")[0]
