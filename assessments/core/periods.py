@@ -147,7 +147,13 @@ def parse_period(key: str, kind: str | None = None) -> Period | None:
 
 def trend_periods(period: Period, length: int = TREND_LENGTH) -> list[Period]:
     """The `length` periods ending with `period`, oldest first."""
+    return list(_trend_periods(period, length))
+
+
+@lru_cache(maxsize=1024)
+def _trend_periods(period: Period, length: int) -> tuple[Period, ...]:
+    # Worked out on every read of a summary, and the same for every read of the period's.
     periods = [period]
     while len(periods) < length:
         periods.append(periods[-1].previous())
-    return periods[::-1]
+    return tuple(periods[::-1])

@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 
 from assessments.core.anonymity import min_group_size, share_min_group_size
 from assessments.core.periods import Period, period_of, trend_periods
-from assessments.figures.publication import past_retention
+from assessments.figures.publication import kept_from
 from assessments.figures.summaries import (
     ServiceFigures,
     VoiceFigures,
@@ -130,7 +130,8 @@ def published_part(
     is nothing to store beside, and the part is rendered on each read.
     """
     summary_access_record(user=user, action=action, service=service, team=team, period=period)
-    trend_from = next((p for p in trend_periods(period) if not past_retention(p)), None)  # the oldest still kept
+    kept = kept_from()  # the oldest period of the trend still kept: past_retention, with today worked out once
+    trend_from = next((p for p in trend_periods(period) if p.end > kept), None)
     key = {
         "service": service,
         "kind": period.kind,
