@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.leads.team_actions import SERVICE_ACTIONS_BESIDE, TEAM_ACTIONS_BESIDE
-from assessments.models.compiled import CompiledQuery
+from assessments.models.compiled import CompiledQuery, RowsAsRead
 from assessments.models.figures import TeamAction
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
@@ -155,11 +155,11 @@ def get_summary_team(user: User, pk: int) -> Team:
     return _team_of(_team_rows(user, pk, _LED_TEAM, _ANY_TEAM))
 
 
-def get_summary_team_and_actions(user: User, pk: int) -> tuple[Team, list[tuple]]:
+def get_summary_team_and_actions(user: User, pk: int) -> tuple[Team, RowsAsRead]:
     """A team whose summary this person may see, with the actions its summary lists (as `action_rows_of_team`
     gives them), in one statement; otherwise 404."""
     row = _team_rows(user, pk, _LED_TEAM_AND_ACTIONS, _ANY_TEAM_AND_ACTIONS)
-    return _team_of(row), TEAM_ACTIONS_BESIDE.rows(row[-1])
+    return _team_of(row), TEAM_ACTIONS_BESIDE.read(row[-1])
 
 
 def get_summary_service(user: User, pk: int) -> Service:
@@ -167,11 +167,11 @@ def get_summary_service(user: User, pk: int) -> Service:
     return _service_of(_service_row(user, pk, _LED_SERVICE, _ANY_SERVICE))
 
 
-def get_summary_service_and_actions(user: User, pk: int) -> tuple[Service, list[tuple]]:
+def get_summary_service_and_actions(user: User, pk: int) -> tuple[Service, RowsAsRead]:
     """A service whose summary this person may see, with the actions its summary lists (as `action_rows_of_service`
     gives them), in one statement; otherwise 404."""
     row = _service_row(user, pk, _LED_SERVICE_AND_ACTIONS, _ANY_SERVICE_AND_ACTIONS)
-    return _service_of(row), SERVICE_ACTIONS_BESIDE.rows(row[-1])
+    return _service_of(row), SERVICE_ACTIONS_BESIDE.read(row[-1])
 
 
 # --- Actions: readable by whoever sees the team's (or, for a service's action, any team's) summary; changed

@@ -144,38 +144,54 @@ def _page_markers(page: dict[str, Any], holes: Iterable[str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class KeptPage:
-    """A page's template rendered with markers and split at them: `pieces` has one more item than `holes`."""
+    """A page's template rendered with markers and split at them, as the UTF-8 it is sent as: `pieces` has one more
+    item than `holes`."""
 
-    pieces: tuple[str, ...]
+    pieces: tuple[bytes, ...]
     holes: tuple[str, ...]
 
     @classmethod
     def split(cls, html: str) -> KeptPage:
         parts = _MARKER.split(html)
-        pieces, holes = tuple(parts[0::2]), tuple(parts[1::2])
+        pieces, holes = parts[0::2], tuple(parts[1::2])
         if any(_OPEN in piece or _CLOSE in piece for piece in pieces):
             raise ValueError(
                 "A hole's marker was changed on its way through the template: a hole must be printed as is."
             )
-        return cls(pieces, holes)
+        return cls(tuple(piece.encode() for piece in pieces), holes)
 
-    def fill(self, values: dict[str, str]) -> str:
+    def fill(self, values: dict[str, bytes]) -> bytes:
         out = [self.pieces[0]]
         for hole, piece in zip(self.holes, self.pieces[1:], strict=True):
             out.append(values[hole])
             out.append(piece)
-        return "".join(out)
+        return b"".join(out)
 
 
-def _escaped(values: dict[str, Any]) -> dict[str, str]:
-    """Each hole's value as `{{ value }}` prints it; a list's items by their index."""
-    out: dict[str, str] = {}
+def _printed(value: Any) -> bytes:
+    """A hole's value as `{{ value }}` prints it, encoded; bytes are HTML rendered and encoded already (a stored
+    part), and go in as they are."""
+    return value if isinstance(value, bytes) else str(conditional_escape(value)).encode()
+
+
+def _escaped(values: dict[str, Any]) -> dict[str, bytes]:
+    """Each hole's value as printed; a list's items by their index."""
+    out: dict[str, bytes] = {}
     for name, value in values.items():
         if isinstance(value, list):
-            out.update({f"{name}.{i}": str(conditional_escape(v)) for i, v in enumerate(value)})
+            out.update({f"{name}.{i}": _printed(v) for i, v in enumerate(value)})
         else:
-            out[name] = str(conditional_escape(value))
+            out[name] = _printed(value)
     return out
+
+
+def _as_usual(context: dict[str, Any]) -> dict[str, Any]:
+    """The context for the page's template itself: HTML held as bytes, as the text the template prints."""
+
+    def text(value: Any) -> Any:
+        return mark_safe(value.decode()) if isinstance(value, bytes) else value  # noqa: S308 - rendered HTML
+
+    return {k: [text(v) for v in value] if isinstance(value, list) else text(value) for k, value in context.items()}
 
 
 def _key(template: str, frame: _Frame, page: dict[str, Any], holes: tuple[str, ...]) -> str:
@@ -196,9 +212,10 @@ def kept_page(request: HttpRequest, template: str, context: dict[str, Any], hole
     """The page `template` shows for `context`: its kept shell filled with the values of `holes` and of the frame's.
 
     The template prints each hole as it is (`{{ name }}`, or `{{ name.0 }}` for a list's items); every other value
-    of `context` is part of the shell's key. A page with messages is rendered as usual."""
+    of `context` is part of the shell's key. A hole's value may be bytes: HTML rendered and encoded already, which
+    goes in as it is. A page with messages is rendered as usual."""
     if not ENABLED or len(get_messages(request)):
-        return render(request, template, context)
+        return render(request, template, _as_usual(context))
     frame = _Frame(request)
     cache = caches[_CACHE]
     key = _key(template, frame, context, holes)

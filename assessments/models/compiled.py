@@ -28,6 +28,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from datetime import UTC
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -207,17 +208,45 @@ class JSONRows(Subquery):
     def as_sql(self, compiler, connection, template=None, **extra_context):
         inner, params = super().as_sql(compiler, connection, **extra_context)
         if connection.vendor == "postgresql":
-            rows = """COALESCE(json_agg(json_build_array(r."row_number", r."json_row")), '[]')::text"""
+            numbered = 'json_build_array(r."row_number", r."json_row") ORDER BY r."row_number"'
+            rows = f"COALESCE(json_agg({numbered}), '[]')::text"
         else:
             rows = """COALESCE(json_group_array(json_array(r."row_number", json(r."json_row"))), '[]')"""
         return f"(SELECT {rows} FROM {inner} r)", params
 
+    def read(self, text: str) -> RowsAsRead:
+        """The rows in `text`, made into values only when asked."""
+        return RowsAsRead(text, self._converters)
+
     def rows(self, text: str) -> list[tuple]:
-        numbered = sorted(json.loads(text), key=lambda pair: pair[0])
+        return self.read(text).rows
+
+
+class RowsAsRead:
+    """Rows read beside a query (JSONRows): the JSON as the database sent it (`text`, which names every value: a
+    digest of it stands for them all), and the rows made from it only when asked, whole or one column at a time."""
+
+    def __init__(self, text: str, converters: list[Callable[[Any], Any]]) -> None:
+        self.text = text
+        self._converters = converters
+
+    @cached_property
+    def _values(self) -> list[list]:
+        return [row for _n, row in sorted(json.loads(self.text), key=lambda pair: pair[0])]
+
+    @cached_property
+    def rows(self) -> list[tuple]:
         return [
             tuple(None if v is None else convert(v) for convert, v in zip(self._converters, row, strict=True))
-            for _n, row in numbered
+            for row in self._values
         ]
+
+    def column(self, index: int) -> list:
+        convert = self._converters[index]
+        return [None if row[index] is None else convert(row[index]) for row in self._values]
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def _aware(value: str):

@@ -188,14 +188,14 @@ SERVICES_SEEN = {
 
 
 def team_only(person, pk):
-    team, rows = get_summary_team_and_actions(person, pk)
-    assert rows == action_rows_of_team(team)
+    team, read = get_summary_team_and_actions(person, pk)
+    assert read.rows == action_rows_of_team(team)
     return team
 
 
 def service_only(person, pk):
-    service, rows = get_summary_service_and_actions(person, pk)
-    assert rows == action_rows_of_service(service)
+    service, read = get_summary_service_and_actions(person, pk)
+    assert read.rows == action_rows_of_service(service)
     return service
 
 
@@ -356,7 +356,7 @@ def test_a_teams_actions_are_the_orms_in_the_same_order_field_by_field(acted, dj
         )
         assert_same_actions(actions_from_rows(action_rows_of_team(team)), oracle, django_assert_num_queries)
         # ... and as the summary page reads them, beside its access check (as JSON, read back).
-        beside = get_summary_team_and_actions(acted.people["superuser"], team.pk)[1]
+        beside = get_summary_team_and_actions(acted.people["superuser"], team.pk)[1].rows
         assert_same_actions(actions_from_rows(beside), oracle, django_assert_num_queries)
         assert beside == action_rows_of_team(team)
     # The world has what the comparison needs: a team with its own and its service's actions, open and closed.
@@ -374,7 +374,7 @@ def test_a_services_actions_are_the_orms_in_the_same_order_field_by_field(acted,
             .order_by(F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk")
         )
         assert_same_actions(actions_from_rows(action_rows_of_service(service)), oracle, django_assert_num_queries)
-        beside = get_summary_service_and_actions(acted.people["superuser"], service.pk)[1]
+        beside = get_summary_service_and_actions(acted.people["superuser"], service.pk)[1].rows
         assert_same_actions(actions_from_rows(beside), oracle, django_assert_num_queries)
         assert beside == action_rows_of_service(service)
     assert (
@@ -383,17 +383,17 @@ def test_a_services_actions_are_the_orms_in_the_same_order_field_by_field(acted,
     )
     empty = Service.objects.create(name="No actions yet")
     assert actions_from_rows(action_rows_of_service(empty)) == []
-    assert get_summary_service_and_actions(acted.people["superuser"], empty.pk)[1] == []
+    assert get_summary_service_and_actions(acted.people["superuser"], empty.pk)[1].rows == []
 
 
 def test_the_actions_read_beside_a_summary_in_one_statement_with_the_access_check(acted, django_assert_num_queries):
     lead = acted.people["service lead"]
     with django_assert_num_queries(1):
-        _team, rows = get_summary_team_and_actions(lead, acted.teams[0].pk)
-    assert len(rows) == 9
+        _team, read = get_summary_team_and_actions(lead, acted.teams[0].pk)
+    assert len(read) == 9 and len(read.rows) == 9
     with django_assert_num_queries(1):
-        _service, rows = get_summary_service_and_actions(lead, acted.services[0].pk)
-    assert len(rows) == TeamAction.objects.filter(service=acted.services[0]).count()
+        _service, read = get_summary_service_and_actions(lead, acted.services[0].pk)
+    assert len(read.rows) == TeamAction.objects.filter(service=acted.services[0]).count()
 
 
 # --- the audit row of a read -----------------------------------------------------------------------------------------

@@ -199,8 +199,8 @@ def test_a_server_under_another_url_prefix_links_the_kept_page_under_it(lead, te
 def test_a_marker_changed_on_its_way_through_a_template_stops_the_shell_being_kept():
     good = f"a{kept_pages._marker('name')}b{kept_pages._marker('parts.0')}c"
     shell = KeptPage.split(good)
-    assert shell.pieces == ("a", "b", "c") and shell.holes == ("name", "parts.0")
-    assert shell.fill({"name": "N", "parts.0": "P"}) == "aNbPc"
+    assert shell.pieces == (b"a", b"b", b"c") and shell.holes == ("name", "parts.0")
+    assert shell.fill({"name": b"N", "parts.0": b"P"}) == b"aNbPc"
     with pytest.raises(ValueError, match="printed as is"):
         KeptPage.split(good.upper())
 

@@ -63,9 +63,9 @@ def test_prepared_reads_let_in_exactly_whom_the_orm_lets_in_with_the_same_action
                     with pytest.raises(Http404):
                         get_summary_team_and_actions(person, team.pk)
                     continue
-                found, rows = get_summary_team_and_actions(person, team.pk)
+                found, read = get_summary_team_and_actions(person, team.pk)
                 assert (found.pk, found.name, found.service.name) == (team.pk, team.name, team.service.name)
-                assert rows == action_rows_of_team(team)
+                assert read.rows == action_rows_of_team(team)
             services = {s.pk for s in summary_services(person)}
             assert {s.name for s in summary_services(person)} == SERVICES_SEEN[role]
             for service in org.services:
@@ -73,7 +73,7 @@ def test_prepared_reads_let_in_exactly_whom_the_orm_lets_in_with_the_same_action
                     with pytest.raises(Http404):
                         get_summary_service_and_actions(person, service.pk)
                     continue
-                assert get_summary_service_and_actions(person, service.pk)[1] == action_rows_of_service(service)
+                assert get_summary_service_and_actions(person, service.pk)[1].rows == action_rows_of_service(service)
     assert len(prepared()) >= 4  # the team and service reads, as a lead and as an administrator, and the actions
 
 

@@ -113,7 +113,7 @@ def _service_scopes(figures) -> list:
 
 
 def _csv(filename: str, part: Part) -> HttpResponse:
-    response = HttpResponse(part.segments[0], content_type="text/csv; charset=utf-8")
+    response = HttpResponse(part.chunks[0], content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -331,7 +331,7 @@ def _summary_context(part: Part, actions: ActionsOnPage, selected: Period, page:
     nav = _nav_context(selected, page, pk)
     return {
         "period_label": selected.label,
-        "parts": part.html,
+        "parts": list(part.chunks),
         "period_nav": kept_fragment(
             "period_nav", [nav["nav_shown"]], "assessments/leads/partials/period_nav.html", nav
         ),
