@@ -29,6 +29,7 @@ from typing import Any, cast
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -55,16 +56,16 @@ def _marker(name: str) -> SafeString:
     return mark_safe(f"{_OPEN}{_NONCE}:{name}{_CLOSE}")  # noqa: S308 - private-use characters and a hex word
 
 
-def kept_fragment(name: str, vary_on: Iterable[Any], template: str, context: dict) -> SafeString:
+def kept_fragment(name: str, vary_on: Iterable[Any], template: str, context: dict) -> bytes:
     """A piece of a page rendered once per process for everything it shows (`vary_on`), as {% cache %} would keep it,
-    for a page that is kept as a shell (its holes must be plain values, not template tags)."""
+    for a kept page's hole: kept, and given, as the UTF-8 it is sent as."""
     cache = caches[_CACHE]
     key = make_template_fragment_key(name, [get_language(), get_script_prefix(), *vary_on])
     html = cache.get(key)
     if html is None:
-        html = render_to_string(template, context)
+        html = render_to_string(template, context).encode()
         cache.set(key, html, None)
-    return mark_safe(html)  # noqa: S308 - rendered by our template, which escapes
+    return html
 
 
 class _Menu:
@@ -92,6 +93,26 @@ class _Request:
         return _marker("full_path")
 
 
+# Every value the context processors give a page, and what the shell does with it: a hole (`_Frame.holes`), part of
+# the key (`_Frame.key`), a stand-in with no reader's data in it (`_Frame.stand_ins`), or the same for every reader
+# (settings, the URL prefix, which is in every key). A processor that gives anything else stops the shell being
+# built: a value that differs between readers would otherwise be the first reader's on everyone's page.
+FRAME_VALUES = frozenset(
+    {
+        "request",
+        "user",
+        "perms",
+        "messages",
+        "DEFAULT_MESSAGE_LEVELS",
+        "csrf_token",
+        "menu",
+        "local_passwords",
+        "url_prefix",
+        "session_timeout",
+    }
+)
+
+
 def _processors() -> Sequence[Callable[[HttpRequest], dict[str, Any]]]:
     """The context processors every render of a page runs (settings TEMPLATES, with Django's own for the CSRF token)."""
     return cast(DjangoTemplates, engines["django"]).engine.template_context_processors
@@ -105,6 +126,12 @@ class _Frame:
         values: dict[str, Any] = {}
         for processor in _processors():
             values.update(processor(request))
+        unknown = set(values) - FRAME_VALUES
+        if unknown:
+            raise ImproperlyConfigured(
+                f"A context processor gives {sorted(unknown)}: say in assessments/leads/kept_pages.py whether a kept "
+                "page's shell has a hole for it, keys on it, or shows it the same to everyone."
+            )
         self.menu, self.timeout, self.user = values["menu"], values.get("session_timeout"), values["user"]
         self.key = (
             self.user.is_authenticated,

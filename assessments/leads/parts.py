@@ -299,8 +299,9 @@ class ActionsOnPage:
         its team), so a read whose list is kept makes none of them into values."""
         voices = self.part.facts["voices"]
         said = {pk: voices["voices"].get(str(pk)) for pk in self._started}
-        everything = (self.read.text, said, voices["share_min_group_size"], self.period.key, timezone.localdate())
-        return hashlib.sha256(repr(everything).encode()).hexdigest()
+        digest = hashlib.sha256(self.read.text.encode())
+        digest.update(repr((said, voices["share_min_group_size"], self.period.key, timezone.localdate())).encode())
+        return digest.hexdigest()
 
 
 def page_withholds(part: Part, actions: ActionsOnPage) -> bool:

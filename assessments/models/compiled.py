@@ -183,6 +183,14 @@ class CompiledInsert:
             _execute(connection, cursor, sql, params)
 
 
+class _JSONRow(JSONArray):
+    """A row as a JSON array. On PostgreSQL as `json`, not Django's `jsonb` with a cast for each value: the row is only
+    text on its way to the page, and building jsonb took the access check a fifth longer."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
+
+
 class JSONRows(Subquery):
     """Every row of an ordered queryset, as one JSON text beside each row of the query it annotates: so that a page's
     one row and the list beside it come in one statement (a compiled query may end with it). `rows(text)` gives the
@@ -200,7 +208,7 @@ class JSONRows(Subquery):
         self._converters = [_json_converter(_field_at(queryset.model, path)) for path in fields]
         numbered = (
             queryset.order_by()
-            .annotate(json_row=JSONArray(*fields), row_number=Window(RowNumber(), order_by=list(ordering)))  # type: ignore[arg-type]
+            .annotate(json_row=_JSONRow(*fields), row_number=Window(RowNumber(), order_by=list(ordering)))  # type: ignore[arg-type]
             .values("json_row", "row_number")
         )
         super().__init__(numbered)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse, set_script_prefix
 
 from assessments.core.periods import latest_shown_period
@@ -212,3 +213,25 @@ def test_a_value_that_is_neither_a_hole_nor_plain_is_refused(lead, team, rf):
     request._messages = messages.storage.default_storage(request)
     with pytest.raises(TypeError, match="plain"):
         kept_pages.kept_page(request, "assessments/leads/team_summary.html", {"team": team}, ())
+
+
+def reader_count(request):
+    return {"unread_count": request.user.pk}
+
+
+def test_a_context_processor_the_shell_does_not_know_stops_it_being_built(lead, team, settings):
+    """A new per-reader value in the frame would be the first reader's on everyone's page: the shell refuses it."""
+    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                **settings.TEMPLATES[0]["OPTIONS"],
+                "context_processors": [*processors, "tests.leads.test_kept_pages.reader_count"],
+            },
+        }
+    ]
+    client = signed_in(lead)
+    client.raise_request_exception = True
+    with pytest.raises(ImproperlyConfigured, match="unread_count"):
+        client.get(team_url(team))
