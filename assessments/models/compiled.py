@@ -25,7 +25,6 @@ import json
 import logging
 import re
 import threading
-import weakref
 from collections.abc import Callable
 from datetime import UTC
 from functools import cached_property
@@ -109,8 +108,25 @@ class CompiledQuery:
 
 logger = logging.getLogger(__name__)
 
-# The statements prepared on each PostgreSQL connection, by the driver's connection: a new connection starts with none.
-_PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+# Where a connection (Django's, one per thread) notes the statements prepared on it, with the driver's connection they
+# were prepared on: a new driver connection (after a restart, say) starts with none.
+_PREPARED_ATTRIBUTE = "_compiled_prepared"
+
+
+def _prepared_on(connection, raw) -> set[str]:
+    noted = getattr(connection, _PREPARED_ATTRIBUTE, None)
+    if noted is None or noted[0] is not raw:
+        noted = (raw, set())
+        setattr(connection, _PREPARED_ATTRIBUTE, noted)
+    return noted[1]
+
+
+def forget_prepared(connection) -> None:
+    """Forget which statements this connection has prepared (the server may still have them)."""
+    if hasattr(connection, _PREPARED_ATTRIBUTE):
+        delattr(connection, _PREPARED_ATTRIBUTE)
+
+
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
@@ -137,7 +153,7 @@ def _execute(connection, cursor, sql: str, params: list) -> None:
     from psycopg2 import errors  # type: ignore[import-untyped]  # noqa: PLC0415 - only where it is the database
 
     name, text = _prepared_form(sql)
-    prepared = _PREPARED.setdefault(raw, set())
+    prepared = _prepared_on(connection, raw)
     if name not in prepared:
         try:
             with raw.cursor() as own:  # bookkeeping, as Django's own time zone and health checks are

@@ -42,11 +42,11 @@ def _no_statements_prepared_yet():
     """Each test starts on a connection with nothing prepared (the app's own bookkeeping forgets it too)."""
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
-    compiled._PREPARED.clear()
+    compiled.forget_prepared(connection)
     yield
     with connection.cursor() as cursor:
         cursor.execute("DEALLOCATE ALL")
-    compiled._PREPARED.clear()
+    compiled.forget_prepared(connection)
 
 
 def test_prepared_reads_let_in_exactly_whom_the_orm_lets_in_with_the_same_actions():
@@ -123,7 +123,7 @@ def test_a_statement_prepared_before_on_the_connection_is_used_as_it_is(client):
     client.force_login(lead)
     read_team_summary(client, team)
     before = prepared()
-    compiled._PREPARED.clear()  # this process forgets; the server remembers
+    compiled.forget_prepared(connection)  # this process forgets; the server remembers
     read_team_summary(client, team)
     assert prepared() == before
     assert SummaryAccess.objects.filter(user=lead).count() == 2
@@ -136,3 +136,27 @@ def test_nothing_is_prepared_with_prepared_statements_off(client, settings):
     read_team_summary(client, org.teams[0])
     read_team_summary(client, org.teams[0])
     assert prepared() == set()
+
+
+def test_threads_each_prepare_on_their_own_connection():
+    """gunicorn's threads each hold a connection: each prepares its own statements, and none sees another's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    org = build_org()
+    lead, team = org.people["service lead"], org.teams[0]
+    expected = action_rows_of_team(team)
+
+    def read_twice(_n):
+        try:
+            results = [get_summary_team_and_actions(lead, team.pk)[1].rows for _ in range(2)]
+            return results, len(prepared())
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(read_twice, range(8)))
+    for results, prepared_here in outcomes:
+        assert results == [expected, expected]
+        assert prepared_here >= 1
