@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q, QuerySet
@@ -9,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.leads.team_actions import SERVICE_ACTIONS_BESIDE, TEAM_ACTIONS_BESIDE
-from assessments.models.compiled import CompiledQuery, RowsAsRead
+from assessments.models.compiled import CompiledQuery, JSONRows, RowsAsRead
 from assessments.models.figures import TeamAction
 from assessments.models.organisation import Membership, Role, Service, ServiceLead, Team
 
@@ -62,68 +64,45 @@ def summary_teams(user: User) -> QuerySet[Team]:
 _TEAM_COLUMNS = tuple(f.attname for f in Team._meta.concrete_fields)
 _SERVICE_COLUMNS = tuple(f.attname for f in Service._meta.concrete_fields)
 _TEAM_READ = (*_TEAM_COLUMNS, *(f"service__{c}" for c in _SERVICE_COLUMNS))
-_LED_TEAM = CompiledQuery(
-    lambda user_id, team_id: _teams_led_by(user_id).filter(pk=team_id).order_by().values_list(*_TEAM_READ),
-    "user_id",
-    "team_id",
-)
-_ANY_TEAM = CompiledQuery(
-    lambda team_id: Team.objects.filter(pk=team_id).order_by().values_list(*_TEAM_READ), "team_id"
-)
-_LED_SERVICE = CompiledQuery(
-    lambda user_id, service_id: _services_led_by(user_id)
-    .filter(pk=service_id)
-    .order_by()
-    .values_list(*_SERVICE_COLUMNS),
-    "user_id",
-    "service_id",
-)
-_ANY_SERVICE = CompiledQuery(
-    lambda service_id: Service.objects.filter(pk=service_id).order_by().values_list(*_SERVICE_COLUMNS), "service_id"
-)
 
 
+def _checks(
+    model: type[Team] | type[Service], led_by, columns: tuple[str, ...], id_name: str, **beside: JSONRows
+) -> tuple[CompiledQuery, CompiledQuery]:
+    """A summary's access checks for one row of `model` by its id (`id_name`): a lead's (`led_by` their user id) and
+    an administrator's, each reading `columns` and `beside` the row too."""
+    extra = tuple(beside)
+    led = CompiledQuery(
+        lambda user_id, **ids: led_by(user_id)
+        .filter(pk=ids[id_name])
+        .order_by()
+        .annotate(**beside)
+        .values_list(*columns, *extra),
+        "user_id",
+        id_name,
+    )
+    anyone = CompiledQuery(
+        lambda **ids: model.objects.filter(pk=ids[id_name]).order_by().annotate(**beside).values_list(*columns, *extra),
+        id_name,
+    )
+    return led, anyone
+
+
+_TEAM_CHECKS = _checks(Team, _teams_led_by, _TEAM_READ, "team_id")
+_SERVICE_CHECKS = _checks(Service, _services_led_by, _SERVICE_COLUMNS, "service_id")
 # The summary pages read their actions in the same statement (assessments/leads/team_actions.py): a reader who may not
 # see the page gets no row, so no action either.
-_LED_TEAM_AND_ACTIONS = CompiledQuery(
-    lambda user_id, team_id: _teams_led_by(user_id)
-    .filter(pk=team_id)
-    .order_by()
-    .annotate(action_rows=TEAM_ACTIONS_BESIDE)
-    .values_list(*_TEAM_READ, "action_rows"),
-    "user_id",
-    "team_id",
-)
-_ANY_TEAM_AND_ACTIONS = CompiledQuery(
-    lambda team_id: Team.objects.filter(pk=team_id)
-    .order_by()
-    .annotate(action_rows=TEAM_ACTIONS_BESIDE)
-    .values_list(*_TEAM_READ, "action_rows"),
-    "team_id",
-)
-_LED_SERVICE_AND_ACTIONS = CompiledQuery(
-    lambda user_id, service_id: _services_led_by(user_id)
-    .filter(pk=service_id)
-    .order_by()
-    .annotate(action_rows=SERVICE_ACTIONS_BESIDE)
-    .values_list(*_SERVICE_COLUMNS, "action_rows"),
-    "user_id",
-    "service_id",
-)
-_ANY_SERVICE_AND_ACTIONS = CompiledQuery(
-    lambda service_id: Service.objects.filter(pk=service_id)
-    .order_by()
-    .annotate(action_rows=SERVICE_ACTIONS_BESIDE)
-    .values_list(*_SERVICE_COLUMNS, "action_rows"),
-    "service_id",
+_TEAM_AND_ACTIONS_CHECKS = _checks(Team, _teams_led_by, _TEAM_READ, "team_id", action_rows=TEAM_ACTIONS_BESIDE)
+_SERVICE_AND_ACTIONS_CHECKS = _checks(
+    Service, _services_led_by, _SERVICE_COLUMNS, "service_id", action_rows=SERVICE_ACTIONS_BESIDE
 )
 
 
-def _team_rows(user: User, pk: int, led: CompiledQuery, any_team: CompiledQuery) -> tuple:
-    if is_administrator(user):
-        rows = any_team.rows(team_id=int(pk))
-    else:
-        rows = led.rows(user_id=user.pk, team_id=int(pk))
+def _row(user: User, pk: int, checks: tuple[CompiledQuery, CompiledQuery], id_name: str) -> tuple:
+    """The row `checks` (from `_checks`) let this person read, otherwise 404."""
+    led, anyone = checks
+    ids: dict[str, Any] = {id_name: int(pk)}
+    rows = anyone.rows(**ids) if is_administrator(user) else led.rows(user_id=user.pk, **ids)
     if not rows:
         raise Http404
     return rows[0]
@@ -136,41 +115,31 @@ def _team_of(row: tuple) -> Team:
     return team
 
 
-def _service_row(user: User, pk: int, led: CompiledQuery, any_service: CompiledQuery) -> tuple:
-    if is_administrator(user):
-        rows = any_service.rows(service_id=int(pk))
-    else:
-        rows = led.rows(user_id=user.pk, service_id=int(pk))
-    if not rows:
-        raise Http404
-    return rows[0]
-
-
 def _service_of(row: tuple) -> Service:
     return Service.from_db(DEFAULT_DB_ALIAS, _SERVICE_COLUMNS, row[: len(_SERVICE_COLUMNS)])
 
 
 def get_summary_team(user: User, pk: int) -> Team:
     """A team whose summary this person may see (with its service), otherwise 404."""
-    return _team_of(_team_rows(user, pk, _LED_TEAM, _ANY_TEAM))
+    return _team_of(_row(user, pk, _TEAM_CHECKS, "team_id"))
 
 
 def get_summary_team_and_actions(user: User, pk: int) -> tuple[Team, RowsAsRead]:
     """A team whose summary this person may see, with the actions its summary lists (as `action_rows_of_team`
     gives them), in one statement; otherwise 404."""
-    row = _team_rows(user, pk, _LED_TEAM_AND_ACTIONS, _ANY_TEAM_AND_ACTIONS)
+    row = _row(user, pk, _TEAM_AND_ACTIONS_CHECKS, "team_id")
     return _team_of(row), TEAM_ACTIONS_BESIDE.read(row[-1])
 
 
 def get_summary_service(user: User, pk: int) -> Service:
     """A service whose summary this person may see, otherwise 404."""
-    return _service_of(_service_row(user, pk, _LED_SERVICE, _ANY_SERVICE))
+    return _service_of(_row(user, pk, _SERVICE_CHECKS, "service_id"))
 
 
 def get_summary_service_and_actions(user: User, pk: int) -> tuple[Service, RowsAsRead]:
     """A service whose summary this person may see, with the actions its summary lists (as `action_rows_of_service`
     gives them), in one statement; otherwise 404."""
-    row = _service_row(user, pk, _LED_SERVICE_AND_ACTIONS, _ANY_SERVICE_AND_ACTIONS)
+    row = _row(user, pk, _SERVICE_AND_ACTIONS_CHECKS, "service_id")
     return _service_of(row), SERVICE_ACTIONS_BESIDE.read(row[-1])
 
 
