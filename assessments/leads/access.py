@@ -125,8 +125,8 @@ def get_summary_team(user: User, pk: int) -> Team:
 
 
 def get_summary_team_and_actions(user: User, pk: int) -> tuple[Team, RowsAsRead]:
-    """A team whose summary this person may see, with the actions its summary lists (as `action_rows_of_team`
-    gives them), in one statement; otherwise 404."""
+    """A team whose summary this person may see, with the actions its summary lists (TEAM_ACTIONS_BESIDE), in one
+    statement; otherwise 404."""
     row = _row(user, pk, _TEAM_AND_ACTIONS_CHECKS, "team_id")
     return _team_of(row), TEAM_ACTIONS_BESIDE.read(row[-1])
 
@@ -137,8 +137,8 @@ def get_summary_service(user: User, pk: int) -> Service:
 
 
 def get_summary_service_and_actions(user: User, pk: int) -> tuple[Service, RowsAsRead]:
-    """A service whose summary this person may see, with the actions its summary lists (as `action_rows_of_service`
-    gives them), in one statement; otherwise 404."""
+    """A service whose summary this person may see, with the actions its summary lists (SERVICE_ACTIONS_BESIDE), in
+    one statement; otherwise 404."""
     row = _row(user, pk, _SERVICE_AND_ACTIONS_CHECKS, "service_id")
     return _service_of(row), SERVICE_ACTIONS_BESIDE.read(row[-1])
 

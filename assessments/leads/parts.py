@@ -260,8 +260,8 @@ def actions_on_page(actions: Iterable[TeamAction], part: Part, period: Period) -
 
 
 class ActionsOnPage:
-    """The actions a summary page lists, as read beside its access check (assessments/leads/access.py, as
-    `action_rows_of_team` and `action_rows_of_service` give them), for this page's stored part and period. Iterating
+    """The actions a summary page lists, as read beside its access check (assessments/leads/access.py,
+    TEAM_ACTIONS_BESIDE and SERVICE_ACTIONS_BESIDE), for this page's stored part and period. Iterating
     gives each as an ActionOnPage, made only when asked: the page keeps its whole list of actions rendered for
     `shown` (assessments/leads/views/summaries.py, kept_fragment), a digest of everything the
     list shows: every column of every action and of its team, the team's voice on each in the page's period (with

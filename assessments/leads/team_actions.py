@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from assessments.core.framework import DIMENSIONS_BY_SLUG
 from assessments.core.periods import add_months
 from assessments.leads.action_library import Suggestion
-from assessments.models.compiled import CompiledQuery, JSONRows
+from assessments.models.compiled import JSONRows
 from assessments.models.figures import TeamAction, TeamActionEvent
 from assessments.models.organisation import Service, Team
 
@@ -203,26 +203,21 @@ def _service_actions(service_id: Any) -> QuerySet[TeamAction]:
     )
 
 
-# Read on every summary page, so compiled once (assessments/models/compiled.py): each action with its team, if any.
+# What a summary page reads of each action it lists: every column of the action, then its team's (all None for a
+# service's action).
 _ACTION_COLUMNS = tuple(f.attname for f in TeamAction._meta.concrete_fields)
 _TEAM_COLUMNS = tuple(f.attname for f in Team._meta.concrete_fields)
-_ACTION_READ = (*_ACTION_COLUMNS, *(f"team__{c}" for c in _TEAM_COLUMNS))
-_TEAM_ACTIONS = CompiledQuery(
-    lambda team_id, service_id: _team_actions(team_id, service_id).values_list(*_ACTION_READ), "team_id", "service_id"
-)
-_SERVICE_ACTIONS = CompiledQuery(
-    lambda service_id: _service_actions(service_id).values_list(*_ACTION_READ), "service_id"
-)
+ACTION_READ = (*_ACTION_COLUMNS, *(f"team__{c}" for c in _TEAM_COLUMNS))
 
-
-# The same rows, beside each team or service a query reads (assessments/leads/access.py: its summary page's access
-# check reads them in the same statement).
-TEAM_ACTIONS_BESIDE = JSONRows(_team_actions(OuterRef("pk"), OuterRef("service_id")), *_ACTION_READ)
-SERVICE_ACTIONS_BESIDE = JSONRows(_service_actions(OuterRef("pk")), *_ACTION_READ)
+# A team summary's actions (the team's own and its service's) and a service summary's (the service's and every
+# team's), open ones first, newest first: read beside the team or service by the page's access check, in the same
+# statement (assessments/leads/access.py).
+TEAM_ACTIONS_BESIDE = JSONRows(_team_actions(OuterRef("pk"), OuterRef("service_id")), *ACTION_READ)
+SERVICE_ACTIONS_BESIDE = JSONRows(_service_actions(OuterRef("pk")), *ACTION_READ)
 
 
 def actions_from_rows(rows: list[tuple]) -> list[TeamAction]:
-    """The actions of `action_rows_of_team` or `action_rows_of_service`, each with its team (or None) in place."""
+    """The actions of rows read beside a summary (ACTION_READ), each with its team (or None) in place."""
     actions = []
     for row in rows:
         action = TeamAction.from_db(DEFAULT_DB_ALIAS, _ACTION_COLUMNS, row[: len(_ACTION_COLUMNS)])
@@ -231,17 +226,6 @@ def actions_from_rows(rows: list[tuple]) -> list[TeamAction]:
         TeamAction.team.field.set_cached_value(action, team)
         actions.append(action)
     return actions
-
-
-def action_rows_of_team(team: Team) -> list[tuple]:
-    """The team's own actions and its service's, open ones first, newest first: every column of each, then its
-    team's (all None for a service's action)."""
-    return _TEAM_ACTIONS.rows(team_id=team.pk, service_id=team.service_id)
-
-
-def action_rows_of_service(service: Service) -> list[tuple]:
-    """Every action of the service and of each of its teams, open ones first, as `action_rows_of_team` gives them."""
-    return _SERVICE_ACTIONS.rows(service_id=service.pk)
 
 
 ACTION_ID = _ACTION_COLUMNS.index("id")

@@ -209,7 +209,7 @@ class _JSONRow(JSONArray):
 
 class JSONRows(Subquery):
     """Every row of an ordered queryset, as one JSON text beside each row of the query it annotates: so that a page's
-    one row and the list beside it come in one statement (a compiled query may end with it). `rows(text)` gives the
+    one row and the list beside it come in one statement (a compiled query may carry it). `read(text)` gives the
     rows back as tuples of Python values, in the queryset's order, as `values_list(*fields)` would give them.
 
     Each row is a JSON array of `fields`, numbered by ROW_NUMBER() over the queryset's own ordering: the database
@@ -241,9 +241,6 @@ class JSONRows(Subquery):
     def read(self, text: str) -> RowsAsRead:
         """The rows in `text`, made into values only when asked."""
         return RowsAsRead(text, self._converters)
-
-    def rows(self, text: str) -> list[tuple]:
-        return self.read(text).rows
 
 
 class RowsAsRead:

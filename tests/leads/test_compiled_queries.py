@@ -25,12 +25,7 @@ from assessments.leads.access import (
     summary_teams,
 )
 from assessments.leads.audit import summary_access_record
-from assessments.leads.team_actions import (
-    action_rows_of_service,
-    action_rows_of_team,
-    actions_from_rows,
-    team_action_move,
-)
+from assessments.leads.team_actions import ACTION_READ, actions_from_rows, team_action_move
 from assessments.models import (
     Membership,
     PublishedPeriod,
@@ -185,6 +180,32 @@ SERVICES_SEEN = {
     "nobody": set(),
     "removed lead": set(),
 }
+
+
+def orm_team_actions(team: Team):
+    """A team summary's actions as the ORM reads them: the team's own and its service's, open first, newest first."""
+    return (
+        TeamAction.objects.filter(Q(team=team) | Q(service_id=team.service_id, team__isnull=True))
+        .select_related("team")
+        .order_by(F("closed_at").asc(nulls_first=True), "-starts_on", "-pk")
+    )
+
+
+def orm_service_actions(service: Service):
+    """A service summary's actions as the ORM reads them: every one of the service, open first, by team name."""
+    return (
+        TeamAction.objects.filter(service=service)
+        .select_related("team")
+        .order_by(F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk")
+    )
+
+
+def action_rows_of_team(team: Team) -> list[tuple]:
+    return list(orm_team_actions(team).values_list(*ACTION_READ))
+
+
+def action_rows_of_service(service: Service) -> list[tuple]:
+    return list(orm_service_actions(service).values_list(*ACTION_READ))
 
 
 def team_only(person, pk):
@@ -349,11 +370,7 @@ def assert_same_actions(compiled: list[TeamAction], oracle: list[TeamAction], dj
 
 def test_a_teams_actions_are_the_orms_in_the_same_order_field_by_field(acted, django_assert_num_queries):
     for team in acted.teams:
-        oracle = list(
-            TeamAction.objects.filter(Q(team=team) | Q(service_id=team.service_id, team__isnull=True))
-            .select_related("team")
-            .order_by(F("closed_at").asc(nulls_first=True), "-starts_on", "-pk")
-        )
+        oracle = list(orm_team_actions(team))
         assert_same_actions(actions_from_rows(action_rows_of_team(team)), oracle, django_assert_num_queries)
         # ... and as the summary page reads them, beside its access check (as JSON, read back).
         beside = get_summary_team_and_actions(acted.people["superuser"], team.pk)[1].rows
@@ -368,11 +385,7 @@ def test_a_teams_actions_are_the_orms_in_the_same_order_field_by_field(acted, dj
 
 def test_a_services_actions_are_the_orms_in_the_same_order_field_by_field(acted, django_assert_num_queries):
     for service in acted.services:
-        oracle = list(
-            TeamAction.objects.filter(service=service)
-            .select_related("team")
-            .order_by(F("closed_at").asc(nulls_first=True), F("team__name").asc(nulls_first=True), "-starts_on", "-pk")
-        )
+        oracle = list(orm_service_actions(service))
         assert_same_actions(actions_from_rows(action_rows_of_service(service)), oracle, django_assert_num_queries)
         beside = get_summary_service_and_actions(acted.people["superuser"], service.pk)[1].rows
         assert_same_actions(actions_from_rows(beside), oracle, django_assert_num_queries)

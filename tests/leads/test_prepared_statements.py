@@ -20,10 +20,16 @@ from assessments.leads.access import (
     summary_services,
     summary_teams,
 )
-from assessments.leads.team_actions import action_rows_of_service, action_rows_of_team
 from assessments.models import SummaryAccess, compiled
 from tests.actions import make_action
-from tests.leads.test_compiled_queries import SERVICES_SEEN, TEAMS_SEEN, build_org, label
+from tests.leads.test_compiled_queries import (
+    SERVICES_SEEN,
+    TEAMS_SEEN,
+    action_rows_of_service,
+    action_rows_of_team,
+    build_org,
+    label,
+)
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="statements are prepared on PostgreSQL only"),
